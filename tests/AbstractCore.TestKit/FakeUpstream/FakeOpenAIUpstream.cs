@@ -1,0 +1,900 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AbstractCore.TestKit;
+
+/// <summary>
+/// An OpenAI-compatible upstream on real Kestrel (127.0.0.1, random port) that speaks the Chat Completions wire
+/// protocol: <c>POST /v1/chat/completions</c> (JSON or SSE, following the request's <c>stream</c> and
+/// <c>stream_options.include_usage</c>), <c>GET /v1/models</c>, and a 404 OpenAI error envelope elsewhere.
+/// Replies are scripted with <see cref="Enqueue"/> (FIFO) and fall back to <see cref="DefaultReply"/>.
+/// </summary>
+public sealed class FakeOpenAIUpstream : IAsyncDisposable
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly TimeSpan CutGracePeriod = TimeSpan.FromMilliseconds(100);
+    private static int s_instances;
+
+    private readonly WebApplication _app;
+    private readonly bool _record;
+    private readonly ConcurrentQueue<FakeReply> _queue = new();
+    private readonly List<RecordedRequest> _requests = [];
+    private readonly Lock _requestsLock = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TaskCompletionSource _firstCancellation = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _idPrefix;
+    private volatile FakeReply _defaultReply = FakeReply.Text("Hello from the fake upstream.");
+    private Uri? _baseUrl;
+    private long _ids;
+    private int _cancelled;
+    private int _disposed;
+
+    private FakeOpenAIUpstream(WebApplication app, bool record)
+    {
+        _app = app;
+        _record = record;
+        _idPrefix = "chatcmpl-fake" + Interlocked.Increment(ref s_instances).ToString("x", CultureInfo.InvariantCulture) + "-";
+    }
+
+    /// <summary>Starts the fake on a free loopback port.</summary>
+    /// <param name="record">Whether to keep every request in <see cref="Requests"/>; pass false for load tests.</param>
+    public static async Task<FakeOpenAIUpstream> StartAsync(bool record = true)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(FakeOpenAIUpstream).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+
+        // Nothing from the host process (appsettings.json, ASPNETCORE_URLS, Kestrel endpoints) may leak in.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseKestrel(options => options.AddServerHeader = false);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2));
+
+        var app = builder.Build();
+        var fake = new FakeOpenAIUpstream(app, record);
+        app.Run(fake.HandleAsync);
+        await app.StartAsync().ConfigureAwait(false);
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var bound = new Uri(addresses.First());
+        fake._baseUrl = new Uri($"http://127.0.0.1:{bound.Port.ToString(CultureInfo.InvariantCulture)}/v1/");
+        return fake;
+    }
+
+    /// <summary><c>http://127.0.0.1:&lt;port&gt;/v1/</c>, with a trailing slash.</summary>
+    public Uri BaseUrl => _baseUrl ?? throw new InvalidOperationException("The fake upstream is not started.");
+
+    /// <summary>A snapshot of every request received so far (empty when started with record=false).</summary>
+    public IReadOnlyList<RecordedRequest> Requests
+    {
+        get
+        {
+            lock (_requestsLock)
+            {
+                return _requests.ToArray();
+            }
+        }
+    }
+
+    /// <summary>The last <c>POST .../chat/completions</c> received; throws if there was none.</summary>
+    public RecordedRequest LastChatRequest
+    {
+        get
+        {
+            lock (_requestsLock)
+            {
+                for (var i = _requests.Count - 1; i >= 0; i--)
+                {
+                    var request = _requests[i];
+                    if (IsChat(request.Method, request.Path))
+                    {
+                        return request;
+                    }
+                }
+            }
+
+            throw new InvalidOperationException(_record
+                ? "The fake upstream has received no POST .../chat/completions request."
+                : "The fake upstream was started with record=false, so it keeps no requests.");
+        }
+    }
+
+    /// <summary>The reply served when the queue is empty.</summary>
+    public FakeReply DefaultReply
+    {
+        get => _defaultReply;
+        set => _defaultReply = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Model ids listed by <c>GET /v1/models</c>.</summary>
+    public List<string> Models { get; } = ["fake-model"];
+
+    /// <summary>How many chat requests were aborted by the client before the fake had finished answering them.</summary>
+    public int CancelledRequests => Volatile.Read(ref _cancelled);
+
+    /// <summary>Replies served in order to the next chat completion requests.</summary>
+    public void Enqueue(params FakeReply[] replies)
+    {
+        ArgumentNullException.ThrowIfNull(replies);
+        foreach (var reply in replies)
+        {
+            ArgumentNullException.ThrowIfNull(reply, nameof(replies));
+            _queue.Enqueue(reply);
+        }
+    }
+
+    /// <summary>True as soon as <see cref="CancelledRequests"/> is above zero; false if that did not happen within <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForCancellationAsync(TimeSpan timeout)
+    {
+        if (CancelledRequests > 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _firstCancellation.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        return CancelledRequests > 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            try
+            {
+                await _app.StopAsync(stopTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _shutdown.Dispose();
+    }
+
+    private static bool IsChat(string method, string path) =>
+        HttpMethods.IsPost(method) && path.EndsWith("/chat/completions", StringComparison.Ordinal);
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? "/";
+        var method = request.Method;
+        var isChat = IsChat(method, path);
+
+        ChatCall? call = null;
+        CancellationTokenRegistration abortRegistration = default;
+        if (isChat)
+        {
+            call = new ChatCall(this);
+            abortRegistration = context.RequestAborted.UnsafeRegister(static state => ((ChatCall)state!).OnAborted(), call);
+        }
+
+        try
+        {
+            var body = await ReadBodyAsync(request.BodyReader, context.RequestAborted).ConfigureAwait(false);
+            if (_record)
+            {
+                Record(request, path, body);
+            }
+
+            if (isChat)
+            {
+                await HandleChatAsync(context, body, call!).ConfigureAwait(false);
+            }
+            else if (HttpMethods.IsGet(method) && path.EndsWith("/models", StringComparison.Ordinal))
+            {
+                await WriteModelsAsync(context.Response, null).ConfigureAwait(false);
+            }
+            else if (HttpMethods.IsGet(method) && path.Contains("/models/", StringComparison.Ordinal))
+            {
+                await WriteModelsAsync(context.Response, path[(path.LastIndexOf('/') + 1)..]).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteErrorAsync(context.Response, new ErrorReply(404, $"Invalid URL ({method} {path})", "invalid_request_error", null, null)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionAbortedException
+                                   && (context.RequestAborted.IsCancellationRequested || _shutdown.IsCancellationRequested))
+        {
+            // The client went away, the fake cut the stream itself, or the fake is shutting down.
+            context.Abort();
+        }
+        finally
+        {
+            if (call is not null)
+            {
+                call.Finish();
+                abortRegistration.Dispose();
+            }
+        }
+    }
+
+    private static async ValueTask<byte[]> ReadBodyAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                var bytes = buffer.IsEmpty ? [] : buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                return bytes;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private void Record(HttpRequest request, string path, byte[] body)
+    {
+        var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var header in request.Headers)
+        {
+            headers[header.Key] = header.Value.ToString();
+        }
+
+        var recorded = new RecordedRequest(request.Method, path, headers, Encoding.UTF8.GetString(body));
+        lock (_requestsLock)
+        {
+            _requests.Add(recorded);
+        }
+    }
+
+    private async Task HandleChatAsync(HttpContext context, byte[] body, ChatCall call)
+    {
+        ChatRequest chat;
+        try
+        {
+            chat = ChatRequest.Parse(body);
+        }
+        catch (JsonException)
+        {
+            await WriteErrorAsync(context.Response, new ErrorReply(400, "We could not parse the JSON body of your request.", "invalid_request_error", null, null)).ConfigureAwait(false);
+            return;
+        }
+
+        var reply = _queue.TryDequeue(out var queued) ? queued : _defaultReply;
+        await ServeAsync(context, chat, reply, call).ConfigureAwait(false);
+    }
+
+    private async Task ServeAsync(HttpContext context, ChatRequest chat, FakeReply reply, ChatCall call)
+    {
+        while (reply is DelayedReply delayed)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shutdown.Token);
+            await Task.Delay(delayed.Delay, linked.Token).ConfigureAwait(false);
+            reply = delayed.Then;
+        }
+
+        switch (reply)
+        {
+            case HangReply:
+                {
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shutdown.Token);
+                    await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
+                    return;
+                }
+
+            case ErrorReply error:
+                await WriteErrorAsync(context.Response, error).ConfigureAwait(false);
+                return;
+
+            case RawReply raw:
+                {
+                    var bytes = Encoding.UTF8.GetBytes(raw.Body);
+                    var response = context.Response;
+                    response.StatusCode = raw.Status;
+                    response.ContentType = raw.ContentType;
+                    response.ContentLength = bytes.Length;
+                    await response.BodyWriter.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+                    return;
+                }
+
+            case CutStreamReply cut:
+                if (chat.Stream)
+                {
+                    await StreamAsync(context, chat, reply, call).ConfigureAwait(false);
+
+                    // Abort() drops whatever Kestrel has not yet handed to the socket: let the flushed chunks leave first.
+                    await Task.Delay(CutGracePeriod, _shutdown.Token).ConfigureAwait(false);
+                }
+
+                call.SelfAborted = true;
+                context.Abort();
+                return;
+
+            case TextReply or ToolCallsReply:
+                if (chat.Stream)
+                {
+                    await StreamAsync(context, chat, reply, call).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteCompletionAsync(context, chat, reply).ConfigureAwait(false);
+                }
+
+                return;
+
+            default:
+                throw new InvalidOperationException($"Unknown fake reply {reply.GetType().Name}.");
+        }
+    }
+
+    private string NextId() => _idPrefix + Interlocked.Increment(ref _ids).ToString("x", CultureInfo.InvariantCulture);
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    private async Task WriteCompletionAsync(HttpContext context, ChatRequest chat, FakeReply reply)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("id"u8, NextId());
+            w.WriteString("object"u8, "chat.completion"u8);
+            w.WriteNumber("created"u8, Now());
+            w.WriteString("model"u8, chat.Model);
+            w.WriteStartArray("choices"u8);
+            w.WriteStartObject();
+            w.WriteNumber("index"u8, 0);
+            w.WriteStartObject("message"u8);
+            w.WriteString("role"u8, "assistant"u8);
+            int promptTokens, completionTokens;
+            string finishReason;
+            if (reply is TextReply text)
+            {
+                w.WriteString("content"u8, text.Content);
+                if (text.Reasoning is not null)
+                {
+                    w.WriteString("reasoning_content"u8, text.Reasoning);
+                }
+
+                w.WriteNull("refusal"u8);
+                finishReason = text.FinishReason;
+                promptTokens = text.PromptTokens;
+                completionTokens = text.CompletionTokens;
+            }
+            else
+            {
+                var tools = (ToolCallsReply)reply;
+                w.WriteNull("content"u8);
+                w.WriteNull("refusal"u8);
+                w.WriteStartArray("tool_calls"u8);
+                foreach (var toolCall in tools.Calls)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id"u8, toolCall.Id);
+                    w.WriteString("type"u8, "function"u8);
+                    w.WriteStartObject("function"u8);
+                    w.WriteString("name"u8, toolCall.Name);
+                    w.WriteString("arguments"u8, toolCall.Arguments);
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                finishReason = "tool_calls";
+                promptTokens = 11;
+                completionTokens = 7;
+            }
+
+            w.WriteEndObject();
+            w.WriteNull("logprobs"u8);
+            w.WriteString("finish_reason"u8, finishReason);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            WriteUsage(w, promptTokens, completionTokens);
+            w.WriteEndObject();
+        }
+
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        response.ContentLength = buffer.WrittenCount;
+        await response.BodyWriter.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void WriteUsage(Utf8JsonWriter w, int promptTokens, int completionTokens)
+    {
+        w.WriteStartObject("usage"u8);
+        w.WriteNumber("prompt_tokens"u8, promptTokens);
+        w.WriteNumber("completion_tokens"u8, completionTokens);
+        w.WriteNumber("total_tokens"u8, promptTokens + completionTokens);
+        w.WriteEndObject();
+    }
+
+    private async Task StreamAsync(HttpContext context, ChatRequest chat, FakeReply reply, ChatCall call)
+    {
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+
+        using var sse = new SseWriter(response.BodyWriter, NextId(), Now(), chat.Model, chat.IncludeUsage, context.RequestAborted);
+        if (!await sse.WriteAsync(ChunkKind.Role).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        switch (reply)
+        {
+            case CutStreamReply cut:
+                {
+                    var pieces = SplitText(cut.Content);
+                    var count = Math.Min(cut.ChunksBeforeCut, pieces.Count);
+                    for (var i = 0; i < count; i++)
+                    {
+                        if (!await sse.WriteAsync(ChunkKind.Content, text: pieces[i]).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+                    }
+
+                    return;
+                }
+
+            case TextReply text:
+                {
+                    if (text.Reasoning is not null)
+                    {
+                        foreach (var piece in SplitText(text.Reasoning))
+                        {
+                            if (!await sse.WriteAsync(ChunkKind.Reasoning, text: piece).ConfigureAwait(false))
+                            {
+                                return;
+                            }
+                        }
+                    }
+
+                    foreach (var piece in SplitText(text.Content))
+                    {
+                        if (!await sse.WriteAsync(ChunkKind.Content, text: piece).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+                    }
+
+                    if (!await sse.WriteAsync(ChunkKind.Finish, text: text.FinishReason).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    if (chat.IncludeUsage && !await sse.WriteAsync(ChunkKind.Usage, index: text.PromptTokens, index2: text.CompletionTokens).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    break;
+                }
+
+            case ToolCallsReply tools:
+                {
+                    for (var i = 0; i < tools.Calls.Count; i++)
+                    {
+                        var toolCall = tools.Calls[i];
+                        if (!await sse.WriteAsync(ChunkKind.ToolCallStart, index: i, text: toolCall.Id, text2: toolCall.Name).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+
+                        foreach (var fragment in SplitArguments(toolCall.Arguments))
+                        {
+                            if (!await sse.WriteAsync(ChunkKind.ToolCallArguments, index: i, text: fragment).ConfigureAwait(false))
+                            {
+                                return;
+                            }
+                        }
+                    }
+
+                    if (!await sse.WriteAsync(ChunkKind.Finish, text: "tool_calls").ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    if (chat.IncludeUsage && !await sse.WriteAsync(ChunkKind.Usage, index: 11, index2: 7).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    break;
+                }
+        }
+
+        await sse.WriteDoneAsync().ConfigureAwait(false);
+        call.Finish();
+    }
+
+    /// <summary>Splits text the way a tokenizer streams it: at word starts and at most 5 characters a piece.</summary>
+    internal static List<string> SplitText(string text)
+    {
+        const int MaxPiece = 5;
+        var pieces = new List<string>(text.Length / 3 + 1);
+        var start = 0;
+        for (var i = 1; i < text.Length; i++)
+        {
+            if (char.IsLowSurrogate(text[i]))
+            {
+                continue;
+            }
+
+            var wordStart = char.IsWhiteSpace(text[i]) && !char.IsWhiteSpace(text[i - 1]);
+            if (wordStart || i - start >= MaxPiece)
+            {
+                pieces.Add(text[start..i]);
+                start = i;
+            }
+        }
+
+        if (start < text.Length)
+        {
+            pieces.Add(text[start..]);
+        }
+
+        return pieces;
+    }
+
+    /// <summary>Splits tool-call arguments into at least 3 fragments (2 for 2 characters), at most 16 characters each.</summary>
+    internal static List<string> SplitArguments(string arguments)
+    {
+        var pieces = new List<string>();
+        if (arguments.Length == 0)
+        {
+            return pieces;
+        }
+
+        var size = Math.Clamp((arguments.Length + 2) / 3, 1, 16);
+        var start = 0;
+        while (start < arguments.Length)
+        {
+            var end = Math.Min(start + size, arguments.Length);
+            if (end < arguments.Length && char.IsLowSurrogate(arguments[end]))
+            {
+                end++;
+            }
+
+            pieces.Add(arguments[start..end]);
+            start = end;
+        }
+
+        return pieces;
+    }
+
+    private async Task WriteModelsAsync(HttpResponse response, string? single)
+    {
+        string[] models;
+        lock (Models)
+        {
+            models = [.. Models];
+        }
+
+        if (single is not null && Array.IndexOf(models, single) < 0)
+        {
+            await WriteErrorAsync(response, new ErrorReply(404, $"The model '{single}' does not exist", "invalid_request_error", "model_not_found", null)).ConfigureAwait(false);
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var created = Now();
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            if (single is not null)
+            {
+                WriteModel(w, single, created);
+            }
+            else
+            {
+                w.WriteStartObject();
+                w.WriteString("object"u8, "list"u8);
+                w.WriteStartArray("data"u8);
+                foreach (var id in models)
+                {
+                    WriteModel(w, id, created);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+        }
+
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        response.ContentLength = buffer.WrittenCount;
+        await response.BodyWriter.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+
+        static void WriteModel(Utf8JsonWriter w, string id, long created)
+        {
+            w.WriteStartObject();
+            w.WriteString("id"u8, id);
+            w.WriteString("object"u8, "model"u8);
+            w.WriteNumber("created"u8, created);
+            w.WriteString("owned_by"u8, "fake"u8);
+            w.WriteEndObject();
+        }
+    }
+
+    private static async Task WriteErrorAsync(HttpResponse response, ErrorReply error)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("error"u8);
+            w.WriteString("message"u8, error.Message);
+            w.WriteString("type"u8, error.Type);
+            w.WriteNull("param"u8);
+            if (error.Code is null)
+            {
+                w.WriteNull("code"u8);
+            }
+            else
+            {
+                w.WriteString("code"u8, error.Code);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        response.StatusCode = error.Status;
+        if (error.Headers is not null)
+        {
+            foreach (var (name, value) in error.Headers)
+            {
+                response.Headers[name] = value;
+            }
+        }
+
+        response.ContentType = "application/json";
+        response.ContentLength = buffer.WrittenCount;
+        await response.BodyWriter.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+    }
+
+    private void OnCancelled()
+    {
+        Interlocked.Increment(ref _cancelled);
+        _firstCancellation.TrySetResult();
+    }
+
+    /// <summary>Per chat request: tells a client abort from the fake's own cut and from a finished answer.</summary>
+    private sealed class ChatCall(FakeOpenAIUpstream owner)
+    {
+        private int _state; // 0 running, 1 finished or counted
+
+        public bool SelfAborted { get; set; }
+
+        public void Finish() => Interlocked.Exchange(ref _state, 1);
+
+        public void OnAborted()
+        {
+            if (SelfAborted || owner._shutdown.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)
+            {
+                owner.OnCancelled();
+            }
+        }
+    }
+
+    private enum ChunkKind
+    {
+        Role,
+        Content,
+        Reasoning,
+        ToolCallStart,
+        ToolCallArguments,
+        Finish,
+        Usage,
+    }
+
+    /// <summary>Writes <c>data: {chunk}\n\n</c> events straight into Kestrel's pipe and flushes each one.</summary>
+    private sealed class SseWriter : IDisposable
+    {
+        private readonly PipeWriter _pipe;
+        private readonly Utf8JsonWriter _json;
+        private readonly string _id;
+        private readonly long _created;
+        private readonly string _model;
+        private readonly bool _includeUsage;
+        private readonly CancellationToken _cancellationToken;
+
+        public SseWriter(PipeWriter pipe, string id, long created, string model, bool includeUsage, CancellationToken cancellationToken)
+        {
+            _pipe = pipe;
+            _json = new Utf8JsonWriter(pipe, WriterOptions);
+            _id = id;
+            _created = created;
+            _model = model;
+            _includeUsage = includeUsage;
+            _cancellationToken = cancellationToken;
+        }
+
+        /// <returns>false when the client is gone.</returns>
+        public async ValueTask<bool> WriteAsync(ChunkKind kind, int index = 0, int index2 = 0, string? text = null, string? text2 = null)
+        {
+            _pipe.Write("data: "u8);
+            var w = _json;
+            w.Reset(_pipe);
+            w.WriteStartObject();
+            w.WriteString("id"u8, _id);
+            w.WriteString("object"u8, "chat.completion.chunk"u8);
+            w.WriteNumber("created"u8, _created);
+            w.WriteString("model"u8, _model);
+            w.WriteStartArray("choices"u8);
+            if (kind != ChunkKind.Usage)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("index"u8, 0);
+                w.WriteStartObject("delta"u8);
+                switch (kind)
+                {
+                    case ChunkKind.Role:
+                        w.WriteString("role"u8, "assistant"u8);
+                        w.WriteString("content"u8, ""u8);
+                        break;
+                    case ChunkKind.Content:
+                        w.WriteString("content"u8, text);
+                        break;
+                    case ChunkKind.Reasoning:
+                        w.WriteString("reasoning_content"u8, text);
+                        break;
+                    case ChunkKind.ToolCallStart:
+                        w.WriteStartArray("tool_calls"u8);
+                        w.WriteStartObject();
+                        w.WriteNumber("index"u8, index);
+                        w.WriteString("id"u8, text);
+                        w.WriteString("type"u8, "function"u8);
+                        w.WriteStartObject("function"u8);
+                        w.WriteString("name"u8, text2);
+                        w.WriteString("arguments"u8, ""u8);
+                        w.WriteEndObject();
+                        w.WriteEndObject();
+                        w.WriteEndArray();
+                        break;
+                    case ChunkKind.ToolCallArguments:
+                        w.WriteStartArray("tool_calls"u8);
+                        w.WriteStartObject();
+                        w.WriteNumber("index"u8, index);
+                        w.WriteStartObject("function"u8);
+                        w.WriteString("arguments"u8, text);
+                        w.WriteEndObject();
+                        w.WriteEndObject();
+                        w.WriteEndArray();
+                        break;
+                }
+
+                w.WriteEndObject();
+                w.WriteNull("logprobs"u8);
+                if (kind == ChunkKind.Finish)
+                {
+                    w.WriteString("finish_reason"u8, text);
+                }
+                else
+                {
+                    w.WriteNull("finish_reason"u8);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            if (kind == ChunkKind.Usage)
+            {
+                WriteUsage(w, index, index2);
+            }
+            else if (_includeUsage)
+            {
+                w.WriteNull("usage"u8);
+            }
+
+            w.WriteEndObject();
+            w.Flush();
+            _pipe.Write("\n\n"u8);
+            var result = await _pipe.FlushAsync(_cancellationToken).ConfigureAwait(false);
+            return !result.IsCompleted && !result.IsCanceled;
+        }
+
+        public void Dispose() => _json.Dispose();
+
+        public async ValueTask WriteDoneAsync()
+        {
+            _pipe.Write("data: [DONE]\n\n"u8);
+            await _pipe.FlushAsync(_cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The few request fields the fake needs, read with a forward-only reader.</summary>
+    private readonly record struct ChatRequest(string Model, bool Stream, bool IncludeUsage)
+    {
+        public static ChatRequest Parse(ReadOnlySpan<byte> body)
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException("The request body is not a JSON object.");
+            }
+
+            string? model = null;
+            bool stream = false, includeUsage = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("model"u8))
+                {
+                    reader.Read();
+                    model = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("stream"u8))
+                {
+                    reader.Read();
+                    stream = reader.TokenType == JsonTokenType.True;
+                }
+                else if (reader.ValueTextEquals("stream_options"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            var isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
+                            reader.Read();
+                            if (isIncludeUsage)
+                            {
+                                includeUsage = reader.TokenType == JsonTokenType.True;
+                            }
+
+                            reader.Skip();
+                        }
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            return new ChatRequest(model ?? "fake-model", stream, includeUsage);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+namespace AbstractCore.TestKit;
+
+/// <summary>
+/// One scripted answer of <see cref="FakeOpenAIUpstream"/> to <c>POST /v1/chat/completions</c>.
+/// The same script is served as one <c>chat.completion</c> JSON or as an SSE stream, depending on the request's
+/// <c>stream</c> flag.
+/// </summary>
+public abstract record FakeReply
+{
+    private protected FakeReply()
+    {
+    }
+
+    /// <summary>An assistant text answer, optionally with <c>reasoning_content</c>.</summary>
+    public static FakeReply Text(string content, string finishReason = "stop", string? reasoning = null, int promptTokens = 11, int completionTokens = 7)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(finishReason);
+        return new TextReply(content, finishReason, reasoning, promptTokens, completionTokens);
+    }
+
+    /// <summary>One or several (parallel) tool calls; <c>content</c> is JSON null and finish_reason is <c>tool_calls</c>.</summary>
+    public static FakeReply ToolCalls(params FakeToolCall[] calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        if (calls.Length == 0)
+        {
+            throw new ArgumentException("At least one tool call is needed.", nameof(calls));
+        }
+
+        return new ToolCallsReply([.. calls]);
+    }
+
+    /// <summary>An HTTP error with the OpenAI error envelope <c>{"error":{"message","type","param","code"}}</c>.</summary>
+    /// <param name="headers">Extra response headers, e.g. <c>Retry-After</c>.</param>
+    public static FakeReply Error(int status, string message, string type = "invalid_request_error", string? code = null, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(type);
+        return new ErrorReply(status, message, type, code, headers);
+    }
+
+    /// <summary>Any status, content type and body, sent as is (also for streaming requests).</summary>
+    public static FakeReply Raw(int status, string contentType, string body)
+    {
+        ArgumentNullException.ThrowIfNull(contentType);
+        ArgumentNullException.ThrowIfNull(body);
+        return new RawReply(status, contentType, body);
+    }
+
+    /// <summary>Never answers until the client aborts the request or the fake is disposed.</summary>
+    public static FakeReply Hang() => HangReply.Instance;
+
+    /// <summary>
+    /// Streamed: the role chunk, then <paramref name="chunksBeforeCut"/> content chunks of <paramref name="content"/>, then the
+    /// connection is aborted without a final chunk or <c>[DONE]</c>. Not streamed: the connection is aborted at once.
+    /// </summary>
+    public static FakeReply CutStream(string content, int chunksBeforeCut)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentOutOfRangeException.ThrowIfNegative(chunksBeforeCut);
+        return new CutStreamReply(content, chunksBeforeCut);
+    }
+
+    /// <summary>Waits <paramref name="delay"/> (abortable by the client) before serving <paramref name="then"/>.</summary>
+    public static FakeReply Delayed(TimeSpan delay, FakeReply then)
+    {
+        ArgumentNullException.ThrowIfNull(then);
+        return new DelayedReply(delay, then);
+    }
+}
+
+/// <summary>A tool call the fake upstream asks for; <paramref name="Arguments"/> is the raw JSON argument string.</summary>
+public sealed record FakeToolCall(string Id, string Name, string Arguments);
+
+internal sealed record TextReply(string Content, string FinishReason, string? Reasoning, int PromptTokens, int CompletionTokens) : FakeReply;
+
+internal sealed record ToolCallsReply(IReadOnlyList<FakeToolCall> Calls) : FakeReply;
+
+internal sealed record ErrorReply(int Status, string Message, string Type, string? Code, IReadOnlyDictionary<string, string>? Headers) : FakeReply;
+
+internal sealed record RawReply(int Status, string ContentType, string Body) : FakeReply;
+
+internal sealed record HangReply : FakeReply
+{
+    public static readonly HangReply Instance = new();
+}
+
+internal sealed record CutStreamReply(string Content, int ChunksBeforeCut) : FakeReply;
+
+internal sealed record DelayedReply(TimeSpan Delay, FakeReply Then) : FakeReply;

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Xunit;
+
+namespace AbstractCore.TestKit;
+
+/// <summary>
+/// A private <c>redis-server</c> (Debian's package) on a free loopback port, without persistence, for one test class or
+/// collection. Throws (never skips) when redis-server is not installed.
+/// </summary>
+public sealed class RedisServerFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+
+    private Process? _process;
+    private string? _directory;
+
+    /// <summary><c>127.0.0.1:&lt;port&gt;</c>, as StackExchange.Redis takes it.</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    public int Port { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var executable = ServerProcess.FindExecutable("redis-server", "/usr/bin/redis-server")
+            ?? throw new InvalidOperationException("redis-server not found: apt-get install redis-server");
+        _directory = ServerProcess.CreateTempDirectory("acore-redis-");
+
+        // A port picked as free can be taken before redis binds it: try a few.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = ServerProcess.GetFreePort();
+            var output = new OutputTail();
+            var process = Start(executable, port, _directory, output);
+            if (await WaitUntilReadyAsync(process, port).ConfigureAwait(false))
+            {
+                _process = process;
+                Port = port;
+                ConnectionString = $"127.0.0.1:{port}";
+                return;
+            }
+
+            await ServerProcess.KillAsync(process).ConfigureAwait(false);
+            var log = output.ToString();
+            if (attempt < 3 && log.Contains("Address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            ServerProcess.DeleteDirectory(_directory);
+            throw new InvalidOperationException($"redis-server did not answer PING on 127.0.0.1:{port} within {StartTimeout.TotalSeconds} s. Its output:{Environment.NewLine}{log}");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await ServerProcess.KillAsync(_process).ConfigureAwait(false);
+        _process = null;
+        ServerProcess.DeleteDirectory(_directory);
+    }
+
+    private static Process Start(string executable, int port, string directory, OutputTail output)
+    {
+        var info = new ProcessStartInfo(executable)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            WorkingDirectory = directory,
+        };
+        foreach (var argument in new[]
+                 {
+                     "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--bind", "127.0.0.1",
+                     "--save", "",
+                     "--appendonly", "no",
+                     "--dir", directory,
+                     "--daemonize", "no",
+                 })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        output.Attach(process);
+        return process;
+    }
+
+    private static async Task<bool> WaitUntilReadyAsync(Process process, int port)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                return false;
+            }
+
+            if (await PingAsync(port).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    /// <summary>Sends an inline RESP <c>PING</c> and expects <c>+PONG</c>.</summary>
+    private static async Task<bool> PingAsync(int port)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", port, timeout.Token).ConfigureAwait(false);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token).ConfigureAwait(false);
+            var buffer = new byte[64];
+            var read = await stream.ReadAsync(buffer, timeout.Token).ConfigureAwait(false);
+            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
