@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace AbstractCore.Api.Auth;
+
+public sealed record AuthValidation(
+    [property: JsonPropertyName("ok")] bool Ok,
+    [property: JsonPropertyName("server_auth_enabled")] bool ServerAuthEnabled,
+    [property: JsonPropertyName("authenticated")] bool Authenticated);
+
+[JsonSerializable(typeof(AuthValidation))]
+internal sealed partial class AuthJsonContext : JsonSerializerContext;

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using System.Text;
+using AbstractCore.Api.Errors;
+using AbstractCore.Api.Hosting;
+using AbstractCore.OpenAI.Errors;
+using AbstractCore.Providers;
+
+namespace AbstractCore.Api.Auth;
+
+/// <summary>
+/// The server token guards every route but health (and the docs unless protected). It is compared in
+/// constant time and never forwarded: provider calls build their own headers.
+/// </summary>
+public static class ServerAuth
+{
+    private const string AuthenticatedKey = "acore.authenticated";
+
+    public const string NotConfiguredMessage =
+        "Server authentication is required but ABSTRACTCORE_AUTH_TOKEN is not configured. Set ABSTRACTCORE_AUTH_TOKEN, " +
+        "set ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED=1 only for intentional local/dev use, or pass an explicit upstream " +
+        "provider key via X-AbstractCore-Provider-API-Key or Authorization: Bearer <provider-key>.";
+
+    private static readonly HashSet<string> OpenPaths = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "/health", "/alive", "/ready", "/", "/favicon.ico",
+    };
+
+    private static readonly string[] DocPaths = ["/docs", "/docs-lite", "/redoc", "/openapi.json", "/scalar"];
+
+    public static bool IsAuthenticated(HttpContext context) => context.Items.ContainsKey(AuthenticatedKey);
+
+    public static void UseServerAuth(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<GatewaySettings>();
+        var expected = settings.AuthToken is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(settings.AuthToken));
+        app.Use((context, next) =>
+        {
+            if (IsOpen(context.Request, settings))
+            {
+                return next(context);
+            }
+
+            if (expected is null)
+            {
+                return settings.AllowUnauthenticated || ProviderKeys.FromHeaders(context.Request.Headers, false) is not null
+                    ? next(context)
+                    : ErrorResponses.WriteAsync(context, 503, ErrorEnvelope.Create(NotConfiguredMessage, "server_auth_not_configured"));
+            }
+
+            var header = context.Request.Headers.Authorization.ToString();
+            var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
+            if (presented.Length == 0)
+            {
+                return Unauthorized(context, "Missing server Authorization bearer token");
+            }
+
+            // Hash first so the comparison is constant-time in the token's length too.
+            var actual = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+            if (!CryptographicOperations.FixedTimeEquals(actual, expected))
+            {
+                return Unauthorized(context, "Invalid server Authorization bearer token");
+            }
+
+            context.Items[AuthenticatedKey] = true;
+            return next(context);
+        });
+    }
+
+    /// <summary><c>GET /acore/auth/validate</c>: lets the docs check a token before using it.</summary>
+    public static void MapAuthValidation(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<GatewaySettings>();
+        app.MapGet("/acore/auth/validate", (HttpContext context) => Results.Json(
+            new AuthValidation(true, settings.AuthEnabled, IsAuthenticated(context)), AuthJsonContext.Default.AuthValidation))
+            .ExcludeFromDescription();
+    }
+
+    private static bool IsOpen(HttpRequest request, GatewaySettings settings) =>
+        HttpMethods.IsOptions(request.Method) ||
+        OpenPaths.Contains(request.Path.Value ?? "") ||
+        (!settings.ProtectDocs && DocPaths.Any(p => request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)));
+
+    private static Task Unauthorized(HttpContext context, string message)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return ErrorResponses.WriteAsync(context, 401, ErrorEnvelope.Create(message, "authentication_error"));
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using AbstractCore.Api.Hosting;
+using AbstractCore.Chat;
+using AbstractCore.OpenAI.Chat;
+using AbstractCore.OpenAI.Json;
+using AbstractCore.OpenAI.Sse;
+using AbstractCore.Providers;
+using AbstractCore.Providers.OpenAICompatible;
+using AbstractCore.Routing;
+using AbstractCore.Upstream;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.AI;
+
+namespace AbstractCore.Api.Chat;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c>: parse, route to a provider's <see cref="IChatClient"/>, answer in the
+/// OpenAI shape. The request's abort token reaches the upstream socket, under a deadline of its own so a
+/// slow upstream (504) is told apart from a client that left.
+/// </summary>
+public sealed partial class ChatCompletionsHandler(
+    ProviderResolver providers, OpenAIChatClients clients, GatewaySettings settings, ILogger<ChatCompletionsHandler> logger)
+{
+    public async Task HandleAsync(HttpContext context, string? pathProvider)
+    {
+        var aborted = context.RequestAborted;
+        var request = await ChatRequestReader.ReadAsync(context.Request, aborted);
+        var model = Route(request.Model!, pathProvider);
+        var provider = providers.Find(model.Provider);
+        var messages = ChatMessageConverter.Convert(request.Messages!);
+        var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
+        var endpoint = await providers.ResolveAsync(provider, request.BaseUrl, key, aborted);
+
+        OpenAIRequestOptions.KeepToolCallsVerbatim(messages);
+        var options = OpenAIRequestOptions.Create(request, model.Model);
+        var client = clients.Get(endpoint);
+        var timeout = Timeout(request);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            if (request.Stream == true)
+            {
+                await StreamAsync(context, client, messages, options, model, request, deadline, timeout);
+            }
+            else
+            {
+                var response = await client.GetResponseAsync(messages, options, deadline.Token);
+                var completion = ChatCompletionMapper.ToCompletion(response, model.ToString());
+                context.Response.ContentType = "application/json";
+                await JsonSerializer.SerializeAsync(context.Response.Body, completion, OpenAIJsonContext.Wire.ChatCompletion, aborted);
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            LogClientLeft(logger, model.ToString());
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw UpstreamFailure.Timeout(provider.Name, timeout);
+        }
+        catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
+        {
+            throw UpstreamFailure.From(e, provider.Name);
+        }
+    }
+
+    private async Task StreamAsync(
+        HttpContext context, IChatClient client, List<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions options,
+        ModelRef model, ChatCompletionRequest request, CancellationTokenSource deadline, TimeSpan timeout)
+    {
+        await using var updates = client.GetStreamingResponseAsync(messages, options, deadline.Token).GetAsyncEnumerator(deadline.Token);
+
+        // Wait for the first update before answering 200, so an upstream that refuses the request
+        // still gets its real status.
+        var more = await updates.MoveNextAsync();
+        if (!more)
+        {
+            // Not even a role chunk: the body was not an SSE stream of chat chunks.
+            throw new GatewayException(502, $"Provider '{model.Provider}' returned an empty or unreadable stream.",
+                "upstream_error", code: "upstream_invalid_response");
+        }
+
+        var response = context.Response;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        using var sse = new SseWriter(response.BodyWriter);
+        var mapper = new ChunkStreamMapper(model.ToString(), request.StreamOptions?.IncludeUsage == true);
+        var aborted = context.RequestAborted;
+        try
+        {
+            while (more)
+            {
+                if (mapper.Map(updates.Current) is { } chunk)
+                {
+                    await sse.WriteAsync(chunk, OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
+                }
+
+                deadline.CancelAfter(timeout); // the deadline is per silence, not for the whole stream
+                more = await updates.MoveNextAsync();
+            }
+        }
+        catch (Exception e) when (!aborted.IsCancellationRequested)
+        {
+            // Headers are gone: the failure travels in-band, then the stream ends without [DONE].
+            var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, timeout) : UpstreamFailure.From(e, model.Provider);
+            LogStreamFailure(logger, model.ToString(), failure.Message);
+            await sse.WriteAsync(failure.ToEnvelope(), OpenAIJsonContext.Wire.ErrorEnvelope, aborted);
+            return;
+        }
+
+        foreach (var chunk in mapper.Finish())
+        {
+            await sse.WriteAsync(chunk, OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
+        }
+
+        await sse.WriteDoneAsync(aborted);
+    }
+
+    /// <summary>The path provider wins; a body model may repeat it (<c>openai/gpt-4o</c> on <c>/openai/v1/…</c>).</summary>
+    private static ModelRef Route(string model, string? pathProvider)
+    {
+        if (pathProvider is null)
+        {
+            return ModelRef.Parse(model);
+        }
+
+        var prefix = pathProvider + "/";
+        var bare = model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? model[prefix.Length..] : model;
+        return new ModelRef(pathProvider.ToLowerInvariant(), bare.Trim());
+    }
+
+    private TimeSpan Timeout(ChatCompletionRequest request) =>
+        request.Extra?.TryGetValue("timeout_s", out var t) == true && t.ValueKind == JsonValueKind.Number &&
+        t.TryGetDouble(out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(Math.Min(seconds, settings.UpstreamTimeout.TotalSeconds * 12))
+            : settings.UpstreamTimeout;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat for {Model}: the client disconnected; the upstream call was cancelled")]
+    private static partial void LogClientLeft(ILogger logger, string model);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat stream for {Model} broke after it started: {Message}")]
+    private static partial void LogStreamFailure(ILogger logger, string model, string message);
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using AbstractCore.OpenAI.Chat;
+using AbstractCore.OpenAI.Json;
+
+namespace AbstractCore.Api.Chat;
+
+/// <summary>Reads and validates a chat body; every problem is a 400 that names the field.</summary>
+public static class ChatRequestReader
+{
+    public static async Task<ChatCompletionRequest> ReadAsync(HttpRequest http, CancellationToken cancellationToken)
+    {
+        ChatCompletionRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(http.Body, OpenAIJsonContext.Wire.ChatCompletionRequest, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw Invalid(e);
+        }
+
+        if (request is null)
+        {
+            throw GatewayException.BadRequest("The request body must be a JSON object.");
+        }
+
+        if (request.Extra?.ContainsKey("api_key") == true)
+        {
+            throw GatewayException.BadRequest(
+                "Per-request provider api_key fields are disabled for the HTTP server because they leak through bodies, logs, " +
+                "and client history. Use X-AbstractCore-Provider-API-Key for a provider override, or configure provider keys on the server.",
+                "api_key");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Model))
+        {
+            throw GatewayException.BadRequest("'model' is required, as 'provider/model' (for example 'openai/gpt-4o-mini').", "model");
+        }
+
+        if (request.Messages is null)
+        {
+            throw GatewayException.BadRequest("'messages' is required.", "messages");
+        }
+
+        if (request.Messages.Count == 0 || request.Messages.Any(m => m is null))
+        {
+            throw GatewayException.BadRequest("'messages' must be a non-empty array of message objects.", "messages");
+        }
+
+        return request;
+    }
+
+    private static GatewayException Invalid(JsonException e)
+    {
+        var param = e.Path is null or "$" ? null : e.Path.TrimStart('$', '.');
+        if (e.BytePositionInLine is null || e.Message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return param is null
+                ? GatewayException.BadRequest("The request body must be a JSON object.")
+                : GatewayException.BadRequest($"'{param}' has the wrong type.", param);
+        }
+
+        return GatewayException.BadRequest(
+            $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", param);
+    }
+}

@@ -1,0 +1,22 @@
+using AbstractCore.Api.Chat;
+using AbstractCore.OpenAI.Json;
+using AbstractCore.Providers;
+using AbstractCore.Providers.OpenAICompatible;
+
+namespace AbstractCore.Api.Hosting;
+
+public static class GatewayServices
+{
+    public static void AddGateway(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAIJsonContext.Default));
+        services.AddSingleton<UpstreamHttp>();
+        services.AddSingleton<ProviderResolver>();
+        services.AddSingleton<OpenAIChatClients>();
+        services.AddSingleton<ProviderModels>();
+        services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<ChatCompletionsHandler>();
+        services.AddOpenApi();
+    }
+}

@@ -1,0 +1,26 @@
+using AbstractCore.Configuration;
+
+namespace AbstractCore.Api.Hosting;
+
+/// <summary>Server settings read once at startup (environment variables, config files, command line).</summary>
+public sealed record GatewaySettings(
+    string? AuthToken,
+    bool AllowUnauthenticated,
+    bool ProtectDocs,
+    TimeSpan UpstreamTimeout)
+{
+    public bool AuthEnabled => AuthToken is not null;
+
+    public static GatewaySettings From(IConfiguration config)
+    {
+        var token = config["ABSTRACTCORE_AUTH_TOKEN"]?.Trim();
+        var timeout = double.TryParse(config["ABSTRACTCORE_UPSTREAM_TIMEOUT_S"], System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0
+            ? TimeSpan.FromSeconds(s)
+            : TimeSpan.FromMinutes(10);
+        return new GatewaySettings(
+            string.IsNullOrEmpty(token) ? null : token,
+            Flags.IsOn(config["ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED"]),
+            Flags.IsOn(config["ABSTRACTCORE_SERVER_PROTECT_DOCS"]),
+            timeout);
+    }
+}

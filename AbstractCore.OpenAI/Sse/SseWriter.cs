@@ -1,0 +1,41 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace AbstractCore.OpenAI.Sse;
+
+/// <summary>
+/// Writes <c>data: {json}\n\n</c> events straight into the response pipe (no intermediate strings) and
+/// flushes each one, so a client sees every chunk as soon as the upstream produced it.
+/// </summary>
+public sealed class SseWriter(PipeWriter pipe) : IDisposable
+{
+    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
+    private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
+    private static ReadOnlySpan<byte> Done => "data: [DONE]\n\n"u8;
+
+    private readonly Utf8JsonWriter _json = new(pipe, new JsonWriterOptions
+    {
+        SkipValidation = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    public ValueTask<FlushResult> WriteAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        pipe.Write(DataPrefix);
+        _json.Reset(pipe);
+        JsonSerializer.Serialize(_json, value, typeInfo);
+        _json.Flush();
+        pipe.Write(EventEnd);
+        return pipe.FlushAsync(cancellationToken);
+    }
+
+    public void Dispose() => _json.Dispose();
+
+    public ValueTask<FlushResult> WriteDoneAsync(CancellationToken cancellationToken)
+    {
+        pipe.Write(Done);
+        return pipe.FlushAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json;
+using AbstractCore.OpenAI.Chat;
+using Microsoft.Extensions.AI;
+
+namespace AbstractCore.Chat;
+
+/// <summary>A Microsoft.Extensions.AI <see cref="ChatResponse"/> → an OpenAI <c>chat.completion</c>.</summary>
+public static class ChatCompletionMapper
+{
+    public static ChatCompletion ToCompletion(ChatResponse response, string model)
+    {
+        StringBuilder? text = null, reasoning = null;
+        List<ToolCallDto>? toolCalls = null;
+        foreach (var content in response.Messages.SelectMany(m => m.Contents))
+        {
+            switch (content)
+            {
+                case TextContent t:
+                    (text ??= new()).Append(t.Text);
+                    break;
+                case TextReasoningContent r:
+                    (reasoning ??= new()).Append(r.Text);
+                    break;
+                case FunctionCallContent call:
+                    (toolCalls ??= []).Add(ToToolCall(call, response.RawRepresentation));
+                    break;
+            }
+        }
+
+        return new ChatCompletion
+        {
+            Id = response.ResponseId ?? NewId(),
+            Created = (response.CreatedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(),
+            Model = model,
+            Choices =
+            [
+                new ChatChoice
+                {
+                    Message = new AssistantMessage
+                    {
+                        // OpenAI sends null content on a pure tool-call turn and "" never for text turns.
+                        Content = text?.ToString() ?? (toolCalls is null ? "" : null),
+                        ReasoningContent = reasoning?.ToString(),
+                        ToolCalls = toolCalls,
+                    },
+                    FinishReason = FinishReason(response.FinishReason, toolCalls is not null),
+                },
+            ],
+            Usage = ToUsage(response.Usage) ?? new Usage(),
+        };
+    }
+
+    public static string FinishReason(ChatFinishReason? reason, bool hasToolCalls) =>
+        reason?.Value ?? (hasToolCalls ? "tool_calls" : "stop");
+
+    public static Usage? ToUsage(UsageDetails? usage) => usage is null ? null : new Usage
+    {
+        PromptTokens = usage.InputTokenCount ?? 0,
+        CompletionTokens = usage.OutputTokenCount ?? 0,
+        TotalTokens = usage.TotalTokenCount ?? (usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0),
+        PromptTokensDetails = usage.CachedInputTokenCount is { } cached ? new PromptTokensDetails { CachedTokens = cached } : null,
+        CompletionTokensDetails = usage.ReasoningTokenCount is { } r ? new CompletionTokensDetails { ReasoningTokens = r } : null,
+    };
+
+    public static ToolCallDto ToToolCall(FunctionCallContent call, object? rawResponse, int? index = null) => new()
+    {
+        Index = index,
+        Id = call.CallId,
+        Type = "function",
+        Function = new FunctionCallDto { Name = call.Name, Arguments = RawArguments(call.CallId, rawResponse) ?? Serialize(call.Arguments) },
+    };
+
+    public static string NewId() => "chatcmpl-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The upstream's argument string, byte for byte, when the OpenAI SDK kept it.</summary>
+    private static string? RawArguments(string callId, object? rawResponse) =>
+        rawResponse is global::OpenAI.Chat.ChatCompletion completion
+            ? completion.ToolCalls.FirstOrDefault(c => c.Id == callId)?.FunctionArguments?.ToString()
+            : null;
+
+    private static string Serialize(IDictionary<string, object?>? arguments) =>
+        arguments is null ? "{}" : JsonSerializer.Serialize(arguments, ChatJsonContext.Default.IDictionaryStringObject);
+}

@@ -1,0 +1,103 @@
+using System.Text;
+using AbstractCore.OpenAI.Chat;
+using Microsoft.Extensions.AI;
+
+namespace AbstractCore.Chat;
+
+/// <summary>
+/// Turns a stream of <see cref="ChatResponseUpdate"/>s into OpenAI chunks: the first one carries the role,
+/// text and reasoning pass through as they come, tool calls go out complete with their index, and the end
+/// is a finish chunk, then (when asked) a usage chunk with empty choices, exactly as OpenAI orders them.
+/// </summary>
+public sealed class ChunkStreamMapper(string model, bool includeUsage)
+{
+    private string? _id;
+    private long _created;
+    private bool _roleSent;
+    private int _toolIndex;
+    private string? _finishReason;
+    private UsageDetails? _usage;
+
+    public string Id => _id ??= ChatCompletionMapper.NewId();
+
+    /// <summary>The chunk for one update, or null when it carries nothing a client would see.</summary>
+    public ChatCompletionChunk? Map(ChatResponseUpdate update)
+    {
+        if (_id is null && update.ResponseId is { } upstreamId)
+        {
+            _id = upstreamId;
+        }
+
+        if (_created == 0)
+        {
+            _created = (update.CreatedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+        }
+
+        if (update.FinishReason is { } finish)
+        {
+            _finishReason = finish.Value;
+        }
+
+        StringBuilder? text = null, reasoning = null;
+        List<ToolCallDto>? calls = null;
+        foreach (var content in update.Contents)
+        {
+            switch (content)
+            {
+                case TextContent t when !string.IsNullOrEmpty(t.Text):
+                    (text ??= new()).Append(t.Text);
+                    break;
+                case TextReasoningContent r when !string.IsNullOrEmpty(r.Text):
+                    (reasoning ??= new()).Append(r.Text);
+                    break;
+                case FunctionCallContent call:
+                    (calls ??= []).Add(ChatCompletionMapper.ToToolCall(call, null, _toolIndex++));
+                    break;
+                case UsageContent usage:
+                    _usage = usage.Details;
+                    break;
+            }
+        }
+
+        if (text is null && reasoning is null && calls is null && _roleSent)
+        {
+            return null;
+        }
+
+        var role = _roleSent ? null : "assistant";
+        _roleSent = true;
+        return Chunk(new ChunkDelta
+        {
+            Role = role,
+            Content = text?.ToString() ?? (role is not null && reasoning is null && calls is null ? "" : null),
+            ReasoningContent = reasoning?.ToString(),
+            ToolCalls = calls,
+        }, null);
+    }
+
+    /// <summary>The closing chunks: finish reason, then usage when the client asked for it.</summary>
+    public IEnumerable<ChatCompletionChunk> Finish()
+    {
+        yield return Chunk(new ChunkDelta(), ChatCompletionMapper.FinishReason(
+            _finishReason is null ? null : new ChatFinishReason(_finishReason), _toolIndex > 0));
+        if (includeUsage)
+        {
+            yield return new ChatCompletionChunk
+            {
+                Id = Id,
+                Created = _created,
+                Model = model,
+                Choices = [],
+                Usage = ChatCompletionMapper.ToUsage(_usage) ?? new Usage(),
+            };
+        }
+    }
+
+    private ChatCompletionChunk Chunk(ChunkDelta delta, string? finishReason) => new()
+    {
+        Id = Id,
+        Created = _created,
+        Model = model,
+        Choices = [new ChunkChoice { Delta = delta, FinishReason = finishReason }],
+    };
+}

@@ -1,0 +1,58 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using AbstractCore.OpenAI.Models;
+
+namespace AbstractCore.Providers;
+
+/// <summary>Asks OpenAI-compatible upstreams for their models (<c>GET {base}/models</c>, 5 s each).</summary>
+public sealed class ProviderModels(UpstreamHttp http)
+{
+    private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task<List<ModelInfo>> ListAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ListTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.BaseUrl.AbsoluteUri.TrimEnd('/') + "/models");
+        if (endpoint.ApiKey is { } key)
+        {
+            if (endpoint.Provider.AuthStyle == ProviderAuthStyle.Portkey)
+            {
+                request.Headers.TryAddWithoutValidation("x-portkey-api-key", key);
+            }
+            else
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            }
+        }
+
+        foreach (var (name, value) in endpoint.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+        using var doc = await JsonDocument.ParseAsync(body, cancellationToken: timeout.Token);
+
+        var models = new List<ModelInfo>();
+        if (doc.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in data.EnumerateArray())
+            {
+                if (item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+                {
+                    models.Add(new ModelInfo
+                    {
+                        Id = $"{endpoint.Provider.Name}/{id.GetString()}",
+                        OwnedBy = endpoint.Provider.Name,
+                        Created = item.TryGetProperty("created", out var c) && c.TryGetInt64(out var created) ? created : 0,
+                    });
+                }
+            }
+        }
+
+        return models;
+    }
+}

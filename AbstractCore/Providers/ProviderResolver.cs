@@ -1,0 +1,91 @@
+using AbstractCore.Security;
+using Microsoft.Extensions.Configuration;
+
+namespace AbstractCore.Providers;
+
+/// <summary>Turns a provider name, an optional request <c>base_url</c> and an optional per-request key into
+/// the upstream to call. Settings come from configuration (environment variables included).</summary>
+public sealed class ProviderResolver(IConfiguration configuration)
+{
+    public ProviderDescriptor Find(string provider) =>
+        ProviderCatalog.Find(provider) ?? throw new GatewayException(404,
+            $"Unknown provider '{provider}'. Known providers: {ProviderCatalog.KnownNames}.",
+            "invalid_request_error", "model", "model_not_found");
+
+    /// <summary>The server-held key for a provider, if any.</summary>
+    public string? ServerKey(ProviderDescriptor provider) =>
+        provider.ApiKeySettings.Select(s => configuration[s]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
+
+    /// <summary>The configured base URL (setting or default), or null when the provider has none.</summary>
+    public string? ConfiguredBaseUrl(ProviderDescriptor provider) =>
+        provider.BaseUrlSettings.Select(s => configuration[s]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim()
+        ?? provider.DefaultBaseUrl;
+
+    /// <summary>True when an operator set this provider up (a key or a base URL setting), so listing it is expected.</summary>
+    public bool IsConfigured(ProviderDescriptor provider) =>
+        ServerKey(provider) is not null ||
+        provider.BaseUrlSettings.Any(s => !string.IsNullOrWhiteSpace(configuration[s]));
+
+    public async Task<ProviderEndpoint> ResolveAsync(
+        ProviderDescriptor provider, string? requestBaseUrl, string? explicitKey, CancellationToken cancellationToken)
+    {
+        Uri baseUrl;
+        string? key = explicitKey;
+        if (!string.IsNullOrWhiteSpace(requestBaseUrl))
+        {
+            baseUrl = await BaseUrlPolicy.ValidateAsync(requestBaseUrl, cancellationToken);
+            // A server-held key never follows a request-chosen URL: only an explicit key does.
+        }
+        else
+        {
+            var configured = ConfiguredBaseUrl(provider) ?? throw GatewayException.BadRequest(
+                $"Provider '{provider.Name}' has no base URL: set {string.Join(" or ", provider.BaseUrlSettings)}, " +
+                "or pass base_url in the request.", "base_url");
+            if (!Uri.TryCreate(configured, UriKind.Absolute, out baseUrl!))
+            {
+                throw new GatewayException(500,
+                    $"{provider.BaseUrlSettings[0]} is not an absolute URL: fix the server configuration.", "server_error");
+            }
+
+            key ??= ServerKey(provider);
+        }
+
+        if (key is null && provider.RequiresKey)
+        {
+            throw new GatewayException(401,
+                $"Provider '{provider.Name}' needs an API key: set {provider.KeySettingName} on the server " +
+                "or send X-AbstractCore-Provider-API-Key.", "authentication_error", code: "missing_provider_key");
+        }
+
+        return new ProviderEndpoint(provider, WithoutTrailingSlash(baseUrl), key, ExtraHeaders(provider));
+    }
+
+    private List<KeyValuePair<string, string>> ExtraHeaders(ProviderDescriptor provider)
+    {
+        List<KeyValuePair<string, string>> headers = [];
+        void Add(string header, string setting)
+        {
+            var value = configuration[setting];
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                headers.Add(new(header, value.Trim()));
+            }
+        }
+
+        switch (provider.Name)
+        {
+            case "openrouter":
+                Add("HTTP-Referer", "OPENROUTER_SITE_URL");
+                Add("X-Title", "OPENROUTER_APP_NAME");
+                break;
+            case "portkey":
+                Add("x-portkey-config", "PORTKEY_CONFIG");
+                break;
+        }
+
+        return headers;
+    }
+
+    private static Uri WithoutTrailingSlash(Uri uri) =>
+        uri.AbsoluteUri.EndsWith('/') ? new Uri(uri.AbsoluteUri.TrimEnd('/')) : uri;
+}

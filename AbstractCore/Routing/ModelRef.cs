@@ -1,0 +1,50 @@
+namespace AbstractCore.Routing;
+
+/// <summary>A <c>provider/model</c> reference. Split at the first '/', so <c>openrouter/openai/gpt-4o</c> is
+/// provider <c>openrouter</c>, model <c>openai/gpt-4o</c>.</summary>
+public readonly record struct ModelRef(string Provider, string Model)
+{
+    public override string ToString() => $"{Provider}/{Model}";
+
+    public static ModelRef Parse(string model)
+    {
+        var slash = model.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            return new ModelRef(model[..slash].Trim().ToLowerInvariant(), model[(slash + 1)..].Trim());
+        }
+
+        var bare = model.Trim();
+        return new ModelRef(DetectProvider(bare), bare);
+    }
+
+    private static readonly string[] OllamaFamilies = ["llama", "mistral", "gemma", "phi", "qwen"];
+
+    /// <summary>The original's auto-detection for bare model names (its order kept).</summary>
+    private static string DetectProvider(string model)
+    {
+        var m = model.ToLowerInvariant();
+        if (m.Contains("gpt-", StringComparison.Ordinal) || m.Contains("text-davinci", StringComparison.Ordinal) ||
+            m.Contains("text-embedding", StringComparison.Ordinal))
+        {
+            return "openai";
+        }
+
+        if (m.Contains("claude", StringComparison.Ordinal))
+        {
+            return "anthropic";
+        }
+
+        if (OllamaFamilies.Any(f => m.Contains(f, StringComparison.Ordinal)))
+        {
+            return "ollama";
+        }
+
+        if (m.Contains("-4bit", StringComparison.Ordinal) || m.Contains("mlx-community", StringComparison.Ordinal))
+        {
+            return "mlx";
+        }
+
+        return "ollama";
+    }
+}

@@ -1,0 +1,125 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Text.Json;
+
+namespace AbstractCore.Upstream;
+
+/// <summary>
+/// Maps what went wrong upstream to the answer a client should get: the upstream's own 4xx (and its
+/// message) passes through, 429 keeps <c>Retry-After</c>, 5xx and unreadable answers become 502,
+/// an unreachable upstream 502, a deadline 504.
+/// </summary>
+public static class UpstreamFailure
+{
+    private static readonly HashSet<int> PassThrough = [400, 401, 403, 404, 409, 413, 415, 422, 429];
+
+    public static GatewayException From(Exception exception, string provider) => exception switch
+    {
+        GatewayException g => g,
+        ClientResultException { Status: 0 } e => Unreachable(e.InnerException ?? e, provider),
+        ClientResultException e => FromResponse(e, provider),
+        HttpRequestException e => Unreachable(e, provider),
+        IOException e => new GatewayException(502,
+            $"The connection to provider '{provider}' failed mid-response: {e.Message}", "upstream_error", code: "upstream_disconnected"),
+        _ => new GatewayException(502,
+            $"Provider '{provider}' returned a response that could not be read: {exception.Message}", "upstream_error",
+            code: "upstream_invalid_response"),
+    };
+
+    public static GatewayException Timeout(string provider, TimeSpan after) => new(504,
+        $"Provider '{provider}' did not answer within {after.TotalSeconds:0.#} s. Raise ABSTRACTCORE_UPSTREAM_TIMEOUT_S " +
+        "or pass timeout_s if the model needs longer.", "upstream_timeout", code: "upstream_timeout");
+
+    private static GatewayException Unreachable(Exception e, string provider) => new(502,
+        $"Could not reach provider '{provider}': {e.Message}", "upstream_error", code: "upstream_unreachable");
+
+    private static GatewayException FromResponse(ClientResultException e, string provider)
+    {
+        var response = e.GetRawResponse();
+        var (message, type, param, code) = ReadError(response);
+        var status = e.Status;
+        message ??= $"Provider '{provider}' answered HTTP {status}.";
+        if (!PassThrough.Contains(status))
+        {
+            return new GatewayException(502, $"Provider '{provider}' failed (HTTP {status}): {message}", "upstream_error",
+                code: "upstream_error");
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in (string[])["Retry-After", "retry-after-ms", "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"])
+        {
+            if (response?.Headers.TryGetValue(name, out var value) == true && value is not null)
+            {
+                headers[name] = value;
+            }
+        }
+
+        return new GatewayException(status, message, type ?? DefaultType(status), param, code)
+        {
+            Headers = headers.Count > 0 ? headers : null,
+        };
+    }
+
+    private static string DefaultType(int status) => status switch
+    {
+        401 or 403 => "authentication_error",
+        404 => "not_found_error",
+        429 => "rate_limit_error",
+        _ => "invalid_request_error",
+    };
+
+    /// <summary>Reads <c>{"error":{…}}</c>, <c>{"error":"…"}</c>, <c>{"message":"…"}</c> or plain text.</summary>
+    private static (string? Message, string? Type, string? Param, string? Code) ReadError(PipelineResponse? response)
+    {
+        string body;
+        try
+        {
+            body = response?.Content?.ToString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
+        }
+
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return default;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error))
+            {
+                if (error.ValueKind == JsonValueKind.String)
+                {
+                    return (error.GetString(), null, null, null);
+                }
+
+                if (error.ValueKind == JsonValueKind.Object)
+                {
+                    return (Str(error, "message"), Str(error, "type"), Str(error, "param"), Str(error, "code"));
+                }
+            }
+
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                return (Str(root, "message") ?? Str(root, "detail"), null, null, null);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return (body.Length > 300 ? body[..300] : body, null, null, null);
+    }
+
+    private static string? Str(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) ? v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Number => v.GetRawText(),
+            _ => null,
+        } : null;
+}
