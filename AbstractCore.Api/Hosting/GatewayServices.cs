@@ -17,6 +17,6 @@ public static class GatewayServices
         services.AddSingleton<ProviderModels>();
         services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ChatCompletionsHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddOperationTransformer(RequestExample.ApplyAsync));
     }
 }

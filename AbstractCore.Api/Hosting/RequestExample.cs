@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace AbstractCore.Api.Hosting;
+
+/// <summary>
+/// An executable JSON request example for an endpoint that reads its own body (so the docs can send it).
+/// The operation transformer below turns it, with the body type's schema, into the OpenAPI request body.
+/// </summary>
+public sealed record RequestExample(Type BodyType, string Json)
+{
+    public static async Task ApplyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var example = context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestExample>().FirstOrDefault();
+        if (example is null)
+        {
+            return;
+        }
+
+        var schema = await context.GetOrCreateSchemaAsync(example.BodyType, cancellationToken: cancellationToken);
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = schema, Example = JsonNode.Parse(example.Json) },
+            },
+        };
+    }
+}
