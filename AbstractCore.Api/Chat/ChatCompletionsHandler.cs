@@ -5,7 +5,6 @@ using AbstractCore.OpenAI.Chat;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.OpenAI.Sse;
 using AbstractCore.Providers;
-using AbstractCore.Providers.OpenAICompatible;
 using AbstractCore.Routing;
 using AbstractCore.Upstream;
 using Microsoft.AspNetCore.Http.Features;
@@ -19,8 +18,10 @@ namespace AbstractCore.Api.Chat;
 /// slow upstream (504) is told apart from a client that left.
 /// </summary>
 public sealed partial class ChatCompletionsHandler(
-    ProviderResolver providers, OpenAIChatClients clients, GatewaySettings settings, ILogger<ChatCompletionsHandler> logger)
+    ProviderResolver providers, IEnumerable<IChatBackend> backends, GatewaySettings settings, ILogger<ChatCompletionsHandler> logger)
 {
+    private readonly Dictionary<ProviderProtocol, IChatBackend> _backends = backends.ToDictionary(b => b.Protocol);
+
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
         var aborted = context.RequestAborted;
@@ -31,9 +32,9 @@ public sealed partial class ChatCompletionsHandler(
         var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
         var endpoint = await providers.ResolveAsync(provider, request.BaseUrl, key, aborted);
 
-        OpenAIRequestOptions.KeepToolCallsVerbatim(messages);
-        var options = OpenAIRequestOptions.Create(request, model.Model);
-        var client = clients.Get(endpoint);
+        var backend = _backends[provider.Protocol];
+        var options = backend.Prepare(request, model.Model, messages);
+        var client = backend.GetClient(endpoint);
         var timeout = Timeout(request);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);

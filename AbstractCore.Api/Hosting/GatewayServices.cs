@@ -14,6 +14,7 @@ public static class GatewayServices
         services.AddSingleton<UpstreamHttp>();
         services.AddSingleton<ProviderResolver>();
         services.AddSingleton<OpenAIChatClients>();
+        services.AddSingleton<IChatBackend, OpenAICompatibleBackend>();
         services.AddSingleton<ProviderModels>();
         services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ChatCompletionsHandler>();

@@ -7,7 +7,8 @@ public sealed record ProviderDescriptor(
     string? DefaultBaseUrl,
     string[] ApiKeySettings,
     bool RequiresKey = false,
-    ProviderAuthStyle AuthStyle = ProviderAuthStyle.Bearer)
+    ProviderAuthStyle AuthStyle = ProviderAuthStyle.Bearer,
+    ProviderProtocol Protocol = ProviderProtocol.OpenAICompatible)
 {
     /// <summary>The setting a server-held key is read from, named in messages.</summary>
     public string? KeySettingName => ApiKeySettings.Length > 0 ? ApiKeySettings[0] : null;
