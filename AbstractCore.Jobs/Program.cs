@@ -1,1 +1,12 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using AbstractCore.Jobs;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapServiceHealth();
+
+JobsLog.Transports(app.Logger, JobsTransports.From(app.Configuration));
+
+app.Run();

@@ -1,0 +1,26 @@
+using AbstractCore.AppHost;
+using AbstractCore.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var infra = builder.AddInfrastructure();
+
+var inference = builder.AddProject<Projects.AbstractCore_Inference>("inference")
+    .WithOptionalEnvironment(builder, ServiceSettings.InferenceVariables)
+    .WithHttpHealthCheck("/health");
+
+var jobs = builder.AddProject<Projects.AbstractCore_Jobs>("jobs")
+    .WithReference(infra.Cache).WaitFor(infra.Cache)
+    .WithReference(infra.Messaging).WaitFor(infra.Messaging)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.AbstractCore_Api>("api")
+    .WithReplicas(ServiceSettings.ApiReplicas(builder.Configuration))
+    .WithReference(infra.Cache).WaitFor(infra.Cache)
+    .WithReference(infra.Messaging).WaitFor(infra.Messaging)
+    .WithReference(inference).WaitFor(inference)
+    .WithOptionalSecrets(builder, ServiceSettings.ApiSecretVariables)
+    .WithOptionalEnvironment(builder, ServiceSettings.ApiVariables)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

@@ -1,0 +1,47 @@
+namespace AbstractCore.AppHost;
+
+internal static class OptionalSettingsExtensions
+{
+    /// <summary>
+    /// For each variable set in the AppHost's configuration (environment variable <c>OPENAI_API_KEY</c>, or user secret
+    /// <c>Parameters:openai-api-key</c>), adds a secret parameter and passes it to the resource under the variable's name.
+    /// Unset variables add nothing, so the manifest lists only the secrets a deployment actually uses.
+    /// </summary>
+    public static IResourceBuilder<T> WithOptionalSecrets<T>(
+        this IResourceBuilder<T> resource, IDistributedApplicationBuilder builder, IEnumerable<string> variables)
+        where T : IResourceWithEnvironment
+    {
+        foreach (var variable in variables)
+        {
+            var parameterName = variable.ToLowerInvariant().Replace('_', '-');
+            var value = FirstSet(builder.Configuration[$"Parameters:{parameterName}"], builder.Configuration[variable]);
+            if (value is null)
+            {
+                continue;
+            }
+
+            var parameter = builder.AddParameter(parameterName, () => value, publishValueAsDefault: false, secret: true);
+            resource.WithEnvironment(variable, parameter);
+        }
+
+        return resource;
+    }
+
+    /// <summary>Copies each variable that is set in the AppHost's configuration to the resource's environment.</summary>
+    public static IResourceBuilder<T> WithOptionalEnvironment<T>(
+        this IResourceBuilder<T> resource, IDistributedApplicationBuilder builder, IEnumerable<string> variables)
+        where T : IResourceWithEnvironment
+    {
+        foreach (var variable in variables)
+        {
+            if (FirstSet(builder.Configuration[variable]) is { } value)
+            {
+                resource.WithEnvironment(variable, value);
+            }
+        }
+
+        return resource;
+    }
+
+    private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+
+namespace AbstractCore.AppHost;
+
+/// <summary>What the AppHost hands the services from its own configuration (environment, user secrets).</summary>
+internal static class ServiceSettings
+{
+    public const string ApiReplicasKey = "Api:Replicas";
+
+    /// <summary>Passed to the api as secret parameters, each only when set.</summary>
+    public static readonly string[] ApiSecretVariables =
+    [
+        "ABSTRACTCORE_AUTH_TOKEN",
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "OPENROUTER_API_KEY",
+        "PORTKEY_API_KEY",
+        "OPENAI_COMPATIBLE_API_KEY",
+        "VLLM_API_KEY",
+        "ACEMUSIC_API_KEY",
+        "ELEVENLABS_API_KEY",
+    ];
+
+    /// <summary>Passed to the api as plain environment variables, each only when set.</summary>
+    public static readonly string[] ApiVariables =
+    [
+        "ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED",
+        "OPENAI_BASE_URL",
+        "ANTHROPIC_BASE_URL",
+        "OPENROUTER_BASE_URL",
+        "OLLAMA_BASE_URL",
+        "LMSTUDIO_BASE_URL",
+        "VLLM_BASE_URL",
+        "OPENAI_COMPATIBLE_BASE_URL",
+    ];
+
+    public static readonly string[] InferenceVariables = ["ABSTRACTCORE_ONNX_MODELS_DIR"];
+
+    public static int ApiReplicas(IConfiguration configuration)
+    {
+        var replicas = configuration.GetValue(ApiReplicasKey, 1);
+        return replicas >= 1
+            ? replicas
+            : throw new InvalidOperationException($"{ApiReplicasKey} must be 1 or more (was {replicas}).");
+    }
+}
