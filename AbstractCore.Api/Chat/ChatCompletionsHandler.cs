@@ -48,7 +48,7 @@ public sealed partial class ChatCompletionsHandler(
             else
             {
                 var response = await client.GetResponseAsync(messages, options, deadline.Token);
-                var completion = ChatCompletionMapper.ToCompletion(response, model.ToString());
+                var completion = ChatCompletionMapper.ToCompletion(response, model.ToString(), request.Logprobs == true);
                 context.Response.ContentType = "application/json";
                 await JsonSerializer.SerializeAsync(context.Response.Body, completion, OpenAIJsonContext.Wire.ChatCompletion, aborted);
             }
@@ -90,7 +90,7 @@ public sealed partial class ChatCompletionsHandler(
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         using var sse = new SseWriter(response.BodyWriter);
-        var mapper = new ChunkStreamMapper(model.ToString(), request.StreamOptions?.IncludeUsage == true);
+        var mapper = new ChunkStreamMapper(model.ToString(), request.StreamOptions?.IncludeUsage == true, request.Logprobs == true);
         var aborted = context.RequestAborted;
         try
         {

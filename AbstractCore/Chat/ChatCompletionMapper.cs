@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AbstractCore.OpenAI.Chat;
+using AbstractCore.Providers.OpenAICompatible;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Chat;
@@ -8,7 +9,7 @@ namespace AbstractCore.Chat;
 /// <summary>A Microsoft.Extensions.AI <see cref="ChatResponse"/> → an OpenAI <c>chat.completion</c>.</summary>
 public static class ChatCompletionMapper
 {
-    public static ChatCompletion ToCompletion(ChatResponse response, string model)
+    public static ChatCompletion ToCompletion(ChatResponse response, string model, bool includeLogprobs = false)
     {
         StringBuilder? text = null, reasoning = null;
         List<ToolCallDto>? toolCalls = null;
@@ -45,6 +46,7 @@ public static class ChatCompletionMapper
                         ToolCalls = toolCalls,
                     },
                     FinishReason = FinishReason(response.FinishReason, toolCalls is not null),
+                    Logprobs = includeLogprobs ? RawLogprobs.From(response.RawRepresentation) : null,
                 },
             ],
             Usage = ToUsage(response.Usage) ?? new Usage(),

@@ -1,5 +1,7 @@
 using System.Text;
 using AbstractCore.OpenAI.Chat;
+using System.Text.Json;
+using AbstractCore.Providers.OpenAICompatible;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Chat;
@@ -9,7 +11,7 @@ namespace AbstractCore.Chat;
 /// text and reasoning pass through as they come, tool calls go out complete with their index, and the end
 /// is a finish chunk, then (when asked) a usage chunk with empty choices, exactly as OpenAI orders them.
 /// </summary>
-public sealed class ChunkStreamMapper(string model, bool includeUsage)
+public sealed class ChunkStreamMapper(string model, bool includeUsage, bool includeLogprobs = false)
 {
     private string? _id;
     private long _created;
@@ -72,7 +74,7 @@ public sealed class ChunkStreamMapper(string model, bool includeUsage)
             Content = text?.ToString() ?? (role is not null && reasoning is null && calls is null ? "" : null),
             ReasoningContent = reasoning?.ToString(),
             ToolCalls = calls,
-        }, null);
+        }, null, includeLogprobs && text is not null ? RawLogprobs.From(update.RawRepresentation) : null);
     }
 
     /// <summary>The closing chunks: finish reason, then usage when the client asked for it.</summary>
@@ -93,11 +95,11 @@ public sealed class ChunkStreamMapper(string model, bool includeUsage)
         }
     }
 
-    private ChatCompletionChunk Chunk(ChunkDelta delta, string? finishReason) => new()
+    private ChatCompletionChunk Chunk(ChunkDelta delta, string? finishReason, JsonElement? logprobs = null) => new()
     {
         Id = Id,
         Created = _created,
         Model = model,
-        Choices = [new ChunkChoice { Delta = delta, FinishReason = finishReason }],
+        Choices = [new ChunkChoice { Delta = delta, FinishReason = finishReason, Logprobs = logprobs }],
     };
 }

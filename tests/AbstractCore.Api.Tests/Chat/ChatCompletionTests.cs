@@ -185,4 +185,21 @@ public sealed class ChatCompletionTests(GatewayFixture fx) : IClassFixture<Gatew
         Assert.Equal(403, (int)response.StatusCode);
         Assert.Contains("ABSTRACTCORE_SERVER_BASE_URL_ALLOWLIST", (string?)body!["error"]!["message"]);
     }
+
+    [Fact]
+    public async Task Logprobs_come_back_when_asked_for()
+    {
+        using var http = fx.Http();
+        fx.Upstream.Enqueue(FakeReply.Raw(200, "application/json", """
+            {"id":"chatcmpl-lp","object":"chat.completion","created":1,"model":"fake-model",
+             "choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop",
+               "logprobs":{"content":[{"token":"Hi","logprob":-0.25,"bytes":[72,105],"top_logprobs":[]}],"refusal":null}}],
+             "usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}
+            """));
+        var (_, body) = await Wire.PostAsync(http, "/v1/chat/completions",
+            """{"model":"openai-compatible/fake-model","logprobs":true,"messages":[{"role":"user","content":"hi"}]}""");
+        var token = body!["choices"]![0]!["logprobs"]!["content"]![0]!;
+        Assert.Equal("Hi", (string?)token["token"]);
+        Assert.Equal(-0.25, (double)token["logprob"]!);
+    }
 }
