@@ -18,10 +18,8 @@ namespace AbstractCore.Api.Chat;
 /// slow upstream (504) is told apart from a client that left.
 /// </summary>
 public sealed partial class ChatCompletionsHandler(
-    ProviderResolver providers, IEnumerable<IChatBackend> backends, GatewaySettings settings, ILogger<ChatCompletionsHandler> logger)
+    ProviderResolver providers, ChatBackends backends, GatewaySettings settings, ILogger<ChatCompletionsHandler> logger)
 {
-    private readonly Dictionary<ProviderProtocol, IChatBackend> _backends = backends.ToDictionary(b => b.Protocol);
-
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
         var aborted = context.RequestAborted;
@@ -32,8 +30,14 @@ public sealed partial class ChatCompletionsHandler(
         var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
         var endpoint = await providers.ResolveAsync(provider, request.BaseUrl, key, aborted);
 
-        var backend = _backends[provider.Protocol];
-        var options = backend.Prepare(request, model.Model, messages);
+        var backend = backends.For(provider);
+        var warnings = new List<string>(0);
+        var options = backend.Prepare(request, model.Model, messages, warnings);
+        if (warnings.Count > 0)
+        {
+            context.Response.Headers["X-AbstractCore-Warning"] = string.Join("; ", warnings);
+        }
+
         var client = backend.GetClient(endpoint);
         var timeout = Timeout(request);
 

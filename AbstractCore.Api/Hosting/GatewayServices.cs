@@ -13,9 +13,12 @@ public static class GatewayServices
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAIJsonContext.Default));
         services.AddSingleton<UpstreamHttp>();
         services.AddSingleton<ProviderResolver>();
+        services.AddSingleton<ProviderModels>();
+        services.AddSingleton<ChatBackends>();
+
+        // Chat backends, one per wire protocol.
         services.AddSingleton<OpenAIChatClients>();
         services.AddSingleton<IChatBackend, OpenAICompatibleBackend>();
-        services.AddSingleton<ProviderModels>();
         services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddOpenApi(o => o.AddOperationTransformer(RequestExample.ApplyAsync));

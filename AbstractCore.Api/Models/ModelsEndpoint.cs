@@ -21,7 +21,7 @@ public static partial class ModelsEndpoint
     {
         var services = context.RequestServices;
         var resolver = services.GetRequiredService<ProviderResolver>();
-        var models = services.GetRequiredService<ProviderModels>();
+        var backends = services.GetRequiredService<ChatBackends>();
         var settings = services.GetRequiredService<GatewaySettings>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AbstractCore.Api.Models");
         var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
@@ -36,7 +36,7 @@ public static partial class ModelsEndpoint
             try
             {
                 var endpoint = await resolver.ResolveAsync(provider, null, only is null ? null : key, aborted);
-                return await models.ListAsync(endpoint, aborted);
+                return await backends.For(provider).ListModelsAsync(endpoint, aborted);
             }
             catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
             {

@@ -29,6 +29,12 @@ public sealed class ChatCompletionRequest
     [JsonPropertyName("logprobs")] public bool? Logprobs { get; set; }
     [JsonPropertyName("top_logprobs")] public int? TopLogprobs { get; set; }
 
+    /// <summary>OpenAI's reasoning control for reasoning models.</summary>
+    [JsonPropertyName("reasoning_effort")] public string? ReasoningEffort { get; set; }
+
+    /// <summary>AbstractCore extension: null, auto, on/off, or a level (low, medium, high, xhigh); also true/false.</summary>
+    [JsonPropertyName("thinking")] public JsonElement? Thinking { get; set; }
+
     /// <summary>AbstractCore extension: an upstream base URL for this request only.</summary>
     [JsonPropertyName("base_url")] public string? BaseUrl { get; set; }
 

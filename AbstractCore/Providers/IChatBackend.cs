@@ -1,4 +1,5 @@
 using AbstractCore.OpenAI.Chat;
+using AbstractCore.OpenAI.Models;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Providers;
@@ -11,8 +12,15 @@ public interface IChatBackend
     /// <summary>The (cached) client for one upstream.</summary>
     IChatClient GetClient(ProviderEndpoint endpoint);
 
-    /// <summary>The options for one request; may adjust the converted messages for the protocol.</summary>
-    ChatOptions Prepare(ChatCompletionRequest request, string model, IList<ChatMessage> messages);
+    /// <summary>
+    /// The options for one request; may adjust the converted messages for the protocol. Anything asked for
+    /// that the upstream cannot do exactly (a thinking level it lacks, say) degrades and adds a warning,
+    /// which the client receives in the <c>X-AbstractCore-Warning</c> header.
+    /// </summary>
+    ChatOptions Prepare(ChatCompletionRequest request, string model, IList<ChatMessage> messages, ICollection<string> warnings);
+
+    /// <summary>The upstream's models, ids already <c>provider/model</c>.</summary>
+    Task<List<ModelInfo>> ListModelsAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken);
 }
 
 public enum ProviderProtocol

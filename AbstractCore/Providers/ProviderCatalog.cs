@@ -13,6 +13,9 @@ public static class ProviderCatalog
         new("openrouter", ["OPENROUTER_BASE_URL"], "https://openrouter.ai/api/v1", ["OPENROUTER_API_KEY"], RequiresKey: true),
         new("portkey", ["PORTKEY_BASE_URL"], "https://api.portkey.ai/v1", ["PORTKEY_API_KEY"], RequiresKey: true,
             AuthStyle: ProviderAuthStyle.Portkey),
+        new("anthropic", ["ANTHROPIC_BASE_URL"], "https://api.anthropic.com", ["ANTHROPIC_API_KEY"], RequiresKey: true,
+            Protocol: ProviderProtocol.Anthropic),
+        new("ollama", ["OLLAMA_BASE_URL", "OLLAMA_HOST"], "http://localhost:11434", [], Protocol: ProviderProtocol.Ollama),
     ];
 
     private static readonly Dictionary<string, ProviderDescriptor> ByName =

@@ -41,6 +41,11 @@ public sealed class ProviderResolver(IConfiguration configuration)
             var configured = ConfiguredBaseUrl(provider) ?? throw GatewayException.BadRequest(
                 $"Provider '{provider.Name}' has no base URL: set {string.Join(" or ", provider.BaseUrlSettings)}, " +
                 "or pass base_url in the request.", "base_url");
+            if (!configured.Contains("://", StringComparison.Ordinal))
+            {
+                configured = "http://" + configured; // OLLAMA_HOST is often host:port
+            }
+
             if (!Uri.TryCreate(configured, UriKind.Absolute, out baseUrl!))
             {
                 throw new GatewayException(500,

@@ -17,7 +17,8 @@ public static class UpstreamFailure
     {
         GatewayException g => g,
         ClientResultException { Status: 0 } e => Unreachable(e.InnerException ?? e, provider),
-        ClientResultException e => FromResponse(e, provider),
+        ClientResultException e => FromResponse(e.Status, ReadBody(e.GetRawResponse()), name => Header(e.GetRawResponse(), name), provider),
+        UpstreamHttpException e => FromResponse(e.Status, e.Body, name => e.Headers.GetValueOrDefault(name), provider),
         HttpRequestException e => Unreachable(e, provider),
         IOException e => new GatewayException(502,
             $"The connection to provider '{provider}' failed mid-response: {e.Message}", "upstream_error", code: "upstream_disconnected"),
@@ -33,11 +34,9 @@ public static class UpstreamFailure
     private static GatewayException Unreachable(Exception e, string provider) => new(502,
         $"Could not reach provider '{provider}': {e.Message}", "upstream_error", code: "upstream_unreachable");
 
-    private static GatewayException FromResponse(ClientResultException e, string provider)
+    private static GatewayException FromResponse(int status, string body, Func<string, string?> header, string provider)
     {
-        var response = e.GetRawResponse();
-        var (message, type, param, code) = ReadError(response);
-        var status = e.Status;
+        var (message, type, param, code) = ReadError(body);
         message ??= $"Provider '{provider}' answered HTTP {status}.";
         if (!PassThrough.Contains(status))
         {
@@ -48,7 +47,7 @@ public static class UpstreamFailure
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in (string[])["Retry-After", "retry-after-ms", "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"])
         {
-            if (response?.Headers.TryGetValue(name, out var value) == true && value is not null)
+            if (header(name) is { } value)
             {
                 headers[name] = value;
             }
@@ -68,19 +67,24 @@ public static class UpstreamFailure
         _ => "invalid_request_error",
     };
 
-    /// <summary>Reads <c>{"error":{…}}</c>, <c>{"error":"…"}</c>, <c>{"message":"…"}</c> or plain text.</summary>
-    private static (string? Message, string? Type, string? Param, string? Code) ReadError(PipelineResponse? response)
+    private static string ReadBody(PipelineResponse? response)
     {
-        string body;
         try
         {
-            body = response?.Content?.ToString() ?? "";
+            return response?.Content?.ToString() ?? "";
         }
         catch (InvalidOperationException)
         {
-            return default;
+            return ""; // a streamed body that was not buffered
         }
+    }
 
+    private static string? Header(PipelineResponse? response, string name) =>
+        response?.Headers.TryGetValue(name, out var value) == true ? value : null;
+
+    /// <summary>Reads <c>{"error":{…}}</c> (OpenAI, Anthropic), <c>{"error":"…"}</c> (Ollama), <c>{"message":"…"}</c> or plain text.</summary>
+    private static (string? Message, string? Type, string? Param, string? Code) ReadError(string body)
+    {
         if (string.IsNullOrWhiteSpace(body))
         {
             return default;

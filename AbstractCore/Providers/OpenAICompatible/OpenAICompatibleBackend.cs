@@ -1,18 +1,22 @@
 using AbstractCore.OpenAI.Chat;
+using AbstractCore.OpenAI.Models;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Providers.OpenAICompatible;
 
 /// <summary>Every upstream that speaks OpenAI's Chat Completions: fields and tool-call turns go out as given.</summary>
-public sealed class OpenAICompatibleBackend(OpenAIChatClients clients) : IChatBackend
+public sealed class OpenAICompatibleBackend(OpenAIChatClients clients, ProviderModels models) : IChatBackend
 {
     public ProviderProtocol Protocol => ProviderProtocol.OpenAICompatible;
 
     public IChatClient GetClient(ProviderEndpoint endpoint) => clients.Get(endpoint);
 
-    public ChatOptions Prepare(ChatCompletionRequest request, string model, IList<ChatMessage> messages)
+    public ChatOptions Prepare(ChatCompletionRequest request, string model, IList<ChatMessage> messages, ICollection<string> warnings)
     {
         OpenAIRequestOptions.KeepToolCallsVerbatim(messages);
         return OpenAIRequestOptions.Create(request, model);
     }
+
+    public Task<List<ModelInfo>> ListModelsAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken) =>
+        models.ListAsync(endpoint, cancellationToken);
 }

@@ -70,6 +70,11 @@ public static class OpenAIRequestOptions
             options.Patch.Set(Path("user"), BinaryData.FromObjectAsJson(r.User));
         }
 
+        if (r.ReasoningEffort is not null)
+        {
+            options.Patch.Set(Path("reasoning_effort"), BinaryData.FromObjectAsJson(r.ReasoningEffort));
+        }
+
         Bool("logprobs", r.Logprobs);
         Number("top_logprobs", r.TopLogprobs);
         if (r.Extra is not null)
