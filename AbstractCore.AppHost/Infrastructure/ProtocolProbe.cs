@@ -36,7 +36,7 @@ internal sealed class ProtocolProbe(string protocol, int port, byte[] request, F
 
             var reply = new byte[64];
             var length = 0;
-            while (length < 4)
+            while (!accepts(reply, length) && length < reply.Length)
             {
                 var read = await socket.ReceiveAsync(reply.AsMemory(length), SocketFlags.None, timeout.Token);
                 if (read == 0)
