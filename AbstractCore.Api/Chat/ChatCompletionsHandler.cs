@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Chat;
+using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.OpenAI.Sse;
@@ -40,6 +41,8 @@ public sealed partial class ChatCompletionsHandler(
 
         var client = backend.GetClient(endpoint);
         var timeout = Timeout(request);
+        var format = AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent);
+        var toolsOffered = request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0;
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(timeout);
@@ -47,11 +50,13 @@ public sealed partial class ChatCompletionsHandler(
         {
             if (request.Stream == true)
             {
-                await StreamAsync(context, client, messages, options, model, request, deadline, timeout);
+                var updates = AgentFormatting.Apply(client.GetStreamingResponseAsync(messages, options, deadline.Token), format, toolsOffered);
+                await StreamAsync(context, updates, model, request, deadline, timeout);
             }
             else
             {
                 var response = await client.GetResponseAsync(messages, options, deadline.Token);
+                AgentFormatting.Apply(response, format, toolsOffered);
                 var completion = ChatCompletionMapper.ToCompletion(response, model.ToString(), request.Logprobs == true);
                 context.Response.ContentType = "application/json";
                 await JsonSerializer.SerializeAsync(context.Response.Body, completion, OpenAIJsonContext.Wire.ChatCompletion, aborted);
@@ -72,10 +77,10 @@ public sealed partial class ChatCompletionsHandler(
     }
 
     private async Task StreamAsync(
-        HttpContext context, IChatClient client, List<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions options,
-        ModelRef model, ChatCompletionRequest request, CancellationTokenSource deadline, TimeSpan timeout)
+        HttpContext context, IAsyncEnumerable<ChatResponseUpdate> stream, ModelRef model, ChatCompletionRequest request,
+        CancellationTokenSource deadline, TimeSpan timeout)
     {
-        await using var updates = client.GetStreamingResponseAsync(messages, options, deadline.Token).GetAsyncEnumerator(deadline.Token);
+        await using var updates = stream.GetAsyncEnumerator(deadline.Token);
 
         // Wait for the first update before answering 200, so an upstream that refuses the request
         // still gets its real status.

@@ -35,6 +35,9 @@ public sealed class ChatCompletionRequest
     /// <summary>AbstractCore extension: null, auto, on/off, or a level (low, medium, high, xhigh); also true/false.</summary>
     [JsonPropertyName("thinking")] public JsonElement? Thinking { get; set; }
 
+    /// <summary>AbstractCore extension: how tool calls are rendered (auto, openai, codex, qwen3, llama3, gemma, xml, passthrough).</summary>
+    [JsonPropertyName("agent_format")] public string? AgentFormat { get; set; }
+
     /// <summary>AbstractCore extension: an upstream base URL for this request only.</summary>
     [JsonPropertyName("base_url")] public string? BaseUrl { get; set; }
 

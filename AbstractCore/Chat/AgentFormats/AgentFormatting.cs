@@ -1,0 +1,208 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace AbstractCore.Chat.AgentFormats;
+
+/// <summary>
+/// Applies an <see cref="AgentFormat"/> to answers: text formats get their tool calls written into the
+/// content in the family's syntax; structured formats get calls a model wrote as text parsed into real
+/// tool calls (and the markup removed). Works on the abstraction, so every provider gets it.
+/// </summary>
+public static class AgentFormatting
+{
+    public static void Apply(ChatResponse response, AgentFormat format, bool toolsOffered)
+    {
+        var message = response.Messages.LastOrDefault(m => m.Role == ChatRole.Assistant);
+        if (message is null || format == AgentFormat.Passthrough)
+        {
+            return;
+        }
+
+        var calls = message.Contents.OfType<FunctionCallContent>().ToList();
+        var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
+        if (format.IsText() && calls.Count > 0)
+        {
+            // Non-streamed answers keep the structured calls too, as the original does.
+            ReplaceText(message, ToolCallText.Append(format, text, calls.Select(c => (c.Name, Arguments(c)))));
+        }
+        else if (format.IsStructured() && calls.Count == 0 && toolsOffered && ToolCallText.ContainsCall(text))
+        {
+            var (cleaned, parsed) = ToolCallText.Extract(text);
+            if (parsed.Count > 0)
+            {
+                ReplaceText(message, cleaned);
+                foreach (var (name, arguments) in parsed)
+                {
+                    message.Contents.Add(ParsedCall(name, arguments));
+                }
+
+                response.FinishReason = ChatFinishReason.ToolCalls;
+            }
+        }
+    }
+
+    public static async IAsyncEnumerable<ChatResponseUpdate> Apply(
+        IAsyncEnumerable<ChatResponseUpdate> updates, AgentFormat format, bool toolsOffered,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (format == AgentFormat.Passthrough || (format.IsStructured() && !toolsOffered))
+        {
+            await foreach (var update in updates.WithCancellation(cancellationToken))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        var scanner = format.IsStructured() ? new TextCallScanner() : null;
+        var sawText = false;
+        await foreach (var update in updates.WithCancellation(cancellationToken))
+        {
+            if (scanner is null)
+            {
+                // Text format: each call becomes content in the family's syntax.
+                for (var i = 0; i < update.Contents.Count; i++)
+                {
+                    if (update.Contents[i] is FunctionCallContent call)
+                    {
+                        update.Contents[i] = new TextContent((sawText ? "\n\n" : "") + ToolCallText.Render(format, call.Name, Arguments(call)));
+                        sawText = true;
+                    }
+                    else if (update.Contents[i] is TextContent { Text.Length: > 0 })
+                    {
+                        sawText = true;
+                    }
+                }
+            }
+            else
+            {
+                for (var i = 0; i < update.Contents.Count; i++)
+                {
+                    if (update.Contents[i] is TextContent t)
+                    {
+                        update.Contents[i] = new TextContent(scanner.Push(t.Text)) { RawRepresentation = t.RawRepresentation };
+                    }
+                }
+            }
+
+            yield return update;
+        }
+
+        if (scanner?.Finish() is { } tail)
+        {
+            yield return tail;
+        }
+    }
+
+    private static void ReplaceText(ChatMessage message, string text)
+    {
+        var first = message.Contents.IndexOf(message.Contents.FirstOrDefault(c => c is TextContent)!);
+        foreach (var t in message.Contents.OfType<TextContent>().ToList())
+        {
+            message.Contents.Remove(t);
+        }
+
+        message.Contents.Insert(first < 0 ? 0 : Math.Min(first, message.Contents.Count), new TextContent(text));
+    }
+
+    private static string Arguments(FunctionCallContent call) => call.RawRepresentation switch
+    {
+        OpenAI.Chat.ToolCallDto dto when dto.Function?.Arguments is { } raw => raw,
+        _ => call.Arguments is null ? "{}" : System.Text.Json.JsonSerializer.Serialize(call.Arguments, ChatJsonContext.Default.IDictionaryStringObject),
+    };
+
+    private static FunctionCallContent ParsedCall(string name, string arguments)
+    {
+        Dictionary<string, object?>? parsed = null;
+        try
+        {
+            parsed = System.Text.Json.JsonSerializer.Deserialize(arguments, ChatJsonContext.Default.DictionaryStringObject);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            parsed = new() { ["value"] = arguments };
+        }
+
+        return new FunctionCallContent("call_" + Guid.NewGuid().ToString("N")[..24], name, parsed);
+    }
+
+    /// <summary>
+    /// Streams text through until a tool-call marker may be starting; from there it holds the text back,
+    /// and at the end turns what it held into tool calls (or gives it back as text if none parse).
+    /// </summary>
+    private sealed class TextCallScanner
+    {
+        private readonly StringBuilder _held = new();
+        private bool _inCall;
+
+        public string Push(string piece)
+        {
+            _held.Append(piece);
+            var held = _held.ToString();
+            if (!_inCall)
+            {
+                var start = ToolCallText.OpenMarkers.Select(m => held.IndexOf(m, StringComparison.OrdinalIgnoreCase)).Where(i => i >= 0)
+                    .DefaultIfEmpty(-1).Min();
+                if (start >= 0)
+                {
+                    _inCall = true;
+                    _held.Remove(0, start);
+                    return held[..start];
+                }
+
+                // Keep back a tail that could be the beginning of a marker split across chunks.
+                var keep = PartialMarkerLength(held);
+                _held.Remove(0, held.Length - keep);
+                return held[..^keep];
+            }
+
+            return "";
+        }
+
+        public ChatResponseUpdate? Finish()
+        {
+            if (_held.Length == 0)
+            {
+                return null;
+            }
+
+            var held = _held.ToString();
+            var (cleaned, calls) = _inCall ? ToolCallText.Extract(held) : (held, []);
+            var update = new ChatResponseUpdate { Role = ChatRole.Assistant };
+            if (calls.Count == 0)
+            {
+                update.Contents.Add(new TextContent(held));
+                return update;
+            }
+
+            if (cleaned.Length > 0)
+            {
+                update.Contents.Add(new TextContent(cleaned));
+            }
+
+            foreach (var (name, arguments) in calls)
+            {
+                update.Contents.Add(ParsedCall(name, arguments));
+            }
+
+            update.FinishReason = ChatFinishReason.ToolCalls;
+            return update;
+        }
+
+        private static int PartialMarkerLength(string text)
+        {
+            for (var length = Math.Min(text.Length, 13); length > 0; length--)
+            {
+                var tail = text[^length..];
+                if (ToolCallText.OpenMarkers.Any(m => m.StartsWith(tail, StringComparison.OrdinalIgnoreCase)))
+                {
+                    return length;
+                }
+            }
+
+            return 0;
+        }
+    }
+}
