@@ -19,6 +19,7 @@ public static class GatewayServices
         // Chat backends, one per wire protocol.
         services.AddSingleton<OpenAIChatClients>();
         services.AddSingleton<IChatBackend, OpenAICompatibleBackend>();
+        services.AddSingleton<IChatBackend, AbstractCore.Providers.Anthropic.AnthropicBackend>();
         services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddOpenApi(o => o.AddOperationTransformer(RequestExample.ApplyAsync));

@@ -1,0 +1,206 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using AbstractCore.OpenAI.Models;
+using AbstractCore.Upstream;
+using Microsoft.Extensions.AI;
+
+namespace AbstractCore.Providers.Anthropic;
+
+/// <summary>
+/// An <see cref="IChatClient"/> over Anthropic's Messages API (<c>POST {base}/v1/messages</c>, JSON or SSE), on
+/// the gateway's shared <see cref="HttpClient"/>. It sends <c>x-api-key</c> and <c>anthropic-version</c>, never an
+/// <c>Authorization</c> header. A non-success answer throws <see cref="UpstreamHttpException"/> (for a stream,
+/// before the first update); an <c>error</c> event mid-stream throws one too.
+/// </summary>
+public sealed class AnthropicChatClient : IChatClient
+{
+    public const string ApiVersion = "2023-06-01";
+    private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(5);
+    private const int MaxModelPages = 10;
+
+    private readonly HttpClient _http;
+    private readonly ProviderEndpoint _endpoint;
+    private readonly string _apiBase;
+    private readonly ChatClientMetadata _metadata;
+
+    public AnthropicChatClient(HttpClient http, ProviderEndpoint endpoint)
+    {
+        _http = http;
+        _endpoint = endpoint;
+        // The base URL is the API root (https://api.anthropic.com); one that already ends in /v1 is taken as is.
+        var root = endpoint.BaseUrl.AbsoluteUri.TrimEnd('/');
+        _apiBase = root.EndsWith("/v1", StringComparison.OrdinalIgnoreCase) ? root : root + "/v1";
+        _metadata = new ChatClientMetadata("anthropic", endpoint.BaseUrl);
+    }
+
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var built = AnthropicRequestFactory.Create(messages, options, stream: false);
+        using var request = Post(built.Request);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await UpstreamHttpException.FromAsync(response, cancellationToken);
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var message = await JsonSerializer.DeserializeAsync(body, AnthropicJsonContext.Default.AnthropicMessage, cancellationToken)
+                      ?? throw new JsonException("Anthropic answered null.");
+        return AnthropicResponses.ToChatResponse(message, built.SchemaToolName);
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var built = AnthropicRequestFactory.Create(messages, options, stream: true);
+        using var request = Post(built.Request);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await UpstreamHttpException.FromAsync(response, cancellationToken);
+        }
+
+        var translator = new AnthropicStreamTranslator(built.SchemaToolName);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(body, Encoding.UTF8);
+
+        // Server-sent events: "event:" and "data:" lines, a blank line ends an event, ":" lines are comments.
+        string? eventName = null;
+        var data = new StringBuilder();
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(cancellationToken);
+            if (line is null || line.Length == 0)
+            {
+                if (data.Length > 0)
+                {
+                    foreach (var update in translator.Handle(eventName, data.ToString()))
+                    {
+                        yield return update;
+                    }
+                }
+
+                eventName = null;
+                data.Clear();
+                if (line is null || translator.Stopped)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            if (line[0] == ':')
+            {
+                continue;
+            }
+
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var field = colon < 0 ? line : line[..colon];
+            var value = colon < 0 ? "" : line[(colon + 1)..];
+            if (value.StartsWith(' '))
+            {
+                value = value[1..];
+            }
+
+            if (field == "event")
+            {
+                eventName = value;
+            }
+            else if (field == "data")
+            {
+                data.Append(data.Length > 0 ? "\n" : "").Append(value);
+            }
+        }
+
+        if (!translator.Stopped)
+        {
+            throw new IOException("The Anthropic stream ended before message_stop.");
+        }
+    }
+
+    /// <summary><c>GET {base}/v1/models</c>, every page (up to 10 000 models), ids as <c>anthropic/&lt;id&gt;</c>.</summary>
+    public async Task<List<ModelInfo>> ListModelsAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ListTimeout);
+        var models = new List<ModelInfo>();
+        string? after = null;
+        for (var page = 0; page < MaxModelPages; page++)
+        {
+            var url = _apiBase + "/models?limit=1000" + (after is null ? "" : "&after_id=" + Uri.EscapeDataString(after));
+            using var request = NewRequest(HttpMethod.Get, url);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await UpstreamHttpException.FromAsync(response, timeout.Token);
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            var list = await JsonSerializer.DeserializeAsync(body, AnthropicJsonContext.Default.AnthropicModelPage, timeout.Token);
+            foreach (var model in list?.Data ?? [])
+            {
+                if (!string.IsNullOrEmpty(model.Id))
+                {
+                    models.Add(new ModelInfo
+                    {
+                        Id = $"{_endpoint.Provider.Name}/{model.Id}",
+                        OwnedBy = _endpoint.Provider.Name,
+                        Created = model.CreatedAt?.ToUnixTimeSeconds() ?? 0,
+                    });
+                }
+            }
+
+            if (list is not { HasMore: true, LastId: { Length: > 0 } last })
+            {
+                break;
+            }
+
+            after = last;
+        }
+
+        return models;
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    public void Dispose()
+    {
+        // The HttpClient is the gateway's shared one.
+    }
+
+    private HttpRequestMessage Post(AnthropicMessagesRequest body)
+    {
+        var request = NewRequest(HttpMethod.Post, _apiBase + "/messages");
+        request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, AnthropicJsonContext.Default.AnthropicMessagesRequest));
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return request;
+    }
+
+    private HttpRequestMessage NewRequest(HttpMethod method, string url)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (_endpoint.ApiKey is { } key)
+        {
+            request.Headers.TryAddWithoutValidation("x-api-key", key);
+        }
+
+        request.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
+        foreach (var (name, value) in _endpoint.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return request;
+    }
+}
