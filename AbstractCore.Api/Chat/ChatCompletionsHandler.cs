@@ -33,7 +33,7 @@ public sealed partial class ChatCompletionsHandler(
 
         var backend = backends.For(provider);
         var warnings = new List<string>(0);
-        var options = backend.Prepare(request, model.Model, messages, warnings);
+        var options = backend.Prepare(provider, request, model.Model, messages, warnings);
         if (warnings.Count > 0)
         {
             context.Response.Headers["X-AbstractCore-Warning"] = string.Join("; ", warnings);

@@ -7,4 +7,5 @@ namespace AbstractCore.Chat;
 [JsonSerializable(typeof(Dictionary<string, object?>))]
 [JsonSerializable(typeof(IDictionary<string, object?>))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class ChatJsonContext : JsonSerializerContext;

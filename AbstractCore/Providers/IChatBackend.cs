@@ -19,6 +19,11 @@ public interface IChatBackend
     /// </summary>
     ChatOptions Prepare(ChatCompletionRequest request, string model, IList<ChatMessage> messages, ICollection<string> warnings);
 
+    /// <summary>As above, for backends whose mapping differs per provider (OpenAI-compatible ones do).</summary>
+    ChatOptions Prepare(
+        ProviderDescriptor provider, ChatCompletionRequest request, string model, IList<ChatMessage> messages, ICollection<string> warnings) =>
+        Prepare(request, model, messages, warnings);
+
     /// <summary>The upstream's models, ids already <c>provider/model</c>.</summary>
     Task<List<ModelInfo>> ListModelsAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken);
 }

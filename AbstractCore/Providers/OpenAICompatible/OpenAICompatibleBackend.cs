@@ -11,10 +11,15 @@ public sealed class OpenAICompatibleBackend(OpenAIChatClients clients, ProviderM
 
     public IChatClient GetClient(ProviderEndpoint endpoint) => clients.Get(endpoint);
 
-    public ChatOptions Prepare(ChatCompletionRequest request, string model, IList<ChatMessage> messages, ICollection<string> warnings)
+    public ChatOptions Prepare(ChatCompletionRequest request, string model, IList<ChatMessage> messages, ICollection<string> warnings) =>
+        Prepare(ProviderCatalog.Find("openai-compatible")!, request, model, messages, warnings);
+
+    public ChatOptions Prepare(
+        ProviderDescriptor provider, ChatCompletionRequest request, string model, IList<ChatMessage> messages, ICollection<string> warnings)
     {
         OpenAIRequestOptions.KeepToolCallsVerbatim(messages);
-        return OpenAIRequestOptions.Create(request, model);
+        var thinking = OpenAIThinking.Fields(provider.Name, model, request, warnings);
+        return OpenAIRequestOptions.Create(request, model, thinking);
     }
 
     public Task<List<ModelInfo>> ListModelsAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken) =>

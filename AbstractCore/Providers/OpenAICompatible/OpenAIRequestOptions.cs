@@ -19,13 +19,13 @@ public static class OpenAIRequestOptions
         "api_key", "base_url", "agent_format", "thinking", "timeout_s", "unload_after", "prompt_cache_binding",
     };
 
-    public static ChatOptions Create(ChatCompletionRequest request, string model) => new()
+    public static ChatOptions Create(ChatCompletionRequest request, string model, IReadOnlyList<(string Name, string Json)>? extra = null) => new()
     {
         ModelId = model,
-        RawRepresentationFactory = _ => Build(request),
+        RawRepresentationFactory = _ => Build(request, extra),
     };
 
-    private static ChatCompletionOptions Build(ChatCompletionRequest r)
+    private static ChatCompletionOptions Build(ChatCompletionRequest r, IReadOnlyList<(string Name, string Json)>? extra)
     {
         var options = new ChatCompletionOptions();
 #pragma warning disable SCME0001 // JsonPatch is the SDK's way to send fields as given (a struct: always set through options.Patch).
@@ -70,9 +70,9 @@ public static class OpenAIRequestOptions
             options.Patch.Set(Path("user"), BinaryData.FromObjectAsJson(r.User));
         }
 
-        if (r.ReasoningEffort is not null)
+        foreach (var (name, json) in extra ?? [])
         {
-            options.Patch.Set(Path("reasoning_effort"), BinaryData.FromObjectAsJson(r.ReasoningEffort));
+            options.Patch.Set(Path(name), BinaryData.FromString(json));
         }
 
         Bool("logprobs", r.Logprobs);
