@@ -5,7 +5,13 @@ using AbstractCore.Api.Health;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Api.Models;
 
+if (AbstractCore.Configuration.Cli.AbstractCoreCli.IsCliInvocation(args))
+{
+    return AbstractCore.Configuration.Cli.AbstractCoreCli.Run(args, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(CommandLine.Normalize(args));
+builder.Configuration.AddAbstractCoreConfigFile();
 builder.ConfigureListenAddress();
 builder.AddServiceDefaults();
 builder.AddGateway();
@@ -20,6 +26,7 @@ app.MapChatCompletions();
 app.MapModels();
 app.MapDocs();
 app.Run();
+return 0;
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

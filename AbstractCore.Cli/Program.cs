@@ -1,0 +1,3 @@
+using AbstractCore.Configuration.Cli;
+
+return AbstractCoreCli.Run(args, Console.Out, Console.Error);
