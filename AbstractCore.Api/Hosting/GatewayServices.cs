@@ -15,10 +15,12 @@ public static class GatewayServices
         services.AddSingleton<ProviderResolver>();
         services.AddSingleton<ProviderModels>();
         services.AddSingleton<ChatBackends>();
+        services.AddSingleton<AbstractCore.Api.Models.ModelDiscovery>();
 
         // Chat backends, one per wire protocol.
         services.AddSingleton<OpenAIChatClients>();
         services.AddSingleton<IChatBackend, OpenAICompatibleBackend>();
+        services.AddSingleton<IChatBackend, AbstractCore.Providers.Ollama.OllamaBackend>();
         services.AddSingleton<IChatBackend, AbstractCore.Providers.Anthropic.AnthropicBackend>();
         services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ChatCompletionsHandler>();

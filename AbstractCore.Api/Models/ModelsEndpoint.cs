@@ -5,49 +5,71 @@ using AbstractCore.Providers;
 
 namespace AbstractCore.Api.Models;
 
-/// <summary><c>GET /v1/models</c>: <c>provider/model</c> ids from every configured provider, asked in parallel;
-/// a provider that does not answer is left out (and logged) rather than failing the list.</summary>
-public static partial class ModelsEndpoint
+/// <summary>
+/// <c>GET /v1/models</c>: <c>provider/model</c> ids from every configured provider, asked concurrently; a
+/// provider that fails is left out and named in <c>X-AbstractCore-Warning</c>. <c>GET /providers</c>: each
+/// provider's status.
+/// </summary>
+public static class ModelsEndpoint
 {
     public static void MapModels(this WebApplication app)
     {
-        app.MapGet("/v1/models", (HttpContext c, string? provider) => ListAsync(c, provider))
+        app.MapGet("/v1/models", (HttpContext c, string? provider, string? input_type, string? output_type, string? base_url, string? api_key) =>
+                ListAsync(c, provider, input_type, output_type, base_url, api_key))
             .WithTags("Models").WithSummary("List models of every configured provider").Produces<ModelList>();
-        app.MapGet("/{provider}/v1/models", (HttpContext c, string provider) => ListAsync(c, provider))
+        app.MapGet("/{provider}/v1/models", (HttpContext c, string provider, string? input_type, string? output_type, string? base_url, string? api_key) =>
+                ListAsync(c, provider, input_type, output_type, base_url, api_key))
             .WithTags("Models").WithSummary("List one provider's models").Produces<ModelList>();
+        app.MapGet("/providers", ProvidersAsync)
+            .WithTags("Models").WithSummary("Providers and their status (available, unavailable, unconfigured)").Produces<ProviderList>();
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, string? only)
+    private static async Task<IResult> ListAsync(
+        HttpContext context, string? only, string? inputType, string? outputType, string? baseUrl, string? apiKey)
     {
-        var services = context.RequestServices;
-        var resolver = services.GetRequiredService<ProviderResolver>();
-        var backends = services.GetRequiredService<ChatBackends>();
-        var settings = services.GetRequiredService<GatewaySettings>();
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AbstractCore.Api.Models");
-        var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
-        var aborted = context.RequestAborted;
-
-        IEnumerable<ProviderDescriptor> targets = only is null
-            ? ProviderCatalog.All.Where(resolver.IsConfigured)
-            : [resolver.Find(only)];
-
-        var lists = await Task.WhenAll(targets.Select(async provider =>
+        ModelCapabilities.Validate(inputType, outputType);
+        if (only is null && (apiKey is not null || baseUrl is not null))
         {
-            try
-            {
-                var endpoint = await resolver.ResolveAsync(provider, null, only is null ? null : key, aborted);
-                return await backends.For(provider).ListModelsAsync(endpoint, aborted);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
-            {
-                LogListFailed(logger, provider.Name, e.Message);
-                return [];
-            }
-        }));
+            throw GatewayException.BadRequest(
+                $"{(apiKey is not null ? "api_key" : "base_url")} requires provider=... so the override target is unambiguous.",
+                apiKey is not null ? "api_key" : "base_url");
+        }
 
-        return TypedResults.Json(new ModelList { Data = [.. lists.SelectMany(l => l)] }, OpenAIJsonContext.Wire.ModelList);
+        var services = context.RequestServices;
+        var discovery = services.GetRequiredService<ModelDiscovery>();
+        var aborted = context.RequestAborted;
+        ModelDiscovery.Outcome[] outcomes;
+        if (only is null)
+        {
+            outcomes = await discovery.ListAllAsync(discovery.Probed(), aborted);
+        }
+        else
+        {
+            var provider = services.GetRequiredService<ProviderResolver>().Find(only);
+            var settings = services.GetRequiredService<GatewaySettings>();
+            var key = apiKey ?? ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
+            outcomes = [await discovery.ListAsync(provider, baseUrl, key, aborted)];
+        }
+
+        var failed = outcomes.Where(o => o.Status == "unavailable").Select(o => $"{o.Provider.Name} unavailable: {o.Error}").ToList();
+        if (failed.Count > 0)
+        {
+            context.Response.Headers["X-AbstractCore-Warning"] = string.Join("; ", failed);
+        }
+
+        var models = outcomes.SelectMany(o => o.Models).Where(m => ModelCapabilities.Matches(m.Id, inputType, outputType)).ToList();
+        return TypedResults.Json(new ModelList { Data = models }, OpenAIJsonContext.Wire.ModelList);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Listing models of {Provider} failed, left out of /v1/models: {Message}")]
-    private static partial void LogListFailed(ILogger logger, string provider, string message);
+    private static async Task<IResult> ProvidersAsync(HttpContext context, bool? include_models)
+    {
+        var discovery = context.RequestServices.GetRequiredService<ModelDiscovery>();
+        var probed = discovery.Probed().ToHashSet();
+        var outcomes = await discovery.ListAllAsync(probed, context.RequestAborted);
+        var byName = outcomes.ToDictionary(o => o.Provider.Name);
+        var list = ProviderCatalog.All.Select(p => byName.TryGetValue(p.Name, out var o)
+            ? new ProviderStatus(p.Name, "llm", o.Status, o.Models.Count, include_models == true ? o.Models : null, o.Error)
+            : new ProviderStatus(p.Name, "llm", "unconfigured", 0, include_models == true ? [] : null, null));
+        return TypedResults.Json(new ProviderList([.. list]), ModelsJsonContext.Default.ProviderList);
+    }
 }

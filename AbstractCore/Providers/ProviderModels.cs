@@ -4,15 +4,11 @@ using AbstractCore.OpenAI.Models;
 
 namespace AbstractCore.Providers;
 
-/// <summary>Asks OpenAI-compatible upstreams for their models (<c>GET {base}/models</c>, 5 s each).</summary>
+/// <summary>Asks OpenAI-compatible upstreams for their models (<c>GET {base}/models</c>); the caller sets the deadline.</summary>
 public sealed class ProviderModels(UpstreamHttp http)
 {
-    private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(5);
-
     public async Task<List<ModelInfo>> ListAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ListTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.BaseUrl.AbsoluteUri.TrimEnd('/') + "/models");
         if (endpoint.ApiKey is { } key)
         {
@@ -31,10 +27,10 @@ public sealed class ProviderModels(UpstreamHttp http)
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
-        await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-        using var doc = await JsonDocument.ParseAsync(body, cancellationToken: timeout.Token);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var doc = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
 
         var models = new List<ModelInfo>();
         if (doc.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)

@@ -10,6 +10,8 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Never read the machine's ~/.abstractcore config file in tests.
+        builder.UseSetting("ABSTRACTCORE_SERVER_DISABLE_CENTRALIZED_CONFIG", "1");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

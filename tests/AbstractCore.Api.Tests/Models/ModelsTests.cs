@@ -3,13 +3,21 @@ using OpenAI;
 
 namespace AbstractCore.Api.Tests.Models;
 
-public sealed class ModelsTests(GatewayFixture fx) : IClassFixture<GatewayFixture>
+public sealed class ModelsTests : IClassFixture<GatewayFixture>
 {
+    private readonly GatewayFixture fx;
+
+    public ModelsTests(GatewayFixture fixture)
+    {
+        fx = fixture;
+        // Set before any listing: the gateway caches a provider's list for a while.
+        fx.Upstream.Models.Clear();
+        fx.Upstream.Models.AddRange(["fake-model", "org/other-model"]);
+    }
+
     [Fact]
     public async Task Models_are_listed_as_provider_slash_model_from_configured_providers()
     {
-        fx.Upstream.Models.Clear();
-        fx.Upstream.Models.AddRange(["fake-model", "org/other-model"]);
         var client = new OpenAIClient(new System.ClientModel.ApiKeyCredential(GatewayFixture.Token), new OpenAIClientOptions
         {
             Endpoint = new Uri(fx.Gateway.Server.BaseAddress, "v1"),

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using AbstractCore.OpenAI.Models;
+using AbstractCore.Providers;
+using AbstractCore.Upstream;
+
+namespace AbstractCore.Api.Models;
+
+/// <summary>
+/// Asks providers for their models, each under its own short deadline so a dead one never holds up the
+/// rest, and keeps successful answers for a short while (listing is called often by clients and UIs).
+/// </summary>
+public sealed partial class ModelDiscovery(
+    ProviderResolver resolver, ChatBackends backends, IConfiguration configuration, ILogger<ModelDiscovery> logger)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, (DateTime Until, List<ModelInfo> Models)> _cache = new(StringComparer.Ordinal);
+
+    private TimeSpan Timeout { get; } =
+        double.TryParse(configuration["ABSTRACTCORE_DISCOVERY_TIMEOUT_S"], CultureInfo.InvariantCulture, out var s) && s > 0
+            ? TimeSpan.FromSeconds(s)
+            : TimeSpan.FromSeconds(5);
+
+    public sealed record Outcome(ProviderDescriptor Provider, string Status, List<ModelInfo> Models, string? Error);
+
+    /// <summary>Providers worth asking without being told: configured ones, and local servers on their usual ports.</summary>
+    public IEnumerable<ProviderDescriptor> Probed() =>
+        ProviderCatalog.All.Where(p => resolver.IsConfigured(p) || p.Name is "ollama" or "lmstudio");
+
+    public Task<Outcome[]> ListAllAsync(IEnumerable<ProviderDescriptor> providers, CancellationToken cancellationToken) =>
+        Task.WhenAll(providers.Select(p => ListAsync(p, null, null, cancellationToken)));
+
+    public async Task<Outcome> ListAsync(ProviderDescriptor provider, string? baseUrl, string? key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var endpoint = await resolver.ResolveAsync(provider, baseUrl, key, cancellationToken);
+            if (_cache.TryGetValue(endpoint.CacheKey, out var hit) && hit.Until > DateTime.UtcNow)
+            {
+                return new Outcome(provider, "available", hit.Models, null);
+            }
+
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(Timeout);
+            List<ModelInfo> models;
+            try
+            {
+                models = await backends.For(provider).ListModelsAsync(endpoint, deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"no answer within {Timeout.TotalSeconds:0.#} s");
+            }
+
+            _cache[endpoint.CacheKey] = (DateTime.UtcNow + CacheFor, models);
+            return new Outcome(provider, "available", models, null);
+        }
+        catch (GatewayException e) when (baseUrl is null && key is null)
+        {
+            // Not set up (no key, no base URL): nothing to ask. With overrides the caller hears why.
+            return new Outcome(provider, "unconfigured", [], e.Message);
+        }
+        catch (Exception e) when (e is not GatewayException && !cancellationToken.IsCancellationRequested)
+        {
+            var message = e is TimeoutException ? e.Message : UpstreamFailure.From(e, provider.Name).Message;
+            LogUnavailable(logger, provider.Name, message);
+            return new Outcome(provider, "unavailable", [], message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} did not list its models: {Message}")]
+    private static partial void LogUnavailable(ILogger logger, string provider, string message);
+}
