@@ -19,7 +19,7 @@ namespace AbstractCore.Api.Chat;
 /// slow upstream (504) is told apart from a client that left.
 /// </summary>
 public sealed partial class ChatCompletionsHandler(
-    ProviderResolver providers, ChatBackends backends, GatewaySettings settings, ILogger<ChatCompletionsHandler> logger)
+    ProviderResolver providers, ChatBackends backends, UnloadAfter unloads, GatewaySettings settings, ILogger<ChatCompletionsHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
@@ -34,6 +34,7 @@ public sealed partial class ChatCompletionsHandler(
         var backend = backends.For(provider);
         var warnings = new List<string>(0);
         var options = backend.Prepare(provider, request, model.Model, messages, warnings);
+        unloads.Check(provider, backend, request, warnings);
         if (warnings.Count > 0)
         {
             context.Response.Headers["X-AbstractCore-Warning"] = string.Join("; ", warnings);
@@ -48,19 +49,22 @@ public sealed partial class ChatCompletionsHandler(
         deadline.CancelAfter(timeout);
         try
         {
-            if (request.Stream == true)
+            await unloads.RunAsync(backend, endpoint, model.Model, request.UnloadAfter == true, async () =>
             {
-                var updates = AgentFormatting.Apply(client.GetStreamingResponseAsync(messages, options, deadline.Token), format, toolsOffered);
-                await StreamAsync(context, updates, model, request, deadline, timeout);
-            }
-            else
-            {
-                var response = await client.GetResponseAsync(messages, options, deadline.Token);
-                AgentFormatting.Apply(response, format, toolsOffered);
-                var completion = ChatCompletionMapper.ToCompletion(response, model.ToString(), request.Logprobs == true);
-                context.Response.ContentType = "application/json";
-                await JsonSerializer.SerializeAsync(context.Response.Body, completion, OpenAIJsonContext.Wire.ChatCompletion, aborted);
-            }
+                if (request.Stream == true)
+                {
+                    var updates = AgentFormatting.Apply(client.GetStreamingResponseAsync(messages, options, deadline.Token), format, toolsOffered);
+                    await StreamAsync(context, updates, model, request, deadline, timeout);
+                }
+                else
+                {
+                    var response = await client.GetResponseAsync(messages, options, deadline.Token);
+                    AgentFormatting.Apply(response, format, toolsOffered);
+                    var completion = ChatCompletionMapper.ToCompletion(response, model.ToString(), request.Logprobs == true);
+                    context.Response.ContentType = "application/json";
+                    await JsonSerializer.SerializeAsync(context.Response.Body, completion, OpenAIJsonContext.Wire.ChatCompletion, aborted);
+                }
+            });
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {

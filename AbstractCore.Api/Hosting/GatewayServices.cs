@@ -24,6 +24,7 @@ public static class GatewayServices
         services.AddSingleton<IChatBackend, AbstractCore.Providers.Anthropic.AnthropicBackend>();
         services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ChatCompletionsHandler>();
+        services.AddSingleton<UnloadAfter>();
         services.AddOpenApi(o => o.AddOperationTransformer(RequestExample.ApplyAsync));
     }
 }

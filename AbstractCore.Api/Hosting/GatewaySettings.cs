@@ -7,7 +7,8 @@ public sealed record GatewaySettings(
     string? AuthToken,
     bool AllowUnauthenticated,
     bool ProtectDocs,
-    TimeSpan UpstreamTimeout)
+    TimeSpan UpstreamTimeout,
+    bool AllowUnsafeUnloadAfter)
 {
     public bool AuthEnabled => AuthToken is not null;
 
@@ -21,6 +22,7 @@ public sealed record GatewaySettings(
             string.IsNullOrEmpty(token) ? null : token,
             Flags.IsOn(config["ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED"]),
             Flags.IsOn(config["ABSTRACTCORE_SERVER_PROTECT_DOCS"]),
-            timeout);
+            timeout,
+            Flags.IsOn(config["ABSTRACTCORE_ALLOW_UNSAFE_UNLOAD_AFTER"]));
     }
 }

@@ -38,6 +38,9 @@ public sealed class ChatCompletionRequest
     /// <summary>AbstractCore extension: how tool calls are rendered (auto, openai, codex, qwen3, llama3, gemma, xml, passthrough).</summary>
     [JsonPropertyName("agent_format")] public string? AgentFormat { get; set; }
 
+    /// <summary>AbstractCore extension: unload the model once this request is done (local servers only).</summary>
+    [JsonPropertyName("unload_after")] public bool? UnloadAfter { get; set; }
+
     /// <summary>AbstractCore extension: an upstream base URL for this request only.</summary>
     [JsonPropertyName("base_url")] public string? BaseUrl { get; set; }
 

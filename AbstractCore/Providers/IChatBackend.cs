@@ -24,6 +24,12 @@ public interface IChatBackend
         ProviderDescriptor provider, ChatCompletionRequest request, string model, IList<ChatMessage> messages, ICollection<string> warnings) =>
         Prepare(request, model, messages, warnings);
 
+    /// <summary>Whether <see cref="UnloadAsync"/> frees anything (local servers that keep models resident).</summary>
+    bool SupportsUnload => false;
+
+    /// <summary>Asks the upstream to unload a model (<c>unload_after</c>).</summary>
+    Task UnloadAsync(ProviderEndpoint endpoint, string model, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>The upstream's models, ids already <c>provider/model</c>.</summary>
     Task<List<ModelInfo>> ListModelsAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken);
 }

@@ -89,6 +89,11 @@ public sealed class OllamaBackend(UpstreamHttp http) : IChatBackend
         return options;
     }
 
+    public bool SupportsUnload => true;
+
+    public Task UnloadAsync(ProviderEndpoint endpoint, string model, CancellationToken cancellationToken) =>
+        Client(endpoint).UnloadAsync(model, cancellationToken);
+
     public async Task<List<ModelInfo>> ListModelsAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -166,6 +166,20 @@ public sealed class OllamaChatClient : IChatClient
         }
     }
 
+    /// <summary><c>POST {base}/api/generate {"model", "keep_alive": 0}</c>: Ollama's way to unload a model now.</summary>
+    internal async Task UnloadAsync(string model, CancellationToken cancellationToken)
+    {
+        using var request = CreateRequest(HttpMethod.Post, new Uri(Root + "/api/generate"), null);
+        request.Content = new StringContent(
+            "{\"model\":" + JsonSerializer.Serialize(model, AbstractCore.Chat.ChatJsonContext.Default.String) + ",\"keep_alive\":0}",
+            System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await UpstreamHttpException.FromAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary><c>GET {base}/api/tags</c>.</summary>
     internal async Task<OllamaTagsResponse> TagsAsync(CancellationToken cancellationToken)
     {

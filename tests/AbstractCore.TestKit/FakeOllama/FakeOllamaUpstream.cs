@@ -23,7 +23,8 @@ namespace AbstractCore.TestKit.FakeOllama;
 /// An Ollama server on real Kestrel (127.0.0.1, random port) speaking Ollama's native wire format:
 /// <c>POST /api/chat</c> (one JSON object, or NDJSON lines when <c>stream</c> is true or absent, with text and
 /// thinking split across lines, complete tool calls, and a final <c>done</c> line carrying <c>done_reason</c> and
-/// the eval counts), <c>GET /api/tags</c>, <c>GET /api/version</c>, and Go's plain-text 404 elsewhere.
+/// the eval counts), <c>GET /api/tags</c>, <c>GET /api/version</c>, <c>POST /api/generate</c> (unload), and Go's
+/// plain-text 404 elsewhere.
 /// Request bodies are checked the way Ollama's JSON decoding would reject them (arguments must be objects,
 /// images base64 strings, <c>think</c> a bool or level…) and answered 400 <c>{"error":…}</c> otherwise.
 /// Replies are scripted with <see cref="Enqueue"/> (FIFO) and fall back to <see cref="DefaultReply"/>.
@@ -210,6 +211,18 @@ public sealed class FakeOllamaUpstream : IAsyncDisposable
             else if (HttpMethods.IsGet(request.Method) && path == "/api/tags")
             {
                 await WriteJsonAsync(context.Response, 200, Tags, cancellationToken).ConfigureAwait(false);
+            }
+            else if (HttpMethods.IsPost(request.Method) && path == "/api/generate")
+            {
+                // With keep_alive 0 and no prompt, Ollama unloads the model and answers done_reason "unload".
+                await WriteJsonAsync(context.Response, 200, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("response"u8, ""u8);
+                    w.WriteBoolean("done"u8, true);
+                    w.WriteString("done_reason"u8, "unload"u8);
+                    w.WriteEndObject();
+                }, cancellationToken).ConfigureAwait(false);
             }
             else if (HttpMethods.IsGet(request.Method) && path == "/api/version")
             {
