@@ -16,6 +16,9 @@ public static class ProviderCatalog
         new("anthropic", ["ANTHROPIC_BASE_URL"], "https://api.anthropic.com", ["ANTHROPIC_API_KEY"], RequiresKey: true,
             Protocol: ProviderProtocol.Anthropic),
         new("ollama", ["OLLAMA_BASE_URL", "OLLAMA_HOST"], "http://localhost:11434", [], Protocol: ProviderProtocol.Ollama),
+
+        // Reserved for the local ONNX Runtime GenAI service (AbstractCore.Inference), which speaks OpenAI's protocol.
+        new("onnx", ["ABSTRACTCORE_INFERENCE_URL"], null, []),
     ];
 
     private static readonly Dictionary<string, ProviderDescriptor> ByName =

@@ -42,6 +42,15 @@ public sealed class BadInputTests(GatewayFixture fx) : IClassFixture<GatewayFixt
     }
 
     [Fact]
+    public async Task Onnx_is_reserved_for_the_inference_service_and_says_what_to_set()
+    {
+        using var http = fx.Http();
+        var (response, json) = await Wire.PostAsync(http, "/v1/chat/completions", """{"model":"onnx/phi-3-mini","messages":[{"role":"user","content":"hi"}]}""");
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("ABSTRACTCORE_INFERENCE_URL", (string?)json!["error"]!["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_provider_lists_the_known_ones()
     {
         using var http = fx.Http();
