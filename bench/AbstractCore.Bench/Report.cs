@@ -119,7 +119,7 @@ internal static partial class Report
         md.AppendLine("Zero-latency fake upstream (TestKit `FakeOpenAIUpstream`, record=false, default short text reply); closed-loop load, " +
                       "one small chat body; client, gateway and upstream are three processes on the same machine. " +
                       $"Non-streamed load client: **{client}**; streamed TTFB client: AbstractCore.Bench `load --stream`. " +
-                      $"Each point: {Num(any, "duration_s"):0.#} s measured after a separate warm-up.");
+                      $"Each point: {Num(any, "duration_s"):0} s measured after a separate warm-up.");
         md.AppendLine();
         md.AppendLine("## Verdict");
         md.AppendLine();
