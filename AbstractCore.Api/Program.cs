@@ -23,6 +23,7 @@ app.MapDefaultEndpoints();
 app.MapHealth();
 app.MapAuthValidation();
 app.MapChatCompletions();
+AbstractCore.Api.Responses.ResponsesEndpoint.MapResponses(app);
 app.MapModels();
 app.MapDocs();
 app.Run();

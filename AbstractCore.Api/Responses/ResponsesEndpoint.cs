@@ -1,0 +1,40 @@
+using AbstractCore.Api.Hosting;
+using AbstractCore.OpenAI.Responses;
+using AbstractCore.Responses;
+
+namespace AbstractCore.Api.Responses;
+
+public static class ResponsesEndpoint
+{
+    private static readonly RequestExample Example = new(typeof(ResponsesRequest), """
+        {
+          "model": "openai/gpt-4o-mini",
+          "instructions": "You are a concise assistant.",
+          "input": "Say hello in three words.",
+          "max_output_tokens": 64,
+          "stream": false
+        }
+        """);
+
+    /// <summary>The Responses API's services: the handler and the (in-memory) response store.</summary>
+    public static IServiceCollection AddResponses(this IServiceCollection services)
+    {
+        services.AddSingleton<IResponseStore, InMemoryResponseStore>();
+        services.AddSingleton<ResponsesHandler>();
+        return services;
+    }
+
+    public static void MapResponses(this WebApplication app)
+    {
+        app.MapPost("/v1/responses", (HttpContext context, ResponsesHandler handler) => handler.HandleAsync(context))
+            .WithTags("Responses").WithSummary("Create a model response (OpenAI Responses API; plain or streamed)")
+            .WithMetadata(Example)
+            .Produces<ResponseObject>();
+        app.MapGet("/v1/responses/{id}", (HttpContext context, string id, ResponsesHandler handler) => handler.GetAsync(context, id))
+            .WithTags("Responses").WithSummary("Retrieve a stored response")
+            .Produces<ResponseObject>();
+        app.MapDelete("/v1/responses/{id}", (HttpContext context, string id, ResponsesHandler handler) => handler.DeleteAsync(context, id))
+            .WithTags("Responses").WithSummary("Delete a stored response")
+            .Produces<ResponseDeleted>();
+    }
+}

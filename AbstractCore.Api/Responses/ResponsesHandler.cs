@@ -1,0 +1,312 @@
+using System.Text.Json;
+using AbstractCore.Api.Chat;
+using AbstractCore.Api.Hosting;
+using AbstractCore.Chat;
+using AbstractCore.Chat.AgentFormats;
+using AbstractCore.OpenAI.Chat;
+using AbstractCore.OpenAI.Responses;
+using AbstractCore.Providers;
+using AbstractCore.Responses;
+using AbstractCore.Routing;
+using AbstractCore.Upstream;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.AI;
+
+namespace AbstractCore.Api.Responses;
+
+/// <summary>
+/// <c>POST /v1/responses</c>: the Responses request becomes the chat pipeline's messages and options, goes to the same
+/// backend and <see cref="IChatClient"/>, and the answer (or stream of updates) is told back as a Responses object
+/// (or its events). A body with <c>messages</c> and no <c>input</c> is served by the chat path.
+/// </summary>
+public sealed partial class ResponsesHandler(
+    ProviderResolver providers, ChatBackends backends, UnloadAfter unloads, GatewaySettings settings, IResponseStore store,
+    ChatCompletionsHandler chat, ILogger<ResponsesHandler> logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var aborted = context.RequestAborted;
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, aborted);
+        var request = Read(buffer.ToArray());
+        if (request.Input is null or { ValueKind: JsonValueKind.Null } && request.Messages is { ValueKind: not JsonValueKind.Null })
+        {
+            buffer.Position = 0;
+            context.Request.Body = buffer;
+            await chat.HandleAsync(context, null);
+            return;
+        }
+
+        Validate(request);
+        var model = ModelRef.Parse(request.Model!);
+        var provider = providers.Find(model.Provider);
+
+        // The conversation so far (from previous_response_id), then this request's input.
+        var history = new List<ChatMessageDto>();
+        if (!string.IsNullOrEmpty(request.PreviousResponseId))
+        {
+            var previous = await store.GetAsync(request.PreviousResponseId, aborted) ?? throw new GatewayException(404,
+                $"Previous response with id '{request.PreviousResponseId}' not found.", "invalid_request_error", "previous_response_id",
+                "previous_response_not_found");
+            history.AddRange(previous.Conversation);
+        }
+
+        history.AddRange(ResponsesTranslator.Input(request.Input));
+        var wire = new List<ChatMessageDto>(history.Count + 1);
+        if (!string.IsNullOrWhiteSpace(request.Instructions))
+        {
+            wire.Add(new ChatMessageDto { Role = "system", Content = JsonSerializer.SerializeToElement(request.Instructions.Trim(), AbstractCore.OpenAI.Json.OpenAIJsonContext.Default.String) });
+        }
+
+        wire.AddRange(history);
+        if (wire.Count == 0)
+        {
+            throw GatewayException.BadRequest("'input' must contain at least one message or item.", "input");
+        }
+
+        var chatRequest = ResponsesTranslator.ToChatRequest(request, model.Model, wire);
+        ResponsesTranslator.Tools(request.Tools, out var echoedTools);
+        var messages = ChatMessageConverter.Convert(wire);
+        var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
+        var endpoint = await providers.ResolveAsync(provider, request.BaseUrl, key, aborted);
+
+        var backend = backends.For(provider);
+        var warnings = new List<string>(0);
+        var options = backend.Prepare(provider, chatRequest, model.Model, messages, warnings);
+        unloads.Check(provider, backend, chatRequest, warnings);
+        if (warnings.Count > 0)
+        {
+            context.Response.Headers["X-AbstractCore-Warning"] = string.Join("; ", warnings);
+        }
+
+        var client = backend.GetClient(endpoint);
+        var timeout = Timeout(request);
+        var format = AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent);
+        var toolsOffered = chatRequest.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0;
+        var assembler = new ResponseAssembler(NewResponse(request, echoedTools, chatRequest.ToolChoice));
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await unloads.RunAsync(backend, endpoint, model.Model, request.UnloadAfter == true, async () =>
+            {
+                if (request.Stream == true)
+                {
+                    var updates = AgentFormatting.Apply(client.GetStreamingResponseAsync(messages, options, deadline.Token), format, toolsOffered);
+                    await StreamAsync(context, updates, model, assembler, deadline, timeout, () => SaveAsync(request, history, assembler, aborted));
+                }
+                else
+                {
+                    var response = await client.GetResponseAsync(messages, options, deadline.Token);
+                    AgentFormatting.Apply(response, format, toolsOffered);
+                    assembler.AddAll(response);
+                    await SaveAsync(request, history, assembler, aborted);
+                    context.Response.ContentType = "application/json";
+                    await JsonSerializer.SerializeAsync(context.Response.Body, assembler.Response, ResponsesJsonContext.Wire.ResponseObject, aborted);
+                }
+            });
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            LogClientLeft(logger, model.ToString());
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw UpstreamFailure.Timeout(provider.Name, timeout);
+        }
+        catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
+        {
+            throw UpstreamFailure.From(e, provider.Name);
+        }
+    }
+
+    public async Task GetAsync(HttpContext context, string id)
+    {
+        var stored = await store.GetAsync(id, context.RequestAborted) ?? throw NotFound(id);
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, stored.Response, ResponsesJsonContext.Wire.ResponseObject, context.RequestAborted);
+    }
+
+    public async Task DeleteAsync(HttpContext context, string id)
+    {
+        if (!await store.DeleteAsync(id, context.RequestAborted))
+        {
+            throw NotFound(id);
+        }
+
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, new ResponseDeleted { Id = id }, ResponsesJsonContext.Wire.ResponseDeleted,
+            context.RequestAborted);
+    }
+
+    private static GatewayException NotFound(string id) =>
+        new(404, $"Response with id '{id}' not found.", "invalid_request_error", "response_id", "not_found");
+
+    private async Task StreamAsync(
+        HttpContext context, IAsyncEnumerable<ChatResponseUpdate> stream, ModelRef model, ResponseAssembler assembler,
+        CancellationTokenSource deadline, TimeSpan timeout, Func<Task> save)
+    {
+        await using var updates = stream.GetAsyncEnumerator(deadline.Token);
+
+        // Wait for the first update before answering 200, so an upstream that refuses the request still gets its real status.
+        var more = await updates.MoveNextAsync();
+        if (!more)
+        {
+            throw new GatewayException(502, $"Provider '{model.Provider}' returned an empty or unreadable stream.",
+                "upstream_error", code: "upstream_invalid_response");
+        }
+
+        var response = context.Response;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        using var sse = new ResponsesSseWriter(response.BodyWriter);
+        var aborted = context.RequestAborted;
+        async Task WriteAll(List<ResponseStreamEvent> events)
+        {
+            foreach (var e in events)
+            {
+                await sse.WriteAsync(e, aborted);
+            }
+        }
+
+        await WriteAll(assembler.Start());
+        try
+        {
+            while (more)
+            {
+                await WriteAll(assembler.Add(updates.Current, updates.Current.RawRepresentation));
+                deadline.CancelAfter(timeout); // the deadline is per silence, not for the whole stream
+                more = await updates.MoveNextAsync();
+            }
+        }
+        catch (Exception e) when (!aborted.IsCancellationRequested)
+        {
+            // Headers are gone: the failure travels in-band as response.failed.
+            var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, timeout) : UpstreamFailure.From(e, model.Provider);
+            LogStreamFailure(logger, model.ToString(), failure.Message);
+            await sse.WriteAsync(assembler.Fail(failure.Code ?? "server_error", failure.Message), aborted);
+            return;
+        }
+
+        var finish = assembler.Finish();
+        var terminal = finish[^1];
+        await WriteAll(finish[..^1]);
+        await save();
+        await sse.WriteAsync(terminal, aborted);
+    }
+
+    /// <summary>Keeps the response (unless <c>store: false</c>) with the conversation it ended.</summary>
+    private async Task SaveAsync(ResponsesRequest request, List<ChatMessageDto> history, ResponseAssembler assembler, CancellationToken cancellationToken)
+    {
+        if (request.Store == false)
+        {
+            return;
+        }
+
+        List<ChatMessageDto> conversation = [.. history, assembler.ToChatMessage()];
+        await store.SaveAsync(new StoredResponse(assembler.Response, conversation), cancellationToken);
+    }
+
+    private static ResponseObject NewResponse(ResponsesRequest r, List<JsonElement> tools, JsonElement? toolChoice) => new()
+    {
+        Id = ResponseAssembler.NewId("resp_"),
+        CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        Model = r.Model!,
+        Instructions = string.IsNullOrWhiteSpace(r.Instructions) ? null : r.Instructions,
+        MaxOutputTokens = r.MaxOutputTokens ?? r.MaxTokens,
+        ParallelToolCalls = r.ParallelToolCalls ?? true,
+        PreviousResponseId = r.PreviousResponseId,
+        Reasoning = r.Reasoning is { ValueKind: JsonValueKind.Object } reasoning ? reasoning.Clone() : null,
+        Store = r.Store ?? true,
+        Temperature = r.Temperature,
+        Text = r.Text is { ValueKind: JsonValueKind.Object } text ? text.Clone() : Element("""{"format":{"type":"text"}}"""),
+        ToolChoice = EchoToolChoice(r.ToolChoice, toolChoice),
+        Tools = tools,
+        TopP = r.TopP,
+        Truncation = r.Truncation is { ValueKind: JsonValueKind.String } t ? t.GetString()! : "disabled",
+        User = r.User,
+        PromptCacheKey = r.Extra?.TryGetValue("prompt_cache_key", out var k) == true && k.ValueKind == JsonValueKind.String ? k.GetString() : null,
+        Metadata = r.Metadata is { ValueKind: JsonValueKind.Object } m ? m.Clone() : Element("{}"),
+    };
+
+    /// <summary>The Responses shape of the tool choice: a string, or <c>{type: function, name}</c>.</summary>
+    private static JsonElement EchoToolChoice(JsonElement? original, JsonElement? chat)
+    {
+        if (chat is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var n))
+        {
+            var type = original is { ValueKind: JsonValueKind.Object } orig && ResponsesTranslator.Str(orig, "type") is { } t && t != "function" ? t : null;
+            return type is not null
+                ? Element($$"""{"type":{{JsonSerializer.Serialize(type, AbstractCore.OpenAI.Json.OpenAIJsonContext.Default.String)}}}""")
+                : Element($$"""{"type":"function","name":{{n.GetRawText()}}}""");
+        }
+
+        return chat is { ValueKind: JsonValueKind.String } s ? s.Clone() : Element("\"auto\"");
+    }
+
+    private static JsonElement Element(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
+
+    private static ResponsesRequest Read(byte[] body)
+    {
+        ResponsesRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(body, ResponsesJsonContext.Wire.ResponsesRequest);
+        }
+        catch (JsonException e)
+        {
+            var param = e.Path is null or "$" ? null : e.Path.TrimStart('$', '.');
+            if (e.BytePositionInLine is null || e.Message.Contains("could not be converted", StringComparison.Ordinal))
+            {
+                throw param is null
+                    ? GatewayException.BadRequest("The request body must be a JSON object.")
+                    : GatewayException.BadRequest($"'{param}' has the wrong type.", param);
+            }
+
+            throw GatewayException.BadRequest($"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", param);
+        }
+
+        return request ?? throw GatewayException.BadRequest("The request body must be a JSON object.");
+    }
+
+    private static void Validate(ResponsesRequest request)
+    {
+        if (request.Extra?.ContainsKey("api_key") == true)
+        {
+            throw GatewayException.BadRequest(
+                "Per-request provider api_key fields are disabled for the HTTP server because they leak through bodies, logs, " +
+                "and client history. Use X-AbstractCore-Provider-API-Key for a provider override, or configure provider keys on the server.",
+                "api_key");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Model))
+        {
+            throw GatewayException.BadRequest("'model' is required, as 'provider/model' (for example 'openai/gpt-4o-mini').", "model");
+        }
+
+        if (request.Input is null or { ValueKind: JsonValueKind.Null })
+        {
+            throw GatewayException.BadRequest(
+                "'input' is required: a string or an array of input items (or 'messages' for the chat completions format).", "input");
+        }
+    }
+
+    private TimeSpan Timeout(ResponsesRequest request) =>
+        request.Extra?.TryGetValue("timeout_s", out var t) == true && t.ValueKind == JsonValueKind.Number &&
+        t.TryGetDouble(out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(Math.Min(seconds, settings.UpstreamTimeout.TotalSeconds * 12))
+            : settings.UpstreamTimeout;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Response for {Model}: the client disconnected; the upstream call was cancelled")]
+    private static partial void LogClientLeft(ILogger logger, string model);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Response stream for {Model} broke after it started: {Message}")]
+    private static partial void LogStreamFailure(ILogger logger, string model, string message);
+}

@@ -1,0 +1,305 @@
+using System.Text;
+using AbstractCore.Chat;
+using AbstractCore.OpenAI.Chat;
+using AbstractCore.OpenAI.Responses;
+using Microsoft.Extensions.AI;
+
+namespace AbstractCore.Responses;
+
+/// <summary>
+/// Builds a Responses object from M.E.AI contents, and the stream events that tell a client about it as it grows:
+/// reasoning becomes a <c>reasoning</c> item with a summary, text a <c>message</c> item with one <c>output_text</c> part,
+/// each tool call a <c>function_call</c> item. Every batch of events must be written before the next call.
+/// </summary>
+public sealed class ResponseAssembler(ResponseObject response)
+{
+    private long _sequence;
+    private ResponseItem? _message;
+    private StringBuilder? _text;
+    private ResponseItem? _reasoning;
+    private StringBuilder? _reasoningText;
+    private string? _finishReason;
+    private UsageDetails? _usage;
+    private readonly HashSet<string> _callIds = new(StringComparer.Ordinal);
+
+    public ResponseObject Response => response;
+
+    /// <summary>The assistant turn as a chat message, for the stored conversation.</summary>
+    public ChatMessageDto ToChatMessage()
+    {
+        var text = string.Concat(response.Output.Where(i => i.Type == "message").SelectMany(i => i.Content ?? []).Select(p => p.Text));
+        var calls = response.Output.Where(i => i.Type == "function_call")
+            .Select(i => new ToolCallDto { Id = i.CallId, Type = "function", Function = new FunctionCallDto { Name = i.Name, Arguments = i.Arguments } })
+            .ToList();
+        return new ChatMessageDto
+        {
+            Role = "assistant",
+            Content = text.Length > 0 || calls.Count == 0 ? ResponsesTranslator.ToElement(System.Text.Json.Nodes.JsonValue.Create(text)) : null,
+            ToolCalls = calls.Count > 0 ? calls : null,
+        };
+    }
+
+    public List<ResponseStreamEvent> Start() =>
+    [
+        Event("response.created", e => e.Response = response),
+        Event("response.in_progress", e => e.Response = response),
+    ];
+
+    public List<ResponseStreamEvent> Add(ChatResponseUpdate update, object? raw = null)
+    {
+        if (update.FinishReason is { } finish)
+        {
+            _finishReason = finish.Value;
+        }
+
+        var events = new List<ResponseStreamEvent>();
+        foreach (var content in update.Contents)
+        {
+            Add(content, raw, events);
+        }
+
+        return events;
+    }
+
+    public void Add(AIContent content, object? raw, List<ResponseStreamEvent> events)
+    {
+        switch (content)
+        {
+            case TextReasoningContent r when !string.IsNullOrEmpty(r.Text):
+                if (_reasoning is null)
+                {
+                    CloseMessage(events);
+                    _reasoning = new ResponseItem { Id = NewId("rs_"), Type = "reasoning", Summary = [] };
+                    _reasoningText = new StringBuilder();
+                    var index = Open(_reasoning, events);
+                    events.Add(Event("response.reasoning_summary_part.added", e =>
+                    {
+                        e.ItemId = _reasoning.Id;
+                        e.OutputIndex = index;
+                        e.SummaryIndex = 0;
+                        e.Part = ResponseContentPart.SummaryText();
+                    }));
+                }
+
+                _reasoningText!.Append(r.Text);
+                events.Add(Event("response.reasoning_summary_text.delta", e =>
+                {
+                    e.ItemId = _reasoning.Id;
+                    e.OutputIndex = IndexOf(_reasoning);
+                    e.SummaryIndex = 0;
+                    e.Delta = r.Text;
+                }));
+                break;
+            case TextContent t when !string.IsNullOrEmpty(t.Text):
+                if (_message is null)
+                {
+                    CloseReasoning(events);
+                    _message = new ResponseItem { Id = NewId("msg_"), Type = "message", Status = "in_progress", Role = "assistant", Content = [] };
+                    _text = new StringBuilder();
+                    var index = Open(_message, events);
+                    events.Add(Event("response.content_part.added", e =>
+                    {
+                        e.ItemId = _message.Id;
+                        e.OutputIndex = index;
+                        e.ContentIndex = 0;
+                        e.Part = ResponseContentPart.OutputText();
+                    }));
+                }
+
+                _text!.Append(t.Text);
+                events.Add(Event("response.output_text.delta", e =>
+                {
+                    e.ItemId = _message.Id;
+                    e.OutputIndex = IndexOf(_message);
+                    e.ContentIndex = 0;
+                    e.Delta = t.Text;
+                    e.Logprobs = [];
+                }));
+                break;
+            case FunctionCallContent call when _callIds.Add(call.CallId):
+            {
+                CloseReasoning(events);
+                CloseMessage(events);
+                var arguments = ChatCompletionMapper.ToToolCall(call, raw).Function!.Arguments ?? "{}";
+                var item = new ResponseItem
+                {
+                    Id = NewId("fc_"), Type = "function_call", Status = "in_progress", CallId = call.CallId, Name = call.Name, Arguments = "",
+                };
+                var index = Open(item, events);
+                item.Arguments = arguments;
+                events.Add(Event("response.function_call_arguments.delta", e =>
+                {
+                    e.ItemId = item.Id;
+                    e.OutputIndex = index;
+                    e.Delta = arguments;
+                }));
+                events.Add(Event("response.function_call_arguments.done", e =>
+                {
+                    e.ItemId = item.Id;
+                    e.OutputIndex = index;
+                    e.Arguments = arguments;
+                }));
+                item.Status = "completed";
+                events.Add(Event("response.output_item.done", e =>
+                {
+                    e.OutputIndex = index;
+                    e.Item = item;
+                }));
+                break;
+            }
+
+            case UsageContent usage:
+                _usage = usage.Details;
+                break;
+        }
+    }
+
+    /// <summary>Closes what is open and settles status, usage and incomplete_details; the terminal event last.</summary>
+    public List<ResponseStreamEvent> Finish(ChatFinishReason? finishReason = null, UsageDetails? usage = null)
+    {
+        var events = new List<ResponseStreamEvent>();
+        CloseReasoning(events);
+        CloseMessage(events);
+        _finishReason = finishReason?.Value ?? _finishReason;
+        _usage = usage ?? _usage;
+        if (_usage is { } u)
+        {
+            response.Usage = new ResponseUsage
+            {
+                InputTokens = u.InputTokenCount ?? 0,
+                OutputTokens = u.OutputTokenCount ?? 0,
+                TotalTokens = u.TotalTokenCount ?? (u.InputTokenCount ?? 0) + (u.OutputTokenCount ?? 0),
+                InputTokensDetails = new InputTokensDetails { CachedTokens = u.CachedInputTokenCount ?? 0 },
+                OutputTokensDetails = new OutputTokensDetails { ReasoningTokens = u.ReasoningTokenCount ?? 0 },
+            };
+        }
+
+        if (_finishReason is "length" or "content_filter")
+        {
+            response.Status = "incomplete";
+            response.IncompleteDetails = new IncompleteDetails { Reason = _finishReason == "length" ? "max_output_tokens" : "content_filter" };
+            events.Add(Event("response.incomplete", e => e.Response = response));
+        }
+        else
+        {
+            response.Status = "completed";
+            events.Add(Event("response.completed", e => e.Response = response));
+        }
+
+        return events;
+    }
+
+    /// <summary>The stream broke after it started: the failure travels as <c>response.failed</c>.</summary>
+    public ResponseStreamEvent Fail(string code, string message)
+    {
+        response.Status = "failed";
+        response.Error = new ResponseError { Code = code, Message = message };
+        return Event("response.failed", e => e.Response = response);
+    }
+
+    /// <summary>A whole (non-streamed) chat response.</summary>
+    public void AddAll(ChatResponse chat)
+    {
+        var ignored = new List<ResponseStreamEvent>();
+        foreach (var content in chat.Messages.SelectMany(m => m.Contents))
+        {
+            Add(content, chat.RawRepresentation, ignored);
+        }
+
+        Finish(chat.FinishReason, chat.Usage);
+    }
+
+    private int Open(ResponseItem item, List<ResponseStreamEvent> events)
+    {
+        response.Output.Add(item);
+        var index = response.Output.Count - 1;
+        var snapshot = new ResponseItem
+        {
+            Id = item.Id, Type = item.Type, Status = item.Status, Role = item.Role, CallId = item.CallId, Name = item.Name,
+            Arguments = item.Arguments, Content = item.Content is null ? null : [], Summary = item.Summary is null ? null : [],
+        };
+        events.Add(Event("response.output_item.added", e =>
+        {
+            e.OutputIndex = index;
+            e.Item = snapshot;
+        }));
+        return index;
+    }
+
+    private int IndexOf(ResponseItem item) => response.Output.IndexOf(item);
+
+    private void CloseMessage(List<ResponseStreamEvent> events)
+    {
+        if (_message is not { } message)
+        {
+            return;
+        }
+
+        var index = IndexOf(message);
+        var part = ResponseContentPart.OutputText(_text!.ToString());
+        message.Content!.Add(part);
+        message.Status = "completed";
+        events.Add(Event("response.output_text.done", e =>
+        {
+            e.ItemId = message.Id;
+            e.OutputIndex = index;
+            e.ContentIndex = 0;
+            e.Text = part.Text;
+            e.Logprobs = [];
+        }));
+        events.Add(Event("response.content_part.done", e =>
+        {
+            e.ItemId = message.Id;
+            e.OutputIndex = index;
+            e.ContentIndex = 0;
+            e.Part = part;
+        }));
+        events.Add(Event("response.output_item.done", e =>
+        {
+            e.OutputIndex = index;
+            e.Item = message;
+        }));
+        _message = null;
+    }
+
+    private void CloseReasoning(List<ResponseStreamEvent> events)
+    {
+        if (_reasoning is not { } reasoning)
+        {
+            return;
+        }
+
+        var index = IndexOf(reasoning);
+        var part = ResponseContentPart.SummaryText(_reasoningText!.ToString());
+        reasoning.Summary!.Add(part);
+        events.Add(Event("response.reasoning_summary_text.done", e =>
+        {
+            e.ItemId = reasoning.Id;
+            e.OutputIndex = index;
+            e.SummaryIndex = 0;
+            e.Text = part.Text;
+        }));
+        events.Add(Event("response.reasoning_summary_part.done", e =>
+        {
+            e.ItemId = reasoning.Id;
+            e.OutputIndex = index;
+            e.SummaryIndex = 0;
+            e.Part = part;
+        }));
+        events.Add(Event("response.output_item.done", e =>
+        {
+            e.OutputIndex = index;
+            e.Item = reasoning;
+        }));
+        _reasoning = null;
+    }
+
+    private ResponseStreamEvent Event(string type, Action<ResponseStreamEvent> fill)
+    {
+        var e = new ResponseStreamEvent { Type = type, SequenceNumber = _sequence++ };
+        fill(e);
+        return e;
+    }
+
+    public static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N");
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using AbstractCore.OpenAI.Chat;
+using AbstractCore.OpenAI.Responses;
+
+namespace AbstractCore.Responses;
+
+/// <summary>A stored response and the conversation it ended (its input and its output, as chat messages),
+/// so <c>previous_response_id</c> can continue from it.</summary>
+public sealed record StoredResponse(ResponseObject Response, IReadOnlyList<ChatMessageDto> Conversation);
+
+/// <summary>Where <c>store: true</c> responses live until they expire.</summary>
+public interface IResponseStore
+{
+    ValueTask SaveAsync(StoredResponse response, CancellationToken cancellationToken);
+
+    ValueTask<StoredResponse?> GetAsync(string id, CancellationToken cancellationToken);
+
+    ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken);
+}
+
+/// <summary>In-process store: entries expire after <paramref name="ttl"/>; past <paramref name="capacity"/> the oldest go first.</summary>
+public sealed class InMemoryResponseStore(TimeSpan ttl, int capacity, TimeProvider? time = null) : IResponseStore
+{
+    private readonly ConcurrentDictionary<string, (StoredResponse Value, DateTimeOffset Stored)> _entries = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public InMemoryResponseStore()
+        : this(TimeSpan.FromHours(1), 10_000)
+    {
+    }
+
+    public ValueTask SaveAsync(StoredResponse response, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        _entries[response.Response.Id] = (response, now);
+        if (_entries.Count > capacity)
+        {
+            foreach (var (id, _) in _entries.Where(e => now - e.Value.Stored > ttl).ToList())
+            {
+                _entries.TryRemove(id, out _);
+            }
+
+            foreach (var (id, _) in _entries.OrderBy(e => e.Value.Stored).Take(Math.Max(0, _entries.Count - capacity)).ToList())
+            {
+                _entries.TryRemove(id, out _);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<StoredResponse?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_entries.TryGetValue(id, out var entry))
+        {
+            if (_time.GetUtcNow() - entry.Stored <= ttl)
+            {
+                return ValueTask.FromResult<StoredResponse?>(entry.Value);
+            }
+
+            _entries.TryRemove(id, out _);
+        }
+
+        return ValueTask.FromResult<StoredResponse?>(null);
+    }
+
+    public async ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        await GetAsync(id, cancellationToken) is not null && _entries.TryRemove(id, out _);
+}

@@ -1,0 +1,46 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Text.Json.Nodes;
+using AbstractCore.Api.Tests.Infrastructure;
+using OpenAI.Responses;
+
+#pragma warning disable OPENAI001 // the SDK's Responses client is marked experimental
+
+namespace AbstractCore.Api.Tests.Responses;
+
+/// <summary>The official OpenAI .NET SDK's Responses client pointed at a gateway, and raw SSE reading with event names.</summary>
+public static class ResponsesClients
+{
+    public const string Token = "test-server-token";
+
+    public static ResponsesClient For(GatewayFactory gateway) => new(new ApiKeyCredential(Token), new ResponsesClientOptions
+    {
+        Endpoint = new Uri(gateway.Server.BaseAddress, "v1"),
+        Transport = new HttpClientPipelineTransport(gateway.CreateClient()),
+        RetryPolicy = new ClientRetryPolicy(0),
+    });
+
+    /// <summary>Every SSE event as (event name, data JSON), in order.</summary>
+    public static async Task<(HttpResponseMessage Response, List<(string? Event, JsonNode Data)> Events)> StreamAsync(HttpClient http, string json)
+    {
+        var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/responses") { Content = Wire.Json(json) },
+            HttpCompletionOption.ResponseHeadersRead);
+        var events = new List<(string?, JsonNode)>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        string? name = null;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                events.Add((name, JsonNode.Parse(line[6..])!));
+                name = null;
+            }
+        }
+
+        return (response, events);
+    }
+}
