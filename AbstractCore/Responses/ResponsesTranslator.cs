@@ -197,6 +197,12 @@ public static class ResponsesTranslator
             }
         }
 
+        // Text only: one string, which every chat server (and chat template) takes.
+        if (array.All(p => (string?)p!["type"] == "text"))
+        {
+            return ToElement(JsonValue.Create(string.Join("\n", array.Select(p => (string?)p!["text"]))));
+        }
+
         return ToElement(array);
     }
 
@@ -246,7 +252,13 @@ public static class ResponsesTranslator
         AgentFormat = r.AgentFormat,
         UnloadAfter = r.UnloadAfter,
         BaseUrl = r.BaseUrl,
-        Extra = r.Extra,
+        Extra = r.Extra?.Where(e => !ResponsesOnly.Contains(e.Key)).ToDictionary(),
+    };
+
+    /// <summary>Responses fields a chat upstream would reject: consumed or ignored here, never forwarded.</summary>
+    private static readonly HashSet<string> ResponsesOnly = new(StringComparer.Ordinal)
+    {
+        "conversation", "max_tool_calls", "prompt", "top_logprobs", "client_metadata", "context_management", "verbosity",
     };
 
     private static string? Effort(JsonElement? reasoning) => reasoning switch
@@ -372,9 +384,8 @@ public static class ResponsesTranslator
             case null or { ValueKind: JsonValueKind.Null }:
                 return null;
             case { ValueKind: JsonValueKind.String } s:
-                return s.GetString() is "auto" or "none" or "required"
-                    ? s.Clone()
-                    : throw GatewayException.BadRequest($"tool_choice '{s.GetString()}' is not one of auto, none, required.", "tool_choice");
+                // Anything but none and required is auto, as the original server did.
+                return s.GetString() is "none" or "required" ? s.Clone() : ToElement(JsonValue.Create("auto"));
             case { ValueKind: JsonValueKind.Object } o:
                 var type = Str(o, "type");
                 var name = type == "function"

@@ -372,6 +372,37 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
     }
 
     [Fact]
+    public async Task Input_items_in_codex_shape_become_chat_messages()
+    {
+        using var http = fx.Http();
+        fx.Upstream.Enqueue(FakeReply.Text("ok"));
+        var (response, _) = await Wire.PostAsync(http, "/v1/responses", """
+            {"model":"openai-compatible/fake-model","store":false,"include":["reasoning.encrypted_content"],"truncation":"auto",
+             "tool_choice":"something-new","conversation":"conv_1","max_tool_calls":3,
+             "input":[
+               {"role":"developer","content":[{"type":"input_text","text":"Rules."}]},
+               {"type":"message","role":"user","content":[{"type":"input_text","text":"a"},{"type":"input_text","text":"b"}]},
+               {"type":"reasoning","id":"rs_1","summary":[],"encrypted_content":"xyz"},
+               {"type":"message","role":"assistant","content":[{"type":"output_text","text":"Done."}]},
+               {"role":"user","content":[{"type":"input_text","text":"Look"},{"type":"input_image","image_url":"https://example.com/a.png"}]}
+             ]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var messages = Sent["messages"]!.AsArray();
+        Assert.Equal(
+            """[{"role":"developer","content":"Rules."},{"role":"user","content":"a\nb"},{"role":"assistant","content":"Done."}]""",
+            new JsonArray([.. messages.Take(3).Select(m => m!.DeepClone())]).ToJsonString());
+        Assert.Equal("image_url", (string?)messages[3]!["content"]![1]!["type"]);
+        Assert.Equal("https://example.com/a.png", (string?)messages[3]!["content"]![1]!["image_url"]!["url"]);
+        Assert.Equal("auto", (string?)Sent["tool_choice"]);
+        foreach (var absent in (string[])["include", "truncation", "conversation", "max_tool_calls", "store"])
+        {
+            Assert.False(Sent.AsObject().ContainsKey(absent), absent);
+        }
+    }
+
+    [Fact]
     public async Task A_body_with_messages_and_no_input_is_served_by_the_chat_path()
     {
         using var http = fx.Http();
