@@ -446,6 +446,37 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_silent_upstream_times_out_as_504_under_timeout_s(bool stream)
+    {
+        using var http = fx.Http();
+        fx.Upstream.Enqueue(FakeReply.Hang());
+        var (response, body) = await Wire.PostAsync(http, "/v1/responses",
+            $$"""{"model":"openai-compatible/fake-model","stream":{{(stream ? "true" : "false")}},"timeout_s":0.5,"input":"hi"}""");
+        Assert.Equal(504, (int)response.StatusCode);
+        Assert.NotNull((string?)body!["error"]!["message"]);
+        Assert.False(fx.Upstream.LastChatRequest.Json!.AsObject().ContainsKey("timeout_s"));
+    }
+
+    [Fact]
+    public async Task A_streamed_response_is_stored_and_continues_by_previous_response_id()
+    {
+        using var http = fx.Http();
+        fx.Upstream.Enqueue(FakeReply.Text("streamed answer"));
+        var (_, events) = await ResponsesClients.StreamAsync(http, """{"model":"openai-compatible/fake-model","input":"q1","stream":true}""");
+        var id = (string)events[^1].Data["response"]!["id"]!;
+
+        var (get, stored) = await Wire.PostAsync(http, "/v1/responses",
+            $$"""{"model":"openai-compatible/fake-model","input":"q2","previous_response_id":"{{id}}"}""");
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(id, (string?)stored!["previous_response_id"]);
+        Assert.Equal(
+            """[{"role":"user","content":"q1"},{"role":"assistant","content":"streamed answer"},{"role":"user","content":"q2"}]""",
+            Sent["messages"]!.ToJsonString());
+    }
+
     [Fact]
     public async Task A_stream_cut_after_it_started_ends_with_response_failed()
     {
