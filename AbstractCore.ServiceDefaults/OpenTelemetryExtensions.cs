@@ -10,12 +10,18 @@ namespace Microsoft.Extensions.Hosting;
 public static class OpenTelemetryExtensions
 {
     /// <summary>
-    /// Logs, metrics and traces for ASP.NET Core, HttpClient, the runtime and the AbstractCore and GenAI sources;
-    /// exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost sets it).
+    /// Logs, metrics and traces for ASP.NET Core, HttpClient, the runtime and the AbstractCore and GenAI sources,
+    /// exported over OTLP. Only wired when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost sets it): with
+    /// nowhere to send them, recording an activity and a log record for every request is pure cost on the hot path.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -32,12 +38,8 @@ public static class OpenTelemetryExtensions
                 .AddSource([builder.Environment.ApplicationName, .. TelemetryNames.All])
                 .AddAspNetCoreInstrumentation(aspnet =>
                     aspnet.Filter = context => !HealthEndpoints.IsHealthPath(context.Request.Path))
-                .AddHttpClientInstrumentation());
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
-        }
+                .AddHttpClientInstrumentation())
+            .UseOtlpExporter();
 
         return builder;
     }

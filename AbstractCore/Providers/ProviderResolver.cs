@@ -4,9 +4,17 @@ using Microsoft.Extensions.Configuration;
 namespace AbstractCore.Providers;
 
 /// <summary>Turns a provider name, an optional request <c>base_url</c> and an optional per-request key into
-/// the upstream to call. Settings come from configuration (environment variables included).</summary>
+/// the upstream to call. Settings come from configuration (environment variables included), read once: the
+/// configuration manager takes a lock on every read, which showed up as contention under load.</summary>
 public sealed class ProviderResolver(IConfiguration configuration)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _settings = new(StringComparer.Ordinal);
+
+    /// <summary>The endpoint each provider resolves to without request overrides, resolved once.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<ProviderEndpoint>> _plain = new(StringComparer.Ordinal);
+
+    private string? Setting(string name) => _settings.GetOrAdd(name, n => configuration[n] is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null);
+
     public ProviderDescriptor Find(string provider) =>
         ProviderCatalog.Find(provider) ?? throw new GatewayException(404,
             $"Unknown provider '{provider}'. Known providers: {ProviderCatalog.KnownNames}.",
@@ -14,19 +22,41 @@ public sealed class ProviderResolver(IConfiguration configuration)
 
     /// <summary>The server-held key for a provider, if any.</summary>
     public string? ServerKey(ProviderDescriptor provider) =>
-        provider.ApiKeySettings.Select(s => configuration[s]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
+        provider.ApiKeySettings.Select(Setting).FirstOrDefault(v => v is not null);
 
     /// <summary>The configured base URL (setting or default), or null when the provider has none.</summary>
     public string? ConfiguredBaseUrl(ProviderDescriptor provider) =>
-        provider.BaseUrlSettings.Select(s => configuration[s]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim()
-        ?? provider.DefaultBaseUrl;
+        provider.BaseUrlSettings.Select(Setting).FirstOrDefault(v => v is not null) ?? provider.DefaultBaseUrl;
 
     /// <summary>True when an operator set this provider up (a key or a base URL setting), so listing it is expected.</summary>
     public bool IsConfigured(ProviderDescriptor provider) =>
         ServerKey(provider) is not null ||
-        provider.BaseUrlSettings.Any(s => !string.IsNullOrWhiteSpace(configuration[s]));
+        provider.BaseUrlSettings.Any(s => Setting(s) is not null);
 
-    public async Task<ProviderEndpoint> ResolveAsync(
+    public Task<ProviderEndpoint> ResolveAsync(
+        ProviderDescriptor provider, string? requestBaseUrl, string? explicitKey, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(requestBaseUrl) && explicitKey is null)
+        {
+            // The common case: server settings only. A failure (no key, no URL) is not cached: it throws each time.
+            if (_plain.TryGetValue(provider.Name, out var cached))
+            {
+                return cached;
+            }
+
+            var resolved = ResolveCoreAsync(provider, null, null, cancellationToken);
+            if (resolved.IsCompletedSuccessfully)
+            {
+                _plain[provider.Name] = resolved;
+            }
+
+            return resolved;
+        }
+
+        return ResolveCoreAsync(provider, requestBaseUrl, explicitKey, cancellationToken);
+    }
+
+    private async Task<ProviderEndpoint> ResolveCoreAsync(
         ProviderDescriptor provider, string? requestBaseUrl, string? explicitKey, CancellationToken cancellationToken)
     {
         Uri baseUrl;
@@ -70,10 +100,9 @@ public sealed class ProviderResolver(IConfiguration configuration)
         List<KeyValuePair<string, string>> headers = [];
         void Add(string header, string setting)
         {
-            var value = configuration[setting];
-            if (!string.IsNullOrWhiteSpace(value))
+            if (Setting(setting) is { } value)
             {
-                headers.Add(new(header, value.Trim()));
+                headers.Add(new(header, value));
             }
         }
 
