@@ -30,6 +30,11 @@ public static class ResponsesEndpoint
             .WithTags("Responses").WithSummary("Create a model response (OpenAI Responses API; plain or streamed)")
             .WithMetadata(Example)
             .Produces<ResponseObject>();
+        app.MapPost("/{provider}/v1/responses", (HttpContext context, string provider, ResponsesHandler handler) =>
+                handler.HandleAsync(context, provider))
+            .WithTags("Responses").WithSummary("Create a model response with the provider chosen by the path")
+            .WithMetadata(Example)
+            .Produces<ResponseObject>();
         app.MapGet("/v1/responses/{id}", (HttpContext context, string id, ResponsesHandler handler) => handler.GetAsync(context, id))
             .WithTags("Responses").WithSummary("Retrieve a stored response")
             .Produces<ResponseObject>();

@@ -23,7 +23,7 @@ public sealed partial class ResponsesHandler(
     ProviderResolver providers, ChatBackends backends, UnloadAfter unloads, GatewaySettings settings, IResponseStore store,
     ChatCompletionsHandler chat, ILogger<ResponsesHandler> logger)
 {
-    public async Task HandleAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context, string? pathProvider = null)
     {
         var aborted = context.RequestAborted;
         using var buffer = new MemoryStream();
@@ -33,12 +33,12 @@ public sealed partial class ResponsesHandler(
         {
             buffer.Position = 0;
             context.Request.Body = buffer;
-            await chat.HandleAsync(context, null);
+            await chat.HandleAsync(context, pathProvider);
             return;
         }
 
         Validate(request);
-        var model = ModelRef.Parse(request.Model!);
+        var model = Route(request.Model!, pathProvider);
         var provider = providers.Find(model.Provider);
 
         // The conversation so far (from previous_response_id), then this request's input.
@@ -83,7 +83,7 @@ public sealed partial class ResponsesHandler(
         var timeout = Timeout(request);
         var format = AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent);
         var toolsOffered = chatRequest.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0;
-        var assembler = new ResponseAssembler(NewResponse(request, echoedTools, chatRequest.ToolChoice));
+        var assembler = new ResponseAssembler(NewResponse(request, echoedTools, chatRequest.ToolChoice), ResponsesTranslator.CustomToolNames(request.Tools));
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(timeout);
@@ -239,9 +239,9 @@ public sealed partial class ResponsesHandler(
         if (chat is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var n))
         {
             var type = original is { ValueKind: JsonValueKind.Object } orig && ResponsesTranslator.Str(orig, "type") is { } t && t != "function" ? t : null;
-            return type is not null
+            return type is not null && type != "custom"
                 ? Element($$"""{"type":{{JsonSerializer.Serialize(type, AbstractCore.OpenAI.Json.OpenAIJsonContext.Default.String)}}}""")
-                : Element($$"""{"type":"function","name":{{n.GetRawText()}}}""");
+                : Element($$"""{"type":"{{type ?? "function"}}","name":{{n.GetRawText()}}}""");
         }
 
         return chat is { ValueKind: JsonValueKind.String } s ? s.Clone() : Element("\"auto\"");
@@ -296,6 +296,19 @@ public sealed partial class ResponsesHandler(
             throw GatewayException.BadRequest(
                 "'input' is required: a string or an array of input items (or 'messages' for the chat completions format).", "input");
         }
+    }
+
+    /// <summary>As on the chat path: the path provider wins; a body model may repeat it.</summary>
+    private static ModelRef Route(string model, string? pathProvider)
+    {
+        if (pathProvider is null)
+        {
+            return ModelRef.Parse(model);
+        }
+
+        var prefix = pathProvider + "/";
+        var bare = model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? model[prefix.Length..] : model;
+        return new ModelRef(pathProvider.ToLowerInvariant(), bare.Trim());
     }
 
     private TimeSpan Timeout(ResponsesRequest request) =>

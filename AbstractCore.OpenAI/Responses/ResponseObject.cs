@@ -66,6 +66,10 @@ public sealed class ResponseItem
     [JsonPropertyName("arguments")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Arguments { get; set; }
 
+    /// <summary>Custom (freeform) tool calls: the raw input.</summary>
+    [JsonPropertyName("input")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Input { get; set; }
+
     /// <summary>Reasoning items: the summary parts.</summary>
     [JsonPropertyName("summary")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public List<ResponseContentPart>? Summary { get; set; }
@@ -161,6 +165,9 @@ public sealed class ResponseStreamEvent
 
     [JsonPropertyName("arguments")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Arguments { get; set; }
+
+    [JsonPropertyName("input")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Input { get; set; }
 
     [JsonPropertyName("logprobs")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public List<JsonElement>? Logprobs { get; set; }

@@ -11,7 +11,7 @@ namespace AbstractCore.Responses;
 /// reasoning becomes a <c>reasoning</c> item with a summary, text a <c>message</c> item with one <c>output_text</c> part,
 /// each tool call a <c>function_call</c> item. Every batch of events must be written before the next call.
 /// </summary>
-public sealed class ResponseAssembler(ResponseObject response)
+public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<string>? customTools = null)
 {
     private long _sequence;
     private ResponseItem? _message;
@@ -28,8 +28,16 @@ public sealed class ResponseAssembler(ResponseObject response)
     public ChatMessageDto ToChatMessage()
     {
         var text = string.Concat(response.Output.Where(i => i.Type == "message").SelectMany(i => i.Content ?? []).Select(p => p.Text));
-        var calls = response.Output.Where(i => i.Type == "function_call")
-            .Select(i => new ToolCallDto { Id = i.CallId, Type = "function", Function = new FunctionCallDto { Name = i.Name, Arguments = i.Arguments } })
+        var calls = response.Output.Where(i => i.Type is "function_call" or "custom_tool_call")
+            .Select(i => new ToolCallDto
+            {
+                Id = i.CallId, Type = "function",
+                Function = new FunctionCallDto
+                {
+                    Name = i.Name,
+                    Arguments = i.Type == "function_call" ? i.Arguments : new System.Text.Json.Nodes.JsonObject { ["input"] = i.Input }.ToJsonString(),
+                },
+            })
             .ToList();
         return new ChatMessageDto
         {
@@ -121,6 +129,12 @@ public sealed class ResponseAssembler(ResponseObject response)
                 CloseReasoning(events);
                 CloseMessage(events);
                 var arguments = ChatCompletionMapper.ToToolCall(call, raw).Function!.Arguments ?? "{}";
+                if (customTools?.Contains(call.Name) == true)
+                {
+                    AddCustomCall(call, arguments, events);
+                    break;
+                }
+
                 var item = new ResponseItem
                 {
                     Id = NewId("fc_"), Type = "function_call", Status = "in_progress", CallId = call.CallId, Name = call.Name, Arguments = "",
@@ -152,6 +166,45 @@ public sealed class ResponseAssembler(ResponseObject response)
                 _usage = usage.Details;
                 break;
         }
+    }
+
+    private void AddCustomCall(FunctionCallContent call, string arguments, List<ResponseStreamEvent> events)
+    {
+        string input;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(arguments);
+            input = doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && doc.RootElement.TryGetProperty("input", out var i) &&
+                i.ValueKind == System.Text.Json.JsonValueKind.String
+                ? i.GetString()!
+                : arguments;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            input = arguments;
+        }
+
+        var item = new ResponseItem { Id = NewId("ctc_"), Type = "custom_tool_call", Status = "in_progress", CallId = call.CallId, Name = call.Name, Input = "" };
+        var index = Open(item, events);
+        item.Input = input;
+        events.Add(Event("response.custom_tool_call_input.delta", e =>
+        {
+            e.ItemId = item.Id;
+            e.OutputIndex = index;
+            e.Delta = input;
+        }));
+        events.Add(Event("response.custom_tool_call_input.done", e =>
+        {
+            e.ItemId = item.Id;
+            e.OutputIndex = index;
+            e.Input = input;
+        }));
+        item.Status = "completed";
+        events.Add(Event("response.output_item.done", e =>
+        {
+            e.OutputIndex = index;
+            e.Item = item;
+        }));
     }
 
     /// <summary>Closes what is open and settles status, usage and incomplete_details; the terminal event last.</summary>
@@ -216,7 +269,7 @@ public sealed class ResponseAssembler(ResponseObject response)
         var snapshot = new ResponseItem
         {
             Id = item.Id, Type = item.Type, Status = item.Status, Role = item.Role, CallId = item.CallId, Name = item.Name,
-            Arguments = item.Arguments, Content = item.Content is null ? null : [], Summary = item.Summary is null ? null : [],
+            Arguments = item.Arguments, Input = item.Input, Content = item.Content is null ? null : [], Summary = item.Summary is null ? null : [],
         };
         events.Add(Event("response.output_item.added", e =>
         {

@@ -81,7 +81,26 @@ public static class ResponsesTranslator
                 break;
             }
 
-            case "function_call_output":
+            case "custom_tool_call":
+            {
+                // A freeform tool's call travels to chat upstreams as a function call with one string argument.
+                var callId = Str(item, "call_id") ?? throw GatewayException.BadRequest($"{path}.call_id is required.", $"{path}.call_id");
+                var name = Str(item, "name") ?? throw GatewayException.BadRequest($"{path}.name is required.", $"{path}.name");
+                var arguments = new JsonObject { ["input"] = Str(item, "input") ?? "" }.ToJsonString();
+                var call = new ToolCallDto { Id = callId, Type = "function", Function = new FunctionCallDto { Name = name, Arguments = arguments } };
+                if (result.Count > 0 && result[^1] is { Role: "assistant" } last)
+                {
+                    (last.ToolCalls ??= []).Add(call);
+                }
+                else
+                {
+                    result.Add(new ChatMessageDto { Role = "assistant", ToolCalls = [call] });
+                }
+
+                break;
+            }
+
+            case "function_call_output" or "custom_tool_call_output":
             {
                 var callId = Str(item, "call_id") ?? throw GatewayException.BadRequest($"{path}.call_id is required.", $"{path}.call_id");
                 result.Add(new ChatMessageDto { Role = "tool", ToolCallId = callId, Content = OutputText(item) });
@@ -328,6 +347,39 @@ public static class ResponsesTranslator
                 break;
             }
 
+            case "custom":
+            {
+                // Freeform tools (Codex's apply_patch): a function taking the raw text as 'input'.
+                var name = Str(tool, "name") ?? throw GatewayException.BadRequest($"{path}.name is required for a custom tool.", $"{path}.name");
+                var description = Str(tool, "description") ?? "";
+                if (tool.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.Object &&
+                    Str(format, "definition") is { } definition)
+                {
+                    description += $"\n\nThe input must follow this {Str(format, "syntax") ?? "grammar"} grammar:\n{definition}";
+                }
+
+                chat.Add(new JsonObject
+                {
+                    ["type"] = "function",
+                    ["function"] = new JsonObject
+                    {
+                        ["name"] = name,
+                        ["description"] = description.Trim(),
+                        ["parameters"] = new JsonObject
+                        {
+                            ["type"] = "object",
+                            ["properties"] = new JsonObject
+                            {
+                                ["input"] = new JsonObject { ["type"] = "string", ["description"] = "The raw input for the tool." },
+                            },
+                            ["required"] = new JsonArray("input"),
+                        },
+                    },
+                });
+                echo.Add(tool.Clone());
+                break;
+            }
+
             case "namespace":
             {
                 // Codex groups tools (MCP servers, say) in a namespace: flattened into its function tools.
@@ -388,7 +440,7 @@ public static class ResponsesTranslator
                 return s.GetString() is "none" or "required" ? s.Clone() : ToElement(JsonValue.Create("auto"));
             case { ValueKind: JsonValueKind.Object } o:
                 var type = Str(o, "type");
-                var name = type == "function"
+                var name = type is "function" or "custom"
                     ? Str(o, "name") ?? (o.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object ? Str(f, "name") : null)
                     : type is not null && WebSearchTypes.Contains(type) ? type : null;
                 return name is null
@@ -448,6 +500,24 @@ public static class ResponsesTranslator
             default:
                 throw GatewayException.BadRequest("text.format.type must be text, json_object or json_schema.", "text.format.type");
         }
+    }
+
+    /// <summary>The names of the request's custom (freeform) tools, whose calls go back as <c>custom_tool_call</c> items.</summary>
+    public static HashSet<string> CustomToolNames(JsonElement? tools)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (tools is { ValueKind: JsonValueKind.Array } array)
+        {
+            foreach (var tool in array.EnumerateArray())
+            {
+                if (tool.ValueKind == JsonValueKind.Object && Str(tool, "type") == "custom" && Str(tool, "name") is { } name)
+                {
+                    names.Add(name);
+                }
+            }
+        }
+
+        return names;
     }
 
     public static string? Str(JsonElement obj, string name) =>

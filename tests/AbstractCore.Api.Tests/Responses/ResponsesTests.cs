@@ -403,6 +403,49 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
     }
 
     [Fact]
+    public async Task A_custom_freeform_tool_is_offered_as_a_function_and_its_call_comes_back_as_a_custom_tool_call()
+    {
+        using var http = fx.Http();
+        const string Tools = """
+            [{"type":"custom","name":"apply_patch","description":"Apply a patch.","format":{"type":"grammar","syntax":"lark","definition":"start: PATCH"}}]
+            """;
+        fx.Upstream.Enqueue(FakeReply.ToolCalls(new FakeToolCall("call_p1", "apply_patch", """{"input":"*** Begin Patch\n*** End Patch"}""")));
+        var (_, body) = await Wire.PostAsync(http, "/v1/responses",
+            $$$"""{"model":"openai-compatible/fake-model","input":"patch it","tools":{{{Tools}}},"tool_choice":{"type":"custom","name":"apply_patch"}}""");
+
+        var function = Sent["tools"]![0]!["function"]!;
+        Assert.Equal("apply_patch", (string?)function["name"]);
+        Assert.Contains("start: PATCH", (string?)function["description"], StringComparison.Ordinal);
+        Assert.Equal("input", (string?)function["parameters"]!["required"]![0]);
+        Assert.Equal("apply_patch", (string?)Sent["tool_choice"]!["function"]!["name"]);
+        var item = body!["output"]![0]!;
+        Assert.Equal("custom_tool_call", (string?)item["type"]);
+        Assert.Equal("call_p1", (string?)item["call_id"]);
+        Assert.Equal("*** Begin Patch\n*** End Patch", (string?)item["input"]);
+        Assert.Equal("custom", (string?)body["tool_choice"]!["type"]);
+
+        fx.Upstream.Enqueue(FakeReply.Text("patched"));
+        var (response, _) = await Wire.PostAsync(http, "/v1/responses",
+            $$"""{"model":"openai-compatible/fake-model","previous_response_id":"{{(string?)body["id"]}}","tools":{{Tools}},"input":[{"type":"custom_tool_call_output","call_id":"call_p1","output":"Done!"}]}""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var messages = Sent["messages"]!.AsArray();
+        Assert.Equal("""{"input":"*** Begin Patch\n*** End Patch"}""", (string?)messages[1]!["tool_calls"]![0]!["function"]!["arguments"]);
+        Assert.Equal("call_p1", (string?)messages[2]!["tool_call_id"]);
+        Assert.Equal("Done!", (string?)messages[2]!["content"]);
+    }
+
+    [Fact]
+    public async Task The_provider_can_be_chosen_by_the_path()
+    {
+        using var http = fx.Http();
+        fx.Upstream.Enqueue(FakeReply.Text("via path"));
+        var (response, body) = await Wire.PostAsync(http, "/openai-compatible/v1/responses", """{"model":"fake-model","input":"x"}""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("via path", (string?)body!["output"]![0]!["content"]![0]!["text"]);
+        Assert.Equal("fake-model", (string?)Sent["model"]);
+    }
+
+    [Fact]
     public async Task A_body_with_messages_and_no_input_is_served_by_the_chat_path()
     {
         using var http = fx.Http();
