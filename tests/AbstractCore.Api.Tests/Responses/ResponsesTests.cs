@@ -446,6 +446,17 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
     }
 
     [Fact]
+    public async Task The_endpoints_are_documented_with_an_executable_example()
+    {
+        using var http = fx.Gateway.CreateClient();
+        var paths = JsonNode.Parse(await http.GetStringAsync("/openapi.json"))!["paths"]!;
+        var example = paths["/v1/responses"]!["post"]!["requestBody"]!["content"]!["application/json"]!["example"]!;
+        Assert.Equal("openai/gpt-4o-mini", (string?)example["model"]);
+        Assert.NotNull(paths["/v1/responses/{id}"]!["get"]);
+        Assert.NotNull(paths["/v1/responses/{id}"]!["delete"]);
+    }
+
+    [Fact]
     public async Task A_body_with_messages_and_no_input_is_served_by_the_chat_path()
     {
         using var http = fx.Http();
