@@ -280,12 +280,28 @@ public static class ResponsesTranslator
         "conversation", "max_tool_calls", "prompt", "top_logprobs", "client_metadata", "context_management", "verbosity",
     };
 
-    private static string? Effort(JsonElement? reasoning) => reasoning switch
+    private static string? Effort(JsonElement? reasoning)
     {
-        null or { ValueKind: JsonValueKind.Null } => null,
-        { ValueKind: JsonValueKind.Object } o => o.TryGetProperty("effort", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null,
-        _ => throw GatewayException.BadRequest("'reasoning' must be an object such as {\"effort\":\"low\"}.", "reasoning"),
-    };
+        var effort = reasoning switch
+        {
+            null or { ValueKind: JsonValueKind.Null } => null,
+            { ValueKind: JsonValueKind.Object } o => o.TryGetProperty("effort", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null,
+            _ => throw GatewayException.BadRequest("'reasoning' must be an object such as {\"effort\":\"low\"}.", "reasoning"),
+        };
+        if (effort is not null)
+        {
+            try
+            {
+                Chat.Thinking.From(new ChatCompletionRequest { ReasoningEffort = effort });
+            }
+            catch (GatewayException)
+            {
+                throw GatewayException.BadRequest($"reasoning.effort '{effort}' is not one of {Chat.Thinking.Allowed}.", "reasoning.effort");
+            }
+        }
+
+        return effort;
+    }
 
     /// <summary>Responses tools → chat tools (null when none). <paramref name="echo"/> is the list echoed in the response.</summary>
     public static JsonElement? Tools(JsonElement? tools, out List<JsonElement> echo)

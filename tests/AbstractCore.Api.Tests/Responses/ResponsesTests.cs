@@ -478,6 +478,8 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
     [InlineData("""{"model":"openai-compatible/fake-model","input":[{"type":"function_call_output","output":"x"}]}""", "input[0].call_id", "call_id is required")]
     [InlineData("""{"model":"openai-compatible/fake-model","input":"x","text":{"format":{"type":"yaml"}}}""", "text.format.type", "json_schema")]
     [InlineData("""{"model":"openai-compatible/fake-model","input":"x","api_key":"sk-1"}""", "api_key", "api_key fields are disabled")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","reasoning":{"effort":"ultra"}}""", "reasoning.effort", "'ultra' is not one of")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","tool_choice":7}""", "tool_choice", "tool_choice must be")]
     public async Task Bad_requests_are_400_naming_the_field(string json, string param, string message)
     {
         using var http = fx.Http();
