@@ -10,7 +10,7 @@
 # BENCH_CLIENT (auto|wrk|dotnet), BENCH_NAME (default <UTC date>-chat), BENCH_RESULTS (default bench/results),
 # GATEWAY_ENV / UPSTREAM_ENV (extra VAR=value words for the gateway / upstream process, e.g. "DOTNET_gcServer=0"),
 # BENCH_QUIET_WAIT (s, default 300), BENCH_OTHER_MAX (cores, default 0.15), BENCH_RETRIES (default 5): see measure below,
-# BENCH_PREWARM (s, default 10), BENCH_SKIP_BUILD=1 (reuse the last Release build).
+# BENCH_PREWARM (s, default 30), BENCH_SKIP_BUILD=1 (reuse the last Release build).
 # Exit code: 0 all targets met, 3 a target missed, anything else: the harness failed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -169,16 +169,19 @@ measure() { # label url connections [--stream]
     echo "   still disturbed after $retries retries; keeping the last attempt" >&2
 }
 
-# JIT tiering (tier-0, instrumented, tier-1) of a fresh process takes many thousand requests: warm both servers up
-# once (BENCH_PREWARM seconds at 16 connections, default 10) before any point, so the first point is not the slow one.
-prewarm=${BENCH_PREWARM:-10}
+# JIT tiering of a fresh process (tier-0, instrumented, tier-1) takes a while under load: the gateway compiles some
+# 11,000 methods and its hot paths reached tier-1 only after 20-35 s of load on the 2-core machine (measured with
+# DOTNET_JitStdOutFile). So before any point, load the gateway for BENCH_PREWARM seconds (default 30) and the fake
+# for a third of that, at 16 connections, plus a few streamed requests; none of it is recorded.
+prewarm=${BENCH_PREWARM:-30}
 if [ "$prewarm" != 0 ]; then
-    echo "-- pre-warm: ${prewarm}s direct, ${prewarm}s gateway, 16 connections (not recorded)" >&2
-    for url in "$direct_url" "$gateway_url"; do
+    echo "-- pre-warm: $((prewarm / 3 > 0 ? prewarm / 3 : 1))s direct, ${prewarm}s gateway, 16 connections (not recorded)" >&2
+    for target in direct gateway; do
+        if [ $target = direct ]; then url=$direct_url; seconds=$((prewarm / 3 > 0 ? prewarm / 3 : 1)); else url=$gateway_url; seconds=$prewarm; fi
         if [ "$client" = wrk ]; then
-            wrk -t1 -c16 -d"${prewarm}s" --timeout 5s -s "$root/bench/chat.lua" "$url" >/dev/null
+            wrk -t1 -c16 -d"${seconds}s" --timeout 5s -s "$root/bench/chat.lua" "$url" >/dev/null
         else
-            dotnet "$bench_dll" load --url "$url" --connections 16 --duration "$prewarm" --warmup 0 >/dev/null
+            dotnet "$bench_dll" load --url "$url" --connections 16 --duration "$seconds" --warmup 0 >/dev/null
         fi
         dotnet "$bench_dll" load --url "$url" --connections 1 --duration 2 --warmup 0 --stream >/dev/null
     done
@@ -205,7 +208,9 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "dotnet: $(dotnet --version) (runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }'))"
     if [ "$client" = wrk ]; then echo "load client: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), 1 thread"; else echo "load client: AbstractCore.Bench load (SocketsHttpHandler)"; fi
     echo "gateway extra env: ${GATEWAY_ENV:-none}"
-    echo "commit: $(git -C "$root" rev-parse --short HEAD)"
+    dirty=$(git -C "$root" status --porcelain -- AbstractCore AbstractCore.Api AbstractCore.OpenAI AbstractCore.ServiceDefaults \
+        tests/AbstractCore.TestKit bench/AbstractCore.Bench 2>/dev/null | wc -l)
+    echo "commit: $(git -C "$root" rev-parse --short HEAD)$([ "$dirty" -gt 0 ] && echo " (work tree: $dirty uncommitted file(s) in the gateway's or bench's sources)")"
     echo "load average (1/5/15 min) before: $load_before; after: $load_after"
     echo "measured: $(date -u '+%Y-%m-%d %H:%M UTC'), ${warmup}s warm-up + ${duration}s per point, no CPU pinning (client, gateway and upstream share all cores)"
 } >"$raw/machine.txt"
