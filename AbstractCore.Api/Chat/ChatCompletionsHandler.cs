@@ -25,7 +25,7 @@ public sealed partial class ChatCompletionsHandler(
     {
         var aborted = context.RequestAborted;
         var request = await ChatRequestReader.ReadAsync(context.Request, aborted);
-        var model = Route(request.Model!, pathProvider);
+        var model = ModelRef.ForPath(request.Model!, pathProvider);
         var provider = providers.Find(model.Provider);
         var messages = ChatMessageConverter.Convert(request.Messages!);
         var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
@@ -41,7 +41,7 @@ public sealed partial class ChatCompletionsHandler(
         }
 
         var client = backend.GetClient(endpoint);
-        var timeout = Timeout(request);
+        var timeout = settings.TimeoutFor(request.Extra);
         var format = AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent);
         var toolsOffered = request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0;
 
@@ -134,25 +134,6 @@ public sealed partial class ChatCompletionsHandler(
 
         await sse.WriteDoneAsync(aborted);
     }
-
-    /// <summary>The path provider wins; a body model may repeat it (<c>openai/gpt-4o</c> on <c>/openai/v1/…</c>).</summary>
-    private static ModelRef Route(string model, string? pathProvider)
-    {
-        if (pathProvider is null)
-        {
-            return ModelRef.Parse(model);
-        }
-
-        var prefix = pathProvider + "/";
-        var bare = model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? model[prefix.Length..] : model;
-        return new ModelRef(pathProvider.ToLowerInvariant(), bare.Trim());
-    }
-
-    private TimeSpan Timeout(ChatCompletionRequest request) =>
-        request.Extra?.TryGetValue("timeout_s", out var t) == true && t.ValueKind == JsonValueKind.Number &&
-        t.TryGetDouble(out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(Math.Min(seconds, settings.UpstreamTimeout.TotalSeconds * 12))
-            : settings.UpstreamTimeout;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat for {Model}: the client disconnected; the upstream call was cancelled")]
     private static partial void LogClientLeft(ILogger logger, string model);

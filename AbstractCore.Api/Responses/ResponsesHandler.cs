@@ -38,7 +38,7 @@ public sealed partial class ResponsesHandler(
         }
 
         Validate(request);
-        var model = Route(request.Model!, pathProvider);
+        var model = ModelRef.ForPath(request.Model!, pathProvider);
         var provider = providers.Find(model.Provider);
 
         // The conversation so far (from previous_response_id), then this request's input.
@@ -80,7 +80,7 @@ public sealed partial class ResponsesHandler(
         }
 
         var client = backend.GetClient(endpoint);
-        var timeout = Timeout(request);
+        var timeout = settings.TimeoutFor(request.Extra);
         var format = AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent);
         var toolsOffered = chatRequest.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0;
         var assembler = new ResponseAssembler(NewResponse(request, echoedTools, chatRequest.ToolChoice), ResponsesTranslator.CustomToolNames(request.Tools));
@@ -297,25 +297,6 @@ public sealed partial class ResponsesHandler(
                 "'input' is required: a string or an array of input items (or 'messages' for the chat completions format).", "input");
         }
     }
-
-    /// <summary>As on the chat path: the path provider wins; a body model may repeat it.</summary>
-    private static ModelRef Route(string model, string? pathProvider)
-    {
-        if (pathProvider is null)
-        {
-            return ModelRef.Parse(model);
-        }
-
-        var prefix = pathProvider + "/";
-        var bare = model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? model[prefix.Length..] : model;
-        return new ModelRef(pathProvider.ToLowerInvariant(), bare.Trim());
-    }
-
-    private TimeSpan Timeout(ResponsesRequest request) =>
-        request.Extra?.TryGetValue("timeout_s", out var t) == true && t.ValueKind == JsonValueKind.Number &&
-        t.TryGetDouble(out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(Math.Min(seconds, settings.UpstreamTimeout.TotalSeconds * 12))
-            : settings.UpstreamTimeout;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Response for {Model}: the client disconnected; the upstream call was cancelled")]
     private static partial void LogClientLeft(ILogger logger, string model);

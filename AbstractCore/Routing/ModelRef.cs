@@ -18,6 +18,19 @@ public readonly record struct ModelRef(string Provider, string Model)
         return new ModelRef(DetectProvider(bare), bare);
     }
 
+    /// <summary>On a provider route the path provider wins; a body model may repeat it (<c>openai/gpt-4o</c> on <c>/openai/v1/…</c>).</summary>
+    public static ModelRef ForPath(string model, string? pathProvider)
+    {
+        if (pathProvider is null)
+        {
+            return Parse(model);
+        }
+
+        var prefix = pathProvider + "/";
+        var bare = model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? model[prefix.Length..] : model;
+        return new ModelRef(pathProvider.ToLowerInvariant(), bare.Trim());
+    }
+
     private static readonly string[] OllamaFamilies = ["llama", "mistral", "gemma", "phi", "qwen"];
 
     /// <summary>The original's auto-detection for bare model names (its order kept).</summary>
