@@ -24,18 +24,7 @@ public static class ChatRequestReader
             throw GatewayException.BadRequest("The request body must be a JSON object.");
         }
 
-        if (request.Extra?.ContainsKey("api_key") == true)
-        {
-            throw GatewayException.BadRequest(
-                "Per-request provider api_key fields are disabled for the HTTP server because they leak through bodies, logs, " +
-                "and client history. Use X-AbstractCore-Provider-API-Key for a provider override, or configure provider keys on the server.",
-                "api_key");
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Model))
-        {
-            throw GatewayException.BadRequest("'model' is required, as 'provider/model' (for example 'openai/gpt-4o-mini').", "model");
-        }
+        RequireModelWithoutKey(request.Model, request.Extra);
 
         if (request.Messages is null)
         {
@@ -48,6 +37,23 @@ public static class ChatRequestReader
         }
 
         return request;
+    }
+
+    /// <summary>Shared by every body that names a model: the model is required, a body api_key is refused.</summary>
+    public static void RequireModelWithoutKey(string? model, IReadOnlyDictionary<string, JsonElement>? extra)
+    {
+        if (extra?.ContainsKey("api_key") == true)
+        {
+            throw GatewayException.BadRequest(
+                "Per-request provider api_key fields are disabled for the HTTP server because they leak through bodies, logs, " +
+                "and client history. Use X-AbstractCore-Provider-API-Key for a provider override, or configure provider keys on the server.",
+                "api_key");
+        }
+
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            throw GatewayException.BadRequest("'model' is required, as 'provider/model' (for example 'openai/gpt-4o-mini').", "model");
+        }
     }
 
     private static GatewayException Invalid(JsonException e)

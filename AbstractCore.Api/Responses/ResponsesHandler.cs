@@ -278,18 +278,7 @@ public sealed partial class ResponsesHandler(
 
     private static void Validate(ResponsesRequest request)
     {
-        if (request.Extra?.ContainsKey("api_key") == true)
-        {
-            throw GatewayException.BadRequest(
-                "Per-request provider api_key fields are disabled for the HTTP server because they leak through bodies, logs, " +
-                "and client history. Use X-AbstractCore-Provider-API-Key for a provider override, or configure provider keys on the server.",
-                "api_key");
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Model))
-        {
-            throw GatewayException.BadRequest("'model' is required, as 'provider/model' (for example 'openai/gpt-4o-mini').", "model");
-        }
+        Chat.ChatRequestReader.RequireModelWithoutKey(request.Model, request.Extra);
 
         if (request.Input is null or { ValueKind: JsonValueKind.Null })
         {
