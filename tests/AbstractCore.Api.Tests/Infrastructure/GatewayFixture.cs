@@ -1,7 +1,4 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using AbstractCore.TestKit;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace AbstractCore.Api.Tests.Infrastructure;
@@ -36,18 +33,8 @@ public sealed class GatewayFixture : IAsyncLifetime
     }
 
     /// <summary>An HttpClient to the gateway carrying the server token.</summary>
-    public HttpClient Http()
-    {
-        var client = Gateway.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Token);
-        return client;
-    }
+    public HttpClient Http() => Gateway.Http(Token);
 
     /// <summary>The official OpenAI .NET SDK pointed at the gateway.</summary>
-    public ChatClient Chat(string model = Model) => new(model, new ApiKeyCredential(Token), new OpenAIClientOptions
-    {
-        Endpoint = new Uri(Gateway.Server.BaseAddress, "v1"),
-        Transport = new HttpClientPipelineTransport(Gateway.CreateClient()),
-        RetryPolicy = new ClientRetryPolicy(0),
-    });
+    public ChatClient Chat(string model = Model) => Gateway.Chat(model, Token);
 }

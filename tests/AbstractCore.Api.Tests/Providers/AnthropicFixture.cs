@@ -1,8 +1,5 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace AbstractCore.Api.Tests.Providers;
@@ -35,18 +32,9 @@ public sealed class AnthropicFixture : IAsyncLifetime
         await Upstream.DisposeAsync();
     }
 
-    public HttpClient Http()
-    {
-        var client = Gateway.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Token);
-        return client;
-    }
+    /// <summary>An HttpClient to the gateway carrying the server token.</summary>
+    public HttpClient Http() => Gateway.Http(Token);
 
     /// <summary>The official OpenAI .NET SDK pointed at the gateway.</summary>
-    public ChatClient Chat(string model = Model) => new(model, new ApiKeyCredential(Token), new OpenAIClientOptions
-    {
-        Endpoint = new Uri(Gateway.Server.BaseAddress, "v1"),
-        Transport = new HttpClientPipelineTransport(Gateway.CreateClient()),
-        RetryPolicy = new ClientRetryPolicy(0),
-    });
+    public ChatClient Chat(string model = Model) => Gateway.Chat(model, Token);
 }

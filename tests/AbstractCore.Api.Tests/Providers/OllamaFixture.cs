@@ -1,8 +1,5 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit.FakeOllama;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace AbstractCore.Api.Tests.Providers;
@@ -39,17 +36,7 @@ public sealed class OllamaFixture : IAsyncLifetime
     /// <summary>The official OpenAI .NET SDK pointed at the gateway.</summary>
     public ChatClient Chat(string model = Model) => Chat(Gateway, model);
 
-    public static HttpClient Http(GatewayFactory gateway)
-    {
-        var client = gateway.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Token);
-        return client;
-    }
+    public static HttpClient Http(GatewayFactory gateway) => gateway.Http(Token);
 
-    public static ChatClient Chat(GatewayFactory gateway, string model = Model) => new(model, new ApiKeyCredential(Token), new OpenAIClientOptions
-    {
-        Endpoint = new Uri(gateway.Server.BaseAddress, "v1"),
-        Transport = new HttpClientPipelineTransport(gateway.CreateClient()),
-        RetryPolicy = new ClientRetryPolicy(0),
-    });
+    public static ChatClient Chat(GatewayFactory gateway, string model = Model) => gateway.Chat(model, Token);
 }

@@ -1,19 +1,9 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace AbstractCore.TestKit;
 
@@ -29,39 +19,20 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly WebApplication _app;
-    private readonly ConcurrentQueue<AnthropicReply> _queue = new();
-    private readonly List<RecordedRequest> _requests = [];
-    private readonly Lock _requestsLock = new();
-    private volatile AnthropicReply _defaultReply = AnthropicReply.Text("Hello from the fake Anthropic.");
+    private readonly ReplyQueue<AnthropicReply> _replies = new(AnthropicReply.Text("Hello from the fake Anthropic."));
+    private LoopbackServer? _server;
     private Uri? _baseUrl;
     private long _ids;
 
-    private FakeAnthropicUpstream(WebApplication app) => _app = app;
+    private FakeAnthropicUpstream()
+    {
+    }
 
     public static async Task<FakeAnthropicUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            ApplicationName = typeof(FakeAnthropicUpstream).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.AddServerHeader = false);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2));
-
-        var app = builder.Build();
-        var fake = new FakeAnthropicUpstream(app);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-
-        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        fake._baseUrl = new Uri($"http://127.0.0.1:{bound.Port.ToString(CultureInfo.InvariantCulture)}");
+        var fake = new FakeAnthropicUpstream();
+        fake._server = await LoopbackServer.StartAsync(fake.HandleAsync).ConfigureAwait(false);
+        fake._baseUrl = new Uri(fake._server.Root);
         return fake;
     }
 
@@ -69,16 +40,7 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
     public Uri BaseUrl => _baseUrl ?? throw new InvalidOperationException("The fake Anthropic upstream is not started.");
 
     /// <summary>Every request received so far (headers and body).</summary>
-    public IReadOnlyList<RecordedRequest> Requests
-    {
-        get
-        {
-            lock (_requestsLock)
-            {
-                return _requests.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<RecordedRequest> Requests => Server.Requests;
 
     /// <summary>The last <c>POST /v1/messages</c>; throws if there was none.</summary>
     public RecordedRequest LastMessagesRequest =>
@@ -87,8 +49,8 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
 
     public AnthropicReply DefaultReply
     {
-        get => _defaultReply;
-        set => _defaultReply = value ?? throw new ArgumentNullException(nameof(value));
+        get => _replies.Default;
+        set => _replies.Default = value;
     }
 
     /// <summary>Model ids listed by <c>GET /v1/models</c>.</summary>
@@ -97,30 +59,11 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
     /// <summary>The most models one <c>GET /v1/models</c> page returns, whatever <c>limit</c> asks.</summary>
     public int ModelsPageSize { get; set; } = 1000;
 
-    public void Enqueue(params AnthropicReply[] replies)
-    {
-        ArgumentNullException.ThrowIfNull(replies);
-        foreach (var reply in replies)
-        {
-            _queue.Enqueue(reply ?? throw new ArgumentNullException(nameof(replies)));
-        }
-    }
+    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The fake Anthropic upstream is not started.");
 
-    public async ValueTask DisposeAsync()
-    {
-        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-        {
-            try
-            {
-                await _app.StopAsync(stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+    public void Enqueue(params AnthropicReply[] replies) => _replies.Enqueue(replies);
 
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -130,24 +73,15 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
         await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
         var body = buffer.ToArray();
 
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in request.Headers)
-        {
-            headers[header.Key] = header.Value.ToString();
-        }
-
-        lock (_requestsLock)
-        {
-            _requests.Add(new RecordedRequest(request.Method, path, headers, Encoding.UTF8.GetString(body)));
-        }
+        Server.Record(request, path, Encoding.UTF8.GetString(body));
 
         try
         {
-            if (!headers.ContainsKey("x-api-key"))
+            if (!request.Headers.ContainsKey("x-api-key"))
             {
                 await WriteErrorAsync(context.Response, 401, "authentication_error", "x-api-key header is required").ConfigureAwait(false);
             }
-            else if (!headers.ContainsKey("anthropic-version"))
+            else if (!request.Headers.ContainsKey("anthropic-version"))
             {
                 await WriteErrorAsync(context.Response, 400, "invalid_request_error", "anthropic-version: header is required").ConfigureAwait(false);
             }
@@ -199,7 +133,7 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
             return;
         }
 
-        var reply = _queue.TryDequeue(out var queued) ? queued : _defaultReply;
+        var reply = _replies.Next();
         var response = context.Response;
         switch (reply)
         {

@@ -5,17 +5,8 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace AbstractCore.TestKit.FakeOllama;
 
@@ -33,46 +24,21 @@ public sealed class FakeOllamaUpstream : IAsyncDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly WebApplication _app;
-    private readonly ConcurrentQueue<OllamaReply> _queue = new();
-    private readonly List<RecordedRequest> _requests = [];
-    private readonly Lock _requestsLock = new();
-    private readonly CancellationTokenSource _shutdown = new();
-    private readonly TaskCompletionSource _firstCancellation = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile OllamaReply _defaultReply = OllamaReply.Text("Hello from the fake Ollama.");
+    private readonly ReplyQueue<OllamaReply> _replies = new(OllamaReply.Text("Hello from the fake Ollama."));
+    private LoopbackServer? _server;
     private string? _baseUrl;
-    private int _cancelled;
-    private int _disposed;
 
-    private FakeOllamaUpstream(WebApplication app) => _app = app;
+    private FakeOllamaUpstream()
+    {
+    }
 
     /// <summary>Starts the fake on a free loopback port.</summary>
     public static async Task<FakeOllamaUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            ApplicationName = typeof(FakeOllamaUpstream).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-
-        // Nothing from the host process (appsettings.json, ASPNETCORE_URLS, Kestrel endpoints) may leak in.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.AddServerHeader = false);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2));
-
-        var app = builder.Build();
-        var fake = new FakeOllamaUpstream(app);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-        fake.Port = new Uri(addresses.First()).Port;
-        fake._baseUrl = "http://127.0.0.1:" + fake.Port.ToString(CultureInfo.InvariantCulture);
+        var fake = new FakeOllamaUpstream();
+        fake._server = await LoopbackServer.StartAsync(fake.HandleAsync).ConfigureAwait(false);
+        fake.Port = fake._server.Port;
+        fake._baseUrl = fake._server.Root;
         return fake;
     }
 
@@ -101,85 +67,30 @@ public sealed class FakeOllamaUpstream : IAsyncDisposable
     /// <summary>The reply served when the queue is empty.</summary>
     public OllamaReply DefaultReply
     {
-        get => _defaultReply;
-        set => _defaultReply = value ?? throw new ArgumentNullException(nameof(value));
+        get => _replies.Default;
+        set => _replies.Default = value;
     }
 
     /// <summary>A snapshot of every request received so far.</summary>
-    public IReadOnlyList<RecordedRequest> Requests
-    {
-        get
-        {
-            lock (_requestsLock)
-            {
-                return _requests.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<RecordedRequest> Requests => Server.Requests;
 
     /// <summary>The last <c>POST /api/chat</c> received; throws if there was none.</summary>
-    public RecordedRequest LastChatRequest
-    {
-        get
-        {
-            lock (_requestsLock)
-            {
-                return _requests.LastOrDefault(r => IsChat(r.Method, r.Path))
-                       ?? throw new InvalidOperationException("The fake Ollama has received no POST /api/chat request.");
-            }
-        }
-    }
+    public RecordedRequest LastChatRequest =>
+        Server.Last(r => IsChat(r.Method, r.Path))
+        ?? throw new InvalidOperationException("The fake Ollama has received no POST /api/chat request.");
 
     /// <summary>How many chat requests the client aborted before the fake had finished answering them.</summary>
-    public int CancelledRequests => Volatile.Read(ref _cancelled);
+    public int CancelledRequests => Server.CancelledRequests;
+
+    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The fake Ollama is not started.");
 
     /// <summary>Replies served in order to the next chat requests.</summary>
-    public void Enqueue(params OllamaReply[] replies)
-    {
-        ArgumentNullException.ThrowIfNull(replies);
-        foreach (var reply in replies)
-        {
-            ArgumentNullException.ThrowIfNull(reply, nameof(replies));
-            _queue.Enqueue(reply);
-        }
-    }
+    public void Enqueue(params OllamaReply[] replies) => _replies.Enqueue(replies);
 
     /// <summary>True as soon as a chat request was aborted by its client; false if none was within <paramref name="timeout"/>.</summary>
-    public async Task<bool> WaitForCancellationAsync(TimeSpan timeout)
-    {
-        try
-        {
-            await _firstCancellation.Task.WaitAsync(timeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
+    public Task<bool> WaitForCancellationAsync(TimeSpan timeout) => Server.WaitForCancellationAsync(timeout);
 
-        return CancelledRequests > 0;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        await _shutdown.CancelAsync().ConfigureAwait(false);
-        using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-        {
-            try
-            {
-                await _app.StopAsync(stopTimeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        await _app.DisposeAsync().ConfigureAwait(false);
-        _shutdown.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>Ollama resolves a bare name to its <c>:latest</c> tag.</summary>
     private static bool Has(IEnumerable<string> models, string model)
@@ -194,7 +105,7 @@ public sealed class FakeOllamaUpstream : IAsyncDisposable
     {
         var request = context.Request;
         var path = request.Path.Value ?? "/";
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shutdown.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Server.ShutdownToken);
         var cancellationToken = linked.Token;
         var finished = false;
         try
@@ -202,7 +113,7 @@ public sealed class FakeOllamaUpstream : IAsyncDisposable
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             var body = Encoding.UTF8.GetString(buffer.ToArray());
-            Record(request, path, body);
+            Server.Record(request, path, body);
 
             if (IsChat(request.Method, path))
             {
@@ -243,32 +154,17 @@ public sealed class FakeOllamaUpstream : IAsyncDisposable
             finished = true;
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionAbortedException &&
-                                   (context.RequestAborted.IsCancellationRequested || _shutdown.IsCancellationRequested))
+                                   (context.RequestAborted.IsCancellationRequested || Server.IsShuttingDown))
         {
             context.Abort();
         }
         finally
         {
-            if (!finished && context.RequestAborted.IsCancellationRequested && !_shutdown.IsCancellationRequested &&
+            if (!finished && context.RequestAborted.IsCancellationRequested && !Server.IsShuttingDown &&
                 IsChat(request.Method, path))
             {
-                Interlocked.Increment(ref _cancelled);
-                _firstCancellation.TrySetResult();
+                Server.CountCancelled();
             }
-        }
-    }
-
-    private void Record(HttpRequest request, string path, string body)
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in request.Headers)
-        {
-            headers[header.Key] = header.Value.ToString();
-        }
-
-        lock (_requestsLock)
-        {
-            _requests.Add(new RecordedRequest(request.Method, path, headers, body));
         }
     }
 
@@ -295,7 +191,7 @@ public sealed class FakeOllamaUpstream : IAsyncDisposable
             return;
         }
 
-        var reply = _queue.TryDequeue(out var queued) ? queued : _defaultReply;
+        var reply = _replies.Next();
         switch (reply)
         {
             case OllamaHangReply:

@@ -1,21 +1,11 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace AbstractCore.TestKit;
 
@@ -31,23 +21,15 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     private static readonly TimeSpan CutGracePeriod = TimeSpan.FromMilliseconds(100);
     private static int s_instances;
 
-    private readonly WebApplication _app;
     private readonly bool _record;
-    private readonly ConcurrentQueue<FakeReply> _queue = new();
-    private readonly List<RecordedRequest> _requests = [];
-    private readonly Lock _requestsLock = new();
-    private readonly CancellationTokenSource _shutdown = new();
-    private readonly TaskCompletionSource _firstCancellation = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ReplyQueue<FakeReply> _replies = new(FakeReply.Text("Hello from the fake upstream."));
     private readonly string _idPrefix;
-    private volatile FakeReply _defaultReply = FakeReply.Text("Hello from the fake upstream.");
+    private LoopbackServer? _server;
     private Uri? _baseUrl;
     private long _ids;
-    private int _cancelled;
-    private int _disposed;
 
-    private FakeOpenAIUpstream(WebApplication app, bool record)
+    private FakeOpenAIUpstream(bool record)
     {
-        _app = app;
         _record = record;
         _idPrefix = "chatcmpl-fake" + Interlocked.Increment(ref s_instances).ToString("x", CultureInfo.InvariantCulture) + "-";
     }
@@ -56,31 +38,9 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     /// <param name="record">Whether to keep every request in <see cref="Requests"/>; pass false for load tests.</param>
     public static async Task<FakeOpenAIUpstream> StartAsync(bool record = true)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            ApplicationName = typeof(FakeOpenAIUpstream).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-
-        // Nothing from the host process (appsettings.json, ASPNETCORE_URLS, Kestrel endpoints) may leak in.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(options => options.AddServerHeader = false);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2));
-
-        var app = builder.Build();
-        var fake = new FakeOpenAIUpstream(app, record);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-        var bound = new Uri(addresses.First());
-        fake._baseUrl = new Uri($"http://127.0.0.1:{bound.Port.ToString(CultureInfo.InvariantCulture)}/v1/");
+        var fake = new FakeOpenAIUpstream(record);
+        fake._server = await LoopbackServer.StartAsync(fake.HandleAsync).ConfigureAwait(false);
+        fake._baseUrl = new Uri(fake._server.Root + "/v1/");
         return fake;
     }
 
@@ -88,105 +48,37 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     public Uri BaseUrl => _baseUrl ?? throw new InvalidOperationException("The fake upstream is not started.");
 
     /// <summary>A snapshot of every request received so far (empty when started with record=false).</summary>
-    public IReadOnlyList<RecordedRequest> Requests
-    {
-        get
-        {
-            lock (_requestsLock)
-            {
-                return _requests.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<RecordedRequest> Requests => Server.Requests;
 
     /// <summary>The last <c>POST .../chat/completions</c> received; throws if there was none.</summary>
-    public RecordedRequest LastChatRequest
-    {
-        get
-        {
-            lock (_requestsLock)
-            {
-                for (var i = _requests.Count - 1; i >= 0; i--)
-                {
-                    var request = _requests[i];
-                    if (IsChat(request.Method, request.Path))
-                    {
-                        return request;
-                    }
-                }
-            }
-
-            throw new InvalidOperationException(_record
-                ? "The fake upstream has received no POST .../chat/completions request."
-                : "The fake upstream was started with record=false, so it keeps no requests.");
-        }
-    }
+    public RecordedRequest LastChatRequest =>
+        Server.Last(r => IsChat(r.Method, r.Path))
+        ?? throw new InvalidOperationException(_record
+            ? "The fake upstream has received no POST .../chat/completions request."
+            : "The fake upstream was started with record=false, so it keeps no requests.");
 
     /// <summary>The reply served when the queue is empty.</summary>
     public FakeReply DefaultReply
     {
-        get => _defaultReply;
-        set => _defaultReply = value ?? throw new ArgumentNullException(nameof(value));
+        get => _replies.Default;
+        set => _replies.Default = value;
     }
 
     /// <summary>Model ids listed by <c>GET /v1/models</c>.</summary>
     public List<string> Models { get; } = ["fake-model"];
 
     /// <summary>How many chat requests were aborted by the client before the fake had finished answering them.</summary>
-    public int CancelledRequests => Volatile.Read(ref _cancelled);
+    public int CancelledRequests => Server.CancelledRequests;
 
     /// <summary>Replies served in order to the next chat completion requests.</summary>
-    public void Enqueue(params FakeReply[] replies)
-    {
-        ArgumentNullException.ThrowIfNull(replies);
-        foreach (var reply in replies)
-        {
-            ArgumentNullException.ThrowIfNull(reply, nameof(replies));
-            _queue.Enqueue(reply);
-        }
-    }
+    public void Enqueue(params FakeReply[] replies) => _replies.Enqueue(replies);
 
     /// <summary>True as soon as <see cref="CancelledRequests"/> is above zero; false if that did not happen within <paramref name="timeout"/>.</summary>
-    public async Task<bool> WaitForCancellationAsync(TimeSpan timeout)
-    {
-        if (CancelledRequests > 0)
-        {
-            return true;
-        }
+    public Task<bool> WaitForCancellationAsync(TimeSpan timeout) => Server.WaitForCancellationAsync(timeout);
 
-        try
-        {
-            await _firstCancellation.Task.WaitAsync(timeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
+    public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-        return CancelledRequests > 0;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        await _shutdown.CancelAsync().ConfigureAwait(false);
-        using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-        {
-            try
-            {
-                await _app.StopAsync(stopTimeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        await _app.DisposeAsync().ConfigureAwait(false);
-        _shutdown.Dispose();
-    }
+    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The fake upstream is not started.");
 
     private static bool IsChat(string method, string path) =>
         HttpMethods.IsPost(method) && path.EndsWith("/chat/completions", StringComparison.Ordinal);
@@ -211,7 +103,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
             var body = await ReadBodyAsync(request.BodyReader, context.RequestAborted).ConfigureAwait(false);
             if (_record)
             {
-                Record(request, path, body);
+                Server.Record(request, path, Encoding.UTF8.GetString(body));
             }
 
             if (isChat)
@@ -232,7 +124,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionAbortedException
-                                   && (context.RequestAborted.IsCancellationRequested || _shutdown.IsCancellationRequested))
+                                   && (context.RequestAborted.IsCancellationRequested || Server.IsShuttingDown))
         {
             // The client went away, the fake cut the stream itself, or the fake is shutting down.
             context.Abort();
@@ -264,21 +156,6 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
         }
     }
 
-    private void Record(HttpRequest request, string path, byte[] body)
-    {
-        var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
-        foreach (var header in request.Headers)
-        {
-            headers[header.Key] = header.Value.ToString();
-        }
-
-        var recorded = new RecordedRequest(request.Method, path, headers, Encoding.UTF8.GetString(body));
-        lock (_requestsLock)
-        {
-            _requests.Add(recorded);
-        }
-    }
-
     private async Task HandleChatAsync(HttpContext context, byte[] body, ChatCall call)
     {
         ChatRequest chat;
@@ -292,7 +169,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
             return;
         }
 
-        var reply = _queue.TryDequeue(out var queued) ? queued : _defaultReply;
+        var reply = _replies.Next();
         await ServeAsync(context, chat, reply, call).ConfigureAwait(false);
     }
 
@@ -300,7 +177,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     {
         while (reply is DelayedReply delayed)
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shutdown.Token);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Server.ShutdownToken);
             await Task.Delay(delayed.Delay, linked.Token).ConfigureAwait(false);
             reply = delayed.Then;
         }
@@ -309,7 +186,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
         {
             case HangReply:
                 {
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shutdown.Token);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Server.ShutdownToken);
                     await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
                     return;
                 }
@@ -335,7 +212,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
                     await StreamAsync(context, chat, reply, call).ConfigureAwait(false);
 
                     // Abort() drops whatever Kestrel has not yet handed to the socket: let the flushed chunks leave first.
-                    await Task.Delay(CutGracePeriod, _shutdown.Token).ConfigureAwait(false);
+                    await Task.Delay(CutGracePeriod, Server.ShutdownToken).ConfigureAwait(false);
                 }
 
                 call.SelfAborted = true;
@@ -688,12 +565,6 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
         await response.BodyWriter.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
     }
 
-    private void OnCancelled()
-    {
-        Interlocked.Increment(ref _cancelled);
-        _firstCancellation.TrySetResult();
-    }
-
     /// <summary>Per chat request: tells a client abort from the fake's own cut and from a finished answer.</summary>
     private sealed class ChatCall(FakeOpenAIUpstream owner)
     {
@@ -705,14 +576,14 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
 
         public void OnAborted()
         {
-            if (SelfAborted || owner._shutdown.IsCancellationRequested)
+            if (SelfAborted || owner.Server.IsShuttingDown)
             {
                 return;
             }
 
             if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)
             {
-                owner.OnCancelled();
+                owner.Server.CountCancelled();
             }
         }
     }
