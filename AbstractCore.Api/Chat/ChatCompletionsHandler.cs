@@ -8,7 +8,6 @@ using AbstractCore.OpenAI.Sse;
 using AbstractCore.Providers;
 using AbstractCore.Routing;
 using AbstractCore.Upstream;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Api.Chat;
@@ -86,23 +85,10 @@ public sealed partial class ChatCompletionsHandler(
     {
         await using var updates = stream.GetAsyncEnumerator(deadline.Token);
 
-        // Wait for the first update before answering 200, so an upstream that refuses the request
-        // still gets its real status.
-        var more = await updates.MoveNextAsync();
-        if (!more)
-        {
-            // Not even a role chunk: the body was not an SSE stream of chat chunks.
-            throw new GatewayException(502, $"Provider '{model.Provider}' returned an empty or unreadable stream.",
-                "upstream_error", code: "upstream_invalid_response");
-        }
+        await EventStream.StartAsync(context, updates, model.Provider);
+        var more = true;
 
-        var response = context.Response;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-
-        using var sse = new SseWriter(response.BodyWriter);
+        using var sse = new SseWriter(context.Response.BodyWriter);
         var mapper = new ChunkStreamMapper(model.ToString(), request.StreamOptions?.IncludeUsage == true, request.Logprobs == true);
         var aborted = context.RequestAborted;
         try

@@ -9,7 +9,6 @@ using AbstractCore.Providers;
 using AbstractCore.Responses;
 using AbstractCore.Routing;
 using AbstractCore.Upstream;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Api.Responses;
@@ -149,21 +148,10 @@ public sealed partial class ResponsesHandler(
     {
         await using var updates = stream.GetAsyncEnumerator(deadline.Token);
 
-        // Wait for the first update before answering 200, so an upstream that refuses the request still gets its real status.
-        var more = await updates.MoveNextAsync();
-        if (!more)
-        {
-            throw new GatewayException(502, $"Provider '{model.Provider}' returned an empty or unreadable stream.",
-                "upstream_error", code: "upstream_invalid_response");
-        }
+        await EventStream.StartAsync(context, updates, model.Provider);
+        var more = true;
 
-        var response = context.Response;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-
-        using var sse = new ResponsesSseWriter(response.BodyWriter);
+        using var sse = new ResponsesSseWriter(context.Response.BodyWriter);
         var aborted = context.RequestAborted;
         async Task WriteAll(List<ResponseStreamEvent> events)
         {

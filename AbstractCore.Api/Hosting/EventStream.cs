@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.AI;
+
+namespace AbstractCore.Api.Hosting;
+
+/// <summary>The start of every streamed answer (chat chunks or Responses events).</summary>
+public static class EventStream
+{
+    /// <summary>
+    /// Waits for the upstream's first update before answering 200, so an upstream that refuses the request
+    /// still gets its real status; then sends the event-stream headers with buffering off. On return the
+    /// enumerator holds the first update.
+    /// </summary>
+    public static async Task StartAsync(HttpContext context, IAsyncEnumerator<ChatResponseUpdate> updates, string provider)
+    {
+        if (!await updates.MoveNextAsync())
+        {
+            // Not even a role chunk: the body was not a stream of chat chunks.
+            throw new GatewayException(502, $"Provider '{provider}' returned an empty or unreadable stream.",
+                "upstream_error", code: "upstream_invalid_response");
+        }
+
+        var response = context.Response;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+}
