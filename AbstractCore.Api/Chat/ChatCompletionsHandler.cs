@@ -18,7 +18,7 @@ namespace AbstractCore.Api.Chat;
 /// slow upstream (504) is told apart from a client that left.
 /// </summary>
 public sealed partial class ChatCompletionsHandler(
-    ProviderResolver providers, ChatBackends backends, UnloadAfter unloads, GatewaySettings settings, ILogger<ChatCompletionsHandler> logger)
+    ProviderResolver providers, ChatCalls calls, UnloadAfter unloads, ILogger<ChatCompletionsHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
@@ -27,37 +27,23 @@ public sealed partial class ChatCompletionsHandler(
         var model = ModelRef.ForPath(request.Model!, pathProvider);
         var provider = providers.Find(model.Provider);
         var messages = ChatMessageConverter.Convert(request.Messages!);
-        var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
-        var endpoint = await providers.ResolveAsync(provider, request.BaseUrl, key, aborted);
-
-        var backend = backends.For(provider);
-        var warnings = new List<string>(0);
-        var options = backend.Prepare(provider, request, model.Model, messages, warnings);
-        unloads.Check(provider, backend, request, warnings);
-        if (warnings.Count > 0)
-        {
-            context.Response.Headers["X-AbstractCore-Warning"] = string.Join("; ", warnings);
-        }
-
-        var client = backend.GetClient(endpoint);
-        var timeout = settings.TimeoutFor(request.Extra);
-        var format = AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent);
-        var toolsOffered = request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0;
+        var call = await calls.PrepareAsync(context, provider, model, request, messages, request.Extra);
+        var (timeout, format, toolsOffered) = (call.Timeout, call.Format, call.ToolsOffered);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(timeout);
         try
         {
-            await unloads.RunAsync(backend, endpoint, model.Model, request.UnloadAfter == true, async () =>
+            await unloads.RunAsync(call.Backend, call.Endpoint, model.Model, request.UnloadAfter == true, async () =>
             {
                 if (request.Stream == true)
                 {
-                    var updates = AgentFormatting.Apply(client.GetStreamingResponseAsync(messages, options, deadline.Token), format, toolsOffered);
+                    var updates = AgentFormatting.Apply(call.Client.GetStreamingResponseAsync(messages, call.Options, deadline.Token), format, toolsOffered);
                     await StreamAsync(context, updates, model, request, deadline, timeout);
                 }
                 else
                 {
-                    var response = await client.GetResponseAsync(messages, options, deadline.Token);
+                    var response = await call.Client.GetResponseAsync(messages, call.Options, deadline.Token);
                     AgentFormatting.Apply(response, format, toolsOffered);
                     var completion = ChatCompletionMapper.ToCompletion(response, model.ToString(), request.Logprobs == true);
                     context.Response.ContentType = "application/json";

@@ -19,7 +19,7 @@ namespace AbstractCore.Api.Responses;
 /// (or its events). A body with <c>messages</c> and no <c>input</c> is served by the chat path.
 /// </summary>
 public sealed partial class ResponsesHandler(
-    ProviderResolver providers, ChatBackends backends, UnloadAfter unloads, GatewaySettings settings, IResponseStore store,
+    ProviderResolver providers, ChatCalls calls, UnloadAfter unloads, IResponseStore store,
     ChatCompletionsHandler chat, ILogger<ResponsesHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider = null)
@@ -66,38 +66,24 @@ public sealed partial class ResponsesHandler(
         var chatRequest = ResponsesTranslator.ToChatRequest(request, model.Model, wire);
         ResponsesTranslator.Tools(request.Tools, out var echoedTools);
         var messages = ChatMessageConverter.Convert(wire);
-        var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
-        var endpoint = await providers.ResolveAsync(provider, request.BaseUrl, key, aborted);
-
-        var backend = backends.For(provider);
-        var warnings = new List<string>(0);
-        var options = backend.Prepare(provider, chatRequest, model.Model, messages, warnings);
-        unloads.Check(provider, backend, chatRequest, warnings);
-        if (warnings.Count > 0)
-        {
-            context.Response.Headers["X-AbstractCore-Warning"] = string.Join("; ", warnings);
-        }
-
-        var client = backend.GetClient(endpoint);
-        var timeout = settings.TimeoutFor(request.Extra);
-        var format = AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent);
-        var toolsOffered = chatRequest.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0;
+        var call = await calls.PrepareAsync(context, provider, model, chatRequest, messages, request.Extra);
+        var (timeout, format, toolsOffered) = (call.Timeout, call.Format, call.ToolsOffered);
         var assembler = new ResponseAssembler(NewResponse(request, echoedTools, chatRequest.ToolChoice), ResponsesTranslator.CustomToolNames(request.Tools));
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(timeout);
         try
         {
-            await unloads.RunAsync(backend, endpoint, model.Model, request.UnloadAfter == true, async () =>
+            await unloads.RunAsync(call.Backend, call.Endpoint, model.Model, request.UnloadAfter == true, async () =>
             {
                 if (request.Stream == true)
                 {
-                    var updates = AgentFormatting.Apply(client.GetStreamingResponseAsync(messages, options, deadline.Token), format, toolsOffered);
+                    var updates = AgentFormatting.Apply(call.Client.GetStreamingResponseAsync(messages, call.Options, deadline.Token), format, toolsOffered);
                     await StreamAsync(context, updates, model, assembler, deadline, timeout, () => SaveAsync(request, history, assembler, aborted));
                 }
                 else
                 {
-                    var response = await client.GetResponseAsync(messages, options, deadline.Token);
+                    var response = await call.Client.GetResponseAsync(messages, call.Options, deadline.Token);
                     AgentFormatting.Apply(response, format, toolsOffered);
                     assembler.AddAll(response);
                     await SaveAsync(request, history, assembler, aborted);

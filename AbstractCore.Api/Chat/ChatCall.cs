@@ -1,0 +1,41 @@
+using System.Text.Json;
+using AbstractCore.Api.Hosting;
+using AbstractCore.Chat;
+using AbstractCore.Chat.AgentFormats;
+using AbstractCore.OpenAI.Chat;
+using AbstractCore.Providers;
+using AbstractCore.Routing;
+using Microsoft.Extensions.AI;
+
+namespace AbstractCore.Api.Chat;
+
+/// <summary>One upstream call, ready to run: the client, its options, the deadline and how tool calls are rendered.</summary>
+public sealed record ChatCall(
+    IChatBackend Backend, ProviderEndpoint Endpoint, IChatClient Client, ChatOptions Options, TimeSpan Timeout,
+    AgentFormat Format, bool ToolsOffered);
+
+/// <summary>Builds a <see cref="ChatCall"/> the same way for chat completions and the Responses API.</summary>
+public sealed class ChatCalls(ProviderResolver providers, ChatBackends backends, UnloadAfter unloads, GatewaySettings settings)
+{
+    public async Task<ChatCall> PrepareAsync(
+        HttpContext context, ProviderDescriptor provider, ModelRef model, ChatCompletionRequest request, List<ChatMessage> messages,
+        IReadOnlyDictionary<string, JsonElement>? extra)
+    {
+        var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
+        var endpoint = await providers.ResolveAsync(provider, request.BaseUrl, key, context.RequestAborted);
+
+        var backend = backends.For(provider);
+        var warnings = new List<string>(0);
+        var options = backend.Prepare(provider, request, model.Model, messages, warnings);
+        unloads.Check(provider, backend, request, warnings);
+        if (warnings.Count > 0)
+        {
+            context.Response.Headers["X-AbstractCore-Warning"] = string.Join("; ", warnings);
+        }
+
+        return new ChatCall(
+            backend, endpoint, backend.GetClient(endpoint), options, settings.TimeoutFor(extra),
+            AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent),
+            request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0);
+    }
+}
