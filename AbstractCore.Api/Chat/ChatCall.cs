@@ -5,6 +5,7 @@ using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.Providers;
 using AbstractCore.Routing;
+using AbstractCore.Upstream;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Api.Chat;
@@ -15,7 +16,8 @@ public sealed record ChatCall(
     AgentFormat Format, bool ToolsOffered);
 
 /// <summary>Builds a <see cref="ChatCall"/> the same way for chat completions and the Responses API.</summary>
-public sealed class ChatCalls(ProviderResolver providers, ChatBackends backends, UnloadAfter unloads, GatewaySettings settings)
+public sealed partial class ChatCalls(
+    ProviderResolver providers, ChatBackends backends, UnloadAfter unloads, GatewaySettings settings, ILogger<ChatCalls> logger)
 {
     public async Task<ChatCall> PrepareAsync(
         HttpContext context, ProviderDescriptor provider, ModelRef model, ChatCompletionRequest request, List<ChatMessage> messages,
@@ -38,4 +40,34 @@ public sealed class ChatCalls(ProviderResolver providers, ChatBackends backends,
             AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent),
             request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0);
     }
+
+    /// <summary>
+    /// Runs the call under its deadline (a linked token, so a slow upstream is a 504 while a client that left
+    /// just cancels the upstream request), inside <c>unload_after</c>'s bookkeeping, with upstream failures mapped.
+    /// </summary>
+    public async Task RunAsync(HttpContext context, ChatCall call, ModelRef model, bool unloadAfter, Func<CancellationTokenSource, Task> run)
+    {
+        var aborted = context.RequestAborted;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(call.Timeout);
+        try
+        {
+            await unloads.RunAsync(call.Backend, call.Endpoint, model.Model, unloadAfter, () => run(deadline));
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            LogClientLeft(logger, model.ToString());
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw UpstreamFailure.Timeout(model.Provider, call.Timeout);
+        }
+        catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
+        {
+            throw UpstreamFailure.From(e, model.Provider);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Model}: the client disconnected; the upstream call was cancelled")]
+    private static partial void LogClientLeft(ILogger logger, string model);
 }

@@ -18,7 +18,7 @@ namespace AbstractCore.Api.Chat;
 /// slow upstream (504) is told apart from a client that left.
 /// </summary>
 public sealed partial class ChatCompletionsHandler(
-    ProviderResolver providers, ChatCalls calls, UnloadAfter unloads, ILogger<ChatCompletionsHandler> logger)
+    ProviderResolver providers, ChatCalls calls, ILogger<ChatCompletionsHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
@@ -30,39 +30,22 @@ public sealed partial class ChatCompletionsHandler(
         var call = await calls.PrepareAsync(context, provider, model, request, messages, request.Extra);
         var (timeout, format, toolsOffered) = (call.Timeout, call.Format, call.ToolsOffered);
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        deadline.CancelAfter(timeout);
-        try
+        await calls.RunAsync(context, call, model, request.UnloadAfter == true, async deadline =>
         {
-            await unloads.RunAsync(call.Backend, call.Endpoint, model.Model, request.UnloadAfter == true, async () =>
+            if (request.Stream == true)
             {
-                if (request.Stream == true)
-                {
-                    var updates = AgentFormatting.Apply(call.Client.GetStreamingResponseAsync(messages, call.Options, deadline.Token), format, toolsOffered);
-                    await StreamAsync(context, updates, model, request, deadline, timeout);
-                }
-                else
-                {
-                    var response = await call.Client.GetResponseAsync(messages, call.Options, deadline.Token);
-                    AgentFormatting.Apply(response, format, toolsOffered);
-                    var completion = ChatCompletionMapper.ToCompletion(response, model.ToString(), request.Logprobs == true);
-                    context.Response.ContentType = "application/json";
-                    await JsonSerializer.SerializeAsync(context.Response.Body, completion, OpenAIJsonContext.Wire.ChatCompletion, aborted);
-                }
-            });
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            LogClientLeft(logger, model.ToString());
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            throw UpstreamFailure.Timeout(provider.Name, timeout);
-        }
-        catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
-        {
-            throw UpstreamFailure.From(e, provider.Name);
-        }
+                var updates = AgentFormatting.Apply(call.Client.GetStreamingResponseAsync(messages, call.Options, deadline.Token), format, toolsOffered);
+                await StreamAsync(context, updates, model, request, deadline, timeout);
+            }
+            else
+            {
+                var response = await call.Client.GetResponseAsync(messages, call.Options, deadline.Token);
+                AgentFormatting.Apply(response, format, toolsOffered);
+                var completion = ChatCompletionMapper.ToCompletion(response, model.ToString(), request.Logprobs == true);
+                context.Response.ContentType = "application/json";
+                await JsonSerializer.SerializeAsync(context.Response.Body, completion, OpenAIJsonContext.Wire.ChatCompletion, aborted);
+            }
+        });
     }
 
     private async Task StreamAsync(
@@ -107,8 +90,6 @@ public sealed partial class ChatCompletionsHandler(
         await sse.WriteDoneAsync(aborted);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Chat for {Model}: the client disconnected; the upstream call was cancelled")]
-    private static partial void LogClientLeft(ILogger logger, string model);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chat stream for {Model} broke after it started: {Message}")]
     private static partial void LogStreamFailure(ILogger logger, string model, string message);

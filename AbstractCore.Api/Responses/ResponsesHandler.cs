@@ -19,7 +19,7 @@ namespace AbstractCore.Api.Responses;
 /// (or its events). A body with <c>messages</c> and no <c>input</c> is served by the chat path.
 /// </summary>
 public sealed partial class ResponsesHandler(
-    ProviderResolver providers, ChatCalls calls, UnloadAfter unloads, IResponseStore store,
+    ProviderResolver providers, ChatCalls calls, IResponseStore store,
     ChatCompletionsHandler chat, ILogger<ResponsesHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider = null)
@@ -70,40 +70,23 @@ public sealed partial class ResponsesHandler(
         var (timeout, format, toolsOffered) = (call.Timeout, call.Format, call.ToolsOffered);
         var assembler = new ResponseAssembler(NewResponse(request, echoedTools, chatRequest.ToolChoice), ResponsesTranslator.CustomToolNames(request.Tools));
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        deadline.CancelAfter(timeout);
-        try
+        await calls.RunAsync(context, call, model, request.UnloadAfter == true, async deadline =>
         {
-            await unloads.RunAsync(call.Backend, call.Endpoint, model.Model, request.UnloadAfter == true, async () =>
+            if (request.Stream == true)
             {
-                if (request.Stream == true)
-                {
-                    var updates = AgentFormatting.Apply(call.Client.GetStreamingResponseAsync(messages, call.Options, deadline.Token), format, toolsOffered);
-                    await StreamAsync(context, updates, model, assembler, deadline, timeout, () => SaveAsync(request, history, assembler, aborted));
-                }
-                else
-                {
-                    var response = await call.Client.GetResponseAsync(messages, call.Options, deadline.Token);
-                    AgentFormatting.Apply(response, format, toolsOffered);
-                    assembler.AddAll(response);
-                    await SaveAsync(request, history, assembler, aborted);
-                    context.Response.ContentType = "application/json";
-                    await JsonSerializer.SerializeAsync(context.Response.Body, assembler.Response, ResponsesJsonContext.Wire.ResponseObject, aborted);
-                }
-            });
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            LogClientLeft(logger, model.ToString());
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            throw UpstreamFailure.Timeout(provider.Name, timeout);
-        }
-        catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
-        {
-            throw UpstreamFailure.From(e, provider.Name);
-        }
+                var updates = AgentFormatting.Apply(call.Client.GetStreamingResponseAsync(messages, call.Options, deadline.Token), format, toolsOffered);
+                await StreamAsync(context, updates, model, assembler, deadline, timeout, () => SaveAsync(request, history, assembler, aborted));
+            }
+            else
+            {
+                var response = await call.Client.GetResponseAsync(messages, call.Options, deadline.Token);
+                AgentFormatting.Apply(response, format, toolsOffered);
+                assembler.AddAll(response);
+                await SaveAsync(request, history, assembler, aborted);
+                context.Response.ContentType = "application/json";
+                await JsonSerializer.SerializeAsync(context.Response.Body, assembler.Response, ResponsesJsonContext.Wire.ResponseObject, aborted);
+            }
+        });
     }
 
     public async Task GetAsync(HttpContext context, string id)
@@ -261,8 +244,6 @@ public sealed partial class ResponsesHandler(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Response for {Model}: the client disconnected; the upstream call was cancelled")]
-    private static partial void LogClientLeft(ILogger logger, string model);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Response stream for {Model} broke after it started: {Message}")]
     private static partial void LogStreamFailure(ILogger logger, string model, string message);
