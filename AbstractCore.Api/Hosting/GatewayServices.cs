@@ -1,4 +1,5 @@
 using AbstractCore.Api.Chat;
+using AbstractCore.Api.Responses;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.Providers;
 using AbstractCore.Providers.OpenAICompatible;
@@ -26,7 +27,7 @@ public static class GatewayServices
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddSingleton<UnloadAfter>();
         services.AddSingleton<ChatCalls>();
-        AbstractCore.Api.Responses.ResponsesEndpoint.AddResponses(services);
+        builder.AddResponses();
         services.AddOpenApi(o => o.AddOperationTransformer(RequestExample.ApplyAsync));
     }
 }

@@ -16,12 +16,22 @@ public static class ResponsesEndpoint
         }
         """);
 
-    /// <summary>The Responses API's services: the handler and the (in-memory) response store.</summary>
-    public static IServiceCollection AddResponses(this IServiceCollection services)
+    /// <summary>The Responses API's services: the handler and the response store, in Redis when a <c>cache</c>
+    /// connection string is configured (the AppHost sets it), else in memory.</summary>
+    public static void AddResponses(this WebApplicationBuilder builder)
     {
-        services.AddSingleton<IResponseStore, InMemoryResponseStore>();
-        services.AddSingleton<ResponsesHandler>();
-        return services;
+        var ttl = TimeSpan.FromSeconds(builder.Configuration.GetValue("ABSTRACTCORE_RESPONSES_TTL_S", 3600));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("cache")))
+        {
+            builder.AddRedisClient("cache");
+            builder.Services.AddSingleton<IResponseStore>(sp => new RedisResponseStore(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), ttl));
+        }
+        else
+        {
+            builder.Services.AddSingleton<IResponseStore>(new InMemoryResponseStore(ttl, 10_000));
+        }
+
+        builder.Services.AddSingleton<ResponsesHandler>();
     }
 
     public static void MapResponses(this WebApplication app)
@@ -38,6 +48,9 @@ public static class ResponsesEndpoint
         app.MapGet("/v1/responses/{id}", (HttpContext context, string id, ResponsesHandler handler) => handler.GetAsync(context, id))
             .WithTags("Responses").WithSummary("Retrieve a stored response")
             .Produces<ResponseObject>();
+        app.MapGet("/v1/responses/{id}/input_items", (HttpContext context, string id, ResponsesHandler handler) => handler.InputItemsAsync(context, id))
+            .WithTags("Responses").WithSummary("List the input items of a stored response (order, limit, after)")
+            .Produces<InputItemList>();
         app.MapDelete("/v1/responses/{id}", (HttpContext context, string id, ResponsesHandler handler) => handler.DeleteAsync(context, id))
             .WithTags("Responses").WithSummary("Delete a stored response")
             .Produces<ResponseDeleted>();

@@ -96,6 +96,44 @@ public sealed partial class ResponsesHandler(
         await JsonSerializer.SerializeAsync(context.Response.Body, stored.Response, ResponsesJsonContext.Wire.ResponseObject, context.RequestAborted);
     }
 
+    /// <summary>The stored request's input items, newest first unless <c>order=asc</c>, <c>limit</c> (1-100, default 20)
+    /// at a time, starting after the item <c>after</c>.</summary>
+    public async Task InputItemsAsync(HttpContext context, string id)
+    {
+        var query = context.Request.Query;
+        var order = query["order"].ToString() is { Length: > 0 } o ? o : "desc";
+        if (order is not ("asc" or "desc"))
+        {
+            throw GatewayException.BadRequest($"'order' must be 'asc' or 'desc', not '{order}'.", "order");
+        }
+
+        var limit = 20;
+        if (query["limit"].ToString() is { Length: > 0 } l && (!int.TryParse(l, out limit) || limit is < 1 or > 100))
+        {
+            throw GatewayException.BadRequest("'limit' must be an integer from 1 to 100.", "limit");
+        }
+
+        var stored = await store.GetAsync(id, context.RequestAborted) ?? throw NotFound(id);
+        IEnumerable<JsonElement> items = order == "asc" ? stored.InputItems : stored.InputItems.Reverse();
+        if (query["after"].ToString() is { Length: > 0 } after)
+        {
+            var rest = items.SkipWhile(i => ResponsesTranslator.Str(i, "id") != after).ToList();
+            if (rest.Count == 0)
+            {
+                throw GatewayException.BadRequest($"No input item with id '{after}' in response '{id}'.", "after");
+            }
+
+            items = rest.Skip(1);
+        }
+
+        var page = items.Take(limit + 1).ToList();
+        var list = new InputItemList { Data = page.Take(limit).ToList(), HasMore = page.Count > limit };
+        list.FirstId = list.Data.Count > 0 ? ResponsesTranslator.Str(list.Data[0], "id") : null;
+        list.LastId = list.Data.Count > 0 ? ResponsesTranslator.Str(list.Data[^1], "id") : null;
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, list, ResponsesJsonContext.Wire.InputItemList, context.RequestAborted);
+    }
+
     public async Task DeleteAsync(HttpContext context, string id)
     {
         if (!await store.DeleteAsync(id, context.RequestAborted))
@@ -165,7 +203,8 @@ public sealed partial class ResponsesHandler(
         }
 
         List<ChatMessageDto> conversation = [.. history, assembler.ToChatMessage()];
-        await store.SaveAsync(new StoredResponse(assembler.Response, conversation), cancellationToken);
+        var stored = new StoredResponse(assembler.Response, conversation) { InputItems = InputItems.From(request.Input) };
+        await store.SaveAsync(stored, cancellationToken);
     }
 
     private static ResponseObject NewResponse(ResponsesRequest r, List<JsonElement> tools, JsonElement? toolChoice) => new()

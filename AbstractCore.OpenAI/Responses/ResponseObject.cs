@@ -130,6 +130,16 @@ public sealed class ResponseDeleted
     [JsonPropertyName("deleted")] public bool Deleted { get; set; } = true;
 }
 
+/// <summary><c>GET /v1/responses/{id}/input_items</c>'s answer: a page of the items the request sent.</summary>
+public sealed class InputItemList
+{
+    [JsonPropertyName("object")] public string Object { get; set; } = "list";
+    [JsonPropertyName("data")] public List<JsonElement> Data { get; set; } = [];
+    [JsonPropertyName("first_id")] public string? FirstId { get; set; }
+    [JsonPropertyName("last_id")] public string? LastId { get; set; }
+    [JsonPropertyName("has_more")] public bool HasMore { get; set; }
+}
+
 /// <summary>One streamed event; the fields an event type does not use stay off the wire.</summary>
 public sealed class ResponseStreamEvent
 {

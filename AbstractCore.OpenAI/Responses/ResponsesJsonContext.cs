@@ -11,6 +11,7 @@ namespace AbstractCore.OpenAI.Responses;
 [JsonSerializable(typeof(ResponsesRequest))]
 [JsonSerializable(typeof(ResponseObject))]
 [JsonSerializable(typeof(ResponseDeleted))]
+[JsonSerializable(typeof(InputItemList))]
 [JsonSerializable(typeof(ResponseStreamEvent))]
 public sealed partial class ResponsesJsonContext : JsonSerializerContext
 {

@@ -1,12 +1,24 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.OpenAI.Responses;
 
 namespace AbstractCore.Responses;
 
-/// <summary>A stored response and the conversation it ended (its input and its output, as chat messages),
-/// so <c>previous_response_id</c> can continue from it.</summary>
-public sealed record StoredResponse(ResponseObject Response, IReadOnlyList<ChatMessageDto> Conversation);
+/// <summary>A stored response, the conversation it ended (its input and its output, as chat messages) so
+/// <c>previous_response_id</c> can continue from it, and this request's input items as the client sent them.</summary>
+public sealed record StoredResponse(ResponseObject Response, IReadOnlyList<ChatMessageDto> Conversation)
+{
+    public IReadOnlyList<JsonElement> InputItems { get; init; } = [];
+}
+
+/// <summary>How stores that leave the process (Redis) write an entry.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StoredResponse))]
+[JsonSerializable(typeof(JsonObject))]
+public sealed partial class ResponsesStoreJsonContext : JsonSerializerContext;
 
 /// <summary>Where <c>store: true</c> responses live until they expire.</summary>
 public interface IResponseStore
