@@ -24,6 +24,7 @@ public sealed partial class ChatCompletionsHandler(
     {
         var aborted = context.RequestAborted;
         var request = await ChatRequestReader.ReadAsync(context.Request, aborted);
+        ChatRequestRules.Validate(request);
         var model = ModelRef.ForPath(request.Model!, pathProvider);
         var provider = providers.Find(model.Provider);
         var messages = ChatMessageConverter.Convert(request.Messages!);

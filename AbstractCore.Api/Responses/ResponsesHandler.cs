@@ -64,6 +64,7 @@ public sealed partial class ResponsesHandler(
         }
 
         var chatRequest = ResponsesTranslator.ToChatRequest(request, model.Model, wire);
+        ChatRequestRules.Validate(chatRequest);
         ResponsesTranslator.Tools(request.Tools, out var echoedTools);
         var messages = ChatMessageConverter.Convert(wire);
         var call = await calls.PrepareAsync(context, provider, model, chatRequest, messages, request.Extra);
@@ -275,6 +276,7 @@ public sealed partial class ResponsesHandler(
     private static void Validate(ResponsesRequest request)
     {
         Chat.ChatRequestReader.RequireModelWithoutKey(request.Model, request.Extra);
+        ResponsesRequestRules.Validate(request);
 
         if (request.Input is null or { ValueKind: JsonValueKind.Null })
         {

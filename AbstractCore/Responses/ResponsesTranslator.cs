@@ -156,7 +156,11 @@ public static class ResponsesTranslator
             switch (Str(part, "type"))
             {
                 case "input_text" or "output_text" or "text" or "summary_text":
-                    array.Add(new JsonObject { ["type"] = "text", ["text"] = Str(part, "text") ?? "" });
+                    array.Add(new JsonObject
+                    {
+                        ["type"] = "text",
+                        ["text"] = Str(part, "text") ?? throw GatewayException.BadRequest($"{p}.text must be a string.", $"{p}.text"),
+                    });
                     break;
                 case "refusal":
                     array.Add(new JsonObject { ["type"] = "text", ["text"] = Str(part, "refusal") ?? "" });
@@ -452,13 +456,18 @@ public static class ResponsesTranslator
             case null or { ValueKind: JsonValueKind.Null }:
                 return null;
             case { ValueKind: JsonValueKind.String } s:
-                // Anything but none and required is auto, as the original server did.
-                return s.GetString() is "none" or "required" ? s.Clone() : ToElement(JsonValue.Create("auto"));
+                return s.GetString() switch
+                {
+                    "none" or "required" or "auto" => s.Clone(),
+                    var other => throw GatewayException.BadRequest($"tool_choice '{other}' is not one of auto, none, required.", "tool_choice"),
+                };
             case { ValueKind: JsonValueKind.Object } o:
                 var type = Str(o, "type");
                 var name = type is "function" or "custom"
                     ? Str(o, "name") ?? (o.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object ? Str(f, "name") : null)
+                        ?? throw GatewayException.BadRequest($"tool_choice.name is required when tool_choice.type is '{type}'.", "tool_choice.name")
                     : type is not null && WebSearchTypes.Contains(type) ? type : null;
+                // Other hosted-tool choices (file_search, allowed_tools, …) fall back to auto: their tools are refused above.
                 return name is null
                     ? ToElement(JsonValue.Create("auto"))
                     : ToElement(new JsonObject { ["type"] = "function", ["function"] = new JsonObject { ["name"] = name } });

@@ -17,7 +17,7 @@ public static class AgentFormats
 {
     /// <summary>
     /// The requested format, or the original server's auto-detection (user agent, then model family) when
-    /// absent, "auto" or unknown. One deliberate difference: an OpenAI model or an official OpenAI SDK client
+    /// absent or "auto"; any other value is a 400 naming the ones allowed. One deliberate difference: an OpenAI model or an official OpenAI SDK client
     /// gets structured calls, where the original chose passthrough and so streamed no tool calls at all.
     /// </summary>
     public static AgentFormat Resolve(string? requested, string providerAndModel, string? userAgent)
@@ -31,6 +31,10 @@ public static class AgentFormats
             case "gemma": return AgentFormat.Gemma;
             case "xml": return AgentFormat.Xml;
             case "passthrough": return AgentFormat.Passthrough;
+            case null or "" or "auto": break;
+            default:
+                throw GatewayException.BadRequest(
+                    $"'agent_format' value '{requested}' is not one of auto, openai, codex, qwen3, llama3, gemma, xml, passthrough.", "agent_format");
         }
 
         var ua = userAgent ?? "";

@@ -26,6 +26,16 @@ public sealed class BadInputTests(GatewayFixture fx) : IClassFixture<GatewayFixt
     [InlineData("{\"model\":\"openai-compatible/x\",\"messages\":[{\"role\":\"tool\",\"content\":\"42\"}]}", 400, "messages[0].tool_call_id")]
     [InlineData("{\"model\":\"openai-compatible/x\",\"api_key\":\"sk-leak\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "api_key")]
     [InlineData("{\"model\":\"nowhere/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 404, "model")]
+    [InlineData("{\"model\":\"openai-compatible/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":2.5}", 400, "temperature")]
+    [InlineData("{\"model\":\"openai-compatible/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"top_p\":-0.1}", 400, "top_p")]
+    [InlineData("{\"model\":\"openai-compatible/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"presence_penalty\":3}", 400, "presence_penalty")]
+    [InlineData("{\"model\":\"openai-compatible/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"frequency_penalty\":-3}", 400, "frequency_penalty")]
+    [InlineData("{\"model\":\"openai-compatible/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":0}", 400, "max_tokens")]
+    [InlineData("{\"model\":\"openai-compatible/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":-1}", 400, "max_completion_tokens")]
+    [InlineData("{\"model\":\"openai-compatible/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"top_logprobs\":21}", 400, "top_logprobs")]
+    [InlineData("{\"model\":\"openai-compatible/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"timeout_s\":0}", 400, "timeout_s")]
+    [InlineData("{\"model\":\"openai-compatible/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"timeout_s\":\"soon\"}", 400, "timeout_s")]
+    [InlineData("{\"model\":\"openai-compatible/x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"agent_format\":\"klingon\"}", 400, "agent_format")]
     public async Task Bad_requests_get_a_clear_error_naming_the_field(string body, int status, string? param)
     {
         using var http = fx.Http();

@@ -378,7 +378,7 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
         fx.Upstream.Enqueue(FakeReply.Text("ok"));
         var (response, _) = await Wire.PostAsync(http, "/v1/responses", """
             {"model":"openai-compatible/fake-model","store":false,"include":["reasoning.encrypted_content"],"truncation":"auto",
-             "tool_choice":"something-new","conversation":"conv_1","max_tool_calls":3,
+             "tool_choice":"auto","conversation":"conv_1","max_tool_calls":3,
              "input":[
                {"role":"developer","content":[{"type":"input_text","text":"Rules."}]},
                {"type":"message","role":"user","content":[{"type":"input_text","text":"a"},{"type":"input_text","text":"b"}]},
@@ -480,6 +480,33 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
     [InlineData("""{"model":"openai-compatible/fake-model","input":"x","api_key":"sk-1"}""", "api_key", "api_key fields are disabled")]
     [InlineData("""{"model":"openai-compatible/fake-model","input":"x","reasoning":{"effort":"ultra"}}""", "reasoning.effort", "'ultra' is not one of")]
     [InlineData("""{"model":"openai-compatible/fake-model","input":"x","tool_choice":7}""", "tool_choice", "tool_choice must be")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":[1]}""", "input[0]", "input[0] must be an object.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":[{"type":"message","content":"x"}]}""", "input[0].role", "input[0].role is required.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":[{"role":"user","content":5}]}""", "input[0].content", "must be a string or an array of content parts")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":[{"role":"user","content":[{"type":"weird"}]}]}""", "input[0].content[0].type", "'weird' is not supported")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":[{"role":"user","content":[{"type":"input_text"}]}]}""", "input[0].content[0].text", "input[0].content[0].text must be a string.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":[{"type":"function_call","call_id":"c"}]}""", "input[0].name", "input[0].name is required.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":[]}""", "input", "'input' must contain at least one message or item.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":""}""", "input", "'input' must contain at least one message or item.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","tools":{}}""", "tools", "'tools' must be an array.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","tools":[{"type":"function"}]}""", "tools[0].name", "tools[0].name is required for a function tool.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","tools":[{"type":"namespace","name":"n"}]}""", "tools[0].tools", "must be an array for a namespace tool")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","text":{"format":{"type":"json_schema"}}}""", "text.format.schema", "text.format.schema is required for json_schema.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","stream":"yes"}""", "stream", "'stream' has the wrong type.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","max_output_tokens":0}""", "max_output_tokens", "'max_output_tokens' must be a positive integer")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","max_tokens":-5}""", "max_tokens", "'max_tokens' must be a positive integer")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","temperature":7}""", "temperature", "'temperature' must be between 0 and 2")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","top_p":1.5}""", "top_p", "'top_p' must be between 0 and 1")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","truncation":"sometimes"}""", "truncation", "'truncation' must be 'auto' or 'disabled'.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","include":["bogus.thing"]}""", "include[0]", "include[0] \"bogus.thing\" is not one of")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","include":"reasoning.encrypted_content"}""", "include", "'include' must be an array of strings.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","metadata":[1]}""", "metadata", "'metadata' must be an object of string values.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","metadata":{"n":1}}""", "metadata.n", "metadata.n must be a string")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","tool_choice":"sometimes"}""", "tool_choice", "tool_choice 'sometimes' is not one of auto, none, required.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","tool_choice":{"type":"function"}}""", "tool_choice.name", "tool_choice.name is required when tool_choice.type is 'function'.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","agent_format":"zzz"}""", "agent_format", "'agent_format' value 'zzz' is not one of auto")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","timeout_s":-1}""", "timeout_s", "'timeout_s' must be a positive number of seconds.")]
+    [InlineData("""{"model":"openai-compatible/fake-model","input":"x","thinking":"maybe"}""", "thinking", "'thinking' value 'maybe' is not one of")]
     public async Task Bad_requests_are_400_naming_the_field(string json, string param, string message)
     {
         using var http = fx.Http();
