@@ -1,0 +1,60 @@
+namespace AbstractCore.Jobs;
+
+/// <summary>
+/// The job state machine as Lua, so each transition is one atomic step in Redis (no lock, no race between
+/// replicas). KEYS[1] is the job hash, KEYS[2] the job's stored call.
+/// </summary>
+internal static class RedisJobScripts
+{
+    /// <summary>ARGV: owner, now (ms), lease end (ms), progress JSON, in-flight TTL (s). Returns {outcome, lease, attempt}.</summary>
+    public const string Claim = """
+        local s = redis.call('HGET', KEYS[1], 'state')
+        if not s then return {'missing', 0, 0} end
+        if s == 'succeeded' or s == 'failed' then return {'terminal', 0, 0} end
+        local lease = tonumber(redis.call('HGET', KEYS[1], 'lease') or '0')
+        if s == 'running' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] and lease > tonumber(ARGV[2]) then
+          return {'busy', lease, 0}
+        end
+        local attempt = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+        redis.call('HSET', KEYS[1], 'state', 'running', 'owner', ARGV[1], 'lease', ARGV[3], 'updated', ARGV[2], 'progress', ARGV[4])
+        redis.call('EXPIRE', KEYS[1], ARGV[5])
+        redis.call('EXPIRE', KEYS[2], ARGV[5])
+        return {'claimed', tonumber(ARGV[3]), attempt}
+        """;
+
+    /// <summary>ARGV: owner, lease end (ms). Returns 1 when renewed.</summary>
+    public const string Renew = """
+        if redis.call('HGET', KEYS[1], 'state') ~= 'running' or redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+        redis.call('HSET', KEYS[1], 'lease', ARGV[2])
+        return 1
+        """;
+
+    /// <summary>ARGV: owner, now (ms), result, progress JSON, TTL (s). Returns 1 when this owner finished the job.</summary>
+    public const string Succeed = """
+        if redis.call('HGET', KEYS[1], 'state') ~= 'running' or redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+        redis.call('HSET', KEYS[1], 'state', 'succeeded', 'result', ARGV[3], 'updated', ARGV[2], 'progress', ARGV[4])
+        redis.call('HDEL', KEYS[1], 'owner', 'lease')
+        redis.call('EXPIRE', KEYS[1], ARGV[5])
+        redis.call('DEL', KEYS[2])
+        return 1
+        """;
+
+    /// <summary>ARGV: reason, now (ms), progress JSON, TTL (s). Returns 1 when the job became failed.</summary>
+    public const string Fail = """
+        local s = redis.call('HGET', KEYS[1], 'state')
+        if not s or s == 'succeeded' or s == 'failed' then return 0 end
+        redis.call('HSET', KEYS[1], 'state', 'failed', 'error', ARGV[1], 'updated', ARGV[2], 'progress', ARGV[3])
+        redis.call('HDEL', KEYS[1], 'owner', 'lease')
+        redis.call('EXPIRE', KEYS[1], ARGV[4])
+        redis.call('DEL', KEYS[2])
+        return 1
+        """;
+
+    /// <summary>Returns the hash (HGETALL) and deletes the job when it is terminal.</summary>
+    public const string Consume = """
+        local h = redis.call('HGETALL', KEYS[1])
+        local s = redis.call('HGET', KEYS[1], 'state')
+        if s == 'succeeded' or s == 'failed' then redis.call('DEL', KEYS[1], KEYS[2]) end
+        return h
+        """;
+}

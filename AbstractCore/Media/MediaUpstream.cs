@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using System.Text;
+using AbstractCore.Providers;
+using AbstractCore.Upstream;
+using Microsoft.Extensions.Configuration;
+
+namespace AbstractCore.Media;
+
+/// <summary>
+/// Runs a <see cref="MediaCall"/> against its upstream and turns the answer into the OpenAI images shape
+/// <c>{"created","data":[{"b64_json"}]}</c>. Shared by the synchronous routes and the job consumer.
+/// </summary>
+public sealed class MediaUpstream(UpstreamHttp http, ProviderResolver providers, MediaAnswerReader reader, IConfiguration configuration)
+{
+    public const string MusicBaseUrlSetting = "ABSTRACTCORE_MUSIC_BASE_URL";
+    public const string MusicApiKeySetting = "ABSTRACTCORE_MUSIC_API_KEY";
+
+    /// <summary>The configured music endpoint, or null when none is.</summary>
+    public string? MusicBaseUrl => configuration[MusicBaseUrlSetting] is { Length: > 0 } v ? v.Trim().TrimEnd('/') : null;
+
+    /// <param name="explicitKey">A per-request provider key (synchronous routes only; jobs use server-held keys).</param>
+    /// <param name="idempotencyKey">Sent as <c>Idempotency-Key</c> so an upstream that honours it answers a retried job
+    /// from its first run instead of generating again.</param>
+    /// <returns>The answer as UTF-8 JSON.</returns>
+    public async Task<byte[]> RunAsync(MediaCall call, string? explicitKey, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var (baseUrl, key, headers, auth) = await ResolveAsync(call, explicitKey, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/" + call.Path) { Content = Body(call) };
+        if (key is not null)
+        {
+            if (auth == ProviderAuthStyle.Portkey)
+            {
+                request.Headers.TryAddWithoutValidation("x-portkey-api-key", key);
+            }
+            else
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            }
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        try
+        {
+            using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await UpstreamHttpException.FromAsync(response, cancellationToken);
+            }
+
+            return await reader.ReadAsync(response, call.Provider, cancellationToken);
+        }
+        catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
+        {
+            throw UpstreamFailure.From(e, call.Provider);
+        }
+    }
+
+    private async Task<(string BaseUrl, string? Key, IReadOnlyList<KeyValuePair<string, string>> Headers, ProviderAuthStyle Auth)> ResolveAsync(
+        MediaCall call, string? explicitKey, CancellationToken cancellationToken)
+    {
+        if (call.Provider == MediaKinds.MusicProvider)
+        {
+            var music = MusicBaseUrl ?? throw NoMusicEndpoint();
+            return (music, explicitKey ?? configuration[MusicApiKeySetting], [], ProviderAuthStyle.Bearer);
+        }
+
+        var endpoint = await providers.ResolveAsync(providers.Find(call.Provider), call.BaseUrl, explicitKey, cancellationToken);
+        return (endpoint.BaseUrl.AbsoluteUri.TrimEnd('/'), endpoint.ApiKey, endpoint.Headers, endpoint.Provider.AuthStyle);
+    }
+
+    public static GatewayException NoMusicEndpoint() => new(501,
+        $"No music backend is configured. Set {MusicBaseUrlSetting} to a music service that answers POST /audio/music " +
+        $"(and {MusicApiKeySetting} if it needs a key).", "not_implemented", code: "music_not_configured");
+
+    private static HttpContent Body(MediaCall call)
+    {
+        if (call.Json is not null)
+        {
+            return new StringContent(call.Json, Encoding.UTF8, "application/json");
+        }
+
+        var form = new MultipartFormDataContent();
+        foreach (var field in call.Form ?? [])
+        {
+            form.Add(new StringContent(field.Value, Encoding.UTF8), field.Name);
+        }
+
+        foreach (var file in call.Files ?? [])
+        {
+            var content = new ByteArrayContent(file.Data);
+            content.Headers.ContentType = MediaTypeHeaderValue.TryParse(file.ContentType, out var type)
+                ? type : new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(content, file.Name, file.FileName);
+        }
+
+        return form;
+    }
+}
