@@ -1,4 +1,7 @@
 using AbstractCore.Api.Chat;
+using AbstractCore.Api.Images;
+using AbstractCore.Api.Jobs;
+using AbstractCore.Api.Videos;
 using AbstractCore.Api.Responses;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.Providers;
@@ -28,6 +31,9 @@ public static class GatewayServices
         services.AddSingleton<UnloadAfter>();
         services.AddSingleton<ChatCalls>();
         builder.AddResponses();
+        services.AddImages();
+        services.AddVideos();
+        builder.AddJobs(); // after AddResponses: both use the one Redis client
         services.AddOpenApi(o => o.AddOperationTransformer(RequestExample.ApplyAsync));
     }
 }

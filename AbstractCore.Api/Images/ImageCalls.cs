@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using AbstractCore.Api.Media;
+using AbstractCore.Media;
+using AbstractCore.OpenAI.Images;
+
+namespace AbstractCore.Api.Images;
+
+/// <summary>
+/// Turns image requests into upstream calls with the specification's field rules: named OpenAI fields pass through,
+/// <c>extra</c> / <c>extra_json</c> fields are merged in, local-engine fields (seed, steps, guidance_scale,
+/// negative_prompt, width, height) are not sent, <c>size</c> comes from width×height when absent, <c>n</c> is clamped.
+/// </summary>
+public sealed class ImageCalls(MediaRouting routing)
+{
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.Ordinal)
+    {
+        "prompt", "model", "provider", "base_url", "size", "n", "response_format", "extra_json", "image", "image[]", "mask",
+        "negative_prompt", "seed", "steps", "guidance_scale", "width", "height",
+    };
+
+    public async Task<MediaCall> GenerationAsync(HttpContext context, MediaCaller caller)
+    {
+        var ct = context.RequestAborted;
+        var request = await MediaFields.ReadJsonAsync(context.Request, MediaWireJsonContext.Default.ImageGenerationRequest, ct);
+        MediaFields.RejectUnknown(request.Unknown);
+        var prompt = MediaFields.RequirePrompt(request.Prompt);
+        MediaFields.CheckResponseFormat(request.ResponseFormat);
+        var size = MediaFields.Size(request.Size, request.Width, request.Height);
+        var extra = MediaFields.Extra(request.Extra);
+        var target = await routing.ResolveAsync("images", request.Model, request.Provider, caller.PathProvider, request.BaseUrl, caller.ExplicitKey, ct);
+
+        var body = new JsonObject { ["prompt"] = prompt, ["n"] = MediaFields.ClampN(request.N) };
+        if (target.Model is not null)
+        {
+            body["model"] = target.Model;
+        }
+
+        if (size is not null)
+        {
+            body["size"] = size;
+        }
+
+        foreach (var (name, value) in request.Passthrough())
+        {
+            body[name] = JsonNode.Parse(value.GetRawText());
+        }
+
+        Merge(body, extra);
+        return new MediaCall(MediaKinds.ImageGenerations, target.Provider.Name, Trim(request.BaseUrl), "images/generations", body.ToJsonString());
+    }
+
+    public async Task<MediaCall> EditAsync(HttpContext context, MediaCaller caller, string route)
+    {
+        var ct = context.RequestAborted;
+        var form = await MediaForm.ReadAsync(context.Request, route, ct);
+        var prompt = form.RequirePrompt();
+        var image = form.RequireFile("image", "image[]");
+        var mask = form.File("mask");
+        MediaFields.CheckResponseFormat(form.Text("response_format"));
+        var size = MediaFields.Size(form.Text("size"), null, null);
+        var n = MediaFields.ClampN(MediaFields.ParseInt(form.Text("n"), "n"));
+        var extra = MediaFields.ExtraJson(form.Text("extra_json"));
+        var baseUrl = form.Text("base_url");
+        var target = await routing.ResolveAsync("images", form.Text("model"), form.Text("provider"), caller.PathProvider, baseUrl, caller.ExplicitKey, ct);
+
+        var fields = new List<MediaFormField> { new("prompt", prompt), new("n", n.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
+        if (target.Model is not null)
+        {
+            fields.Add(new("model", target.Model));
+        }
+
+        if (size is not null)
+        {
+            fields.Add(new("size", size));
+        }
+
+        fields.AddRange(form.Form.Where(f => !NotForwarded.Contains(f.Key) && !extra.ContainsKey(f.Key)).Select(f => new MediaFormField(f.Key, f.Value.ToString())));
+        fields.AddRange(extra.Select(e => new MediaFormField(e.Key, MediaFields.FormValue(e.Value))));
+
+        List<MediaFile> files = [await MediaFiles.ReadAsync(image, "image", "image.png", ct)];
+        if (mask is not null)
+        {
+            files.Add(await MediaFiles.ReadAsync(mask, "mask", "mask.png", ct));
+        }
+
+        return new MediaCall(MediaKinds.ImageEdits, target.Provider.Name, baseUrl, "images/edits", null, fields, files);
+    }
+
+    internal static void Merge(JsonObject body, JsonObject extra)
+    {
+        foreach (var (name, value) in extra)
+        {
+            body[name] = value?.DeepClone();
+        }
+    }
+
+    internal static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AbstractCore.Api.Media;
+using AbstractCore.Media;
+
+namespace AbstractCore.Api.Jobs;
+
+/// <summary>
+/// Music jobs: the <c>/v1/audio/music</c> body (prompt, or its aliases input / text; provider, model, lyrics,
+/// duration_s, format…) proxied to the configured music endpoint (<c>ABSTRACTCORE_MUSIC_BASE_URL</c>, POST
+/// <c>/audio/music</c>); the audio comes back as <c>b64_json</c> with its <c>content_type</c>. 501 when none is configured.
+/// </summary>
+public sealed class MusicCalls(MediaUpstream upstream)
+{
+    public async Task<MediaCall> CreateAsync(HttpContext context)
+    {
+        JsonObject body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject
+                   ?? throw GatewayException.BadRequest("The request body must be a JSON object.");
+        }
+        catch (JsonException)
+        {
+            throw GatewayException.BadRequest("The request body is not a valid JSON object.");
+        }
+
+        if (body.ContainsKey("api_key"))
+        {
+            throw GatewayException.BadRequest(Chat.ChatRequestReader.BodyApiKeyRefused, "api_key");
+        }
+
+        if (body.ContainsKey("backend"))
+        {
+            throw GatewayException.BadRequest("'backend' is no longer accepted: name the music backend with 'provider'.", "backend");
+        }
+
+        var prompt = new[] { "prompt", "input", "text" }.Select(n => body[n]).OfType<JsonValue>()
+            .Select(v => v.TryGetValue<string>(out var s) ? s : null).FirstOrDefault(s => !string.IsNullOrWhiteSpace(s));
+        if (prompt is null)
+        {
+            throw MediaFields.MissingPrompt();
+        }
+
+        body.Remove("input");
+        body.Remove("text");
+        body["prompt"] = prompt;
+        if (upstream.MusicBaseUrl is null)
+        {
+            throw MediaUpstream.NoMusicEndpoint();
+        }
+
+        return new MediaCall(MediaKinds.Music, MediaKinds.MusicProvider, null, "audio/music", body.ToJsonString());
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AbstractCore.Api.Images;
+using AbstractCore.Api.Media;
+using AbstractCore.Media;
+using AbstractCore.OpenAI.Images;
+
+namespace AbstractCore.Api.Videos;
+
+/// <summary>
+/// Video requests as upstream calls: every generation field is forwarded (as the original does), with
+/// <c>response_format: b64_json</c>, <c>frames</c> read as <c>num_frames</c> and <c>extra</c> merged in.
+/// Image-to-video (<c>/v1/videos/edits</c>) forwards its multipart text fields and the first-frame image.
+/// </summary>
+public sealed class VideoCalls(MediaRouting routing)
+{
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.Ordinal)
+    {
+        "prompt", "model", "provider", "base_url", "response_format", "extra_json", "image", "frames",
+    };
+
+    public async Task<MediaCall> GenerationAsync(HttpContext context, MediaCaller caller)
+    {
+        var ct = context.RequestAborted;
+        var request = await MediaFields.ReadJsonAsync(context.Request, MediaWireJsonContext.Default.VideoGenerationRequest, ct);
+        MediaFields.RejectUnknown(request.Unknown);
+        var prompt = MediaFields.RequirePrompt(request.Prompt);
+        MediaFields.CheckResponseFormat(request.ResponseFormat);
+        var size = MediaFields.Size(request.Size, request.Width, request.Height);
+        var extra = MediaFields.Extra(request.Extra);
+        var target = await routing.ResolveAsync("videos", request.Model, request.Provider, caller.PathProvider, request.BaseUrl, caller.ExplicitKey, ct);
+
+        // The typed request, written back: null fields drop out, routing fields are replaced by the resolved target.
+        var body = JsonSerializer.SerializeToNode(request, MediaWireJsonContext.Default.VideoGenerationRequest)!.AsObject();
+        foreach (var name in (string[])["provider", "base_url", "extra", "frames"])
+        {
+            body.Remove(name);
+        }
+
+        foreach (var (name, value) in body.ToList())
+        {
+            if (value is null)
+            {
+                body.Remove(name);
+            }
+        }
+
+        body["prompt"] = prompt;
+        body["response_format"] = "b64_json";
+        body["num_frames"] = request.NumFrames ?? request.Frames;
+        if (body["num_frames"] is null)
+        {
+            body.Remove("num_frames");
+        }
+
+        body.Remove("model");
+        if (target.Model is not null)
+        {
+            body["model"] = target.Model;
+        }
+
+        if (size is not null)
+        {
+            body["size"] = size;
+        }
+
+        ImageCalls.Merge(body, extra);
+        return new MediaCall(MediaKinds.VideoGenerations, target.Provider.Name, ImageCalls.Trim(request.BaseUrl), "videos/generations", body.ToJsonString());
+    }
+
+    public async Task<MediaCall> EditAsync(HttpContext context, MediaCaller caller, string route)
+    {
+        var ct = context.RequestAborted;
+        var form = await MediaForm.ReadAsync(context.Request, route, ct);
+        var prompt = form.RequirePrompt();
+        var image = form.RequireFile("image");
+        MediaFields.CheckResponseFormat(form.Text("response_format"));
+        var extra = MediaFields.ExtraJson(form.Text("extra_json"));
+        var baseUrl = form.Text("base_url");
+        var target = await routing.ResolveAsync("videos", form.Text("model"), form.Text("provider"), caller.PathProvider, baseUrl, caller.ExplicitKey, ct);
+
+        var fields = new List<MediaFormField> { new("prompt", prompt), new("response_format", "b64_json") };
+        if (target.Model is not null)
+        {
+            fields.Add(new("model", target.Model));
+        }
+
+        if (form.Text("frames") is { } frames && form.Text("num_frames") is null)
+        {
+            fields.Add(new("num_frames", frames));
+        }
+
+        fields.AddRange(form.Form.Where(f => !NotForwarded.Contains(f.Key) && !extra.ContainsKey(f.Key)).Select(f => new MediaFormField(f.Key, f.Value.ToString())));
+        fields.AddRange(extra.Select(e => new MediaFormField(e.Key, MediaFields.FormValue(e.Value))));
+        return new MediaCall(MediaKinds.VideoEdits, target.Provider.Name, baseUrl, "videos/edits", null, fields,
+            [await MediaFiles.ReadAsync(image, "image", "image.png", ct)]);
+    }
+}

@@ -1,0 +1,56 @@
+using AbstractCore.Api.Hosting;
+using AbstractCore.Api.Media;
+using AbstractCore.OpenAI.Images;
+
+namespace AbstractCore.Api.Videos;
+
+public static class VideosEndpoint
+{
+    internal static readonly RequestExample GenerationExample = new(typeof(VideoGenerationRequest), """
+        {
+          "model": "openai-compatible/video-model",
+          "prompt": "A slow camera move through a luminous data center.",
+          "width": 1280,
+          "height": 704,
+          "fps": 24,
+          "num_frames": 121,
+          "extra": {"max_sequence_length": 256}
+        }
+        """);
+
+    internal static readonly RequestExample EditExample = new(typeof(MediaEditForm), """
+        {
+          "model": "openai-compatible/video-model",
+          "prompt": "Slow camera push-in.",
+          "image": "<first-frame.png file>",
+          "extra_json": "{\"max_sequence_length\":256}"
+        }
+        """, "multipart/form-data");
+
+    public static void AddVideos(this IServiceCollection services) => services.AddSingleton<VideoCalls>();
+
+    public static void MapVideos(this WebApplication app)
+    {
+        foreach (var prefix in (string[])["", "/{provider}"])
+        {
+            var scoped = prefix.Length > 0 ? " with the provider chosen by the path" : "";
+            app.MapPost(prefix + "/v1/videos/generations", async (HttpContext context, VideoCalls calls, MediaRunner runner) =>
+                {
+                    var caller = MediaCaller.Sync(context, context.GetRouteValue("provider") as string);
+                    return await runner.RunAsync(context, await calls.GenerationAsync(context, caller), caller.ExplicitKey);
+                })
+                .WithTags("Videos").WithSummary("Generate a video (MP4 as b64_json) from a prompt" + scoped)
+                .WithMetadata(GenerationExample).Produces<MediaAnswer>();
+            foreach (var path in (string[])["/v1/videos/edits", "/v1/videos/from-image"])
+            {
+                app.MapPost(prefix + path, async (HttpContext context, VideoCalls calls, MediaRunner runner) =>
+                    {
+                        var caller = MediaCaller.Sync(context, context.GetRouteValue("provider") as string);
+                        return await runner.RunAsync(context, await calls.EditAsync(context, caller, path), caller.ExplicitKey);
+                    })
+                    .WithTags("Videos").WithSummary("Image-to-video (multipart: image, prompt)" + scoped)
+                    .WithMetadata(EditExample).Produces<MediaAnswer>().DisableAntiforgery();
+            }
+        }
+    }
+}

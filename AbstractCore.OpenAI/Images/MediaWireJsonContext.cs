@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AbstractCore.OpenAI.Images;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict, PropertyNameCaseInsensitive = false)]
+[JsonSerializable(typeof(ImageGenerationRequest))]
+[JsonSerializable(typeof(VideoGenerationRequest))]
+[JsonSerializable(typeof(MediaEditForm))]
+[JsonSerializable(typeof(JobCreated))]
+[JsonSerializable(typeof(MediaAnswer))]
+public sealed partial class MediaWireJsonContext : JsonSerializerContext;

@@ -1,0 +1,19 @@
+using AbstractCore.Providers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AbstractCore.Media;
+
+public static class MediaRegistration
+{
+    /// <summary>What running a <see cref="MediaCall"/> needs, in the Api and in the worker alike.</summary>
+    public static IServiceCollection AddMediaUpstream(this IServiceCollection services)
+    {
+        services.TryAddSingleton<UpstreamHttp>();
+        services.TryAddSingleton<ProviderResolver>();
+        services.TryAddSingleton<IMediaFetcher, UnwiredMediaFetcher>();
+        services.TryAddSingleton<MediaAnswerReader>();
+        services.TryAddSingleton<MediaUpstream>();
+        return services;
+    }
+}
