@@ -12,6 +12,8 @@ var inference = builder.AddProject<Projects.AbstractCore_Inference>("inference")
 var jobs = builder.AddProject<Projects.AbstractCore_Jobs>("jobs")
     .WithReference(infra.Cache).WaitFor(infra.Cache)
     .WithReference(infra.Messaging).WaitFor(infra.Messaging)
+    .WithOptionalSecrets(builder, ServiceSettings.ApiSecretVariables) // the worker calls the same upstreams
+    .WithOptionalEnvironment(builder, ServiceSettings.ApiVariables)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.AbstractCore_Api>("api")

@@ -19,6 +19,7 @@ internal static class ServiceSettings
         "VLLM_API_KEY",
         "ACEMUSIC_API_KEY",
         "ELEVENLABS_API_KEY",
+        "ABSTRACTCORE_MUSIC_API_KEY",
     ];
 
     /// <summary>Passed to the api as plain environment variables, each only when set.</summary>
@@ -32,6 +33,8 @@ internal static class ServiceSettings
         "LMSTUDIO_BASE_URL",
         "VLLM_BASE_URL",
         "OPENAI_COMPATIBLE_BASE_URL",
+        "ABSTRACTCORE_VISION_MODEL_ID",
+        "ABSTRACTCORE_MUSIC_BASE_URL",
     ];
 
     public static readonly string[] InferenceVariables = ["ABSTRACTCORE_ONNX_MODELS_DIR"];

@@ -1,4 +1,4 @@
-namespace AbstractCore.Jobs;
+namespace AbstractCore.Jobs.Worker;
 
 internal static partial class JobsLog
 {

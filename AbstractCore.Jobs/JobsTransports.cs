@@ -1,13 +1,13 @@
-namespace AbstractCore.Jobs;
+using AbstractCore.Jobs;
 
-/// <summary>Which job store and message transport this worker would use, from the Aspire connection strings.</summary>
+namespace AbstractCore.Jobs.Worker;
+
+/// <summary>Which job store and message transport this worker uses, from the Aspire connection strings.</summary>
 internal sealed record JobsTransports(string Store, string Messaging)
 {
-    public const string CacheConnectionName = "cache";
-    public const string MessagingConnectionName = "messaging";
     public const string InMemory = "in-memory";
 
     public static JobsTransports From(IConfiguration configuration) => new(
-        string.IsNullOrWhiteSpace(configuration.GetConnectionString(CacheConnectionName)) ? InMemory : "redis",
-        string.IsNullOrWhiteSpace(configuration.GetConnectionString(MessagingConnectionName)) ? InMemory : "rabbitmq");
+        JobSettings.HasRedis(configuration) ? "redis" : InMemory,
+        JobSettings.RabbitMq(configuration) is null ? InMemory : "rabbitmq");
 }

@@ -1,7 +1,8 @@
-using AbstractCore.Jobs;
+using AbstractCore.Jobs.Worker;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddJobsWorker();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

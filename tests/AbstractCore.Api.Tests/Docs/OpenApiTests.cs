@@ -16,9 +16,13 @@ public sealed class OpenApiTests(GatewayFixture fx) : IClassFixture<GatewayFixtu
             .Where(x => x.Body is not null)
             .ToList();
         Assert.Contains(bodies, b => b.Path == "/v1/chat/completions");
+        Assert.Contains(bodies, b => b.Path == "/v1/images/edits");
+        Assert.Contains(bodies, b => b.Path == "/v1/vision/jobs/images/generations");
         foreach (var (path, body) in bodies)
         {
-            var example = body!["content"]!["application/json"]!["example"];
+            // JSON bodies, and multipart ones (their text fields as the example).
+            var content = body!["content"]!.AsObject();
+            var example = (content["application/json"] ?? content["multipart/form-data"])?["example"];
             Assert.True(example is not null, $"{path} has no request example");
             Assert.False(string.IsNullOrEmpty((string?)example!["model"]), path);
         }
