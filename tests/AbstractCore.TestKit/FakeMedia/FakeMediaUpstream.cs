@@ -34,6 +34,10 @@ public sealed class FakeMediaUpstream : IAsyncDisposable
     private int _calls;
     private int _failures;
     private int _failNext;
+    private int _started;
+    private int _held;
+    private int _holdAfter = int.MaxValue;
+    private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeMediaUpstream()
     {
@@ -71,6 +75,23 @@ public sealed class FakeMediaUpstream : IAsyncDisposable
 
     /// <summary>Answer image <c>url</c>s (served by this fake under <c>/files/</c>) instead of <c>b64_json</c>.</summary>
     public bool AnswerWithUrls { get; set; }
+
+    /// <summary>Generations waiting at the gate (see <see cref="HoldAfter"/>).</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    /// <summary>Generations after the first <paramref name="count"/> wait (in flight) until <see cref="Release"/>.</summary>
+    public void HoldAfter(int count)
+    {
+        _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _holdAfter, count);
+    }
+
+    /// <summary>Lets held generations finish, and every later one run at once.</summary>
+    public void Release()
+    {
+        Volatile.Write(ref _holdAfter, int.MaxValue);
+        _gate.TrySetResult();
+    }
 
     /// <summary>The next <paramref name="count"/> calls fail with HTTP 500.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failNext, count);
@@ -161,6 +182,13 @@ public sealed class FakeMediaUpstream : IAsyncDisposable
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, Server.ShutdownToken).ConfigureAwait(false);
+        }
+
+        if (Interlocked.Increment(ref _started) > Volatile.Read(ref _holdAfter))
+        {
+            Interlocked.Increment(ref _held);
+            await _gate.Task.WaitAsync(Server.ShutdownToken).ConfigureAwait(false);
+            Interlocked.Decrement(ref _held);
         }
 
         Interlocked.Increment(ref _generations);
