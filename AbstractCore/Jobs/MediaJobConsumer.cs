@@ -20,7 +20,11 @@ public sealed partial class MediaJobConsumer(
     {
         var id = context.Message.JobId;
         var cancellationToken = context.CancellationToken;
-        var claim = await ClaimAsync(id, cancellationToken);
+
+        // The claim belongs to this delivery of this message in this process: its own retries keep it, while a
+        // duplicate message (even in this process) or a redelivery to another worker must wait for the lease.
+        var owner = identity.Owner + ":" + (context.MessageId?.ToString("N") ?? Guid.NewGuid().ToString("N"));
+        var claim = await ClaimAsync(id, owner, cancellationToken);
         if (claim.Outcome != JobClaimOutcome.Claimed)
         {
             LogSkipped(logger, id, claim.Outcome);
@@ -37,7 +41,7 @@ public sealed partial class MediaJobConsumer(
         byte[] result;
         using (var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            var renewing = RenewAsync(id, heartbeat.Token);
+            var renewing = RenewAsync(id, owner, heartbeat.Token);
             try
             {
                 result = await upstream.RunAsync(call, explicitKey: null, "acore-job-" + id, cancellationToken);
@@ -72,18 +76,18 @@ public sealed partial class MediaJobConsumer(
             }
         }
 
-        if (!await store.SucceedAsync(id, identity.Owner, result, CancellationToken.None))
+        if (!await store.SucceedAsync(id, owner, result, CancellationToken.None))
         {
             LogLostClaim(logger, id);
         }
     }
 
     /// <summary>Claims the job, waiting while another live worker holds it.</summary>
-    private async Task<JobClaim> ClaimAsync(string id, CancellationToken cancellationToken)
+    private async Task<JobClaim> ClaimAsync(string id, string owner, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var claim = await store.TryClaimAsync(id, identity.Owner, settings.Lease, cancellationToken);
+            var claim = await store.TryClaimAsync(id, owner, settings.Lease, cancellationToken);
             if (claim.Outcome != JobClaimOutcome.Busy)
             {
                 return claim;
@@ -91,21 +95,22 @@ public sealed partial class MediaJobConsumer(
 
             // Either a duplicate of a message a live worker is running (it will finish the job: the next claim
             // sees it terminal) or a redelivery after that worker died (its lease runs out, then we take over).
+            // Look again at least every second: a live holder usually finishes well before its lease ends.
             var wait = claim.LeaseUntil - time.GetUtcNow() + TimeSpan.FromMilliseconds(50);
+            wait = wait < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : wait > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
             LogBusy(logger, id, wait.TotalSeconds);
-            await Task.Delay(wait < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : wait > settings.Lease ? settings.Lease : wait,
-                time, cancellationToken);
+            await Task.Delay(wait, time, cancellationToken);
         }
     }
 
-    private async Task RenewAsync(string id, CancellationToken cancellationToken)
+    private async Task RenewAsync(string id, string owner, CancellationToken cancellationToken)
     {
         try
         {
             while (true)
             {
                 await Task.Delay(settings.Lease / 3, time, cancellationToken);
-                await store.RenewAsync(id, identity.Owner, settings.Lease, cancellationToken);
+                await store.RenewAsync(id, owner, settings.Lease, cancellationToken);
             }
         }
         catch (OperationCanceledException)

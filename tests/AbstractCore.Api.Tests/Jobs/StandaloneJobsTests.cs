@@ -2,6 +2,7 @@ using System.Net;
 using AbstractCore.Api.Tests.Images;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AbstractCore.Api.Tests.Jobs;
 
@@ -78,6 +79,26 @@ public sealed class StandaloneJobsTests : IAsyncLifetime
         Assert.Equal(20, _fx.Upstream.Generations);
         Assert.Equal(20, _fx.Upstream.Calls);
         Assert.All(ids, id => Assert.Equal(1, _fx.Upstream.RequestsPerKey["acore-job-" + id]));
+    }
+
+    [Fact]
+    public async Task A_duplicated_message_never_runs_a_job_twice_while_running_or_after_it_finished()
+    {
+        using var http = _fx.Http();
+        _fx.Upstream.Delay = TimeSpan.FromMilliseconds(500);
+        var id = await JobPolling.SubmitAsync(http, "/v1/vision/jobs/images/generations", """{"model":"openai-compatible/m","prompt":"once"}""");
+        var queue = await _fx.Gateway.Services.GetRequiredService<MassTransit.IBus>().GetSendEndpoint(new Uri("queue:acore-media-jobs"));
+
+        await queue.Send(new AbstractCore.Jobs.Contracts.RunMediaJob(id, "images/generations")); // while it runs (or before)
+        var job = await JobPolling.WaitForTerminalAsync(http, id);
+        await queue.Send(new AbstractCore.Jobs.Contracts.RunMediaJob(id, "images/generations")); // after it finished
+        var again = await JobPolling.SubmitAsync(http, "/v1/vision/jobs/images/generations", """{"model":"openai-compatible/m","prompt":"later"}""");
+        await JobPolling.WaitForTerminalAsync(http, again); // the queue has moved past the duplicate
+
+        Assert.Equal("succeeded", (string?)job["state"]);
+        Assert.Equal(1, (int)(await JobPolling.GetAsync(http, id))["attempts"]!);
+        Assert.Equal(1, _fx.Upstream.RequestsPerKey["acore-job-" + id]);
+        Assert.Equal(2, _fx.Upstream.Generations);
     }
 
     [Fact]
