@@ -62,7 +62,12 @@ public sealed partial class SafeFetcher : IDisposable
             for (var hop = 0; ; hop++)
             {
                 var allowlisted = await CheckTargetAsync(current, deadline.Token);
-                using var request = new HttpRequestMessage(HttpMethod.Get, current);
+                using var request = new HttpRequestMessage(HttpMethod.Get, current)
+                {
+                    // Never HTTP/3: QUIC connections do not go through ConnectCallback, so they would skip the check.
+                    Version = HttpVersion.Version11,
+                    VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                };
                 request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
                 request.Headers.TryAddWithoutValidation("Accept", "*/*");
                 request.Options.Set(AllowlistedKey, allowlisted);

@@ -45,6 +45,53 @@ public sealed class SafeFetcherDownloadTests
         Assert.True(server.Requests.TryDequeue(out var head));
         Assert.Contains("User-Agent: Mozilla/5.0 (AbstractCore Server)\r\n", head);
         Assert.Contains("Accept: */*\r\n", head);
+        Assert.Contains("Connection: close\r\n", head); // an unchecked connection is not pooled
+    }
+
+    [Fact]
+    public async Task An_allowlisted_ipv6_loopback_url_is_fetched()
+    {
+        if (!System.Net.Sockets.Socket.OSSupportsIPv6)
+        {
+            return;
+        }
+
+        LoopbackServer server;
+        try
+        {
+            server = new LoopbackServer(IPAddress.IPv6Loopback, async (_, stream, ct) =>
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(LoopbackServer.Response(200, "six")), ct));
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return; // no IPv6 loopback on this machine
+        }
+
+        await using (server)
+        {
+            var connector = new RecordingConnector();
+            using var fetcher = Fetcher($"[::1]:{server.Port}", connector);
+
+            var file = await fetcher.FetchAsync($"http://[::1]:{server.Port}/a.txt", CancellationToken.None);
+
+            Assert.Equal("six", Encoding.UTF8.GetString(file.Content));
+            Assert.Equal(IPAddress.IPv6Loopback, Assert.Single(connector.Attempts).Address);
+        }
+    }
+
+    [Fact]
+    public async Task An_allowlisted_name_is_resolved_through_the_injected_resolver()
+    {
+        await using var server = LoopbackServer.Answering(_ => LoopbackServer.Response(200, "named"));
+        var connector = new RecordingConnector();
+        using var fetcher = Fetcher("*.internal.test", connector, resolver: FakeDns.Table("media.internal.test=127.0.0.1"));
+
+        var file = await fetcher.FetchAsync($"http://media.internal.test:{server.Port}/x.bin", CancellationToken.None);
+
+        Assert.Equal("named", Encoding.UTF8.GetString(file.Content));
+        Assert.Equal(1, server.Accepted);
+        Assert.True(server.Requests.TryDequeue(out var head));
+        Assert.Contains($"Host: media.internal.test:{server.Port}\r\n", head);
     }
 
     [Fact]
