@@ -112,7 +112,7 @@ public sealed class LocalFilePolicy
             }
 
             var next = Path.Join(current, part);
-            var target = new FileInfo(next).LinkTarget;
+            var target = LinkTarget(next);
             if (target is null)
             {
                 current = next;
@@ -136,6 +136,20 @@ public sealed class LocalFilePolicy
         }
 
         return current;
+    }
+
+    /// <summary>The raw target of a symlink, or null. An entry that cannot be inspected is taken as no link:
+    /// the walk then ends on a path that does not exist as a file, which is refused as not found.</summary>
+    private static string? LinkTarget(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static string[] Components(string path) =>
