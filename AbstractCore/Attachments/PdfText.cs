@@ -9,9 +9,9 @@ internal static class PdfText
 {
     public static string Extract(ReadOnlyMemory<byte> content, string name)
     {
-        // Strict parsing: a lenient parser "repairs" junk into an empty document, and an empty document would
-        // reach the model as if the file had no text instead of failing with a message naming it.
-        using var document = PdfDocument.Open(content, new ParsingOptions { UseLenientParsing = false });
+        // Lenient, as pypdf (the original's reader) is: real-world PDFs often have off-by-a-few xref offsets that a
+        // strict parser refuses. Files that are not PDFs at all still fail (no xref can be found or rebuilt).
+        using var document = PdfDocument.Open(content, new ParsingOptions { UseLenientParsing = true });
         var builder = new StringBuilder();
         builder.Append("# ").Append(name).Append('\n')
             .Append("PDF document with ").Append(document.NumberOfPages).Append(document.NumberOfPages == 1 ? " page" : " pages");

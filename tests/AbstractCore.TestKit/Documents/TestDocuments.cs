@@ -196,6 +196,45 @@ public static class TestDocuments
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// A PDF protected by a user password (not empty): the trailer of a real PDF gains a standard security
+    /// handler whose password hashes match no password, as a reader asked for none would find.
+    /// </summary>
+    public static byte[] EncryptedPdf()
+    {
+        var pdf = Encoding.Latin1.GetString(Pdf(["Secret plans"]));
+        var hash = new string('A', 64);
+        // The trailer follows the xref table, so growing it moves no object the table points at.
+        var encrypted = pdf.Replace("trailer\n<<", $"trailer\n<</Encrypt << /Filter /Standard /V 1 /R 2 /O <{hash}> /U <{hash}> /P -4 >> ",
+            StringComparison.Ordinal);
+        return encrypted == pdf ? throw new InvalidOperationException("PdfPig's trailer layout changed") : Encoding.Latin1.GetBytes(encrypted);
+    }
+
+    /// <summary>A zip laid out like a DOCX (content types, word/document.xml) whose document part is not XML.</summary>
+    public static byte[] BrokenDocx()
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Add(string path, string text)
+            {
+                using var entry = new StreamWriter(zip.CreateEntry(path).Open());
+                entry.Write(text);
+            }
+
+            Add("[Content_Types].xml",
+                "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">" +
+                "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>" +
+                "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>");
+            Add("_rels/.rels",
+                "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
+                "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>");
+            Add("word/document.xml", "this is not xml <<<");
+        }
+
+        return stream.ToArray();
+    }
+
     private static W.Paragraph WordParagraph(string text) =>
         new(new W.Run(new W.Text(text) { Space = SpaceProcessingModeValues.Preserve }));
 
