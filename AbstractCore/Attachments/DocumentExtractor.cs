@@ -56,6 +56,11 @@ public static class DocumentExtractor
         {
             throw AttachmentErrors.Unreadable(name, "the PDF is encrypted (password-protected); send an unprotected copy");
         }
+        catch (Exception e) when (OfficeLimits.IsExceeded(e))
+        {
+            throw AttachmentErrors.Unreadable(name,
+                $"the {kind.Label()} expands to more than {OfficeLimits.MaxCharactersInPart:N0} characters in one part; send a smaller file");
+        }
         catch (Exception e) when (e is not (GatewayException or OutOfMemoryException or OperationCanceledException))
         {
             // Parsers throw all sorts (format, zip, XML, index errors on malformed input); all mean "broken file".

@@ -9,7 +9,7 @@ internal static class PresentationText
 {
     public static string Extract(ReadOnlyMemory<byte> content, string name)
     {
-        using var document = PresentationDocument.Open(MemoryStreams.ReadOnly(content), isEditable: false);
+        using var document = PresentationDocument.Open(MemoryStreams.ReadOnly(content), isEditable: false, OfficeLimits.Settings);
         var presentationPart = document.PresentationPart ?? throw new InvalidDataException("the package has no presentation");
         var slideIds = presentationPart.Presentation?.SlideIdList?.Elements<DocumentFormat.OpenXml.Presentation.SlideId>().ToList() ?? [];
         var builder = new StringBuilder();

@@ -11,7 +11,7 @@ internal static class SpreadsheetText
 {
     public static string Extract(ReadOnlyMemory<byte> content, string name, int maxRows)
     {
-        using var document = SpreadsheetDocument.Open(MemoryStreams.ReadOnly(content), isEditable: false);
+        using var document = SpreadsheetDocument.Open(MemoryStreams.ReadOnly(content), isEditable: false, OfficeLimits.Settings);
         var workbookPart = document.WorkbookPart ?? throw new InvalidDataException("the package has no workbook");
         var sheets = workbookPart.Workbook?.Sheets?.Elements<Sheet>().ToList() ?? [];
         var sharedStrings = SharedStrings(workbookPart);
@@ -32,14 +32,13 @@ internal static class SpreadsheetText
         return builder.ToString();
     }
 
-    // Rows are streamed rather than loaded as a DOM: a 10 MB xlsx can hold a sheet far larger than the
-    // row cap, and only the first rows are materialised (the rest are counted, not loaded).
+    // Rows are streamed rather than loaded as a DOM, and reading stops at the cap: a 10 MB xlsx can hold a
+    // sheet far larger than the rows kept (or than OfficeLimits allows), and only its start is wanted.
     private static void AppendRows(
         StringBuilder builder, WorksheetPart part, string[] sharedStrings, HashSet<uint> dateFormats, int maxRows)
     {
         using var reader = OpenXmlReader.Create(part);
         var written = 0;
-        var skipped = 0;
         while (reader.Read())
         {
             if (reader.ElementType != typeof(Row) || !reader.IsStartElement)
@@ -49,8 +48,8 @@ internal static class SpreadsheetText
 
             if (written >= maxRows)
             {
-                skipped++;
-                continue;
+                builder.Append("\n(more rows not shown; the limit is ").Append(maxRows).Append(" rows per sheet)");
+                return;
             }
 
             var row = (Row)reader.LoadCurrentElement()!;
@@ -77,11 +76,6 @@ internal static class SpreadsheetText
                 builder.Append('\n').Append(string.Join(',', cells.Select(Csv.Quote)));
                 written++;
             }
-        }
-
-        if (skipped > 0)
-        {
-            builder.Append("\n(").Append(skipped).Append(" more rows not shown; the limit is ").Append(maxRows).Append(" rows per sheet)");
         }
     }
 

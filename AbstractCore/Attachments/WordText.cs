@@ -10,7 +10,7 @@ internal static class WordText
 {
     public static string Extract(ReadOnlyMemory<byte> content, string name)
     {
-        using var document = WordprocessingDocument.Open(MemoryStreams.ReadOnly(content), isEditable: false);
+        using var document = WordprocessingDocument.Open(MemoryStreams.ReadOnly(content), isEditable: false, OfficeLimits.Settings);
         var body = document.MainDocumentPart?.Document?.Body
             ?? throw new InvalidDataException("the document has no body");
         var lines = new List<string>();

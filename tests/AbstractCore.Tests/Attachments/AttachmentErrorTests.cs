@@ -59,6 +59,19 @@ public sealed class AttachmentErrorTests
     }
 
     [Fact]
+    public void Office_part_that_inflates_beyond_the_limit()
+    {
+        // About 20 MB of XML that compresses to a few kilobytes: a zip bomb in miniature.
+        var docx = TestDocuments.Docx([new string('a', 20_000_001)]);
+        Assert.True(docx.Length < 1_000_000);
+
+        var error = Fails(docx, "bomb.docx");
+
+        Assert.Equal("Could not read attachment 'bomb.docx': the Word document expands to more than 20,000,000 characters in one part; " +
+            "send a smaller file", error.Message);
+    }
+
+    [Fact]
     public void Truncated_xlsx()
     {
         var xlsx = TestDocuments.Xlsx(("S", [["a", 1]]));

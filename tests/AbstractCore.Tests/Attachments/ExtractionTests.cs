@@ -80,7 +80,7 @@ public sealed partial class ExtractionTests
 
         var text = Read(xlsx, "big.xlsx", FileKind.Xlsx);
 
-        Assert.Contains($"\n{DocumentExtractor.MaxRows}\n(5 more rows not shown; the limit is {DocumentExtractor.MaxRows} rows per sheet)", text,
+        Assert.EndsWith($"\n{DocumentExtractor.MaxRows}\n(more rows not shown; the limit is {DocumentExtractor.MaxRows} rows per sheet)", text,
             StringComparison.Ordinal);
         Assert.DoesNotContain($"\n{DocumentExtractor.MaxRows + 1}\n", text, StringComparison.Ordinal);
     }
