@@ -11,7 +11,8 @@ internal static class OfficeLimits
     /// <summary>Characters in one XML part: far more text than any model context holds.</summary>
     public const long MaxCharactersInPart = 20_000_000;
 
-    public static readonly OpenSettings Settings = new() { MaxCharactersInPart = MaxCharactersInPart };
+    /// <summary>Fresh per document: the SDK's settings object is mutable and not documented as safe to share.</summary>
+    public static OpenSettings Settings => new() { MaxCharactersInPart = MaxCharactersInPart };
 
     /// <summary>Whether a failure (or one it wraps) is the part-size limit tripping.</summary>
     public static bool IsExceeded(Exception e)

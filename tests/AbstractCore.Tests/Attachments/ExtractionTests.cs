@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
 using AbstractCore.Attachments;
 using AbstractCore.TestKit.Documents;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using W = DocumentFormat.OpenXml.Wordprocessing;
 
 namespace AbstractCore.Tests.Attachments;
 
@@ -55,6 +58,23 @@ public sealed partial class ExtractionTests
         Assert.Equal(
             "# status.docx\nWord document\n\n## Content:\nProject status\nAll milestones met\n" +
             "Name | Owner | Due\nDesign | Alice | May\nBuild | Bob | June\nSigned off", text);
+    }
+
+    [Fact]
+    public void Docx_headings_tabs_and_breaks_survive()
+    {
+        using var stream = new MemoryStream();
+        using (var document = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
+        {
+            document.AddMainDocumentPart().Document = new W.Document(new W.Body(
+                new W.Paragraph(new W.ParagraphProperties(new W.ParagraphStyleId { Val = "Heading2" }), new W.Run(new W.Text("Scope"))),
+                new W.SdtBlock(new W.SdtContentBlock(new W.Paragraph(new W.Run(
+                    new W.Text("left"), new W.TabChar(), new W.Text("right"), new W.Break(), new W.Text("below")))))));
+        }
+
+        var text = Read(stream.ToArray(), "styled.docx", FileKind.Docx);
+
+        Assert.Equal("# styled.docx\nWord document\n\n## Content:\n## Scope\nleft\tright\nbelow", text);
     }
 
     [Fact]
