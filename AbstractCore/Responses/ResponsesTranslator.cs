@@ -198,8 +198,14 @@ public static class ResponsesTranslator
                     }
                     else if (Str(part, "file_url") is { } url)
                     {
-                        // Not fetched by the gateway: the model is told where the document is.
-                        array.Add(new JsonObject { ["type"] = "text", ["text"] = $"[Attached file: {url}]" });
+                        // Fetched (SSRF-safely) and read like any attachment.
+                        var file = new JsonObject { ["file_url"] = url };
+                        if (Str(part, "filename") is { } name)
+                        {
+                            file["filename"] = name;
+                        }
+
+                        array.Add(new JsonObject { ["type"] = "file", ["file"] = file });
                     }
                     else
                     {

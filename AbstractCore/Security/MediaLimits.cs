@@ -8,4 +8,7 @@ public static class MediaLimits
 
     /// <summary>32 MB: all the files of one request together.</summary>
     public const long MaxRequestBytes = 32L * 1024 * 1024;
+
+    /// <summary>64 MB: one JSON request body, room for <see cref="MaxRequestBytes"/> of files in base64 and the text.</summary>
+    public const long MaxRequestBodyBytes = 64L * 1024 * 1024;
 }

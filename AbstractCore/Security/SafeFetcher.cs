@@ -327,9 +327,9 @@ public sealed partial class SafeFetcher : IDisposable
     }
 
     private static GatewayException TooLarge(long max) =>
-        Failure(max % (1024 * 1024) == 0
+        new(413, "Failed to download file: " + (max % (1024 * 1024) == 0
             ? $"File too large (max {max / (1024 * 1024)}MB)"
-            : $"File too large (max {max} bytes)");
+            : $"File too large (max {max} bytes)"), "file_too_large", "url");
 
     private static GatewayException Failure(string detail) =>
         new(400, $"Failed to download file: {detail}", "media_error", "url");

@@ -266,8 +266,8 @@ public sealed class SafeFetcherDownloadTests
         var ex = await Assert.ThrowsAsync<GatewayException>(
             () => fetcher.FetchAsync($"http://127.0.0.1:{server.Port}/big.bin", CancellationToken.None));
 
-        Assert.Equal(400, ex.Status);
-        Assert.Equal("media_error", ex.Type);
+        Assert.Equal(413, ex.Status);
+        Assert.Equal("file_too_large", ex.Type);
         Assert.Equal("Failed to download file: File too large (max 10MB)", ex.Message);
     }
 
