@@ -193,6 +193,11 @@ public sealed partial class MessageAttachments(SafeFetcher fetcher, LocalFilePol
             return AttachmentReader.Read(fetched.Content, name, fetched.ContentType);
         }
 
+        if (OtherScheme().IsMatch(url))
+        {
+            throw GatewayException.BadRequest($"Only http/https URLs, data: URLs or local paths are allowed, not '{url.Split(':')[0]}:'.", param);
+        }
+
         return await LoadLocalAsync(url, budget, cancellationToken, name);
     }
 
@@ -210,6 +215,9 @@ public sealed partial class MessageAttachments(SafeFetcher fetcher, LocalFilePol
     /// <summary><c>@name.ext</c> at the start or after whitespace (so an e-mail address is not a file).</summary>
     [GeneratedRegex(@"(?<!\S)@([^\s@]+\.\w+)")]
     private static partial Regex FileReference();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9+.-]+://")]
+    private static partial Regex OtherScheme();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

@@ -155,6 +155,45 @@ public sealed class AttachmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_responses_input_file_by_url_is_fetched_and_inlined()
+    {
+        var url = _files.Serve("brief.docx", TestDocuments.Docx(["Launch on Monday"]));
+        await using var gateway = Gateway(("ABSTRACTCORE_SERVER_URL_FETCH_ALLOWLIST", _files.BaseUrl));
+        using var http = gateway.Http(GatewayFixture.Token);
+        _upstream.Enqueue(FakeReply.Text("Monday."));
+
+        var (response, body) = await Wire.PostAsync(http, "/v1/responses", $$"""
+            {"model":"{{GatewayFixture.Model}}","input":[{"role":"user","content":[
+              {"type":"input_text","text":"When do we launch?"},{"type":"input_file","file_url":"{{url}}"}]}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Monday.", (string?)body!["output"]![0]!["content"]![0]!["text"]);
+        var text = Received().Text;
+        Assert.StartsWith("When do we launch?\n\n\n\n--- Content from brief.docx ---", text, StringComparison.Ordinal);
+        Assert.Contains("Launch on Monday", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("data:image/png;base64,@@@", 400, "Invalid base64 media data")]
+    [InlineData("data:image/png;base64", 400, "Invalid base64 media data")]
+    [InlineData("ftp://example.com/a.png", 400, "Only http/https URLs, data: URLs or local paths are allowed, not 'ftp:'.")]
+    [InlineData("/etc/passwd", 403, "Local file paths are disabled")]
+    [InlineData("http://[::1]:1/a.png", 403, "SSRF protection")]
+    [InlineData("http://169.254.169.254/latest/meta-data", 403, "SSRF protection")]
+    public async Task Bad_attachment_urls_have_a_clear_answer(string url, int status, string message)
+    {
+        await using var gateway = Gateway();
+        var before = _upstream.Requests.Count;
+
+        var (actual, body) = await ChatAsync(gateway, new JsonArray(Text("x"), Image(url)));
+
+        Assert.Equal(status, (int)actual);
+        Assert.Contains(message, (string?)body!["error"]!["message"], StringComparison.Ordinal);
+        Assert.Equal(before, _upstream.Requests.Count);
+    }
+
+    [Fact]
     public async Task Local_paths_are_refused_without_a_media_root_and_confined_to_it_with_one()
     {
         await System.IO.File.WriteAllTextAsync(Path.Combine(_mediaRoot, "notes.md"), "# Plan\nShip it.");
