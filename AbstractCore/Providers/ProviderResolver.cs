@@ -24,6 +24,10 @@ public sealed class ProviderResolver(IConfiguration configuration)
     public string? ServerKey(ProviderDescriptor provider) =>
         provider.ApiKeySettings.Select(Setting).FirstOrDefault(v => v is not null);
 
+    /// <summary>The setting that holds the server's key for a provider (named in messages, never the value), or null.</summary>
+    public string? ServerKeySetting(ProviderDescriptor provider) =>
+        provider.ApiKeySettings.FirstOrDefault(s => Setting(s) is not null);
+
     /// <summary>The configured base URL (setting or default), or null when the provider has none.</summary>
     public string? ConfiguredBaseUrl(ProviderDescriptor provider) =>
         provider.BaseUrlSettings.Select(Setting).FirstOrDefault(v => v is not null) ?? provider.DefaultBaseUrl;
@@ -33,15 +37,24 @@ public sealed class ProviderResolver(IConfiguration configuration)
         ServerKey(provider) is not null ||
         provider.BaseUrlSettings.Any(s => Setting(s) is not null);
 
-    public Task<ProviderEndpoint> ResolveAsync(
-        ProviderDescriptor provider, string? requestBaseUrl, string? explicitKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// The upstream for one request. Checks, in the original's order: the server-held key guard (401: no server token,
+    /// no explicit key, a key held by the server), then the base_url exfiltration guard (403), then the base_url policy.
+    /// A server-held key is only ever sent to the configured URL; a request-chosen URL gets the explicit key or none.
+    /// </summary>
+    public async Task<ProviderEndpoint> ResolveAsync(ProviderDescriptor provider, ProviderRequest request, CancellationToken cancellationToken)
     {
+        var serverKeySetting = ServerKeySetting(provider);
+        ServerKeyGuard.RequireAuthForServerKey(provider.Name, serverKeySetting, request);
+        await ServerKeyGuard.RefuseExfiltrationAsync(provider.Name, serverKeySetting, request, cancellationToken);
+
+        var (requestBaseUrl, explicitKey) = (request.BaseUrl, request.ExplicitKey);
         if (string.IsNullOrWhiteSpace(requestBaseUrl) && explicitKey is null)
         {
             // The common case: server settings only. A failure (no key, no URL) is not cached: it throws each time.
             if (_plain.TryGetValue(provider.Name, out var cached))
             {
-                return cached;
+                return await cached;
             }
 
             var resolved = ResolveCoreAsync(provider, null, null, cancellationToken);
@@ -50,10 +63,10 @@ public sealed class ProviderResolver(IConfiguration configuration)
                 _plain[provider.Name] = resolved;
             }
 
-            return resolved;
+            return await resolved;
         }
 
-        return ResolveCoreAsync(provider, requestBaseUrl, explicitKey, cancellationToken);
+        return await ResolveCoreAsync(provider, requestBaseUrl, explicitKey, cancellationToken);
     }
 
     private async Task<ProviderEndpoint> ResolveCoreAsync(
