@@ -28,8 +28,9 @@ public static class ProviderKeys
         return value;
     }
 
-    /// <summary>True for the values clients send when they mean "no key" (<c>not-needed</c>, <c>dummy</c>, …).</summary>
-    public static bool IsPlaceholder(string? value) => value is null || Placeholders.Contains(value.Trim());
+    /// <summary>A key value as a client sent it (anywhere it is accepted): trimmed, without a <c>Bearer </c> prefix,
+    /// null for a placeholder meaning "no key" (<c>not-needed</c>, <c>dummy</c>, …).</summary>
+    public static string? Clean(string? raw) => Clean(raw, bearerRequired: false);
 
     private static string? Clean(string? raw, bool bearerRequired)
     {
