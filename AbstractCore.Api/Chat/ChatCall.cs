@@ -66,7 +66,7 @@ public sealed partial class ChatCalls(
         }
         catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
         {
-            throw UpstreamFailure.From(e, model.Provider);
+            throw KeyScrubbing.Scrub(UpstreamFailure.From(e, model.Provider), call.Endpoint.ApiKey);
         }
     }
 

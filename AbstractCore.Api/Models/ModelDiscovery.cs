@@ -34,9 +34,11 @@ public sealed partial class ModelDiscovery(
     public async Task<Outcome> ListAsync(ProviderDescriptor provider, ProviderRequest request, CancellationToken cancellationToken)
     {
         var (baseUrl, key) = (request.BaseUrl, request.ExplicitKey);
+        string? sentKey = null;
         try
         {
             var endpoint = await resolver.ResolveAsync(provider, request, cancellationToken);
+            sentKey = endpoint.ApiKey;
             if (_cache.TryGetValue(endpoint.CacheKey, out var hit) && hit.Until > DateTime.UtcNow)
             {
                 return new Outcome(provider, "available", hit.Models, null);
@@ -65,7 +67,7 @@ public sealed partial class ModelDiscovery(
         }
         catch (Exception e) when (e is not GatewayException && !cancellationToken.IsCancellationRequested)
         {
-            var message = e is TimeoutException ? e.Message : UpstreamFailure.From(e, provider.Name).Message;
+            var message = KeyScrubbing.Scrub(e is TimeoutException ? e.Message : UpstreamFailure.From(e, provider.Name).Message, sentKey);
             LogUnavailable(logger, provider.Name, message);
             return new Outcome(provider, "unavailable", [], message);
         }

@@ -136,6 +136,26 @@ public sealed class ProviderKeyTests(TwoUpstreamsFixture fx) : IClassFixture<Two
     }
 }
 
+/// <summary>An upstream that quotes the key it was sent in its error message does not get it passed on.</summary>
+public sealed class KeyEchoTests(TwoUpstreamsFixture fx) : IClassFixture<TwoUpstreamsFixture>
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("sk-explicit-echoed-key")]
+    public async Task Keys_quoted_by_an_upstream_error_are_masked(string? explicitKey)
+    {
+        var key = explicitKey ?? TwoUpstreamsFixture.VllmServerKey;
+        fx.Vllm.Enqueue(FakeReply.Error(401, $"Incorrect API key provided: {key}. Check it.", "invalid_request_error", "invalid_api_key"));
+        using var http = explicitKey is null
+            ? Client(fx.Gateway, "Bearer " + Token)
+            : Client(fx.Gateway, "Bearer " + Token, ("X-AbstractCore-Provider-API-Key", explicitKey));
+        var (response, body) = await Wire.PostAsync(http, "/v1/chat/completions", ChatBody("vllm/fake-model"));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Incorrect API key provided: [REDACTED]. Check it.", (string?)body!["error"]!["message"]);
+        Assert.DoesNotContain(key, body.ToJsonString(), StringComparison.Ordinal);
+    }
+}
+
 /// <summary>§2.2 with server auth disabled: <c>Authorization: Bearer &lt;key&gt;</c> is the provider key.</summary>
 public sealed class AuthorizationAsProviderKeyTests
 {
