@@ -42,19 +42,24 @@ public sealed class ProviderResolver(IConfiguration configuration)
     /// no explicit key, a key held by the server), then the base_url exfiltration guard (403), then the base_url policy.
     /// A server-held key is only ever sent to the configured URL; a request-chosen URL gets the explicit key or none.
     /// </summary>
-    public async Task<ProviderEndpoint> ResolveAsync(ProviderDescriptor provider, ProviderRequest request, CancellationToken cancellationToken)
+    public Task<ProviderEndpoint> ResolveAsync(ProviderDescriptor provider, ProviderRequest request, CancellationToken cancellationToken)
     {
         var serverKeySetting = ServerKeySetting(provider);
-        ServerKeyGuard.RequireAuthForServerKey(provider.Name, serverKeySetting, request);
-        await ServerKeyGuard.RefuseExfiltrationAsync(provider.Name, serverKeySetting, request, cancellationToken);
-
-        var (requestBaseUrl, explicitKey) = (request.BaseUrl, request.ExplicitKey);
-        if (string.IsNullOrWhiteSpace(requestBaseUrl) && explicitKey is null)
+        try
         {
-            // The common case: server settings only. A failure (no key, no URL) is not cached: it throws each time.
+            ServerKeyGuard.RequireAuthForServerKey(provider.Name, serverKeySetting, request);
+        }
+        catch (GatewayException e)
+        {
+            return Task.FromException<ProviderEndpoint>(e);
+        }
+
+        if (string.IsNullOrWhiteSpace(request.BaseUrl) && request.ExplicitKey is null)
+        {
+            // The common case: server settings only, no allocation. A failure (no key, no URL) is not cached: it throws each time.
             if (_plain.TryGetValue(provider.Name, out var cached))
             {
-                return await cached;
+                return cached;
             }
 
             var resolved = ResolveCoreAsync(provider, null, null, cancellationToken);
@@ -63,10 +68,17 @@ public sealed class ProviderResolver(IConfiguration configuration)
                 _plain[provider.Name] = resolved;
             }
 
-            return await resolved;
+            return resolved;
         }
 
-        return await ResolveCoreAsync(provider, requestBaseUrl, explicitKey, cancellationToken);
+        return ResolveOverridesAsync(provider, serverKeySetting, request, cancellationToken);
+    }
+
+    private async Task<ProviderEndpoint> ResolveOverridesAsync(
+        ProviderDescriptor provider, string? serverKeySetting, ProviderRequest request, CancellationToken cancellationToken)
+    {
+        await ServerKeyGuard.RefuseExfiltrationAsync(provider.Name, serverKeySetting, request, cancellationToken);
+        return await ResolveCoreAsync(provider, request.BaseUrl, request.ExplicitKey, cancellationToken);
     }
 
     private async Task<ProviderEndpoint> ResolveCoreAsync(
