@@ -3,6 +3,7 @@ using AbstractCore.Api.Chat;
 using AbstractCore.Api.Errors;
 using AbstractCore.Api.Health;
 using AbstractCore.Api.Hosting;
+using AbstractCore.Api.Logging;
 using AbstractCore.Api.Models;
 
 if (AbstractCore.Configuration.Cli.AbstractCoreCli.IsCliInvocation(args))
@@ -15,10 +16,13 @@ builder.Configuration.AddAbstractCoreConfigFile();
 builder.ConfigureListenAddress();
 builder.AddServiceDefaults();
 builder.AddGateway();
+builder.AddRequestLogging();
 
 var app = builder.Build();
+app.UseRequestLogging();
 app.UseGatewayErrors();
 app.UseServerAuth();
+app.UseQueryApiKeyRule();
 app.MapDefaultEndpoints();
 app.MapHealth();
 app.MapAuthValidation();

@@ -25,6 +25,8 @@ public static class ServerAuth
         "/health", "/alive", "/ready", "/", "/favicon.ico",
     };
 
+    /// <summary>Open unless <c>ABSTRACTCORE_SERVER_PROTECT_DOCS</c> is on; <c>/docs</c> covers <c>/docs/oauth2-redirect</c>
+    /// and the browser's assets.</summary>
     private static readonly string[] DocPaths = ["/docs", "/docs-lite", "/redoc", "/openapi.json", "/scalar"];
 
     public static bool IsAuthenticated(HttpContext context) => context.Items.ContainsKey(AuthenticatedKey);
@@ -44,7 +46,7 @@ public static class ServerAuth
             {
                 return settings.AllowUnauthenticated || ProviderKeys.FromHeaders(context.Request.Headers, false) is not null
                     ? next(context)
-                    : ErrorResponses.WriteAsync(context, 503, ErrorEnvelope.Create(NotConfiguredMessage, "server_auth_not_configured"));
+                    : NotConfigured(context);
             }
 
             var header = context.Request.Headers.Authorization.ToString();
@@ -79,6 +81,12 @@ public static class ServerAuth
         HttpMethods.IsOptions(request.Method) ||
         OpenPaths.Contains(request.Path.Value ?? "") ||
         (!settings.ProtectDocs && DocPaths.Any(p => request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)));
+
+    private static Task NotConfigured(HttpContext context)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return ErrorResponses.WriteAsync(context, 503, ErrorEnvelope.Create(NotConfiguredMessage, "server_auth_not_configured"));
+    }
 
     private static Task Unauthorized(HttpContext context, string message)
     {

@@ -24,11 +24,13 @@ public sealed partial class ChatCalls(
         IReadOnlyDictionary<string, JsonElement>? extra)
     {
         var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
-        var endpoint = await providers.ResolveAsync(provider, request.BaseUrl, key, context.RequestAborted);
 
+        // The original's order: request checks (response_format, …) → server-held key guard → base_url → unload_after.
         var backend = backends.For(provider);
         var warnings = new List<string>(0);
         var options = backend.Prepare(provider, request, model.Model, messages, warnings);
+        var endpoint = await providers.ResolveAsync(
+            provider, new ProviderRequest(request.BaseUrl, key, Auth.ServerAuth.IsAuthenticated(context)), context.RequestAborted);
         unloads.Check(provider, backend, request, warnings);
         if (warnings.Count > 0)
         {
@@ -64,7 +66,7 @@ public sealed partial class ChatCalls(
         }
         catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
         {
-            throw UpstreamFailure.From(e, model.Provider);
+            throw KeyScrubbing.Scrub(UpstreamFailure.From(e, model.Provider), call.Endpoint.ApiKey);
         }
     }
 

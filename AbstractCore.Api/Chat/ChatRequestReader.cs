@@ -39,17 +39,10 @@ public static class ChatRequestReader
         return request;
     }
 
-    public const string BodyApiKeyRefused =
-        "Per-request provider api_key fields are disabled for the HTTP server because they leak through bodies, logs, " +
-        "and client history. Use X-AbstractCore-Provider-API-Key for a provider override, or configure provider keys on the server.";
-
     /// <summary>Shared by every body that names a model: the model is required, a body api_key is refused.</summary>
     public static void RequireModelWithoutKey(string? model, IReadOnlyDictionary<string, JsonElement>? extra)
     {
-        if (extra?.ContainsKey("api_key") == true)
-        {
-            throw GatewayException.BadRequest(BodyApiKeyRefused, "api_key");
-        }
+        Auth.KeyPlacement.RejectBodyApiKey(extra);
 
         if (string.IsNullOrWhiteSpace(model))
         {

@@ -12,6 +12,9 @@ public sealed record GatewaySettings(
 {
     public bool AuthEnabled => AuthToken is not null;
 
+    /// <summary><c>ABSTRACTCORE_DEBUG</c>: structured request/response logs, secrets redacted.</summary>
+    public bool Debug { get; init; }
+
     /// <summary>The upstream deadline for one request: its <c>timeout_s</c> (capped at 12× the server's), else the server's.</summary>
     public TimeSpan TimeoutFor(IReadOnlyDictionary<string, System.Text.Json.JsonElement>? extra) =>
         extra?.TryGetValue("timeout_s", out var t) == true && t.ValueKind == System.Text.Json.JsonValueKind.Number &&
@@ -30,6 +33,9 @@ public sealed record GatewaySettings(
             Flags.IsOn(config["ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED"]),
             Flags.IsOn(config["ABSTRACTCORE_SERVER_PROTECT_DOCS"]),
             timeout,
-            Flags.IsOn(config["ABSTRACTCORE_ALLOW_UNSAFE_UNLOAD_AFTER"]));
+            Flags.IsOn(config["ABSTRACTCORE_ALLOW_UNSAFE_UNLOAD_AFTER"]))
+        {
+            Debug = Flags.IsOn(config["ABSTRACTCORE_DEBUG"]),
+        };
     }
 }

@@ -27,7 +27,7 @@ public sealed class ImageCalls(MediaRouting routing)
         MediaFields.CheckResponseFormat(request.ResponseFormat);
         var size = MediaFields.Size(request.Size, request.Width, request.Height);
         var extra = MediaFields.Extra(request.Extra);
-        var target = await routing.ResolveAsync("images", request.Model, request.Provider, caller.PathProvider, request.BaseUrl, caller.ExplicitKey, ct);
+        var target = await routing.ResolveAsync(context, "images", request.Model, request.Provider, caller.PathProvider, request.BaseUrl, caller.ExplicitKey);
 
         var body = new JsonObject { ["prompt"] = prompt, ["n"] = MediaFields.ClampN(request.N) };
         if (target.Model is not null)
@@ -61,7 +61,7 @@ public sealed class ImageCalls(MediaRouting routing)
         var n = MediaFields.ClampN(MediaFields.ParseInt(form.Text("n"), "n"));
         var extra = MediaFields.ExtraJson(form.Text("extra_json"));
         var baseUrl = form.Text("base_url");
-        var target = await routing.ResolveAsync("images", form.Text("model"), form.Text("provider"), caller.PathProvider, baseUrl, caller.ExplicitKey, ct);
+        var target = await routing.ResolveAsync(context, "images", form.Text("model"), form.Text("provider"), caller.PathProvider, baseUrl, caller.ExplicitKey);
 
         var fields = new List<MediaFormField> { new("prompt", prompt), new("n", n.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
         if (target.Model is not null)

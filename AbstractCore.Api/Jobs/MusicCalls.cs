@@ -27,7 +27,7 @@ public sealed class MusicCalls(MediaUpstream upstream)
 
         if (body.ContainsKey("api_key"))
         {
-            throw GatewayException.BadRequest(Chat.ChatRequestReader.BodyApiKeyRefused, "api_key");
+            throw GatewayException.BadRequest(Auth.KeyPlacement.BodyApiKeyMessage, "api_key");
         }
 
         if (body.ContainsKey("backend"))

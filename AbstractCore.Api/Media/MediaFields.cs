@@ -44,7 +44,7 @@ public static partial class MediaFields
 
         if (unknown.ContainsKey("api_key"))
         {
-            throw GatewayException.BadRequest(Chat.ChatRequestReader.BodyApiKeyRefused, "api_key");
+            throw GatewayException.BadRequest(Auth.KeyPlacement.BodyApiKeyMessage, "api_key");
         }
 
         var name = unknown.Keys.First();

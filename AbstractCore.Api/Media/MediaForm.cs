@@ -5,8 +5,8 @@ namespace AbstractCore.Api.Media;
 /// <summary>A multipart media request read whole, with the spec's limits: 10 MB a file, 32 MB a request (413 beyond).</summary>
 public sealed class MediaForm
 {
-    public const long MaxFileBytes = 10 * 1024 * 1024;
-    public const long MaxRequestBytes = 32 * 1024 * 1024;
+    public const long MaxFileBytes = AbstractCore.Security.MediaLimits.MaxFileBytes;
+    public const long MaxRequestBytes = AbstractCore.Security.MediaLimits.MaxRequestBytes;
 
     private MediaForm(IFormCollection form) => Form = form;
 
@@ -55,7 +55,7 @@ public sealed class MediaForm
 
         if (form.ContainsKey("api_key"))
         {
-            throw GatewayException.BadRequest(Chat.ChatRequestReader.BodyApiKeyRefused, "api_key");
+            throw GatewayException.BadRequest(Auth.KeyPlacement.BodyApiKeyMessage, "api_key");
         }
 
         return new MediaForm(form);

@@ -19,8 +19,8 @@ public sealed class MediaRouting(ProviderResolver providers, IConfiguration conf
     };
 
     public async Task<MediaTarget> ResolveAsync(
-        string surface, string? model, string? providerField, string? pathProvider, string? baseUrl, string? explicitKey,
-        CancellationToken cancellationToken)
+        HttpContext context, string surface, string? model, string? providerField, string? pathProvider, string? baseUrl,
+        string? explicitKey)
     {
         var (providerName, modelId) = Pick(surface, model?.Trim(), providerField?.Trim(), pathProvider);
         if (providerName.Equals("server", StringComparison.OrdinalIgnoreCase))
@@ -57,7 +57,7 @@ public sealed class MediaRouting(ProviderResolver providers, IConfiguration conf
         }
 
         // Fails early (400/401/403) on a refused base_url or a missing key, before anything is queued.
-        await providers.ResolveAsync(provider, baseUrl, explicitKey, cancellationToken);
+        await providers.ResolveAsync(provider, new ProviderRequest(baseUrl, explicitKey, Auth.ServerAuth.IsAuthenticated(context)), context.RequestAborted);
         return new MediaTarget(provider, modelId);
     }
 

@@ -13,7 +13,8 @@ public sealed class MediaRunner(MediaUpstream upstream, GatewaySettings settings
         deadline.CancelAfter(settings.UpstreamTimeout);
         try
         {
-            var answer = await upstream.RunAsync(call, explicitKey, idempotencyKey: null, deadline.Token);
+            var answer = await upstream.RunAsync(
+                call, explicitKey, Auth.ServerAuth.IsAuthenticated(context), idempotencyKey: null, deadline.Token);
             return Results.Bytes(answer, "application/json");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)

@@ -27,14 +27,18 @@ public sealed partial class ModelDiscovery(
     public IEnumerable<ProviderDescriptor> Probed() =>
         ProviderCatalog.All.Where(p => resolver.IsConfigured(p) || p.Name is "ollama" or "lmstudio");
 
-    public Task<Outcome[]> ListAllAsync(IEnumerable<ProviderDescriptor> providers, CancellationToken cancellationToken) =>
-        Task.WhenAll(providers.Select(p => ListAsync(p, null, null, cancellationToken)));
+    public Task<Outcome[]> ListAllAsync(IEnumerable<ProviderDescriptor> providers, bool serverAuthenticated, CancellationToken cancellationToken) =>
+        Task.WhenAll(providers.Select(p => ListAsync(
+            p, serverAuthenticated ? ProviderRequest.Authenticated : ProviderRequest.Anonymous, cancellationToken)));
 
-    public async Task<Outcome> ListAsync(ProviderDescriptor provider, string? baseUrl, string? key, CancellationToken cancellationToken)
+    public async Task<Outcome> ListAsync(ProviderDescriptor provider, ProviderRequest request, CancellationToken cancellationToken)
     {
+        var (baseUrl, key) = (request.BaseUrl, request.ExplicitKey);
+        string? sentKey = null;
         try
         {
-            var endpoint = await resolver.ResolveAsync(provider, baseUrl, key, cancellationToken);
+            var endpoint = await resolver.ResolveAsync(provider, request, cancellationToken);
+            sentKey = endpoint.ApiKey;
             if (_cache.TryGetValue(endpoint.CacheKey, out var hit) && hit.Until > DateTime.UtcNow)
             {
                 return new Outcome(provider, "available", hit.Models, null);
@@ -57,12 +61,13 @@ public sealed partial class ModelDiscovery(
         }
         catch (GatewayException e) when (baseUrl is null && key is null)
         {
-            // Not set up (no key, no base URL): nothing to ask. With overrides the caller hears why.
-            return new Outcome(provider, "unconfigured", [], e.Message);
+            // Not set up (no key, no base URL): nothing to ask. With overrides the caller hears why. A key the server
+            // holds but this caller may not use (no server token) makes the provider unavailable to it.
+            return new Outcome(provider, e.Code == ServerKeyGuard.UnauthenticatedCode ? "unavailable" : "unconfigured", [], e.Message);
         }
         catch (Exception e) when (e is not GatewayException && !cancellationToken.IsCancellationRequested)
         {
-            var message = e is TimeoutException ? e.Message : UpstreamFailure.From(e, provider.Name).Message;
+            var message = KeyScrubbing.Scrub(e is TimeoutException ? e.Message : UpstreamFailure.From(e, provider.Name).Message, sentKey);
             LogUnavailable(logger, provider.Name, message);
             return new Outcome(provider, "unavailable", [], message);
         }

@@ -1,3 +1,4 @@
+using AbstractCore.Api.Auth;
 using AbstractCore.Api.Hosting;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.OpenAI.Models;
@@ -16,10 +17,12 @@ public static class ModelsEndpoint
     {
         app.MapGet("/v1/models", (HttpContext c, string? provider, string? input_type, string? output_type, string? base_url, string? api_key) =>
                 ListAsync(c, provider, input_type, output_type, base_url, api_key))
-            .WithTags("Models").WithSummary("List models of every configured provider").Produces<ModelList>();
+            .WithTags("Models").WithSummary("List models of every configured provider").Produces<ModelList>()
+            .AllowQueryApiKey();
         app.MapGet("/{provider}/v1/models", (HttpContext c, string provider, string? input_type, string? output_type, string? base_url, string? api_key) =>
                 ListAsync(c, provider, input_type, output_type, base_url, api_key))
-            .WithTags("Models").WithSummary("List one provider's models").Produces<ModelList>();
+            .WithTags("Models").WithSummary("List one provider's models").Produces<ModelList>()
+            .AllowQueryApiKey();
         app.MapGet("/providers", ProvidersAsync)
             .WithTags("Models").WithSummary("Providers and their status (available, unavailable, unconfigured)").Produces<ProviderList>();
     }
@@ -37,18 +40,25 @@ public static class ModelsEndpoint
 
         var services = context.RequestServices;
         var discovery = services.GetRequiredService<ModelDiscovery>();
+        var resolver = services.GetRequiredService<ProviderResolver>();
+        var authenticated = ServerAuth.IsAuthenticated(context);
         var aborted = context.RequestAborted;
         ModelDiscovery.Outcome[] outcomes;
         if (only is null)
         {
-            outcomes = await discovery.ListAllAsync(discovery.Probed(), aborted);
+            // Without the server token, providers the server holds a key for are left out silently.
+            outcomes = await discovery.ListAllAsync(
+                discovery.Probed().Where(p => authenticated || resolver.ServerKey(p) is null), authenticated, aborted);
         }
         else
         {
-            var provider = services.GetRequiredService<ProviderResolver>().Find(only);
+            var provider = resolver.Find(only);
             var settings = services.GetRequiredService<GatewaySettings>();
-            var key = apiKey ?? ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
-            outcomes = [await discovery.ListAsync(provider, baseUrl, key, aborted)];
+            // The query key (only accepted here) wins over the headers.
+            var key = ProviderKeys.Clean(apiKey) ?? ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
+            var request = new ProviderRequest(baseUrl, key, authenticated);
+            ServerKeyGuard.RequireAuthForServerKey(provider.Name, resolver.ServerKeySetting(provider), request);
+            outcomes = [await discovery.ListAsync(provider, request, aborted)];
         }
 
         var failed = outcomes.Where(o => o.Status == "unavailable").Select(o => $"{o.Provider.Name} unavailable: {o.Error}").ToList();
@@ -64,8 +74,19 @@ public static class ModelsEndpoint
     private static async Task<IResult> ProvidersAsync(HttpContext context, bool? include_models)
     {
         var discovery = context.RequestServices.GetRequiredService<ModelDiscovery>();
+        var resolver = context.RequestServices.GetRequiredService<ProviderResolver>();
+        var authenticated = ServerAuth.IsAuthenticated(context);
         var probed = discovery.Probed().ToHashSet();
-        var outcomes = await discovery.ListAllAsync(probed, context.RequestAborted);
+        if (include_models == true && !authenticated)
+        {
+            // Listing models of a provider the server holds a key for spends that key: the server token is required.
+            foreach (var keyed in probed)
+            {
+                ServerKeyGuard.RequireAuthForServerKey(keyed.Name, resolver.ServerKeySetting(keyed), ProviderRequest.Anonymous);
+            }
+        }
+
+        var outcomes = await discovery.ListAllAsync(probed, authenticated, context.RequestAborted);
         var byName = outcomes.ToDictionary(o => o.Provider.Name);
         var list = ProviderCatalog.All.Select(p => byName.TryGetValue(p.Name, out var o)
             ? new ProviderStatus(p.Name, "llm", o.Status, o.Models.Count, include_models == true ? o.Models : null, o.Error)

@@ -28,7 +28,7 @@ public sealed class VideoCalls(MediaRouting routing)
         MediaFields.CheckResponseFormat(request.ResponseFormat);
         var size = MediaFields.Size(request.Size, request.Width, request.Height);
         var extra = MediaFields.Extra(request.Extra);
-        var target = await routing.ResolveAsync("videos", request.Model, request.Provider, caller.PathProvider, request.BaseUrl, caller.ExplicitKey, ct);
+        var target = await routing.ResolveAsync(context, "videos", request.Model, request.Provider, caller.PathProvider, request.BaseUrl, caller.ExplicitKey);
 
         // The typed request, written back: null fields drop out, routing fields are replaced by the resolved target.
         var body = JsonSerializer.SerializeToNode(request, MediaWireJsonContext.Default.VideoGenerationRequest)!.AsObject();
@@ -77,7 +77,7 @@ public sealed class VideoCalls(MediaRouting routing)
         MediaFields.CheckResponseFormat(form.Text("response_format"));
         var extra = MediaFields.ExtraJson(form.Text("extra_json"));
         var baseUrl = form.Text("base_url");
-        var target = await routing.ResolveAsync("videos", form.Text("model"), form.Text("provider"), caller.PathProvider, baseUrl, caller.ExplicitKey, ct);
+        var target = await routing.ResolveAsync(context, "videos", form.Text("model"), form.Text("provider"), caller.PathProvider, baseUrl, caller.ExplicitKey);
 
         var fields = new List<MediaFormField> { new("prompt", prompt), new("response_format", "b64_json") };
         if (target.Model is not null)

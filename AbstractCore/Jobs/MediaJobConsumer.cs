@@ -44,7 +44,8 @@ public sealed partial class MediaJobConsumer(
             var renewing = RenewAsync(id, owner, heartbeat.Token);
             try
             {
-                result = await upstream.RunAsync(call, explicitKey: null, "acore-job-" + id, cancellationToken);
+                // The Api admitted the job (server token, key guards) when it was submitted.
+                result = await upstream.RunAsync(call, explicitKey: null, serverAuthenticated: true, "acore-job-" + id, cancellationToken);
             }
             catch (GatewayException e) when (JobFailures.IsTransient(e))
             {

@@ -1,4 +1,6 @@
 using AbstractCore.Providers;
+using AbstractCore.Security;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -11,7 +13,8 @@ public static class MediaRegistration
     {
         services.TryAddSingleton<UpstreamHttp>();
         services.TryAddSingleton<ProviderResolver>();
-        services.TryAddSingleton<IMediaFetcher, UnwiredMediaFetcher>();
+        services.TryAddSingleton(sp => new SafeFetcher(SafeFetcherOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>())));
+        services.TryAddSingleton<IMediaFetcher, SafeMediaFetcher>();
         services.TryAddSingleton<MediaAnswerReader>();
         services.TryAddSingleton<MediaUpstream>();
         return services;

@@ -19,12 +19,14 @@ public sealed class MediaUpstream(UpstreamHttp http, ProviderResolver providers,
     public string? MusicBaseUrl => configuration[MusicBaseUrlSetting] is { Length: > 0 } v ? v.Trim().TrimEnd('/') : null;
 
     /// <param name="explicitKey">A per-request provider key (synchronous routes only; jobs use server-held keys).</param>
+    /// <param name="serverAuthenticated">Whether the caller presented the server token (jobs: checked when they were submitted).</param>
     /// <param name="idempotencyKey">Sent as <c>Idempotency-Key</c> so an upstream that honours it answers a retried job
     /// from its first run instead of generating again.</param>
     /// <returns>The answer as UTF-8 JSON.</returns>
-    public async Task<byte[]> RunAsync(MediaCall call, string? explicitKey, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<byte[]> RunAsync(
+        MediaCall call, string? explicitKey, bool serverAuthenticated, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var (baseUrl, key, headers, auth) = await ResolveAsync(call, explicitKey, cancellationToken);
+        var (baseUrl, key, headers, auth) = await ResolveAsync(call, explicitKey, serverAuthenticated, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/" + call.Path) { Content = Body(call) };
         if (key is not null)
         {
@@ -65,7 +67,7 @@ public sealed class MediaUpstream(UpstreamHttp http, ProviderResolver providers,
     }
 
     private async Task<(string BaseUrl, string? Key, IReadOnlyList<KeyValuePair<string, string>> Headers, ProviderAuthStyle Auth)> ResolveAsync(
-        MediaCall call, string? explicitKey, CancellationToken cancellationToken)
+        MediaCall call, string? explicitKey, bool serverAuthenticated, CancellationToken cancellationToken)
     {
         if (call.Provider == MediaKinds.MusicProvider)
         {
@@ -73,7 +75,8 @@ public sealed class MediaUpstream(UpstreamHttp http, ProviderResolver providers,
             return (music, explicitKey ?? configuration[MusicApiKeySetting], [], ProviderAuthStyle.Bearer);
         }
 
-        var endpoint = await providers.ResolveAsync(providers.Find(call.Provider), call.BaseUrl, explicitKey, cancellationToken);
+        var endpoint = await providers.ResolveAsync(
+            providers.Find(call.Provider), new ProviderRequest(call.BaseUrl, explicitKey, serverAuthenticated), cancellationToken);
         return (endpoint.BaseUrl.AbsoluteUri.TrimEnd('/'), endpoint.ApiKey, endpoint.Headers, endpoint.Provider.AuthStyle);
     }
 

@@ -3,9 +3,13 @@ using Microsoft.AspNetCore.Http;
 namespace AbstractCore.Providers;
 
 /// <summary>Per-request provider keys: <c>X-AbstractCore-Provider-API-Key</c> (or the legacy
-/// <c>X-Provider-API-Key</c>), optionally prefixed <c>Bearer </c>; placeholder values are ignored.</summary>
+/// <c>X-Provider-API-Key</c>), optionally prefixed <c>Bearer </c>; placeholder values are ignored. With server
+/// auth disabled, <c>Authorization: Bearer &lt;key&gt;</c> is the provider key too.</summary>
 public static class ProviderKeys
 {
+    public const string Header = "X-AbstractCore-Provider-API-Key";
+    public const string LegacyHeader = "X-Provider-API-Key";
+
     private static readonly HashSet<string> Placeholders = new(StringComparer.OrdinalIgnoreCase)
     {
         "", "not-needed", "not_needed", "notneeded", "unused", "dummy", "empty", "none",
@@ -13,22 +17,31 @@ public static class ProviderKeys
 
     public static string? FromHeaders(IHeaderDictionary headers, bool serverAuthEnabled)
     {
-        var value = Clean(headers["X-AbstractCore-Provider-API-Key"]) ?? Clean(headers["X-Provider-API-Key"]);
+        var value = Clean(headers[Header], bearerRequired: false) ?? Clean(headers[LegacyHeader], bearerRequired: false);
         if (value is null && !serverAuthEnabled)
         {
-            // Without server auth, a bearer token can only be meant for the provider.
-            value = Clean(headers.Authorization);
+            // Without server auth, a bearer token can only be meant for the provider. With server auth it is the
+            // server token and never leaves the gateway.
+            value = Clean(headers.Authorization, bearerRequired: true);
         }
 
         return value;
     }
 
-    private static string? Clean(string? raw)
+    /// <summary>A key value as a client sent it (anywhere it is accepted): trimmed, without a <c>Bearer </c> prefix,
+    /// null for a placeholder meaning "no key" (<c>not-needed</c>, <c>dummy</c>, …).</summary>
+    public static string? Clean(string? raw) => Clean(raw, bearerRequired: false);
+
+    private static string? Clean(string? raw, bool bearerRequired)
     {
         var value = raw?.Trim();
         if (value is not null && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             value = value[7..].Trim();
+        }
+        else if (bearerRequired)
+        {
+            return null; // Authorization: Basic … (or a bare value) is not a provider key
         }
 
         return value is null || Placeholders.Contains(value) ? null : value;

@@ -13,6 +13,8 @@ public sealed class ProviderResolver(IConfiguration configuration)
     /// <summary>The endpoint each provider resolves to without request overrides, resolved once.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<ProviderEndpoint>> _plain = new(StringComparer.Ordinal);
 
+    private readonly UrlAllowlist _baseUrlAllowlist = UrlAllowlist.Parse(configuration[UrlAllowlist.BaseUrlSetting]);
+
     private string? Setting(string name) => _settings.GetOrAdd(name, n => configuration[n] is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null);
 
     public ProviderDescriptor Find(string provider) =>
@@ -24,6 +26,10 @@ public sealed class ProviderResolver(IConfiguration configuration)
     public string? ServerKey(ProviderDescriptor provider) =>
         provider.ApiKeySettings.Select(Setting).FirstOrDefault(v => v is not null);
 
+    /// <summary>The setting that holds the server's key for a provider (named in messages, never the value), or null.</summary>
+    public string? ServerKeySetting(ProviderDescriptor provider) =>
+        provider.ApiKeySettings.FirstOrDefault(s => Setting(s) is not null);
+
     /// <summary>The configured base URL (setting or default), or null when the provider has none.</summary>
     public string? ConfiguredBaseUrl(ProviderDescriptor provider) =>
         provider.BaseUrlSettings.Select(Setting).FirstOrDefault(v => v is not null) ?? provider.DefaultBaseUrl;
@@ -33,12 +39,26 @@ public sealed class ProviderResolver(IConfiguration configuration)
         ServerKey(provider) is not null ||
         provider.BaseUrlSettings.Any(s => Setting(s) is not null);
 
-    public Task<ProviderEndpoint> ResolveAsync(
-        ProviderDescriptor provider, string? requestBaseUrl, string? explicitKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// The upstream for one request. Checks, in the original's order: the server-held key guard (401: no server token,
+    /// no explicit key, a key held by the server), then the base_url exfiltration guard (403), then the base_url policy.
+    /// A server-held key is only ever sent to the configured URL; a request-chosen URL gets the explicit key or none.
+    /// </summary>
+    public Task<ProviderEndpoint> ResolveAsync(ProviderDescriptor provider, ProviderRequest request, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(requestBaseUrl) && explicitKey is null)
+        var serverKeySetting = ServerKeySetting(provider);
+        try
         {
-            // The common case: server settings only. A failure (no key, no URL) is not cached: it throws each time.
+            ServerKeyGuard.RequireAuthForServerKey(provider.Name, serverKeySetting, request);
+        }
+        catch (GatewayException e)
+        {
+            return Task.FromException<ProviderEndpoint>(e);
+        }
+
+        if (string.IsNullOrWhiteSpace(request.BaseUrl) && request.ExplicitKey is null)
+        {
+            // The common case: server settings only, no allocation. A failure (no key, no URL) is not cached: it throws each time.
             if (_plain.TryGetValue(provider.Name, out var cached))
             {
                 return cached;
@@ -53,7 +73,14 @@ public sealed class ProviderResolver(IConfiguration configuration)
             return resolved;
         }
 
-        return ResolveCoreAsync(provider, requestBaseUrl, explicitKey, cancellationToken);
+        return ResolveOverridesAsync(provider, serverKeySetting, request, cancellationToken);
+    }
+
+    private async Task<ProviderEndpoint> ResolveOverridesAsync(
+        ProviderDescriptor provider, string? serverKeySetting, ProviderRequest request, CancellationToken cancellationToken)
+    {
+        await ServerKeyGuard.RefuseExfiltrationAsync(provider.Name, serverKeySetting, request, cancellationToken);
+        return await ResolveCoreAsync(provider, request.BaseUrl, request.ExplicitKey, cancellationToken);
     }
 
     private async Task<ProviderEndpoint> ResolveCoreAsync(
@@ -63,7 +90,7 @@ public sealed class ProviderResolver(IConfiguration configuration)
         string? key = explicitKey;
         if (!string.IsNullOrWhiteSpace(requestBaseUrl))
         {
-            baseUrl = await BaseUrlPolicy.ValidateAsync(requestBaseUrl, cancellationToken);
+            baseUrl = await BaseUrlPolicy.ValidateAsync(requestBaseUrl, _baseUrlAllowlist, cancellationToken);
             // A server-held key never follows a request-chosen URL: only an explicit key does.
         }
         else
