@@ -16,7 +16,8 @@ public interface IJobStore
 
     /// <summary>
     /// queued → running for <paramref name="owner"/> with a lease. A running job is taken over only when its lease
-    /// expired (its worker died) or it is already this owner's (a retry); a terminal job is never run again.
+    /// expired (its worker died) or it is already this owner's (a retry of the same message delivery); a terminal job
+    /// is never run again.
     /// </summary>
     Task<JobClaim> TryClaimAsync(string id, string owner, TimeSpan lease, CancellationToken cancellationToken);
 
