@@ -28,6 +28,7 @@ public static class GatewayServices
         services.AddSingleton<UnloadAfter>();
         services.AddSingleton<ChatCalls>();
         builder.AddResponses();
+        AbstractCore.Api.Capabilities.MediaServices.AddMedia(builder);
         services.AddOpenApi(o => o.AddOperationTransformer(RequestExample.ApplyAsync));
     }
 }
