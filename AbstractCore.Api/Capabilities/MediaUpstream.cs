@@ -37,9 +37,17 @@ public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHt
         {
             throw UpstreamFailure.Timeout(provider, settings.UpstreamTimeout);
         }
-        catch (Exception e) when (e is not GatewayException and not OperationCanceledException && !context.Response.HasStarted)
+        catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
         {
-            throw UpstreamFailure.From(e, provider);
+            var failure = UpstreamFailure.From(e, provider);
+            if (!context.Response.HasStarted)
+            {
+                throw failure;
+            }
+
+            // Audio bytes already went out: cut the connection so the client sees a truncated body, not a complete one.
+            LogBrokenStream(logger, context.Request.Path, failure.Message);
+            context.Abort();
         }
     }
 
@@ -58,6 +66,9 @@ public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHt
             await body.CopyToAsync(context.Response.Body, cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: the upstream body broke after it started: {Message}")]
+    private static partial void LogBrokenStream(ILogger logger, string path, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Path}: the client disconnected; the upstream call was cancelled")]
     private static partial void LogClientLeft(ILogger logger, string path);
