@@ -32,7 +32,7 @@ public sealed class AudioTranscriptionTests(MediaFixture fx) : IClassFixture<Med
     public async Task Each_response_format_comes_back_with_its_content_type(string format, string mediaType, string expected)
     {
         using var http = fx.Http();
-        using var form = Json.Form(Audio, ("model", "openai-compatible/whisper-1"), ("response_format", format), ("provider", "ignored"), ("format", "wav"));
+        using var form = Json.Form(Audio, ("model", "whisper-1"), ("provider", "openai-compatible"), ("response_format", format), ("format", "wav"));
 
         using var response = await http.PostAsync("/v1/audio/transcriptions", form);
 
