@@ -13,9 +13,17 @@ public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHt
 {
     public HttpClient Http => http.Client;
 
-    /// <summary>The one place media routes resolve an upstream, so key and base_url policy changes land here once.</summary>
+    /// <summary>The one place media routes resolve an upstream, so key and base_url policy changes land here once.
+    /// A provider with no base URL anywhere is a backend this server lacks: 501 naming the setting.</summary>
     public Task<ProviderEndpoint> ResolveAsync(HttpContext context, ProviderDescriptor provider, string? baseUrl)
     {
+        if (string.IsNullOrWhiteSpace(baseUrl) && providers.ConfiguredBaseUrl(provider) is null)
+        {
+            throw new GatewayException(501,
+                $"Provider '{provider.Name}' is not configured on this server: set {string.Join(" or ", provider.BaseUrlSettings)}, " +
+                "or pass base_url in the request.", "not_implemented", "model", "capability_not_configured");
+        }
+
         var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
         return providers.ResolveAsync(provider, baseUrl, key, context.RequestAborted);
     }

@@ -46,6 +46,42 @@ public sealed class AudioSpeechTests(MediaFixture fx) : IClassFixture<MediaFixtu
     }
 
     [Fact]
+    public async Task Speech_is_streamed_through_and_a_client_that_leaves_cancels_the_upstream()
+    {
+        fx.Upstream.AudioGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            using var http = fx.Http();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/speech")
+            {
+                Content = new StringContent("""{"model":"openai-compatible/fake-tts","input":"Hi"}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            var body = await response.Content.ReadAsStreamAsync();
+
+            // The upstream has sent one chunk and is holding the rest: the client already reads it.
+            var first = new byte[1024];
+            var read = await body.ReadAsync(first).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(read > 0);
+            Assert.Equal(FakeMediaUpstream.AudioByte(1), first[1]);
+
+            response.Dispose(); // the client leaves mid-stream
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (fx.Upstream.AbortedAudio == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(fx.Upstream.AbortedAudio > 0, "the upstream request was not cancelled");
+        }
+        finally
+        {
+            fx.Upstream.AudioGate.TrySetResult();
+            fx.Upstream.AudioGate = null;
+        }
+    }
+
+    [Fact]
     public async Task The_provider_scoped_route_takes_an_unprefixed_model()
     {
         using var http = fx.Http();

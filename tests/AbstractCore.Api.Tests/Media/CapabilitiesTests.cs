@@ -85,6 +85,8 @@ public sealed class CapabilitiesWithoutBackendTests(BareGatewayFixture fx) : ICl
     [Theory]
     [InlineData("/v1/audio/speech", """{"input":"Hi"}""", "PUT /v1/config/capability-defaults/output/audio/tts")]
     [InlineData("/v1/embeddings", """{"input":"Hi"}""", "Embeddings has no backend configured")]
+    [InlineData("/v1/embeddings", """{"input":"Hi","model":"openai-compatible/e5"}""", "set OPENAI_COMPATIBLE_BASE_URL or OPENAI_BASE_URL")]
+    [InlineData("/v1/audio/speech", """{"input":"Hi","model":"openai-compatible/tts"}""", "Provider 'openai-compatible' is not configured")]
     [InlineData("/v1/audio/music", """{"prompt":"Hi"}""", "Music generation has no backend configured")]
     [InlineData("/v1/audio/music", """{"prompt":"Hi","provider":"acemusic"}""", "set ACEMUSIC_BASE_URL (and ACEMUSIC_API_KEY)")]
     public async Task Media_routes_say_what_to_configure(string path, string json, string message)

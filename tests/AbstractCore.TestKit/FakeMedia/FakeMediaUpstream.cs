@@ -22,6 +22,7 @@ public sealed class FakeMediaUpstream : IAsyncDisposable
 {
     private readonly ConcurrentQueue<(int Status, string Message)> _failures = new();
     private LoopbackServer? _server;
+    private int _abortedAudio;
 
     private FakeMediaUpstream()
     {
@@ -47,6 +48,12 @@ public sealed class FakeMediaUpstream : IAsyncDisposable
 
     /// <summary>What <c>/audio/transcriptions</c> transcribes every file to.</summary>
     public string Transcript { get; set; } = "Hello from the fake transcriber.";
+
+    /// <summary>When set, audio answers stop after their first chunk until it completes (to show the gateway streams).</summary>
+    public TaskCompletionSource? AudioGate { get; set; }
+
+    /// <summary>Audio answers whose client went away before the last byte.</summary>
+    public int AbortedAudio => Volatile.Read(ref _abortedAudio);
 
     public RecordedRequest Last(string pathSuffix) =>
         Server.Last(r => r.Path.EndsWith(pathSuffix, StringComparison.Ordinal))
@@ -191,8 +198,20 @@ public sealed class FakeMediaUpstream : IAsyncDisposable
                 chunk[i] = AudioByte(offset + i);
             }
 
-            await response.Body.WriteAsync(chunk.AsMemory(0, length), context.RequestAborted).ConfigureAwait(false);
-            await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await response.Body.WriteAsync(chunk.AsMemory(0, length), context.RequestAborted).ConfigureAwait(false);
+                await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                if (offset == 0 && AudioGate is { } gate)
+                {
+                    await gate.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _abortedAudio);
+                return;
+            }
         }
     }
 
