@@ -61,7 +61,18 @@ public sealed class FileCapabilityDefaultsStore(string path) : ICapabilityDefaul
             }
 
             var changed = change(routes);
-            file.Save();
+            try
+            {
+                file.Save();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new GatewayException(500,
+                    $"Could not write the capability defaults to {path}: {e.Message}. Make the file writable, point " +
+                    "ABSTRACTCORE_CONFIG_FILE elsewhere, or configure the cache connection string to keep them in Redis.",
+                    "server_error", code: "config_not_writable");
+            }
+
             return Task.FromResult(changed);
         }
     }
