@@ -65,7 +65,15 @@ public static class CatalogEndpoints
         var ct = context.RequestAborted;
         if (context.Request.Query["base_url"].ToString() is { Length: > 0 } baseUrl)
         {
-            await BaseUrlPolicy.ValidateAsync(baseUrl, ct); // same 400/403 as a request-level override
+            // Nothing is fetched from it, but a catalog refuses what a request-level override would (403);
+            // as in the original, a value that is not a URL at all is a 400 first.
+            if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+            {
+                throw GatewayException.BadRequest("base_url must be an absolute http(s) URL.", "base_url");
+            }
+
+            var allowlist = UrlAllowlist.Parse(context.RequestServices.GetRequiredService<IConfiguration>()[UrlAllowlist.BaseUrlSetting]);
+            await BaseUrlPolicy.ValidateAsync(baseUrl, allowlist, ct);
         }
 
         var capability = CapabilityCatalog.Find(name);

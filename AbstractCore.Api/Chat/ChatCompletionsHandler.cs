@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AbstractCore.Api.Hosting;
+using AbstractCore.Attachments;
 using AbstractCore.Chat;
 using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
@@ -18,7 +19,7 @@ namespace AbstractCore.Api.Chat;
 /// slow upstream (504) is told apart from a client that left.
 /// </summary>
 public sealed partial class ChatCompletionsHandler(
-    ProviderResolver providers, ChatCalls calls, ILogger<ChatCompletionsHandler> logger)
+    ProviderResolver providers, ChatCalls calls, MessageAttachments attachments, ILogger<ChatCompletionsHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
@@ -27,6 +28,7 @@ public sealed partial class ChatCompletionsHandler(
         ChatRequestRules.Validate(request);
         var model = ModelRef.ForPath(request.Model!, pathProvider);
         var provider = providers.Find(model.Provider);
+        await attachments.ResolveAsync(request.Messages!, aborted);
         var messages = ChatMessageConverter.Convert(request.Messages!);
         var call = await calls.PrepareAsync(context, provider, model, request, messages, request.Extra);
         var (timeout, format, toolsOffered) = (call.Timeout, call.Format, call.ToolsOffered);

@@ -27,6 +27,13 @@ public static class GatewayServices
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddSingleton<UnloadAfter>();
         services.AddSingleton<ChatCalls>();
+
+        // Attachments: URLs fetched SSRF-safely, local paths only under the media policy. A request body may carry
+        // 32 MB of files base64-encoded (about 43 MB) plus its text; Kestrel refuses more before buffering (413).
+        services.AddSingleton(sp => new AbstractCore.Security.SafeFetcher(AbstractCore.Security.SafeFetcherOptions.FromConfiguration(builder.Configuration)));
+        services.AddSingleton(AbstractCore.Security.LocalFilePolicy.FromConfiguration(builder.Configuration));
+        services.AddSingleton<AbstractCore.Attachments.MessageAttachments>();
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AbstractCore.Security.MediaLimits.MaxRequestBodyBytes);
         builder.AddResponses();
         AbstractCore.Api.Capabilities.MediaServices.AddMedia(builder);
         services.AddOpenApi(o => o.AddOperationTransformer(RequestExample.ApplyAsync));

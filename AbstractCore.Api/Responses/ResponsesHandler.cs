@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AbstractCore.Api.Chat;
 using AbstractCore.Api.Hosting;
+using AbstractCore.Attachments;
 using AbstractCore.Chat;
 using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
@@ -19,7 +20,7 @@ namespace AbstractCore.Api.Responses;
 /// (or its events). A body with <c>messages</c> and no <c>input</c> is served by the chat path.
 /// </summary>
 public sealed partial class ResponsesHandler(
-    ProviderResolver providers, ChatCalls calls, IResponseStore store,
+    ProviderResolver providers, ChatCalls calls, IResponseStore store, MessageAttachments attachments,
     ChatCompletionsHandler chat, ILogger<ResponsesHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider = null)
@@ -50,7 +51,10 @@ public sealed partial class ResponsesHandler(
             history.AddRange(previous.Conversation);
         }
 
-        history.AddRange(ResponsesTranslator.Input(request.Input));
+        // Only this request's input: stored turns were resolved when they arrived.
+        var input = ResponsesTranslator.Input(request.Input);
+        await attachments.ResolveAsync(input, aborted);
+        history.AddRange(input);
         var wire = new List<ChatMessageDto>(history.Count + 1);
         if (!string.IsNullOrWhiteSpace(request.Instructions))
         {

@@ -13,6 +13,8 @@ public sealed class ProviderResolver(IConfiguration configuration)
     /// <summary>The endpoint each provider resolves to without request overrides, resolved once.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<ProviderEndpoint>> _plain = new(StringComparer.Ordinal);
 
+    private readonly UrlAllowlist _baseUrlAllowlist = UrlAllowlist.Parse(configuration[UrlAllowlist.BaseUrlSetting]);
+
     private string? Setting(string name) => _settings.GetOrAdd(name, n => configuration[n] is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null);
 
     public ProviderDescriptor Find(string provider) =>
@@ -63,7 +65,7 @@ public sealed class ProviderResolver(IConfiguration configuration)
         string? key = explicitKey;
         if (!string.IsNullOrWhiteSpace(requestBaseUrl))
         {
-            baseUrl = await BaseUrlPolicy.ValidateAsync(requestBaseUrl, cancellationToken);
+            baseUrl = await BaseUrlPolicy.ValidateAsync(requestBaseUrl, _baseUrlAllowlist, cancellationToken);
             // A server-held key never follows a request-chosen URL: only an explicit key does.
         }
         else

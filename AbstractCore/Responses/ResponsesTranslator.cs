@@ -68,16 +68,7 @@ public static class ResponsesTranslator
                 var arguments = item.TryGetProperty("arguments", out var a)
                     ? a.ValueKind == JsonValueKind.String ? a.GetString() : a.GetRawText()
                     : "{}";
-                var call = new ToolCallDto { Id = callId, Type = "function", Function = new FunctionCallDto { Name = name, Arguments = arguments } };
-                if (result.Count > 0 && result[^1] is { Role: "assistant" } last)
-                {
-                    (last.ToolCalls ??= []).Add(call);
-                }
-                else
-                {
-                    result.Add(new ChatMessageDto { Role = "assistant", ToolCalls = [call] });
-                }
-
+                AddCall(result, new ToolCallDto { Id = callId, Type = "function", Function = new FunctionCallDto { Name = name, Arguments = arguments } });
                 break;
             }
 
@@ -87,16 +78,7 @@ public static class ResponsesTranslator
                 var callId = Str(item, "call_id") ?? throw GatewayException.BadRequest($"{path}.call_id is required.", $"{path}.call_id");
                 var name = Str(item, "name") ?? throw GatewayException.BadRequest($"{path}.name is required.", $"{path}.name");
                 var arguments = new JsonObject { ["input"] = Str(item, "input") ?? "" }.ToJsonString();
-                var call = new ToolCallDto { Id = callId, Type = "function", Function = new FunctionCallDto { Name = name, Arguments = arguments } };
-                if (result.Count > 0 && result[^1] is { Role: "assistant" } last)
-                {
-                    (last.ToolCalls ??= []).Add(call);
-                }
-                else
-                {
-                    result.Add(new ChatMessageDto { Role = "assistant", ToolCalls = [call] });
-                }
-
+                AddCall(result, new ToolCallDto { Id = callId, Type = "function", Function = new FunctionCallDto { Name = name, Arguments = arguments } });
                 break;
             }
 
@@ -115,6 +97,19 @@ public static class ResponsesTranslator
             default:
                 throw GatewayException.BadRequest(
                     $"{path}.type '{type}' is not supported; use message, function_call, function_call_output or reasoning.", $"{path}.type");
+        }
+    }
+
+    /// <summary>Consecutive calls join one assistant turn, as parallel tool calls do in chat.</summary>
+    private static void AddCall(List<ChatMessageDto> result, ToolCallDto call)
+    {
+        if (result.Count > 0 && result[^1] is { Role: "assistant" } last)
+        {
+            (last.ToolCalls ??= []).Add(call);
+        }
+        else
+        {
+            result.Add(new ChatMessageDto { Role = "assistant", ToolCalls = [call] });
         }
     }
 
@@ -203,8 +198,14 @@ public static class ResponsesTranslator
                     }
                     else if (Str(part, "file_url") is { } url)
                     {
-                        // Not fetched by the gateway: the model is told where the document is.
-                        array.Add(new JsonObject { ["type"] = "text", ["text"] = $"[Attached file: {url}]" });
+                        // Fetched (SSRF-safely) and read like any attachment.
+                        var file = new JsonObject { ["file_url"] = url };
+                        if (Str(part, "filename") is { } name)
+                        {
+                            file["filename"] = name;
+                        }
+
+                        array.Add(new JsonObject { ["type"] = "file", ["file"] = file });
                     }
                     else
                     {

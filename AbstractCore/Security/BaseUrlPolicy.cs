@@ -1,10 +1,10 @@
-using System.Net;
-
 namespace AbstractCore.Security;
 
 /// <summary>
-/// Request-level <c>base_url</c> overrides: loopback only (a name must resolve to loopback addresses only).
-/// The configurable allowlist arrives with the security issue.
+/// Request-level <c>base_url</c> overrides (spec §2.3): an http(s) URL with a host, no userinfo and a valid
+/// port, whose host is loopback (a name must resolve to loopback addresses only) or which matches
+/// <c>ABSTRACTCORE_SERVER_BASE_URL_ALLOWLIST</c>. Anything else is the same 403, so a caller learns nothing
+/// about which rule it broke.
 /// </summary>
 public static class BaseUrlPolicy
 {
@@ -12,43 +12,28 @@ public static class BaseUrlPolicy
         "Request-level base_url overrides are restricted for security. By default only loopback URLs are allowed. " +
         "To allow additional hosts/prefixes, set ABSTRACTCORE_SERVER_BASE_URL_ALLOWLIST.";
 
-    public static async Task<Uri> ValidateAsync(string baseUrl, CancellationToken cancellationToken)
+    public static Task<Uri> ValidateAsync(string baseUrl, UrlAllowlist allowlist, CancellationToken cancellationToken) =>
+        ValidateAsync(baseUrl, allowlist, HostResolvers.System, cancellationToken);
+
+    /// <summary>Same, with the resolver used for the loopback test given (tests answer without DNS).</summary>
+    public static async Task<Uri> ValidateAsync(
+        string baseUrl, UrlAllowlist allowlist, HostResolver resolver, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri) ||
-            (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) ||
-            string.IsNullOrEmpty(uri.Host))
+        ArgumentNullException.ThrowIfNull(allowlist);
+        ArgumentNullException.ThrowIfNull(resolver);
+        if (UrlCanonical.ParseHttp(baseUrl) is not { } uri || uri.UserInfo.Length > 0 || uri.Port is < 1 or > 65535)
         {
-            throw GatewayException.BadRequest("base_url must be an absolute http(s) URL.", "base_url");
+            throw Refused();
         }
 
-        if (!string.IsNullOrEmpty(uri.UserInfo) || !await IsLoopbackAsync(uri.IdnHost, cancellationToken))
+        // The allowlist needs no DNS, so it is asked first.
+        if (allowlist.Matches(uri) || await AddressRules.IsLoopbackHostAsync(uri, resolver, cancellationToken))
         {
-            throw new GatewayException(403, RefusedMessage, "forbidden", "base_url");
+            return uri;
         }
 
-        return uri;
+        throw Refused();
     }
 
-    private static async Task<bool> IsLoopbackAsync(string host, CancellationToken cancellationToken)
-    {
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var ip))
-        {
-            return IPAddress.IsLoopback(ip);
-        }
-
-        try
-        {
-            var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
-            return addresses.Length > 0 && addresses.All(IPAddress.IsLoopback);
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
-    }
+    private static GatewayException Refused() => new(403, RefusedMessage, "forbidden", "base_url");
 }

@@ -353,20 +353,18 @@ public sealed class AnthropicTests(AnthropicFixture fx) : IClassFixture<Anthropi
     // ---- images ----
 
     [Fact]
-    public async Task Images_become_base64_and_url_image_blocks()
+    public async Task Images_become_base64_image_blocks_of_the_type_their_bytes_say()
     {
         var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3 };
-        fx.Upstream.Enqueue(AnthropicReply.Text("Two images."));
+        fx.Upstream.Enqueue(AnthropicReply.Text("An image."));
 
         await fx.Chat().CompleteChatAsync([new UserChatMessage(
-            ChatMessageContentPart.CreateTextPart("What are these?"),
-            ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(png), "image/png"),
-            ChatMessageContentPart.CreateImagePart(new Uri("https://example.com/cat.jpg")))]);
+            ChatMessageContentPart.CreateTextPart("What is this?"),
+            ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(png), "image/jpeg"))]);
 
         Assert.Equal(
-            """[{"role":"user","content":[{"type":"text","text":"What are these?"},""" +
-            $$$"""{"type":"image","source":{"type":"base64","media_type":"image/png","data":"{{{Convert.ToBase64String(png)}}}"}},""" +
-            """{"type":"image","source":{"type":"url","url":"https://example.com/cat.jpg"}}]}]""",
+            """[{"role":"user","content":[{"type":"text","text":"What is this?"},""" +
+            $$$"""{"type":"image","source":{"type":"base64","media_type":"image/png","data":"{{{Convert.ToBase64String(png)}}}"}}]}]""",
             Sent["messages"]!.ToJsonString());
     }
 

@@ -309,19 +309,20 @@ public sealed partial class OllamaTests(OllamaFixture fx) : IClassFixture<Ollama
     }
 
     [Fact]
-    public async Task An_http_image_url_is_a_400_asking_for_a_data_uri_and_nothing_is_fetched_or_sent()
+    public async Task An_image_url_on_a_private_address_is_refused_and_nothing_is_fetched_or_sent()
     {
         var before = Chats.Count;
+        await using var files = await AbstractCore.TestKit.LoopbackFiles.StartAsync();
+        var url = files.Serve("cat.png", AbstractCore.TestKit.Documents.TestDocuments.Png());
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => fx.Chat().CompleteChatAsync([new UserChatMessage(
             ChatMessageContentPart.CreateTextPart("What is this?"),
-            ChatMessageContentPart.CreateImagePart(new Uri("https://example.com/cat.png")))]));
+            ChatMessageContentPart.CreateImagePart(new Uri(url)))]));
 
-        Assert.Equal(400, error.Status);
+        Assert.Equal(403, error.Status);
         var body = JsonNode.Parse(error.GetRawResponse()!.Content.ToString())!;
-        Assert.Equal("invalid_request_error", (string?)body["error"]!["type"]);
-        Assert.Equal("messages[0].content[1].image_url.url", (string?)body["error"]!["param"]);
-        Assert.Contains("data: URI", (string?)body["error"]!["message"], StringComparison.Ordinal);
+        Assert.Contains("SSRF protection", (string?)body["error"]!["message"], StringComparison.Ordinal);
+        Assert.Equal(0, files.Hits);
         Assert.Equal(before, Chats.Count);
     }
 

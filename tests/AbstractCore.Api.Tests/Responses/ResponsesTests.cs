@@ -384,7 +384,7 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
                {"type":"message","role":"user","content":[{"type":"input_text","text":"a"},{"type":"input_text","text":"b"}]},
                {"type":"reasoning","id":"rs_1","summary":[],"encrypted_content":"xyz"},
                {"type":"message","role":"assistant","content":[{"type":"output_text","text":"Done."}]},
-               {"role":"user","content":[{"type":"input_text","text":"Look"},{"type":"input_image","image_url":"https://example.com/a.png"}]}
+               {"role":"user","content":[{"type":"input_text","text":"Look"},{"type":"input_image","image_url":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="}]}
              ]}
             """);
 
@@ -394,7 +394,7 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
             """[{"role":"developer","content":"Rules."},{"role":"user","content":"a\nb"},{"role":"assistant","content":"Done."}]""",
             new JsonArray([.. messages.Take(3).Select(m => m!.DeepClone())]).ToJsonString());
         Assert.Equal("image_url", (string?)messages[3]!["content"]![1]!["type"]);
-        Assert.Equal("https://example.com/a.png", (string?)messages[3]!["content"]![1]!["image_url"]!["url"]);
+        Assert.Equal("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", (string?)messages[3]!["content"]![1]!["image_url"]!["url"]);
         Assert.Equal("auto", (string?)Sent["tool_choice"]);
         foreach (var absent in (string[])["include", "truncation", "conversation", "max_tool_calls", "store"])
         {

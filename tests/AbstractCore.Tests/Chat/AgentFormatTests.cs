@@ -7,7 +7,6 @@ public sealed class AgentFormatTests
     [Theory]
     [InlineData(null, "ollama/qwen3:4b", null, AgentFormat.Qwen3)]
     [InlineData("auto", "ollama/llama3.2", null, AgentFormat.Llama3)]
-    [InlineData("bogus", "ollama/gemma3", null, AgentFormat.Gemma)]
     [InlineData(null, "anthropic/claude-sonnet", null, AgentFormat.Xml)]
     [InlineData(null, "lmstudio/mistral", null, AgentFormat.OpenAI)]
     [InlineData(null, "openai/gpt-4o", null, AgentFormat.OpenAI)]
