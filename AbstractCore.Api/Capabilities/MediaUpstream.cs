@@ -43,7 +43,14 @@ public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHt
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            throw UpstreamFailure.Timeout(provider, settings.UpstreamTimeout);
+            var timeout = UpstreamFailure.Timeout(provider, settings.UpstreamTimeout);
+            if (!context.Response.HasStarted)
+            {
+                throw timeout;
+            }
+
+            LogBrokenStream(logger, context.Request.Path, timeout.Message);
+            context.Abort();
         }
         catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
         {
