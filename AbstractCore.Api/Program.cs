@@ -29,6 +29,7 @@ app.MapAuthValidation();
 app.MapChatCompletions();
 AbstractCore.Api.Responses.ResponsesEndpoint.MapResponses(app);
 app.MapModels();
+AbstractCore.Api.Capabilities.MediaServices.MapMedia(app);
 app.MapDocs();
 app.Run();
 return 0;

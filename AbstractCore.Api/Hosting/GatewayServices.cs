@@ -35,6 +35,7 @@ public static class GatewayServices
         services.AddSingleton<AbstractCore.Attachments.MessageAttachments>();
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AbstractCore.Security.MediaLimits.MaxRequestBodyBytes);
         builder.AddResponses();
+        AbstractCore.Api.Capabilities.MediaServices.AddMedia(builder);
         services.AddOpenApi(o => o.AddOperationTransformer(RequestExample.ApplyAsync));
     }
 }

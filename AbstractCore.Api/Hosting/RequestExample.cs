@@ -5,10 +5,11 @@ using Microsoft.OpenApi;
 namespace AbstractCore.Api.Hosting;
 
 /// <summary>
-/// An executable JSON request example for an endpoint that reads its own body (so the docs can send it).
-/// The operation transformer below turns it, with the body type's schema, into the OpenAPI request body.
+/// An executable request example for an endpoint that reads its own body (so the docs can send it): JSON by default,
+/// or the fields of a multipart form. The operation transformer below turns it, with the body type's schema, into the
+/// OpenAPI request body.
 /// </summary>
-public sealed record RequestExample(Type BodyType, string Json)
+public sealed record RequestExample(Type BodyType, string Json, string ContentType = "application/json")
 {
     public static async Task ApplyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -24,7 +25,7 @@ public sealed record RequestExample(Type BodyType, string Json)
             Required = true,
             Content = new Dictionary<string, OpenApiMediaType>
             {
-                ["application/json"] = new() { Schema = schema, Example = JsonNode.Parse(example.Json) },
+                [example.ContentType] = new() { Schema = schema, Example = JsonNode.Parse(example.Json) },
             },
         };
     }
