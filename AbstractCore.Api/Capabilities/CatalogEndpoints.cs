@@ -1,3 +1,4 @@
+using AbstractCore.Api.Auth;
 using AbstractCore.Security;
 
 namespace AbstractCore.Api.Capabilities;
@@ -51,12 +52,14 @@ public static class CatalogEndpoints
         {
             app.MapGet(view.Path, (string? task, string? provider, HttpContext c, CapabilityCatalog catalog) =>
                     Catalog(c, catalog, view.Operation, view.Capability, task ?? view.Task, provider))
-                .WithTags("Capabilities").WithSummary($"Catalog: {view.Operation.Replace('_', ' ')}");
+                .WithTags("Capabilities").WithSummary($"Catalog: {view.Operation.Replace('_', ' ')}")
+                .AllowQueryApiKey(); // the specification lets catalogs take ?api_key= for tooling (these lists need none)
         }
 
         app.MapGet("/v1/audio/voices", (string? provider, HttpContext c, CapabilityCatalog catalog) =>
                 Catalog(c, catalog, "voices", "voice", "tts", provider, withVoices: true))
-            .WithTags("Capabilities").WithSummary("Speech voices (OpenAI's voice names for OpenAI-compatible providers)");
+            .WithTags("Capabilities").WithSummary("Speech voices (OpenAI's voice names for OpenAI-compatible providers)")
+            .AllowQueryApiKey();
     }
 
     private static async Task<IResult> Catalog(

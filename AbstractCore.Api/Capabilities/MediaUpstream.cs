@@ -25,7 +25,7 @@ public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHt
         }
 
         var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
-        return providers.ResolveAsync(provider, baseUrl, key, context.RequestAborted);
+        return providers.ResolveAsync(provider, new ProviderRequest(baseUrl, key, Auth.ServerAuth.IsAuthenticated(context)), context.RequestAborted);
     }
 
     public async Task RunAsync(HttpContext context, string provider, Func<CancellationToken, Task> call)

@@ -31,7 +31,6 @@ public static class EmbeddingsEndpoint
         var request = EmbeddingRequest.From(await BodyRules.ReadObjectAsync(context.Request.Body, aborted));
         var target = await targets.ResolveAsync(MediaRoute.Embeddings, request.Model, null, null, request.BaseUrl, aborted);
         var provider = EmbeddingProviders.Require(target.Model.Provider);
-        EmbeddingsClient.RequireSupportedEncoding(target.Model, request);
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
         await upstream.RunAsync(context, provider.Name, async token =>
         {

@@ -44,5 +44,6 @@ public sealed class EmbeddingRequestBody
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(EmbeddingList))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(EmbeddingRequestBody))]
 public sealed partial class EmbeddingsJsonContext : JsonSerializerContext;

@@ -22,20 +22,7 @@ public sealed class EmbeddingsClient(UpstreamHttp upstream)
             return DirectAsync(endpoint, request, model, cancellationToken);
         }
 
-        RequireSupportedEncoding(model, request);
         return OllamaAsync(endpoint, request, model, cancellationToken);
-    }
-
-    /// <summary>base64 vectors come only from the OpenAI-compatible providers: a 400 for the others, before any upstream call.</summary>
-    public static void RequireSupportedEncoding(ModelRef model, EmbeddingRequest request)
-    {
-        if (request.WantsBase64 && !EmbeddingProviders.IsDirect(model.Provider))
-        {
-            throw GatewayException.BadRequest(
-                $"encoding_format 'base64' is only supported by the OpenAI-compatible embedding providers " +
-                $"({string.Join(", ", EmbeddingProviders.Direct)}); ask '{model.Provider}' for 'float'.",
-                "encoding_format", "unsupported_parameter");
-        }
     }
 
     private async Task<byte[]> DirectAsync(ProviderEndpoint endpoint, EmbeddingRequest request, ModelRef model, CancellationToken cancellationToken)
@@ -82,11 +69,26 @@ public sealed class EmbeddingsClient(UpstreamHttp upstream)
         var tokens = ollama.PromptEvalCount ?? 0;
         var list = new EmbeddingList
         {
-            Data = [.. vectors.Select((v, i) => new EmbeddingItem { Embedding = v, Index = i })],
+            Data = [.. vectors.Select((v, i) => new EmbeddingItem { Embedding = request.WantsBase64 ? Base64(v) : v, Index = i })],
             Model = model.ToString(),
             Usage = new EmbeddingUsage { PromptTokens = tokens, TotalTokens = tokens },
         };
         return JsonSerializer.SerializeToUtf8Bytes(list, EmbeddingsJsonContext.Default.EmbeddingList);
+    }
+
+    /// <summary>OpenAI's base64 form: the vector's float32 values, little-endian, base64-encoded (what the official
+    /// SDKs ask for by default), so Ollama vectors reach them the same way as OpenAI's.</summary>
+    private static JsonElement Base64(JsonElement vector)
+    {
+        var bytes = new byte[vector.GetArrayLength() * sizeof(float)];
+        var i = 0;
+        foreach (var value in vector.EnumerateArray())
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i), value.GetSingle());
+            i += sizeof(float);
+        }
+
+        return JsonSerializer.SerializeToElement(Convert.ToBase64String(bytes), EmbeddingsJsonContext.Default.String);
     }
 
     private async Task<JsonNode> PostAsync(ProviderEndpoint endpoint, string path, JsonObject body, CancellationToken cancellationToken)

@@ -62,6 +62,23 @@ public sealed class EmbeddingsTests(MediaFixture fx) : IClassFixture<MediaFixtur
         Assert.Equal("nomic-embed-text", (string?)fx.Ollama.Requests.Last(r => r.Path == "/api/embed").Json!["model"]);
     }
 
+    [Fact]
+    public async Task The_official_SDK_gets_ollama_vectors_in_the_base64_form_it_asks_for()
+    {
+        var client = fx.Embeddings("ollama/nomic-embed-text");
+
+        var result = await client.GenerateEmbeddingsAsync(["one two", "three"]);
+
+        Assert.Equal(2, result.Value.Count);
+        Assert.Equal((float)FakeOllamaUpstream.EmbeddingValue(1, 2), result.Value[1].ToFloats().ToArray()[2]);
+
+        using var http = fx.Http();
+        var (_, body) = await Json.PostAsync(http, "/v1/embeddings",
+            """{"model":"ollama/nomic-embed-text","input":"a","encoding_format":"base64"}""");
+        var bytes = Convert.FromBase64String((string)body!["data"]![0]!["embedding"]!);
+        Assert.Equal((float)FakeOllamaUpstream.EmbeddingValue(0, 1), BitConverter.ToSingle(bytes, sizeof(float)));
+    }
+
     [Theory]
     [InlineData("""{"model":"openai-compatible/x"}""", 400, "'input' is required")]
     [InlineData("""{"model":"openai-compatible/x","input":[]}""", 400, "Embedding input array must not be empty.")]
@@ -74,7 +91,6 @@ public sealed class EmbeddingsTests(MediaFixture fx) : IClassFixture<MediaFixtur
     [InlineData("""{"model":"openai-compatible/x","input":"a","api_key":"sk-x"}""", 400, "Per-request provider api_key fields are disabled")]
     [InlineData("""{"model":"anthropic/claude-3","input":"a"}""", 400, "Anthropic does not expose a native embeddings API")]
     [InlineData("""{"model":"nope/x","input":"a"}""", 400, "Embedding provider 'nope' not supported. Supported providers: openai,")]
-    [InlineData("""{"model":"ollama/nomic-embed-text","input":"a","encoding_format":"base64"}""", 400, "encoding_format 'base64' is only supported")]
     [InlineData("""{"input":"a"}""", 501, "PUT /v1/config/capability-defaults/embedding/text")]
     [InlineData("""[1,2]""", 400, "The request body must be a JSON object.")]
     [InlineData("""{"model":""", 400, "not valid JSON")]
