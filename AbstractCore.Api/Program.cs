@@ -29,6 +29,7 @@ app.MapAuthValidation();
 app.MapChatCompletions();
 AbstractCore.Api.Responses.ResponsesEndpoint.MapResponses(app);
 app.MapModels();
+AbstractCore.Api.Capabilities.MediaServices.MapMedia(app);
 AbstractCore.Api.Images.ImagesEndpoint.MapImages(app);
 AbstractCore.Api.Videos.VideosEndpoint.MapVideos(app);
 AbstractCore.Api.Jobs.JobsEndpoint.MapJobs(app);

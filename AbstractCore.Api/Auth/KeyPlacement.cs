@@ -10,9 +10,7 @@ namespace AbstractCore.Api.Auth;
 /// </summary>
 public static class KeyPlacement
 {
-    public const string BodyApiKeyMessage =
-        "Per-request provider api_key fields are disabled for the HTTP server because they leak through bodies, logs, " +
-        "and client history. Use X-AbstractCore-Provider-API-Key for a provider override, or configure provider keys on the server.";
+    public const string BodyApiKeyMessage = AbstractCore.Media.BodyRules.ApiKeyMessage;
 
     public const string QueryApiKeyMessage =
         "Query-string api_key is disabled because URLs are routinely logged (proxies, access logs, browser history). " +

@@ -38,6 +38,7 @@ public static class GatewayServices
         services.AddSingleton<AbstractCore.Attachments.MessageAttachments>();
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AbstractCore.Security.MediaLimits.MaxRequestBodyBytes);
         builder.AddResponses();
+        AbstractCore.Api.Capabilities.MediaServices.AddMedia(builder);
         services.AddImages();
         services.AddVideos();
         builder.AddJobs(); // after AddResponses: both use the one Redis client

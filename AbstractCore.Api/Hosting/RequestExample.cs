@@ -5,9 +5,9 @@ using Microsoft.OpenApi;
 namespace AbstractCore.Api.Hosting;
 
 /// <summary>
-/// An executable JSON request example for an endpoint that reads its own body (so the docs can send it).
-/// The operation transformer below turns it, with the body type's schema, into the OpenAPI request body.
-/// Multipart routes give their text fields as the JSON example (file parts shown as a placeholder).
+/// An executable request example for an endpoint that reads its own body (so the docs can send it): JSON by default,
+/// or the fields of a multipart form. The operation transformer below turns it, with the body type's schema, into the
+/// OpenAPI request body.
 /// </summary>
 public sealed record RequestExample(Type BodyType, string Json, string ContentType = "application/json")
 {

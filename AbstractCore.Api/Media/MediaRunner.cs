@@ -5,7 +5,7 @@ using AbstractCore.Upstream;
 namespace AbstractCore.Api.Media;
 
 /// <summary>Runs a synchronous media call under the server's upstream deadline and answers its JSON.</summary>
-public sealed class MediaRunner(MediaUpstream upstream, GatewaySettings settings)
+public sealed class MediaRunner(MediaCallRunner upstream, GatewaySettings settings)
 {
     public async Task<IResult> RunAsync(HttpContext context, MediaCall call, string? explicitKey)
     {

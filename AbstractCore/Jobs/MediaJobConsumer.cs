@@ -13,7 +13,7 @@ namespace AbstractCore.Jobs;
 /// the upstream answered but before the result was stored, the next run asks again with the same key.
 /// </summary>
 public sealed partial class MediaJobConsumer(
-    IJobStore store, MediaUpstream upstream, JobSettings settings, JobWorkerIdentity identity, TimeProvider time,
+    IJobStore store, MediaCallRunner upstream, JobSettings settings, JobWorkerIdentity identity, TimeProvider time,
     ILogger<MediaJobConsumer> logger) : IConsumer<RunMediaJob>
 {
     public async Task Consume(ConsumeContext<RunMediaJob> context)

@@ -16,7 +16,7 @@ public static class MediaRegistration
         services.TryAddSingleton(sp => new SafeFetcher(SafeFetcherOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>())));
         services.TryAddSingleton<IMediaFetcher, SafeMediaFetcher>();
         services.TryAddSingleton<MediaAnswerReader>();
-        services.TryAddSingleton<MediaUpstream>();
+        services.TryAddSingleton<MediaCallRunner>();
         return services;
     }
 }

@@ -67,7 +67,7 @@ public sealed class ImageBadInputTests(MediaFixture fx) : IClassFixture<MediaFix
     {
         using var http = fx.Http();
         var (response, body) = await MediaFixture.SendAsync(http, "/v1/images/edits",
-            MediaFixture.Form(("model", "openai-compatible/m"), ("image", FakeMediaUpstream.Png)));
+            MediaFixture.Form(("model", "openai-compatible/m"), ("image", FakeVisionUpstream.Png)));
         AssertError(response, body, 400, "Missing required field: prompt", "prompt");
 
         (response, body) = await MediaFixture.SendAsync(http, "/v1/images/edits", MediaFixture.Form(("prompt", "p")));
@@ -77,7 +77,7 @@ public sealed class ImageBadInputTests(MediaFixture fx) : IClassFixture<MediaFix
         AssertError(response, body, 400, "'image' was sent as a text field, not a file", "image");
 
         (response, body) = await MediaFixture.SendAsync(http, "/v1/images/edits",
-            MediaFixture.Form(("prompt", "p"), ("image", FakeMediaUpstream.Png), ("extra_json", "[1,2]")));
+            MediaFixture.Form(("prompt", "p"), ("image", FakeVisionUpstream.Png), ("extra_json", "[1,2]")));
         AssertError(response, body, 400, "extra_json must be a JSON object string", "extra_json");
     }
 
@@ -95,7 +95,7 @@ public sealed class ImageBadInputTests(MediaFixture fx) : IClassFixture<MediaFix
     {
         using var http = fx.Http();
         var (response, body) = await MediaFixture.SendAsync(http, "/nope/v1/images/edits",
-            MediaFixture.Form(("prompt", "p"), ("image", FakeMediaUpstream.Png)));
+            MediaFixture.Form(("prompt", "p"), ("image", FakeVisionUpstream.Png)));
         AssertError(response, body, 404, "Unknown provider 'nope'", "model");
     }
 

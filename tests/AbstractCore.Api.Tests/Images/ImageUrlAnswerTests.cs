@@ -7,17 +7,17 @@ namespace AbstractCore.Api.Tests.Images;
 /// <summary>An upstream that answers image URLs: downloaded through the SSRF-safe fetcher and returned as b64_json.</summary>
 public sealed class ImageUrlAnswerTests : IAsyncLifetime
 {
-    private FakeMediaUpstream _upstream = null!;
+    private FakeVisionUpstream _upstream = null!;
     private GatewayFactory _gateway = null!;
 
     public async Task InitializeAsync()
     {
-        _upstream = await FakeMediaUpstream.StartAsync();
+        _upstream = await FakeVisionUpstream.StartAsync();
         _upstream.AnswerWithUrls = true;
         _gateway = Gateway(_upstream);
     }
 
-    private static GatewayFactory Gateway(FakeMediaUpstream upstream) => new(new Dictionary<string, string?>
+    private static GatewayFactory Gateway(FakeVisionUpstream upstream) => new(new Dictionary<string, string?>
     {
         ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
         ["OPENAI_COMPATIBLE_BASE_URL"] = upstream.BaseUrl.AbsoluteUri,
@@ -40,7 +40,7 @@ public sealed class ImageUrlAnswerTests : IAsyncLifetime
         Assert.Equal(2, body!["data"]!.AsArray().Count);
         Assert.All(body["data"]!.AsArray(), item =>
         {
-            Assert.Equal(FakeMediaUpstream.Png, Convert.FromBase64String((string)item!["b64_json"]!));
+            Assert.Equal(FakeVisionUpstream.Png, Convert.FromBase64String((string)item!["b64_json"]!));
             Assert.Null(item["url"]);
         });
     }

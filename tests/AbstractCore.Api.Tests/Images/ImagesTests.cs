@@ -18,7 +18,7 @@ public sealed class ImagesTests(MediaFixture fx) : IClassFixture<MediaFixture>
             ResponseFormat = GeneratedImageFormat.Bytes,
         });
 
-        Assert.Equal(FakeMediaUpstream.Png, image.ImageBytes.ToArray());
+        Assert.Equal(FakeVisionUpstream.Png, image.ImageBytes.ToArray());
         Assert.Equal("A red fox in snow", image.RevisedPrompt);
         var sent = fx.Last("/images/generations");
         Assert.Equal("Bearer " + MediaFixture.UpstreamKey, sent.Headers["Authorization"]);
@@ -51,7 +51,7 @@ public sealed class ImagesTests(MediaFixture fx) : IClassFixture<MediaFixture>
             """);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(Convert.ToBase64String(FakeMediaUpstream.Png), (string?)body!["data"]![0]!["b64_json"]);
+        Assert.Equal(Convert.ToBase64String(FakeVisionUpstream.Png), (string?)body!["data"]![0]!["b64_json"]);
         Assert.True((long)body["created"]! > 0);
         var sent = fx.Last("/images/generations").Json!.AsObject();
         Assert.Equal("512x256", (string?)sent["size"]);
@@ -86,18 +86,18 @@ public sealed class ImagesTests(MediaFixture fx) : IClassFixture<MediaFixture>
     [Fact]
     public async Task Sdk_edits_an_image_with_a_mask_as_multipart()
     {
-        using var image = new MemoryStream(FakeMediaUpstream.Png);
-        using var mask = new MemoryStream(FakeMediaUpstream.Png);
+        using var image = new MemoryStream(FakeVisionUpstream.Png);
+        using var mask = new MemoryStream(FakeVisionUpstream.Png);
 
         GeneratedImage edited = await fx.Images("openai-compatible/gpt-image-1").GenerateImageEditAsync(
             image, "mug.png", "Make the mug blue", mask, "mask.png", new ImageEditOptions { ResponseFormat = GeneratedImageFormat.Bytes });
 
-        Assert.Equal(FakeMediaUpstream.Png, edited.ImageBytes.ToArray());
+        Assert.Equal(FakeVisionUpstream.Png, edited.ImageBytes.ToArray());
         var sent = fx.Last("/images/edits").Json!;
         Assert.Equal("Make the mug blue", (string?)sent["fields"]!["prompt"]);
         Assert.Equal("gpt-image-1", (string?)sent["fields"]!["model"]);
         var files = sent["files"]!.AsArray();
-        Assert.Contains(files, f => (string?)f!["name"] == "image" && (string?)f["filename"] == "mug.png" && (long)f["length"]! == FakeMediaUpstream.Png.Length);
+        Assert.Contains(files, f => (string?)f!["name"] == "image" && (string?)f["filename"] == "mug.png" && (long)f["length"]! == FakeVisionUpstream.Png.Length);
         Assert.Contains(files, f => (string?)f!["name"] == "mask");
     }
 
@@ -106,7 +106,7 @@ public sealed class ImagesTests(MediaFixture fx) : IClassFixture<MediaFixture>
     {
         using var http = fx.Http();
         var (response, body) = await MediaFixture.SendAsync(http, "/openai-compatible/v1/images/edits", MediaFixture.Form(
-            ("prompt", "blue"), ("model", "gpt-image-1"), ("image", FakeMediaUpstream.Png), ("size", "512x512"),
+            ("prompt", "blue"), ("model", "gpt-image-1"), ("image", FakeVisionUpstream.Png), ("size", "512x512"),
             ("quality", "high"), ("steps", "30"), ("extra_json", """{"input_fidelity":"high","n_steps":4}""")));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

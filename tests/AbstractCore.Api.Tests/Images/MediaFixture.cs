@@ -18,12 +18,12 @@ public sealed class MediaFixture : IAsyncLifetime
     public const string Token = GatewayFixture.Token;
     public const string UpstreamKey = "media-upstream-key";
 
-    public FakeMediaUpstream Upstream { get; private set; } = null!;
+    public FakeVisionUpstream Upstream { get; private set; } = null!;
     public GatewayFactory Gateway { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Upstream = await FakeMediaUpstream.StartAsync();
+        Upstream = await FakeVisionUpstream.StartAsync();
         Gateway = new GatewayFactory(new Dictionary<string, string?>
         {
             ["ABSTRACTCORE_AUTH_TOKEN"] = Token,

@@ -27,13 +27,13 @@ public sealed class InfrastructureFixture : IAsyncLifetime
 public sealed class DurableJobsTests(InfrastructureFixture infra) : IClassFixture<InfrastructureFixture>, IAsyncLifetime
 {
     private const int Concurrency = 3;
-    private FakeMediaUpstream _upstream = null!;
+    private FakeVisionUpstream _upstream = null!;
     private GatewayFactory _apiA = null!;
     private GatewayFactory _apiB = null!;
 
     public async Task InitializeAsync()
     {
-        _upstream = await FakeMediaUpstream.StartAsync();
+        _upstream = await FakeVisionUpstream.StartAsync();
         GatewayFactory Replica() => new(new Dictionary<string, string?>
         {
             ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
@@ -114,7 +114,7 @@ public sealed class DurableJobsTests(InfrastructureFixture infra) : IClassFixtur
         }
 
         Assert.All(jobs, job => Assert.Equal("succeeded", (string?)job["state"]));
-        Assert.All(jobs, job => Assert.Equal(Convert.ToBase64String(FakeMediaUpstream.Png), (string?)job["result"]!["data"]![0]!["b64_json"]));
+        Assert.All(jobs, job => Assert.Equal(Convert.ToBase64String(FakeVisionUpstream.Png), (string?)job["result"]!["data"]![0]!["b64_json"]));
         Assert.Equal(20, _upstream.Generations);
         var perKey = _upstream.RequestsPerKey;
         Assert.Equal(20, perKey.Count);
@@ -148,7 +148,7 @@ public sealed class DurableJobsTests(InfrastructureFixture infra) : IClassFixtur
     [Fact]
     public async Task A_job_whose_upstream_keeps_failing_ends_failed_with_the_reason_and_is_dead_lettered()
     {
-        await using var failing = await FakeMediaUpstream.StartAsync();
+        await using var failing = await FakeVisionUpstream.StartAsync();
         failing.AlwaysFailWith = 500;
         using var http = _apiA.Http(GatewayFixture.Token);
         using var worker = StartWorker();

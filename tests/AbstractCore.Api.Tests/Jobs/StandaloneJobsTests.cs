@@ -30,7 +30,7 @@ public sealed class StandaloneJobsTests : IAsyncLifetime
         Assert.Equal("succeeded", (string?)job["state"]);
         Assert.Equal("succeeded", (string?)job["status"]);
         Assert.Equal("images/generations", (string?)job["kind"]);
-        Assert.Equal(Convert.ToBase64String(FakeMediaUpstream.Png), (string?)job["result"]!["data"]![0]!["b64_json"]);
+        Assert.Equal(Convert.ToBase64String(FakeVisionUpstream.Png), (string?)job["result"]!["data"]![0]!["b64_json"]);
         Assert.Equal(1.0, (double)job["progress"]!["progress"]!);
         Assert.True((bool)job["progress"]!["terminal"]!);
         Assert.Null(job["error"]);
@@ -152,26 +152,26 @@ public sealed class StandaloneJobsTests : IAsyncLifetime
     {
         using var http = _fx.Http();
         var edit = await http.PostAsync("/v1/vision/jobs/images/edits",
-            MediaFixture.Form(("model", "openai-compatible/m"), ("prompt", "blue"), ("image", FakeMediaUpstream.Png)));
+            MediaFixture.Form(("model", "openai-compatible/m"), ("prompt", "blue"), ("image", FakeVisionUpstream.Png)));
         var editId = (string)System.Text.Json.Nodes.JsonNode.Parse(await edit.Content.ReadAsStringAsync())!["job_id"]!;
         var video = await JobPolling.SubmitAsync(http, "/v1/vision/jobs/videos/generations", """{"model":"openai-compatible/wan","prompt":"clouds","fps":8}""");
         var i2v = await http.PostAsync("/v1/vision/jobs/videos/edits",
-            MediaFixture.Form(("model", "openai-compatible/wan"), ("prompt", "move"), ("image", FakeMediaUpstream.Png)));
+            MediaFixture.Form(("model", "openai-compatible/wan"), ("prompt", "move"), ("image", FakeVisionUpstream.Png)));
         var i2vId = (string)System.Text.Json.Nodes.JsonNode.Parse(await i2v.Content.ReadAsStringAsync())!["job_id"]!;
         var music = await JobPolling.SubmitAsync(http, "/v1/vision/jobs/audio/music", """{"input":"calm piano","duration_s":8,"format":"mp3"}""");
 
         var editJob = await JobPolling.WaitForTerminalAsync(http, editId);
         Assert.Equal("images/edits", (string?)editJob["kind"]);
-        Assert.Equal(Convert.ToBase64String(FakeMediaUpstream.Png), (string?)editJob["result"]!["data"]![0]!["b64_json"]);
+        Assert.Equal(Convert.ToBase64String(FakeVisionUpstream.Png), (string?)editJob["result"]!["data"]![0]!["b64_json"]);
         foreach (var id in (string[])[video, i2vId])
         {
             var job = await JobPolling.WaitForTerminalAsync(http, id);
-            Assert.Equal(FakeMediaUpstream.Mp4, Convert.FromBase64String((string)job["result"]!["data"]![0]!["b64_json"]!));
+            Assert.Equal(FakeVisionUpstream.Mp4, Convert.FromBase64String((string)job["result"]!["data"]![0]!["b64_json"]!));
         }
 
         var musicJob = await JobPolling.WaitForTerminalAsync(http, music);
         Assert.Equal("audio/music", (string?)musicJob["kind"]);
-        Assert.Equal(FakeMediaUpstream.Mp3, Convert.FromBase64String((string)musicJob["result"]!["data"]![0]!["b64_json"]!));
+        Assert.Equal(FakeVisionUpstream.Mp3, Convert.FromBase64String((string)musicJob["result"]!["data"]![0]!["b64_json"]!));
         Assert.Equal("audio/mpeg", (string?)musicJob["result"]!["data"]![0]!["content_type"]);
         Assert.Equal("calm piano", (string?)_fx.Last("/audio/music").Json!["prompt"]);
     }

@@ -17,7 +17,7 @@ public sealed class VideosTests(MediaFixture fx) : IClassFixture<MediaFixture>
             """);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(FakeMediaUpstream.Mp4, Convert.FromBase64String((string)body!["data"]![0]!["b64_json"]!));
+        Assert.Equal(FakeVisionUpstream.Mp4, Convert.FromBase64String((string)body!["data"]![0]!["b64_json"]!));
         var sent = fx.Last("/videos/generations").Json!.AsObject();
         Assert.Equal("wan-2.2", (string?)sent["model"]);
         Assert.Equal("b64_json", (string?)sent["response_format"]);
@@ -42,10 +42,10 @@ public sealed class VideosTests(MediaFixture fx) : IClassFixture<MediaFixture>
         using var http = fx.Http();
         var model = path.StartsWith("/openai-compatible", StringComparison.Ordinal) ? "wan" : "openai-compatible/wan";
         var (response, body) = await MediaFixture.SendAsync(http, path, MediaFixture.Form(
-            ("model", model), ("prompt", "push in"), ("image", FakeMediaUpstream.Png), ("fps", "24"), ("extra_json", """{"max_sequence_length":256}""")));
+            ("model", model), ("prompt", "push in"), ("image", FakeVisionUpstream.Png), ("fps", "24"), ("extra_json", """{"max_sequence_length":256}""")));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(FakeMediaUpstream.Mp4, Convert.FromBase64String((string)body!["data"]![0]!["b64_json"]!));
+        Assert.Equal(FakeVisionUpstream.Mp4, Convert.FromBase64String((string)body!["data"]![0]!["b64_json"]!));
         var sent = fx.Last("/videos/edits").Json!;
         Assert.Equal("wan", (string?)sent["fields"]!["model"]);
         Assert.Equal("push in", (string?)sent["fields"]!["prompt"]);

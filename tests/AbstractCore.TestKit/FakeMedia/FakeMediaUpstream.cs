@@ -1,43 +1,28 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace AbstractCore.TestKit;
+namespace AbstractCore.TestKit.FakeMedia;
+
+/// <summary>A file a multipart request carried, as the fake received it.</summary>
+public sealed record ReceivedFile(string Field, string FileName, string ContentType, byte[] Content);
 
 /// <summary>
-/// An OpenAI-compatible media upstream on real Kestrel: <c>POST /v1/images/generations</c> (JSON),
-/// <c>/v1/images/edits</c> (multipart), <c>/v1/videos/generations</c> (JSON), <c>/v1/videos/edits</c> (multipart)
-/// and <c>/v1/audio/music</c> (JSON → raw audio). It counts what it generates, can fail the next N calls or every
-/// call, can answer slowly, and can answer image <c>url</c>s instead of <c>b64_json</c>.
-/// Like a real upstream it honours <c>Idempotency-Key</c>: a repeated key joins the first generation or replays its
-/// answer, and a generation runs to the end even when its client disconnects.
+/// An OpenAI-compatible media server on real Kestrel (127.0.0.1, random port) speaking OpenAI's wire formats:
+/// <c>POST /v1/embeddings</c> (float arrays, or base64 little-endian float32 when asked), <c>POST /v1/audio/speech</c>
+/// (audio bytes as <c>audio/mpeg</c>, <c>audio/wav</c>…), <c>POST /v1/audio/transcriptions</c> (multipart; json, text,
+/// srt, vtt, verbose_json), and the extension routes <c>POST /v1/voice/clone</c>, <c>POST /v1/audio/voices</c>
+/// (OpenAI custom voices) and <c>POST /v1/audio/music</c>. Anything else is OpenAI's 404 envelope.
+/// Requests are recorded (multipart as a JSON summary of its fields in <see cref="RecordedRequest.Body"/>, files in
+/// <see cref="Files"/>); <see cref="FailNext"/> scripts an error for the next request.
 /// </summary>
 public sealed class FakeMediaUpstream : IAsyncDisposable
 {
-    /// <summary>A 1×1 PNG, the image every generation answers.</summary>
-    public static readonly byte[] Png = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
-
-    /// <summary>The bytes every video generation answers (an MP4 header, enough for a test).</summary>
-    public static readonly byte[] Mp4 = [0, 0, 0, 24, .. "ftypmp42"u8, 0, 0, 0, 0, .. "mp42isom"u8];
-
-    /// <summary>The bytes every music generation answers.</summary>
-    public static readonly byte[] Mp3 = [.. "ID3"u8, 4, 0, 0, 0, 0, 0, 0];
-
-    private readonly ConcurrentDictionary<string, Lazy<Task<Answer>>> _byKey = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _requestsPerKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(int Status, string Message)> _failures = new();
     private LoopbackServer? _server;
-    private int _generations;
-    private int _calls;
-    private int _failures;
-    private int _failNext;
-    private int _started;
-    private int _held;
-    private int _holdAfter = int.MaxValue;
-    private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _abortedAudio;
 
     private FakeMediaUpstream()
     {
@@ -53,224 +38,245 @@ public sealed class FakeMediaUpstream : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:&lt;port&gt;/v1/</c>.</summary>
     public Uri BaseUrl => new(Server.Root + "/v1/");
 
-    /// <summary>Every media request received (multipart bodies recorded as a JSON summary of fields and files).</summary>
     public IReadOnlyList<RecordedRequest> Requests => Server.Requests;
 
-    /// <summary>Generations run to completion (a replayed or joined idempotent request is not a new one).</summary>
-    public int Generations => Volatile.Read(ref _generations);
+    /// <summary>Files received by multipart routes, in order.</summary>
+    public ConcurrentQueue<ReceivedFile> Files { get; } = new();
 
-    /// <summary>Media requests received, failed ones included.</summary>
-    public int Calls => Volatile.Read(ref _calls);
+    /// <summary>How many bytes <c>/audio/speech</c> and <c>/audio/music</c> answer with.</summary>
+    public int AudioBytes { get; set; } = 256 * 1024;
 
-    public int Failures => Volatile.Read(ref _failures);
+    /// <summary>What <c>/audio/transcriptions</c> transcribes every file to.</summary>
+    public string Transcript { get; set; } = "Hello from the fake transcriber.";
 
-    /// <summary>Requests received per <c>Idempotency-Key</c>.</summary>
-    public IReadOnlyDictionary<string, int> RequestsPerKey => new Dictionary<string, int>(_requestsPerKey);
+    /// <summary>When set, audio answers stop after their first chunk until it completes (to show the gateway streams).</summary>
+    public TaskCompletionSource? AudioGate { get; set; }
 
-    /// <summary>How long each generation takes.</summary>
-    public TimeSpan Delay { get; set; }
+    /// <summary>Audio answers whose client went away before the last byte.</summary>
+    public int AbortedAudio => Volatile.Read(ref _abortedAudio);
 
-    /// <summary>When set, every call fails with this status (an OpenAI error envelope).</summary>
-    public int? AlwaysFailWith { get; set; }
+    public RecordedRequest Last(string pathSuffix) =>
+        Server.Last(r => r.Path.EndsWith(pathSuffix, StringComparison.Ordinal))
+        ?? throw new InvalidOperationException($"The fake media upstream has received no request to …{pathSuffix}.");
 
-    /// <summary>Answer image <c>url</c>s (served by this fake under <c>/files/</c>) instead of <c>b64_json</c>.</summary>
-    public bool AnswerWithUrls { get; set; }
+    /// <summary>The next request is answered with this status and OpenAI error envelope.</summary>
+    public void FailNext(int status, string message) => _failures.Enqueue((status, message));
 
-    /// <summary>Generations waiting at the gate (see <see cref="HoldAfter"/>).</summary>
-    public int Held => Volatile.Read(ref _held);
+    /// <summary>The fake audio: a byte pattern that a test can check arrived whole and in order.</summary>
+    public static byte AudioByte(int index) => (byte)(index * 7 % 251);
 
-    /// <summary>Generations after the first <paramref name="count"/> wait (in flight) until <see cref="Release"/>.</summary>
-    public void HoldAfter(int count)
-    {
-        _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _holdAfter, count);
-    }
-
-    /// <summary>Lets held generations finish, and every later one run at once.</summary>
-    public void Release()
-    {
-        Volatile.Write(ref _holdAfter, int.MaxValue);
-        _gate.TrySetResult();
-    }
-
-    /// <summary>The next <paramref name="count"/> calls fail with HTTP 500.</summary>
-    public void FailNext(int count) => Interlocked.Exchange(ref _failNext, count);
+    public static double EmbeddingValue(int item, int dimension) => Math.Round(0.25 + item + dimension / 1000.0, 5);
 
     public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The fake is not started.");
+    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The fake media upstream is not started.");
 
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
         var path = request.Path.Value ?? "/";
-        if (HttpMethods.IsGet(request.Method) && path.StartsWith("/files/", StringComparison.Ordinal))
+        var multipart = request.HasFormContentType;
+        JsonObject? json = null;
+        string recorded;
+        IFormCollection? form = null;
+        if (multipart)
         {
-            context.Response.ContentType = "image/png";
-            await context.Response.Body.WriteAsync(Png).ConfigureAwait(false);
-            return;
-        }
-
-        var kind = path switch
-        {
-            "/v1/images/generations" or "/v1/images/edits" => "image",
-            "/v1/videos/generations" or "/v1/videos/edits" => "video",
-            "/v1/audio/music" => "music",
-            _ => null,
-        };
-        if (kind is null || !HttpMethods.IsPost(request.Method))
-        {
-            await ErrorAsync(context.Response, 404, $"Invalid URL ({request.Method} {path})").ConfigureAwait(false);
-            return;
-        }
-
-        Interlocked.Increment(ref _calls);
-        var (body, n, prompt) = await ReadAsync(request).ConfigureAwait(false);
-        Server.Record(request, path, body);
-        var key = request.Headers["Idempotency-Key"].ToString();
-        if (key.Length > 0)
-        {
-            _requestsPerKey.AddOrUpdate(key, 1, (_, count) => count + 1);
-        }
-
-        if (AlwaysFailWith is { } status || TakeFailure(out status))
-        {
-            Interlocked.Increment(ref _failures);
-            await ErrorAsync(context.Response, status, $"The fake upstream failed on purpose (HTTP {status}).").ConfigureAwait(false);
-            return;
-        }
-
-        var generation = key.Length > 0
-            ? _byKey.GetOrAdd(key, _ => new Lazy<Task<Answer>>(() => GenerateAsync(kind, n, prompt))).Value
-            : GenerateAsync(kind, n, prompt);
-        Answer answer;
-        try
-        {
-            answer = await generation.WaitAsync(context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            context.Abort();
-            return;
-        }
-
-        context.Response.ContentType = answer.ContentType;
-        await context.Response.Body.WriteAsync(answer.Body).ConfigureAwait(false);
-    }
-
-    private bool TakeFailure(out int status)
-    {
-        status = 500;
-        while (true)
-        {
-            var left = Volatile.Read(ref _failNext);
-            if (left <= 0)
+            form = await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            var summary = new JsonObject();
+            foreach (var (name, values) in form)
             {
-                return false;
+                summary[name] = values.Count == 1 ? values[0] : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
             }
 
-            if (Interlocked.CompareExchange(ref _failNext, left - 1, left) == left)
-            {
-                return true;
-            }
-        }
-    }
-
-    /// <summary>Runs on its own, not on the request: a client that disconnects does not stop a generation.</summary>
-    private async Task<Answer> GenerateAsync(string kind, int n, string prompt)
-    {
-        if (Delay > TimeSpan.Zero)
-        {
-            await Task.Delay(Delay, Server.ShutdownToken).ConfigureAwait(false);
-        }
-
-        if (Interlocked.Increment(ref _started) > Volatile.Read(ref _holdAfter))
-        {
-            Interlocked.Increment(ref _held);
-            await _gate.Task.WaitAsync(Server.ShutdownToken).ConfigureAwait(false);
-            Interlocked.Decrement(ref _held);
-        }
-
-        Interlocked.Increment(ref _generations);
-        if (kind == "music")
-        {
-            return new Answer("audio/mpeg", Mp3);
-        }
-
-        var data = new JsonArray();
-        for (var i = 0; i < n; i++)
-        {
-            var item = new JsonObject();
-            if (kind == "image" && AnswerWithUrls)
-            {
-                item["url"] = $"{Server.Root}/files/{Guid.NewGuid():N}.png";
-            }
-            else
-            {
-                item["b64_json"] = Convert.ToBase64String(kind == "video" ? Mp4 : Png);
-            }
-
-            if (kind == "image")
-            {
-                item["revised_prompt"] = prompt;
-            }
-
-            data.Add(item);
-        }
-
-        var answer = new JsonObject { ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["data"] = data };
-        return new Answer("application/json", Encoding.UTF8.GetBytes(answer.ToJsonString()));
-    }
-
-    /// <summary>The body as text (multipart: a JSON summary), and the n and prompt it asks for.</summary>
-    private static async Task<(string Body, int N, string Prompt)> ReadAsync(HttpRequest request)
-    {
-        if (request.HasFormContentType)
-        {
-            var form = await request.ReadFormAsync().ConfigureAwait(false);
-            var fields = new JsonObject();
-            foreach (var (name, value) in form)
-            {
-                fields[name] = value.ToString();
-            }
-
-            var files = new JsonArray();
             foreach (var file in form.Files)
             {
-                files.Add(new JsonObject
-                {
-                    ["name"] = file.Name, ["filename"] = file.FileName, ["content_type"] = file.ContentType, ["length"] = file.Length,
-                });
+                using var copy = new MemoryStream();
+                await file.CopyToAsync(copy, context.RequestAborted).ConfigureAwait(false);
+                Files.Enqueue(new ReceivedFile(file.Name, file.FileName, file.ContentType, copy.ToArray()));
+                summary["@" + file.Name] = file.FileName;
             }
 
-            var n = int.TryParse(form["n"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) ? count : 1;
-            return (new JsonObject { ["fields"] = fields, ["files"] = files }.ToJsonString(), n, form["prompt"].ToString());
+            recorded = summary.ToJsonString();
+        }
+        else
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            recorded = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                json = JsonNode.Parse(recorded) as JsonObject;
+            }
+            catch (JsonException)
+            {
+            }
         }
 
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync().ConfigureAwait(false);
-        try
+        Server.Record(request, path, recorded);
+        if (_failures.TryDequeue(out var failure))
         {
-            var json = JsonNode.Parse(text);
-            var n = json?["n"] is JsonValue v && v.TryGetValue<int>(out var count) ? count : 1;
-            return (text, n, json?["prompt"]?.ToString() ?? "");
+            await ErrorAsync(context.Response, failure.Status, failure.Message).ConfigureAwait(false);
+            return;
         }
-        catch (JsonException)
+
+        var post = HttpMethods.IsPost(request.Method);
+        switch (path)
         {
-            return (text, 1, "");
+            case "/v1/embeddings" when post && json is not null:
+                await EmbeddingsAsync(context.Response, json).ConfigureAwait(false);
+                break;
+            case "/v1/audio/speech" or "/v1/audio/music" when post && json is not null:
+                await AudioAsync(context, json, path.EndsWith("music", StringComparison.Ordinal)).ConfigureAwait(false);
+                break;
+            case "/v1/audio/transcriptions" when post && form is not null:
+                await TranscriptionAsync(context.Response, form).ConfigureAwait(false);
+                break;
+            case "/v1/voice/clone" or "/v1/audio/voices" when post && form is not null:
+                await CloneAsync(context.Response, form, path).ConfigureAwait(false);
+                break;
+            default:
+                await ErrorAsync(context.Response, 404, $"Invalid URL ({request.Method} {path})").ConfigureAwait(false);
+                break;
         }
     }
 
-    private static async Task ErrorAsync(HttpResponse response, int status, string message)
+    private static async Task EmbeddingsAsync(HttpResponse response, JsonObject request)
+    {
+        string[] inputs = request["input"] switch
+        {
+            JsonArray array => [.. array.Select(i => (string?)i ?? "")],
+            JsonValue value when value.GetValueKind() == JsonValueKind.String => [(string)value!],
+            _ => [],
+        };
+        if (inputs.Length == 0 || request["model"] is null)
+        {
+            await ErrorAsync(response, 400, "'input' and 'model' are required properties.").ConfigureAwait(false);
+            return;
+        }
+
+        var dimensions = request["dimensions"] is JsonValue d && d.TryGetValue<int>(out var n) ? n : 4;
+        var base64 = (string?)request["encoding_format"] == "base64";
+        var data = new JsonArray();
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var values = Enumerable.Range(0, dimensions).Select(j => EmbeddingValue(i, j)).ToArray();
+            JsonNode vector = base64
+                ? Convert.ToBase64String(values.SelectMany(v => BitConverter.GetBytes((float)v)).ToArray())
+                : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = vector });
+        }
+
+        var tokens = inputs.Sum(t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        await JsonAsync(response, new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = data,
+            ["model"] = (string?)request["model"],
+            ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
+        }).ConfigureAwait(false);
+    }
+
+    private async Task AudioAsync(HttpContext context, JsonObject request, bool music)
+    {
+        if (!music && (request["input"] is null || request["voice"] is null || request["model"] is null))
+        {
+            await ErrorAsync(context.Response, 400, "'model', 'input' and 'voice' are required properties.").ConfigureAwait(false);
+            return;
+        }
+
+        var format = (string?)request["response_format"] ?? (string?)request["format"] ?? "mp3";
+        var response = context.Response;
+        response.ContentType = format == "mp3" ? "audio/mpeg" : "audio/" + format;
+        response.ContentLength = AudioBytes;
+
+        // Written in small flushed chunks, as a streaming TTS server sends them.
+        var chunk = new byte[16 * 1024];
+        for (var offset = 0; offset < AudioBytes; offset += chunk.Length)
+        {
+            var length = Math.Min(chunk.Length, AudioBytes - offset);
+            for (var i = 0; i < length; i++)
+            {
+                chunk[i] = AudioByte(offset + i);
+            }
+
+            try
+            {
+                await response.Body.WriteAsync(chunk.AsMemory(0, length), context.RequestAborted).ConfigureAwait(false);
+                await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                if (offset == 0 && AudioGate is { } gate)
+                {
+                    await gate.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _abortedAudio);
+                return;
+            }
+        }
+    }
+
+    private async Task TranscriptionAsync(HttpResponse response, IFormCollection form)
+    {
+        if (form.Files.GetFile("file") is null || string.IsNullOrEmpty(form["model"]))
+        {
+            await ErrorAsync(response, 400, "'file' and 'model' are required.").ConfigureAwait(false);
+            return;
+        }
+
+        var text = Transcript;
+        switch (form["response_format"].ToString() is { Length: > 0 } f ? f : "json")
+        {
+            case "text":
+                await TextAsync(response, text + "\n").ConfigureAwait(false);
+                break;
+            case "srt":
+                await TextAsync(response, $"1\n00:00:00,000 --> 00:00:01,500\n{text}\n\n").ConfigureAwait(false);
+                break;
+            case "vtt":
+                await TextAsync(response, $"WEBVTT\n\n00:00:00.000 --> 00:00:01.500\n{text}\n\n").ConfigureAwait(false);
+                break;
+            case "verbose_json":
+                await JsonAsync(response, new JsonObject
+                {
+                    ["task"] = "transcribe", ["language"] = "english", ["duration"] = 1.5, ["text"] = text,
+                    ["segments"] = new JsonArray(new JsonObject { ["id"] = 0, ["start"] = 0.0, ["end"] = 1.5, ["text"] = text }),
+                }).ConfigureAwait(false);
+                break;
+            default:
+                await JsonAsync(response, new JsonObject
+                {
+                    ["text"] = text,
+                    ["usage"] = new JsonObject { ["type"] = "duration", ["seconds"] = 2 },
+                }).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private static Task CloneAsync(HttpResponse response, IFormCollection form, string path) =>
+        path == "/v1/audio/voices"
+            ? JsonAsync(response, new JsonObject { ["id"] = "voice_fake_1", ["object"] = "audio.voice", ["name"] = form["name"].ToString() })
+            : JsonAsync(response, new JsonObject { ["voice_id"] = "voice_fake_1", ["name"] = form["name"].ToString(), ["validated"] = form["validate"] == "true" });
+
+    private static async Task JsonAsync(HttpResponse response, JsonObject body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        response.ContentType = "application/json";
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes).ConfigureAwait(false);
+    }
+
+    private static async Task TextAsync(HttpResponse response, string text)
+    {
+        response.ContentType = "text/plain; charset=utf-8";
+        await response.WriteAsync(text).ConfigureAwait(false);
+    }
+
+    private static Task ErrorAsync(HttpResponse response, int status, string message)
     {
         response.StatusCode = status;
-        response.ContentType = "application/json";
-        var body = new JsonObject
+        return JsonAsync(response, new JsonObject
         {
-            ["error"] = new JsonObject { ["message"] = message, ["type"] = "server_error", ["param"] = null, ["code"] = null },
-        };
-        await response.WriteAsync(body.ToJsonString()).ConfigureAwait(false);
+            ["error"] = new JsonObject { ["message"] = message, ["type"] = "invalid_request_error", ["param"] = null, ["code"] = null },
+        });
     }
-
-    private sealed record Answer(string ContentType, byte[] Body);
 }

@@ -20,7 +20,7 @@ namespace AbstractCore.TestKit.FakeOllama;
 /// images base64 strings, <c>think</c> a bool or level…) and answered 400 <c>{"error":…}</c> otherwise.
 /// Replies are scripted with <see cref="Enqueue"/> (FIFO) and fall back to <see cref="DefaultReply"/>.
 /// </summary>
-public sealed class FakeOllamaUpstream : IAsyncDisposable
+public sealed partial class FakeOllamaUpstream : IAsyncDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -118,6 +118,10 @@ public sealed class FakeOllamaUpstream : IAsyncDisposable
             if (IsChat(request.Method, path))
             {
                 await ChatAsync(context, body, cancellationToken).ConfigureAwait(false);
+            }
+            else if (HttpMethods.IsPost(request.Method) && path == "/api/embed")
+            {
+                await EmbedAsync(context.Response, body, cancellationToken).ConfigureAwait(false);
             }
             else if (HttpMethods.IsGet(request.Method) && path == "/api/tags")
             {

@@ -10,7 +10,7 @@ namespace AbstractCore.Media;
 /// Runs a <see cref="MediaCall"/> against its upstream and turns the answer into the OpenAI images shape
 /// <c>{"created","data":[{"b64_json"}]}</c>. Shared by the synchronous routes and the job consumer.
 /// </summary>
-public sealed class MediaUpstream(UpstreamHttp http, ProviderResolver providers, MediaAnswerReader reader, IConfiguration configuration)
+public sealed class MediaCallRunner(UpstreamHttp http, ProviderResolver providers, MediaAnswerReader reader, IConfiguration configuration)
 {
     public const string MusicBaseUrlSetting = "ABSTRACTCORE_MUSIC_BASE_URL";
     public const string MusicApiKeySetting = "ABSTRACTCORE_MUSIC_API_KEY";

@@ -1,0 +1,93 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using AbstractCore.Api.Capabilities;
+using AbstractCore.Media;
+using AbstractCore.Providers;
+
+namespace AbstractCore.Api.Audio;
+
+/// <summary>
+/// <c>POST /v1/audio/music</c>: forwarded as JSON to <c>{base}/audio/music</c> of a remote music server — ACE Music
+/// (<c>acemusic</c>: <c>ACEMUSIC_BASE_URL</c>, <c>ACEMUSIC_API_KEY</c>) or an OpenAI-compatible provider serving that
+/// route — and the audio streamed back. The original's local backends (ACE-Step, Stable Audio, Diffusers) are Python
+/// plugins this gateway does not host: they answer 501 naming what to configure instead.
+/// </summary>
+public sealed class MusicHandler(MediaTargets targets, MediaUpstream upstream, ProviderResolver providers)
+{
+    public static readonly ProviderDescriptor AceMusic = new("acemusic", ["ACEMUSIC_BASE_URL"], null, ["ACEMUSIC_API_KEY"]);
+
+    private static readonly string[] LocalBackends = ["acestep", "ace-step", "stable-audio", "stable-audio-3", "diffusers", "musicgen"];
+    private static readonly string[] GatewayFields = ["model", "provider", "base_url", "input", "text", "prompt", "format", "response_format"];
+    private static readonly string[] Formats = ["wav", "mp3", "flac"];
+
+    public async Task HandleAsync(HttpContext context, string? pathProvider)
+    {
+        var aborted = context.RequestAborted;
+        var body = await BodyRules.ReadObjectAsync(context.Request.Body, aborted);
+        if (body.ContainsKey("backend"))
+        {
+            throw GatewayException.BadRequest("'backend' was renamed: select the music backend with 'provider' (for example \"acemusic\").", "backend");
+        }
+
+        var prompt = BodyRules.FirstString(body, "prompt", "input", "text")
+                     ?? throw GatewayException.BadRequest("Missing required field: prompt ('input' and 'text' are accepted as aliases).", "prompt");
+        var format = (BodyRules.FirstString(body, "response_format", "format") ?? "wav").Trim().ToLowerInvariant();
+        if (!Formats.Contains(format))
+        {
+            throw GatewayException.BadRequest($"'format' must be one of {string.Join(", ", Formats)}, not '{format}'.", "format");
+        }
+
+        var target = await targets.ResolveAsync(MediaRoute.Music, BodyRules.OptionalString(body, "model"), pathProvider,
+            BodyRules.OptionalString(body, "provider"), BodyRules.OptionalString(body, "base_url"), aborted);
+        var provider = Provider(target.Model.Provider, target.BaseUrl);
+
+        var upstreamBody = new JsonObject { ["prompt"] = prompt, ["format"] = format };
+        if (target.Model.Model != "default")
+        {
+            upstreamBody["model"] = target.Model.Model;
+        }
+
+        foreach (var (name, value) in body)
+        {
+            if (!GatewayFields.Contains(name))
+            {
+                upstreamBody[name] = value?.DeepClone(); // lyrics, duration_s, seed…: passed through as the spec says
+            }
+        }
+
+        var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
+        await upstream.RunAsync(context, provider.Name, async token =>
+        {
+            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/music");
+            request.Content = new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json");
+            using var response = await UpstreamRequests.SendAsync(upstream.Http, request, token);
+            AudioFormats.SetFileHeaders(context.Response, "abstractcore-music", format);
+            await MediaUpstream.CopyBodyAsync(context, response, token);
+        });
+    }
+
+    private ProviderDescriptor Provider(string name, string? baseUrl)
+    {
+        if (LocalBackends.Contains(name))
+        {
+            throw new GatewayException(501,
+                $"Music backend '{name}' is a local plugin this gateway does not host. Use provider 'acemusic' with ACEMUSIC_BASE_URL " +
+                "(and ACEMUSIC_API_KEY) set on the server, or an OpenAI-compatible music server via openai-compatible/<model> and base_url.",
+                "not_implemented", "provider", "capability_not_configured");
+        }
+
+        if (name != AceMusic.Name)
+        {
+            return AudioProviders.Require(providers, name, MediaRoute.Music);
+        }
+
+        if (baseUrl is null && providers.ConfiguredBaseUrl(AceMusic) is null)
+        {
+            throw new GatewayException(501,
+                "ACE Music is not configured: set ACEMUSIC_BASE_URL (and ACEMUSIC_API_KEY) on the server, or pass base_url.",
+                "not_implemented", "provider", "capability_not_configured");
+        }
+
+        return AceMusic;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AbstractCore.Api.Capabilities;
+using AbstractCore.Media;
+using AbstractCore.Providers;
+
+namespace AbstractCore.Api.Audio;
+
+/// <summary>
+/// <c>POST /v1/audio/speech</c>: OpenAI's speech body to <c>{base}/audio/speech</c>; the audio bytes are streamed to
+/// the client as they arrive, as <c>audio/&lt;fmt&gt;</c> with an inline file name.
+/// </summary>
+public sealed class SpeechHandler(MediaTargets targets, MediaUpstream upstream, ProviderResolver providers)
+{
+    public async Task HandleAsync(HttpContext context, string? pathProvider)
+    {
+        var aborted = context.RequestAborted;
+        var body = await BodyRules.ReadObjectAsync(context.Request.Body, aborted);
+        var input = BodyRules.FirstString(body, "input", "text")
+                    ?? throw GatewayException.BadRequest("Missing required field: input (string). 'text' is accepted as an alias.", "input");
+        var format = (BodyRules.FirstString(body, "response_format", "format") ?? "mp3").Trim().ToLowerInvariant();
+        if (!AudioFormats.Speech.Contains(format))
+        {
+            throw GatewayException.BadRequest(
+                $"'response_format' must be one of {string.Join(", ", AudioFormats.Speech)}, not '{format}'.", "response_format");
+        }
+
+        var target = await targets.ResolveAsync(MediaRoute.Speech, BodyRules.OptionalString(body, "model"), pathProvider,
+            BodyRules.OptionalString(body, "provider"), BodyRules.OptionalString(body, "base_url"), aborted);
+        var provider = AudioProviders.Require(providers, target.Model.Provider, MediaRoute.Speech);
+
+        var upstreamBody = new JsonObject
+        {
+            ["model"] = target.Model.Model,
+            ["input"] = input,
+            ["voice"] = body["voice"]?.DeepClone() ?? "alloy", // OpenAI requires a voice; the original defaults to alloy
+            ["response_format"] = format,
+        };
+        CopyNumber(body, upstreamBody, "speed");
+        foreach (var name in (string[])["instructions", "stream_format"])
+        {
+            if (BodyRules.OptionalString(body, name) is { } value)
+            {
+                upstreamBody[name] = value;
+            }
+        }
+
+        var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
+        await upstream.RunAsync(context, provider.Name, async token =>
+        {
+            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/speech");
+            request.Content = new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json");
+            using var response = await UpstreamRequests.SendAsync(upstream.Http, request, token);
+            AudioFormats.SetFileHeaders(context.Response, "abstractcore-speech", format);
+            await MediaUpstream.CopyBodyAsync(context, response, token);
+        });
+    }
+
+    private static void CopyNumber(JsonObject from, JsonObject to, string name)
+    {
+        if (from[name] is not { } node)
+        {
+            return;
+        }
+
+        to[name] = node.GetValueKind() == JsonValueKind.Number
+            ? node.DeepClone()
+            : throw GatewayException.BadRequest($"'{name}' must be a number.", name);
+    }
+}

@@ -1,0 +1,43 @@
+using AbstractCore.Api.Capabilities;
+using AbstractCore.Media;
+using AbstractCore.Providers;
+
+namespace AbstractCore.Api.Audio;
+
+/// <summary>
+/// <c>POST /v1/audio/transcriptions</c>: the multipart upload forwarded to <c>{base}/audio/transcriptions</c> with the
+/// file's own name and type, <c>model</c> unprefixed and the gateway's own fields (provider, base_url, format) left
+/// out; the answer is streamed back with the content type of its <c>response_format</c>.
+/// </summary>
+public sealed class TranscriptionHandler(MediaTargets targets, MediaUpstream upstream, ProviderResolver providers, AudioLimits limits)
+{
+    private static readonly string[] GatewayFields = ["model", "provider", "base_url", "format"];
+
+    public async Task HandleAsync(HttpContext context, string? pathProvider)
+    {
+        var aborted = context.RequestAborted;
+        await using var upload = await MultipartUpload.ReadAsync(context.Request, "file", limits.MaxUploadBytes, aborted);
+        BodyRules.RejectApiKey(upload.Fields.Any(f => f.Key == "api_key"));
+        var format = upload.Field("response_format")?.ToLowerInvariant() ?? "json";
+        if (!AudioFormats.Transcription.Contains(format))
+        {
+            throw GatewayException.BadRequest(
+                $"'response_format' must be one of {string.Join(", ", AudioFormats.Transcription)}, not '{format}'.", "response_format");
+        }
+
+        var target = await targets.ResolveAsync(MediaRoute.Transcription, upload.Field("model"), pathProvider,
+            upload.Field("provider"), upload.Field("base_url"), aborted);
+        var provider = AudioProviders.Require(providers, target.Model.Provider, MediaRoute.Transcription);
+        var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
+
+        await upstream.RunAsync(context, provider.Name, async token =>
+        {
+            using var form = UpstreamForms.Build(upload, "file", target.Model.Model, GatewayFields);
+            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/transcriptions");
+            request.Content = form;
+            using var response = await UpstreamRequests.SendAsync(upstream.Http, request, token);
+            context.Response.ContentType = AudioFormats.TranscriptionContentType(format);
+            await MediaUpstream.CopyBodyAsync(context, response, token);
+        });
+    }
+}

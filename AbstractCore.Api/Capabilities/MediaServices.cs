@@ -1,0 +1,38 @@
+using AbstractCore.Api.Audio;
+using AbstractCore.Api.Embeddings;
+using AbstractCore.Embeddings;
+using AbstractCore.OpenAI.Embeddings;
+
+namespace AbstractCore.Api.Capabilities;
+
+/// <summary>Registers and maps the media surfaces beyond chat: embeddings, audio, catalogs and capability defaults.</summary>
+public static class MediaServices
+{
+    public static void AddMedia(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Add(EmbeddingsJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Add(CapabilitiesJsonContext.Default);
+        });
+        services.AddSingleton(sp => AudioLimits.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<MediaUpstream>();
+        services.AddSingleton<MediaTargets>();
+        services.AddSingleton<EmbeddingsClient>();
+        services.AddSingleton<SpeechHandler>();
+        services.AddSingleton<TranscriptionHandler>();
+        services.AddSingleton<VoiceCloneHandler>();
+        services.AddSingleton<MusicHandler>();
+        services.AddSingleton<CapabilityCatalog>();
+        builder.AddCapabilityDefaults();
+    }
+
+    public static void MapMedia(this WebApplication app)
+    {
+        app.MapEmbeddings();
+        app.MapAudio();
+        app.MapCatalogs();
+        app.MapCapabilityDefaults();
+    }
+}

@@ -1,0 +1,90 @@
+using AbstractCore.Api.Hosting;
+using AbstractCore.Providers;
+using AbstractCore.Upstream;
+
+namespace AbstractCore.Api.Capabilities;
+
+/// <summary>
+/// What every media route (embeddings, audio, music, voice clone) does around its upstream call: resolve the
+/// endpoint with the request's key and base_url under the same rules as chat, run under the server's deadline
+/// (a linked token: a slow upstream is a 504, a client that left cancels the upstream request) and map failures.
+/// </summary>
+public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHttp http, GatewaySettings settings, ILogger<MediaUpstream> logger)
+{
+    public HttpClient Http => http.Client;
+
+    /// <summary>The one place media routes resolve an upstream, so key and base_url policy changes land here once.
+    /// A provider with no base URL anywhere is a backend this server lacks: 501 naming the setting.</summary>
+    public Task<ProviderEndpoint> ResolveAsync(HttpContext context, ProviderDescriptor provider, string? baseUrl)
+    {
+        if (string.IsNullOrWhiteSpace(baseUrl) && providers.ConfiguredBaseUrl(provider) is null)
+        {
+            throw new GatewayException(501,
+                $"Provider '{provider.Name}' is not configured on this server: set {string.Join(" or ", provider.BaseUrlSettings)}, " +
+                "or pass base_url in the request.", "not_implemented", "model", "capability_not_configured");
+        }
+
+        var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
+        return providers.ResolveAsync(provider, new ProviderRequest(baseUrl, key, Auth.ServerAuth.IsAuthenticated(context)), context.RequestAborted);
+    }
+
+    public async Task RunAsync(HttpContext context, string provider, Func<CancellationToken, Task> call)
+    {
+        var aborted = context.RequestAborted;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(settings.UpstreamTimeout);
+        try
+        {
+            await call(deadline.Token);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            LogClientLeft(logger, context.Request.Path);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            var timeout = UpstreamFailure.Timeout(provider, settings.UpstreamTimeout);
+            if (!context.Response.HasStarted)
+            {
+                throw timeout;
+            }
+
+            LogBrokenStream(logger, context.Request.Path, timeout.Message);
+            context.Abort();
+        }
+        catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
+        {
+            var failure = UpstreamFailure.From(e, provider);
+            if (!context.Response.HasStarted)
+            {
+                throw failure;
+            }
+
+            // Audio bytes already went out: cut the connection so the client sees a truncated body, not a complete one.
+            LogBrokenStream(logger, context.Request.Path, failure.Message);
+            context.Abort();
+        }
+    }
+
+    /// <summary>Copies an upstream body to the client as it arrives (audio is not buffered).</summary>
+    public static async Task CopyBodyAsync(HttpContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
+    {
+        if (upstream.Content.Headers.ContentLength is { } length)
+        {
+            context.Response.ContentLength = length;
+        }
+
+        var body = await upstream.Content.ReadAsStreamAsync(cancellationToken);
+        await using (body)
+        {
+            await context.Response.StartAsync(cancellationToken);
+            await body.CopyToAsync(context.Response.Body, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: the upstream body broke after it started: {Message}")]
+    private static partial void LogBrokenStream(ILogger logger, string path, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Path}: the client disconnected; the upstream call was cancelled")]
+    private static partial void LogClientLeft(ILogger logger, string path);
+}
