@@ -1,3 +1,4 @@
+using AbstractCore.Capabilities;
 using AbstractCore.Providers;
 using AbstractCore.Routing;
 
@@ -8,10 +9,11 @@ public sealed record MediaTarget(ProviderDescriptor Provider, string? Model);
 
 /// <summary>
 /// Picks the upstream of an image or video request from <c>model</c> (<c>provider/model</c>), the <c>provider</c>
-/// field or the path, else the server default (<c>ABSTRACTCORE_VISION_MODEL_ID</c>, else the configured
-/// OpenAI-compatible endpoint), and checks it can serve the request before any work is queued.
+/// field or the path, else the capability default (<c>/v1/config/capability-defaults/output/image|video</c>), else
+/// the server default (<c>ABSTRACTCORE_VISION_MODEL_ID</c>, else the configured OpenAI-compatible endpoint), and
+/// checks it can serve the request before any work is queued.
 /// </summary>
-public sealed class MediaRouting(ProviderResolver providers, IConfiguration configuration)
+public sealed class MediaRouting(ProviderResolver providers, IConfiguration configuration, ICapabilityDefaultsStore defaults)
 {
     private static readonly HashSet<string> LocalEngines = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -22,6 +24,13 @@ public sealed class MediaRouting(ProviderResolver providers, IConfiguration conf
         HttpContext context, string surface, string? model, string? providerField, string? pathProvider, string? baseUrl,
         string? explicitKey)
     {
+        if (string.IsNullOrWhiteSpace(model) && string.IsNullOrWhiteSpace(providerField) && pathProvider is null &&
+            await defaults.FindAsync("output", surface == "images" ? "image" : "video", null,
+                context.RequestAborted) is { ModelReference: { } configured })
+        {
+            model = configured;
+        }
+
         var (providerName, modelId) = Pick(surface, model?.Trim(), providerField?.Trim(), pathProvider);
         if (providerName.Equals("server", StringComparison.OrdinalIgnoreCase))
         {

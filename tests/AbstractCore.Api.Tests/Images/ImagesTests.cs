@@ -66,6 +66,26 @@ public sealed class ImagesTests(MediaFixture fx) : IClassFixture<MediaFixture>
     }
 
     [Fact]
+    public async Task Without_a_model_the_capability_default_for_images_is_used()
+    {
+        using var http = fx.Http();
+        var put = await http.PutAsync("/v1/config/capability-defaults/output/image",
+            Wire.Json("""{"provider":"openai-compatible","model":"flux-default"}"""));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        try
+        {
+            var (response, _) = await Wire.PostAsync(http, "/v1/images/generations", """{"prompt":"a lighthouse"}""");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("flux-default", (string?)fx.Last("/images/generations").Json!["model"]);
+        }
+        finally
+        {
+            await http.DeleteAsync("/v1/config/capability-defaults/output/image");
+        }
+    }
+
+    [Fact]
     public async Task Provider_route_takes_an_unprefixed_model_and_the_provider_field_routes_too()
     {
         using var http = fx.Http();

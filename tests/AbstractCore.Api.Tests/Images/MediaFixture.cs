@@ -18,6 +18,8 @@ public sealed class MediaFixture : IAsyncLifetime
     public const string Token = GatewayFixture.Token;
     public const string UpstreamKey = "media-upstream-key";
 
+    private readonly string _configDir = Directory.CreateTempSubdirectory("acore-vision-config-").FullName;
+
     public FakeVisionUpstream Upstream { get; private set; } = null!;
     public GatewayFactory Gateway { get; private set; } = null!;
 
@@ -33,6 +35,7 @@ public sealed class MediaFixture : IAsyncLifetime
             ["ABSTRACTCORE_JOBS_RETRIES"] = "2",
             ["ABSTRACTCORE_JOBS_RETRY_MIN_S"] = "0.05",
             ["ABSTRACTCORE_JOBS_RETRY_MAX_S"] = "0.2",
+            ["ABSTRACTCORE_CONFIG_FILE"] = Path.Combine(_configDir, "abstractcore.json"), // capability defaults land here
         });
         _ = Gateway.Server;
     }
@@ -41,6 +44,7 @@ public sealed class MediaFixture : IAsyncLifetime
     {
         await Gateway.DisposeAsync();
         await Upstream.DisposeAsync();
+        Directory.Delete(_configDir, recursive: true);
     }
 
     public HttpClient Http() => Gateway.Http(Token);
