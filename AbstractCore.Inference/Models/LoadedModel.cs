@@ -1,0 +1,57 @@
+using Microsoft.ML.OnnxRuntimeGenAI;
+
+namespace AbstractCore.Inference.Models;
+
+/// <summary>A model in native memory: the ONNX Runtime GenAI Model and its Tokenizer, both safe to share across threads.</summary>
+internal sealed class LoadedModel : IDisposable
+{
+    private LoadedModel(ModelFolder folder, Model model, Tokenizer tokenizer)
+    {
+        Folder = folder;
+        Model = model;
+        Tokenizer = tokenizer;
+        EosTokenIds = tokenizer.GetEosTokenIds().ToArray();
+    }
+
+    public ModelFolder Folder { get; }
+
+    public Model Model { get; }
+
+    public Tokenizer Tokenizer { get; }
+
+    public IReadOnlyList<int> EosTokenIds { get; }
+
+    /// <summary>Loads the folder with the configured execution providers (none: CPU).</summary>
+    public static LoadedModel Load(ModelFolder folder, IReadOnlyList<string> providers)
+    {
+        using var config = new Config(folder.Path);
+        config.ClearProviders();
+        foreach (var provider in providers)
+        {
+            config.AppendProvider(provider);
+        }
+
+        var model = new Model(config);
+        try
+        {
+            return new LoadedModel(folder, model, new Tokenizer(model));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    public int[] Encode(string text)
+    {
+        using var sequences = Tokenizer.Encode(text);
+        return sequences[0].ToArray();
+    }
+
+    public void Dispose()
+    {
+        Tokenizer.Dispose();
+        Model.Dispose();
+    }
+}
