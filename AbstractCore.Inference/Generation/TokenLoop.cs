@@ -89,6 +89,7 @@ internal static class TokenLoop
             if (eos.Contains(token))
             {
                 finish = GenerationResult.Stop;
+                lastFed = true; // the previous token was fed to produce the EOS, which is not in the sequence
                 break;
             }
 

@@ -21,8 +21,9 @@ internal static class JsonReply
         }
     }
 
+    /// <summary>A non-blank string field, as sent (prompt text keeps its spaces).</summary>
     public static string? String(JsonObject body, string name) =>
-        body[name] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
+        body[name] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
 
     public static bool Bool(JsonObject body, string name, bool fallback) =>
         body[name] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : fallback;

@@ -41,8 +41,11 @@ internal static class GeneratorReuse
         return (generator, 0);
     }
 
-    /// <summary>Prefills a key with tokens (the update and fork operations); nothing is generated.</summary>
-    public static int Prefill(LoadedModel model, PromptCacheStore cache, PromptCacheEntry entry, int[] tokens)
+    /// <summary>
+    /// Prefills a key with tokens (the update and fork operations); nothing is generated. The buffer leaves room for
+    /// <paramref name="headroom"/> more tokens (the default completion length), so the next chat fits without a new Generator.
+    /// </summary>
+    public static int Prefill(LoadedModel model, PromptCacheStore cache, PromptCacheEntry entry, int[] tokens, int headroom)
     {
         if (tokens.Length == 0)
         {
@@ -50,7 +53,7 @@ internal static class GeneratorReuse
             return 0;
         }
 
-        var (_, reused) = Prepare(model, cache, entry, tokens, SamplingOptions.Default, Math.Min(tokens.Length + 1, model.Folder.ContextLength), countUse: false);
+        var (_, reused) = Prepare(model, cache, entry, tokens, SamplingOptions.Default, Math.Min(tokens.Length + headroom, model.Folder.ContextLength), countUse: false);
         entry.Remember(tokens, lastFed: true);
         return reused;
     }

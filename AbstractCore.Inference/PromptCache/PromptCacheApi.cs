@@ -202,7 +202,7 @@ internal static class PromptCacheApi
         var ok = false;
         try
         {
-            var reused = await Task.Run(() => GeneratorReuse.Prefill(model, cmd.Cache, entry, tokens), CancellationToken.None);
+            var reused = await Task.Run(() => GeneratorReuse.Prefill(model, cmd.Cache, entry, tokens, cmd.Context.Settings.DefaultMaxTokens), CancellationToken.None);
             ok = true;
             return new JsonObject { ["key"] = key, ["tokens"] = tokens.Length, ["reused_tokens"] = reused };
         }
