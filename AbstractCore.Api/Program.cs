@@ -1,5 +1,6 @@
 using AbstractCore.Api.Auth;
 using AbstractCore.Api.Chat;
+using AbstractCore.Api.ControlPlane;
 using AbstractCore.Api.Errors;
 using AbstractCore.Api.Health;
 using AbstractCore.Api.Hosting;
@@ -25,6 +26,8 @@ app.MapAuthValidation();
 app.MapChatCompletions();
 AbstractCore.Api.Responses.ResponsesEndpoint.MapResponses(app);
 app.MapModels();
+app.MapResidencyControl();
+app.MapPromptCacheControl();
 app.MapDocs();
 app.Run();
 return 0;

@@ -25,6 +25,7 @@ public static class GatewayServices
         services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddSingleton<UnloadAfter>();
+        services.AddSingleton<AbstractCore.Api.ControlPlane.ControlPlaneForwarder>();
         services.AddSingleton<ChatCalls>();
         AbstractCore.Api.Responses.ResponsesEndpoint.AddResponses(services);
         services.AddOpenApi(o => o.AddOperationTransformer(RequestExample.ApplyAsync));
