@@ -24,6 +24,7 @@ public static class InferenceApp
         builder.Services.AddSingleton<ModelResidency>();
         builder.Services.AddSingleton<Scheduler>();
         builder.Services.AddSingleton<PromptCacheContext>();
+        builder.Services.AddHealthChecks().AddCheck<ModelsHealthCheck>("onnx-models");
 
         var app = builder.Build();
         app.UseInferenceErrors();

@@ -113,4 +113,16 @@ public sealed class ChatCompletionTests(InferenceFixture fixture) : IClassFixtur
         Assert.Equal("onnx", (string?)tiny["owned_by"]);
         Assert.Contains(body["data"]!.AsArray(), m => (string?)m!["id"] == TestModels.Long);
     }
+
+    [Fact]
+    public async Task Health_and_readiness_answer()
+    {
+        var (health, body) = await Wire.GetAsync(Http, "health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("inference", (string?)body!["service"]);
+
+        var ready = await Http.GetAsync("ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
 }
