@@ -3,9 +3,9 @@
 # and the full gateway path (client → Api → Inference), at 1 and 4 concurrent streams.
 # Writes bench/results/<YYYY-MM-DD>-inference.md. Exit code 3 when the gateway path keeps < 90% of the raw loop at 1 stream.
 #
-#   bench/inference.sh                    # bench-size model (4 layers × 512), 512 tokens a request, 4 requests a stream
+#   bench/inference.sh                    # bench-size model (4 layers × 512), 512 tokens a request, 2 requests a stream, 5 rounds
 #   BENCH_MODEL=tiny bench/inference.sh   # the test model (per-token overhead dominates: a stress test of the path)
-#   BENCH_TOKENS=256 BENCH_REQUESTS=2 BENCH_SKIP_BUILD=1 bench/inference.sh
+#   BENCH_TOKENS=256 BENCH_REQUESTS=1 BENCH_ROUNDS=3 BENCH_SKIP_BUILD=1 bench/inference.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -16,4 +16,4 @@ fi
 mkdir -p bench/results
 out=bench/results/$(date -u +%F)-inference.md
 dotnet bench/AbstractCore.InferenceBench/bin/Release/net10.0/linux-x64/AbstractCore.InferenceBench.dll \
-    --model "${BENCH_MODEL:-bench}" --tokens "${BENCH_TOKENS:-512}" --requests "${BENCH_REQUESTS:-4}" --out "$out"
+    --model "${BENCH_MODEL:-bench}" --tokens "${BENCH_TOKENS:-512}" --requests "${BENCH_REQUESTS:-2}" --rounds "${BENCH_ROUNDS:-5}" --out "$out"

@@ -4,11 +4,12 @@ using AbstractCore.InferenceBench;
 using AbstractCore.TinyModels;
 
 // Tokens/s on a generated model: the raw engine loop, Inference alone over HTTP, and the full gateway path.
-//   dotnet run -c Release --project bench/AbstractCore.InferenceBench -- [--model bench|tiny] [--tokens 512] [--requests 4] [--out file.md]
+//   dotnet run -c Release --project bench/AbstractCore.InferenceBench -- [--model bench|tiny] [--tokens 512] [--requests 2] [--rounds 5] [--out file.md]
 var options = Args(args);
 var spec = options.GetValueOrDefault("model", "bench") == "tiny" ? TinyModelSpec.Tiny : TinyModelSpec.Bench;
 var tokens = int.Parse(options.GetValueOrDefault("tokens", "512"), CultureInfo.InvariantCulture);
-var requests = int.Parse(options.GetValueOrDefault("requests", "4"), CultureInfo.InvariantCulture);
+var requests = int.Parse(options.GetValueOrDefault("requests", "2"), CultureInfo.InvariantCulture);
+var rounds = int.Parse(options.GetValueOrDefault("rounds", "5"), CultureInfo.InvariantCulture);
 int[] streamCounts = [1, 4];
 var root = RepoRoot();
 
@@ -17,15 +18,13 @@ var modelName = options.GetValueOrDefault("model", "bench") + "-model";
 var modelDir = TinyModelWriter.Write(Path.Combine(models, modelName), spec);
 Console.Error.WriteLine($"model: {modelName} ({spec.Layers} layers × hidden {spec.Hidden}, context {spec.ContextLength}); {tokens} tokens a request, {requests} requests a stream");
 
+var loadBefore = LoadAverage();
 var rows = new List<(string Path, int Streams, double TokensPerSecond)>();
+const string Raw = "raw engine loop (in-process)";
+const string Direct = "Inference over HTTP (no gateway)";
+const string Full = "full gateway path (client → Api → Inference)";
 try
 {
-    foreach (var streams in streamCounts)
-    {
-        rows.Add(("raw engine loop (in-process)", streams, RawLoop.TokensPerSecond(modelDir, streams, requests, tokens)));
-        Console.Error.WriteLine($"raw {streams}: {rows[^1].TokensPerSecond:F0} tok/s");
-    }
-
     await using var inference = await ServiceProcess.StartAsync(
         Path.Combine(root, "AbstractCore.Inference/bin/Release/net10.0/linux-x64/AbstractCore.Inference.dll"),
         new Dictionary<string, string>
@@ -42,12 +41,22 @@ try
             ["ABSTRACTCORE_SERVER_DISABLE_CENTRALIZED_CONFIG"] = "1",
         });
 
+    // Rounds interleave the three paths, so load from other processes falls on all of them alike; the median is kept.
     foreach (var streams in streamCounts)
     {
-        rows.Add(("Inference over HTTP (no gateway)", streams, await GatewayPath.TokensPerSecondAsync(inference.Root, modelName, streams, requests, tokens)));
-        Console.Error.WriteLine($"inference {streams}: {rows[^1].TokensPerSecond:F0} tok/s");
-        rows.Add(("full gateway path (client → Api → Inference)", streams, await GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, streams, requests, tokens)));
-        Console.Error.WriteLine($"gateway {streams}: {rows[^1].TokensPerSecond:F0} tok/s");
+        var samples = new Dictionary<string, List<double>> { [Raw] = [], [Direct] = [], [Full] = [] };
+        for (var round = 0; round < rounds; round++)
+        {
+            samples[Raw].Add(RawLoop.TokensPerSecond(modelDir, streams, requests, tokens));
+            samples[Direct].Add(await GatewayPath.TokensPerSecondAsync(inference.Root, modelName, streams, requests, tokens));
+            samples[Full].Add(await GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, streams, requests, tokens));
+            Console.Error.WriteLine($"streams {streams}, round {round + 1}: " + string.Join(", ", samples.Select(p => $"{p.Key.Split(' ')[0]} {p.Value[^1]:F0}")));
+        }
+
+        foreach (var (path, values) in samples)
+        {
+            rows.Add((path, streams, values.Order().ElementAt(values.Count / 2)));
+        }
     }
 }
 finally
@@ -59,7 +68,10 @@ var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"# Local inference tokens/s ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Model: generated `{modelName}` ({spec.Layers} layers, hidden {spec.Hidden}, {spec.Heads} heads, GQA, fp32, context {spec.ContextLength}), CPU, {Environment.ProcessorCount} cores. " +
-    $"Each stream runs {requests} requests of {tokens} generated tokens (greedy), after one warm-up request. Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}.");
+    $"Each measurement: every stream runs {requests} requests of {tokens} generated tokens (greedy) after one warm-up request; " +
+    $"{rounds} rounds interleave the three paths and the median is shown. Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}.");
+report.AppendLine();
+report.AppendLine(CultureInfo.InvariantCulture, $"Machine load average (1 min) before / after: {loadBefore} / {LoadAverage()} (other processes share the cores: compare rows of one run, not runs).");
 report.AppendLine();
 report.AppendLine("| path | streams | tokens/s | vs raw |");
 report.AppendLine("|---|---:|---:|---:|");
@@ -77,6 +89,8 @@ if (options.GetValueOrDefault("out") is { } outFile)
 
 var gatewayRatio = rows.First(r => r.Path.StartsWith("full", StringComparison.Ordinal) && r.Streams == 1).TokensPerSecond / rows.First(r => r.Streams == 1).TokensPerSecond;
 return gatewayRatio >= 0.9 ? 0 : 3;
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
 static Dictionary<string, string> Args(string[] args)
 {
