@@ -29,14 +29,14 @@ internal static class ChatCompletionsApi
         using var lease = await residency.AcquireAsync(folder, aborted);
         var resident = lease.Resident;
         var prompt = Tokenize(resident.Model, input);
-        var context_ = folder.ContextLength;
-        if (prompt.Length >= context_)
+        var contextLength = folder.ContextLength;
+        if (prompt.Length >= contextLength)
         {
             throw InferenceException.BadRequest(
-                $"The prompt is {prompt.Length} tokens; the model's context length is {context_}.", "messages", "context_length_exceeded");
+                $"The prompt is {prompt.Length} tokens; the model's context length is {contextLength}.", "messages", "context_length_exceeded");
         }
 
-        var maxTokens = Math.Min(input.MaxTokens ?? settings.DefaultMaxTokens, context_ - prompt.Length);
+        var maxTokens = Math.Min(input.MaxTokens ?? settings.DefaultMaxTokens, contextLength - prompt.Length);
         var plan = new GenerationPlan(prompt, maxTokens, input.Stop, input.Sampling, input.CacheKey ?? resident.PromptCache.DefaultKey);
 
         using var slot = await scheduler.For(folder.Name).EnterAsync(aborted);

@@ -50,6 +50,20 @@ internal static class ChatStream
             }
         }, CancellationToken.None);
 
+        // Headers wait for the first token (or the end): a model that fails in prefill still gets an error status.
+        try
+        {
+            if (!await pieces.Reader.WaitToReadAsync(aborted))
+            {
+                await generation;
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            await generation;
+            return;
+        }
+
         context.Response.ContentType = "text/event-stream; charset=utf-8";
         context.Response.Headers.CacheControl = "no-cache";
         using var sse = new SseWriter(context.Response.BodyWriter);
