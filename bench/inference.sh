@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tokens/s of local ONNX inference on a generated model: the raw engine loop (in-process), Inference over HTTP,
 # and the full gateway path (client → Api → Inference), at 1 and 4 concurrent streams.
-# Writes bench/results/<YYYY-MM-DD>-inference.md. Exit code 3 when the gateway path keeps < 90% of the raw loop at 1 stream.
+# Writes bench/results/<YYYY-MM-DD>-inference-<model>.md. Exit code 3 when the gateway path keeps < 90% of the raw loop at 1 stream.
 #
 #   bench/inference.sh                    # bench-size model (4 layers × 512), 512 tokens a request, 2 requests a stream, 5 rounds
 #   BENCH_MODEL=tiny bench/inference.sh   # the test model (per-token overhead dominates: a stress test of the path)
@@ -14,6 +14,6 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     dotnet build bench/AbstractCore.InferenceBench/AbstractCore.InferenceBench.csproj -c Release -nologo -v q >&2
 fi
 mkdir -p bench/results
-out=bench/results/$(date -u +%F)-inference.md
+out=bench/results/$(date -u +%F)-inference-${BENCH_MODEL:-bench}.md
 dotnet bench/AbstractCore.InferenceBench/bin/Release/net10.0/linux-x64/AbstractCore.InferenceBench.dll \
     --model "${BENCH_MODEL:-bench}" --tokens "${BENCH_TOKENS:-512}" --requests "${BENCH_REQUESTS:-2}" --rounds "${BENCH_ROUNDS:-5}" --out "$out"
