@@ -76,9 +76,15 @@ internal static class ChatStream
         try
         {
             await sse.WriteAsync(Chunk(new ChunkDelta { Role = "assistant", Content = "" }), OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
-            await foreach (var piece in pieces.Reader.ReadAllAsync(aborted))
+            // One chunk per token; tokens already waiting leave together in one flush.
+            while (await pieces.Reader.WaitToReadAsync(aborted))
             {
-                await sse.WriteAsync(Chunk(new ChunkDelta { Content = piece }), OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
+                while (pieces.Reader.TryRead(out var piece))
+                {
+                    sse.Write(Chunk(new ChunkDelta { Content = piece }), OpenAIJsonContext.Wire.ChatCompletionChunk);
+                }
+
+                await sse.FlushAsync(aborted);
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
