@@ -43,6 +43,7 @@ internal static class ServiceSettings
         "ABSTRACTCORE_ONNX_PROMPT_CACHE_MB",
         "ABSTRACTCORE_ONNX_PROMPT_CACHE_TTL_S",
         "ABSTRACTCORE_ONNX_PROVIDERS",
+        "ABSTRACTCORE_ONNX_INTRA_OP_THREADS",
     ];
 
     public static int ApiReplicas(IConfiguration configuration)

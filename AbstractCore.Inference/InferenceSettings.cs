@@ -14,6 +14,7 @@ internal sealed class InferenceSettings
     public const string PromptCacheMbVariable = "ABSTRACTCORE_ONNX_PROMPT_CACHE_MB";
     public const string PromptCacheTtlVariable = "ABSTRACTCORE_ONNX_PROMPT_CACHE_TTL_S";
     public const string ProvidersVariable = "ABSTRACTCORE_ONNX_PROVIDERS";
+    public const string IntraOpThreadsVariable = "ABSTRACTCORE_ONNX_INTRA_OP_THREADS";
 
     public string? ModelsDir { get; init; }
 
@@ -31,6 +32,9 @@ internal sealed class InferenceSettings
 
     /// <summary>How long an unused prompt-cache key lives when set/update name no ttl_s.</summary>
     public TimeSpan PromptCacheTtl { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>ONNX Runtime threads per generation step (null: the runtime's default, every core). Fewer leave cores for HTTP.</summary>
+    public int? IntraOpThreads { get; init; }
 
     /// <summary>Execution providers appended in order (CPU is always the fallback); the CUDA build defaults to cuda.</summary>
     public IReadOnlyList<string> Providers { get; init; } = DefaultProviders;
@@ -60,6 +64,7 @@ internal sealed class InferenceSettings
             DefaultMaxTokens = Int(DefaultMaxTokensVariable, defaults.DefaultMaxTokens, 1),
             PromptCacheBudgetBytes = (long)(Number(PromptCacheMbVariable, 1024) * 1024 * 1024),
             PromptCacheTtl = TimeSpan.FromSeconds(Number(PromptCacheTtlVariable, defaults.PromptCacheTtl.TotalSeconds)),
+            IntraOpThreads = string.IsNullOrWhiteSpace(configuration[IntraOpThreadsVariable]) ? null : Int(IntraOpThreadsVariable, 0, 1),
             Providers = providers is null
                 ? defaults.Providers
                 : providers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

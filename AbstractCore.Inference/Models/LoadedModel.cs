@@ -21,10 +21,16 @@ internal sealed class LoadedModel : IDisposable
 
     public IReadOnlyList<int> EosTokenIds { get; }
 
-    /// <summary>Loads the folder with the configured execution providers (none: CPU).</summary>
-    public static LoadedModel Load(ModelFolder folder, IReadOnlyList<string> providers)
+    /// <summary>Loads the folder with the configured execution providers (none: CPU) and, if set, ONNX Runtime's thread count.</summary>
+    public static LoadedModel Load(ModelFolder folder, IReadOnlyList<string> providers, int? intraOpThreads = null)
     {
         using var config = new Config(folder.Path);
+        if (intraOpThreads is { } threads)
+        {
+            config.Overlay("""{"model":{"decoder":{"session_options":{"intra_op_num_threads":""" +
+                threads.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}}}");
+        }
+
         config.ClearProviders();
         foreach (var provider in providers)
         {

@@ -69,7 +69,7 @@ internal sealed class ModelResidency(InferenceSettings settings, TimeProvider ti
                 return (raced, false);
             }
 
-            var model = await Task.Run(() => LoadedModel.Load(folder, settings.Providers), CancellationToken.None);
+            var model = await Task.Run(() => LoadedModel.Load(folder, settings.Providers, settings.IntraOpThreads), CancellationToken.None);
             var cache = new PromptCacheStore(folder.KvBytesPerToken, settings.PromptCacheBudgetBytes, settings.PromptCacheTtl, time);
             var resident = new ResidentModel(RuntimeId(folder.Name), model, cache, pin, time.GetUtcNow());
             lock (_lock)

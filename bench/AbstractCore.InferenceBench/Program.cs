@@ -10,6 +10,7 @@ var spec = options.GetValueOrDefault("model", "bench") == "tiny" ? TinyModelSpec
 var tokens = int.Parse(options.GetValueOrDefault("tokens", "512"), CultureInfo.InvariantCulture);
 var requests = int.Parse(options.GetValueOrDefault("requests", "2"), CultureInfo.InvariantCulture);
 var rounds = int.Parse(options.GetValueOrDefault("rounds", "5"), CultureInfo.InvariantCulture);
+int? intraOp = options.GetValueOrDefault("intra-op") is { Length: > 0 } t ? int.Parse(t, CultureInfo.InvariantCulture) : null;
 int[] streamCounts = [1, 4];
 var root = RepoRoot();
 
@@ -31,6 +32,7 @@ try
         {
             ["ABSTRACTCORE_ONNX_MODELS_DIR"] = models,
             ["ABSTRACTCORE_ONNX_MAX_CONCURRENCY"] = streamCounts.Max().ToString(CultureInfo.InvariantCulture),
+            ["ABSTRACTCORE_ONNX_INTRA_OP_THREADS"] = intraOp?.ToString(CultureInfo.InvariantCulture) ?? "",
         });
     await using var api = await ServiceProcess.StartAsync(
         Path.Combine(root, "AbstractCore.Api/bin/Release/net10.0/AbstractCore.Api.dll"),
@@ -47,7 +49,7 @@ try
         var samples = new Dictionary<string, List<double>> { [Raw] = [], [Direct] = [], [Full] = [] };
         for (var round = 0; round < rounds; round++)
         {
-            samples[Raw].Add(RawLoop.TokensPerSecond(modelDir, streams, requests, tokens));
+            samples[Raw].Add(RawLoop.TokensPerSecond(modelDir, streams, requests, tokens, intraOp));
             samples[Direct].Add(await GatewayPath.TokensPerSecondAsync(inference.Root, modelName, streams, requests, tokens));
             samples[Full].Add(await GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, streams, requests, tokens));
             Console.Error.WriteLine($"streams {streams}, round {round + 1}: " + string.Join(", ", samples.Select(p => $"{p.Key.Split(' ')[0]} {p.Value[^1]:F0}")));
@@ -69,7 +71,8 @@ report.AppendLine(CultureInfo.InvariantCulture, $"# Local inference tokens/s ({D
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Model: generated `{modelName}` ({spec.Layers} layers, hidden {spec.Hidden}, {spec.Heads} heads, GQA, fp32, context {spec.ContextLength}), CPU, {Environment.ProcessorCount} cores. " +
     $"Each measurement: every stream runs {requests} requests of {tokens} generated tokens (greedy) after one warm-up request; " +
-    $"{rounds} rounds interleave the three paths and the median is shown. Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}.");
+    $"{rounds} rounds interleave the three paths and the median is shown. Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}; " +
+    $"ONNX Runtime intra-op threads (raw loop and Inference alike): {(intraOp is null ? "runtime default" : intraOp.ToString())}.");
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Machine load average (1 min) before / after: {loadBefore} / {LoadAverage()} (other processes share the cores: compare rows of one run, not runs).");
 report.AppendLine();

@@ -8,17 +8,17 @@ namespace AbstractCore.Inference.Tests.TinyModels;
 public sealed class ModelTypeTests
 {
     [Theory]
-    [InlineData("llama")]
-    [InlineData("phi3")]
-    [InlineData("qwen2")]
-    [InlineData("mistral")]
-    public void Each_decoder_only_type_serves_the_known_answer(string type)
+    [InlineData("llama", null)]
+    [InlineData("phi3", null)]
+    [InlineData("qwen2", null)]
+    [InlineData("mistral", 1)]
+    public void Each_decoder_only_type_serves_the_known_answer(string type, int? intraOpThreads)
     {
         var dir = Path.Combine(Path.GetTempPath(), "acore-type-" + type + "-" + Guid.NewGuid().ToString("N"));
         TinyModelWriter.Write(dir, TinyModelSpec.Tiny with { ModelType = type, ContextLength = 256 });
         try
         {
-            using var model = LoadedModel.Load(ModelFolder.TryRead(dir)!, []);
+            using var model = LoadedModel.Load(ModelFolder.TryRead(dir)!, [], intraOpThreads);
             var prompt = model.Encode(model.Tokenizer.ApplyChatTemplate(null, """[{"role":"user","content":"Hi"}]""", null, true));
             var pieces = new List<string>();
 
