@@ -1,5 +1,6 @@
 using AbstractCore.Api.Auth;
 using AbstractCore.Api.Chat;
+using AbstractCore.Api.ControlPlane;
 using AbstractCore.Api.Errors;
 using AbstractCore.Api.Health;
 using AbstractCore.Api.Hosting;
@@ -33,6 +34,8 @@ AbstractCore.Api.Capabilities.MediaServices.MapMedia(app);
 AbstractCore.Api.Images.ImagesEndpoint.MapImages(app);
 AbstractCore.Api.Videos.VideosEndpoint.MapVideos(app);
 AbstractCore.Api.Jobs.JobsEndpoint.MapJobs(app);
+app.MapResidencyControl();
+app.MapPromptCacheControl();
 app.MapDocs();
 app.Run();
 return 0;

@@ -21,6 +21,8 @@ builder.AddProject<Projects.AbstractCore_Api>("api")
     .WithReference(infra.Cache).WaitFor(infra.Cache)
     .WithReference(infra.Messaging).WaitFor(infra.Messaging)
     .WithReference(inference).WaitFor(inference)
+    // onnx/<model> goes to the Inference service through its OpenAI-compatible /v1 (service discovery gives the address).
+    .WithEnvironment("ABSTRACTCORE_INFERENCE_URL", ReferenceExpression.Create($"{inference.GetEndpoint("http")}/v1"))
     .WithOptionalSecrets(builder, ServiceSettings.ApiSecretVariables)
     .WithOptionalEnvironment(builder, ServiceSettings.ApiVariables)
     .WithHttpHealthCheck("/health");

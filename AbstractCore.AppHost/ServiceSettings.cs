@@ -37,7 +37,17 @@ internal static class ServiceSettings
         "ABSTRACTCORE_MUSIC_BASE_URL",
     ];
 
-    public static readonly string[] InferenceVariables = ["ABSTRACTCORE_ONNX_MODELS_DIR"];
+    public static readonly string[] InferenceVariables =
+    [
+        "ABSTRACTCORE_ONNX_MODELS_DIR",
+        "ABSTRACTCORE_ONNX_MAX_CONCURRENCY",
+        "ABSTRACTCORE_ONNX_MAX_QUEUE",
+        "ABSTRACTCORE_ONNX_DEFAULT_MAX_TOKENS",
+        "ABSTRACTCORE_ONNX_PROMPT_CACHE_MB",
+        "ABSTRACTCORE_ONNX_PROMPT_CACHE_TTL_S",
+        "ABSTRACTCORE_ONNX_PROVIDERS",
+        "ABSTRACTCORE_ONNX_INTRA_OP_THREADS",
+    ];
 
     public static int ApiReplicas(IConfiguration configuration)
     {

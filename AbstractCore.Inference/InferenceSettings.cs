@@ -1,7 +1,73 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
 namespace AbstractCore.Inference;
 
-internal static class InferenceSettings
+/// <summary>The service's settings, read once from configuration (environment variables included).</summary>
+internal sealed class InferenceSettings
 {
     /// <summary>Folder holding one ONNX Runtime GenAI model per sub-folder; <c>onnx/&lt;folder&gt;</c> selects one.</summary>
     public const string ModelsDirVariable = "ABSTRACTCORE_ONNX_MODELS_DIR";
+    public const string MaxConcurrencyVariable = "ABSTRACTCORE_ONNX_MAX_CONCURRENCY";
+    public const string MaxQueueVariable = "ABSTRACTCORE_ONNX_MAX_QUEUE";
+    public const string DefaultMaxTokensVariable = "ABSTRACTCORE_ONNX_DEFAULT_MAX_TOKENS";
+    public const string PromptCacheMbVariable = "ABSTRACTCORE_ONNX_PROMPT_CACHE_MB";
+    public const string PromptCacheTtlVariable = "ABSTRACTCORE_ONNX_PROMPT_CACHE_TTL_S";
+    public const string ProvidersVariable = "ABSTRACTCORE_ONNX_PROVIDERS";
+    public const string IntraOpThreadsVariable = "ABSTRACTCORE_ONNX_INTRA_OP_THREADS";
+
+    public string? ModelsDir { get; init; }
+
+    /// <summary>Generators running at once per model (default: the core count).</summary>
+    public int MaxConcurrency { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Requests waiting per model beyond those running; one more is refused with 429.</summary>
+    public int MaxQueue { get; init; } = 64;
+
+    /// <summary>The completion length when a request names no max_tokens (the KV buffer is sized for it).</summary>
+    public int DefaultMaxTokens { get; init; } = 4096;
+
+    /// <summary>Memory budget for live prompt-cache KV state per model, in bytes.</summary>
+    public long PromptCacheBudgetBytes { get; init; } = 1024L * 1024 * 1024;
+
+    /// <summary>How long an unused prompt-cache key lives when set/update name no ttl_s.</summary>
+    public TimeSpan PromptCacheTtl { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>ONNX Runtime threads per generation step (null: the runtime's default, every core). Fewer leave cores for HTTP.</summary>
+    public int? IntraOpThreads { get; init; }
+
+    /// <summary>Execution providers appended in order (CPU is always the fallback); the CUDA build defaults to cuda.</summary>
+    public IReadOnlyList<string> Providers { get; init; } = DefaultProviders;
+
+#if ONNX_CUDA
+    private static readonly string[] DefaultProviders = ["cuda"];
+#else
+    private static readonly string[] DefaultProviders = [];
+#endif
+
+    public static InferenceSettings From(IConfiguration configuration)
+    {
+        int Int(string name, int fallback, int min) =>
+            int.TryParse(configuration[name], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
+                ? v >= min ? v : throw new InvalidOperationException($"{name} must be {min} or more (was {v}).")
+                : fallback;
+        double Number(string name, double fallback) =>
+            double.TryParse(configuration[name], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
+
+        var defaults = new InferenceSettings();
+        var providers = configuration[ProvidersVariable];
+        return new InferenceSettings
+        {
+            ModelsDir = string.IsNullOrWhiteSpace(configuration[ModelsDirVariable]) ? null : configuration[ModelsDirVariable]!.Trim(),
+            MaxConcurrency = Int(MaxConcurrencyVariable, defaults.MaxConcurrency, 1),
+            MaxQueue = Int(MaxQueueVariable, defaults.MaxQueue, 0),
+            DefaultMaxTokens = Int(DefaultMaxTokensVariable, defaults.DefaultMaxTokens, 1),
+            PromptCacheBudgetBytes = (long)(Number(PromptCacheMbVariable, 1024) * 1024 * 1024),
+            PromptCacheTtl = TimeSpan.FromSeconds(Number(PromptCacheTtlVariable, defaults.PromptCacheTtl.TotalSeconds)),
+            IntraOpThreads = string.IsNullOrWhiteSpace(configuration[IntraOpThreadsVariable]) ? null : Int(IntraOpThreadsVariable, 0, 1),
+            Providers = providers is null
+                ? defaults.Providers
+                : providers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        };
+    }
 }

@@ -1,12 +1,3 @@
-using AbstractCore.Inference;
+using AbstractCore.Inference.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.MapServiceHealth();
-
-InferenceLog.ModelsDirectory(app.Logger, app.Configuration[InferenceSettings.ModelsDirVariable]);
-
-app.Run();
+InferenceApp.Build(args).Run();

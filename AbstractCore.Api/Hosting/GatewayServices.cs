@@ -29,6 +29,7 @@ public static class GatewayServices
         services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddSingleton<UnloadAfter>();
+        services.AddSingleton<AbstractCore.Api.ControlPlane.ControlPlaneForwarder>();
         services.AddSingleton<ChatCalls>();
 
         // Attachments: URLs fetched SSRF-safely, local paths only under the media policy. A request body may carry

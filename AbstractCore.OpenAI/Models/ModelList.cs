@@ -15,4 +15,7 @@ public sealed class ModelInfo
     [JsonPropertyName("object")] public string Object => "model";
     [JsonPropertyName("created")] public long Created { get; init; }
     [JsonPropertyName("owned_by")] public required string OwnedBy { get; init; }
+
+    /// <summary>Local models only: the longest prompt plus completion, in tokens.</summary>
+    [JsonPropertyName("context_length")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? ContextLength { get; init; }
 }

@@ -23,13 +23,22 @@ public sealed class SseWriter(PipeWriter pipe) : IDisposable
 
     public ValueTask<FlushResult> WriteAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
+        Write(value, typeInfo);
+        return pipe.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes one event without flushing: for a producer that is ahead of the client, several events then
+    /// leave in one <see cref="FlushAsync"/>.</summary>
+    public void Write<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
         pipe.Write(DataPrefix);
         _json.Reset(pipe);
         JsonSerializer.Serialize(_json, value, typeInfo);
         _json.Flush();
         pipe.Write(EventEnd);
-        return pipe.FlushAsync(cancellationToken);
     }
+
+    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken) => pipe.FlushAsync(cancellationToken);
 
     public void Dispose() => _json.Dispose();
 

@@ -1,4 +1,4 @@
-namespace AbstractCore.Inference;
+namespace AbstractCore.Inference.Hosting;
 
 internal static partial class InferenceLog
 {

@@ -1,0 +1,47 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using AbstractCore.Providers;
+
+namespace AbstractCore.Api.ControlPlane;
+
+/// <summary>Sends a control-plane call to a runtime's root (the Inference service, or an upstream AbstractEndpoint).</summary>
+public sealed class ControlPlaneForwarder(UpstreamHttp http, ProviderResolver resolver)
+{
+    public const string LocalProvider = "onnx";
+
+    /// <summary>The Inference service's root (its <c>ABSTRACTCORE_INFERENCE_URL</c> without <c>/v1</c>), or null when not configured.</summary>
+    public Uri? InferenceRoot() =>
+        resolver.ConfiguredBaseUrl(resolver.Find(LocalProvider)) is { } url ? Root(url) : null;
+
+    /// <summary>Trims, drops a trailing slash and a trailing <c>/v1</c>: <c>http://h:8001/v1</c> → <c>http://h:8001</c>.</summary>
+    public static Uri? Root(string url)
+    {
+        var trimmed = url.Trim().TrimEnd('/');
+        if (trimmed.EndsWith("/v1", StringComparison.OrdinalIgnoreCase))
+        {
+            trimmed = trimmed[..^3];
+        }
+
+        return Uri.TryCreate(trimmed + "/", UriKind.Absolute, out var root) ? root : null;
+    }
+
+    /// <summary>GET or POST <paramref name="path"/> under <paramref name="root"/>; the body is sent as JSON.</summary>
+    public async Task<(int Status, string Body)> SendAsync(
+        Uri root, string path, JsonObject? body, string? query, string? bearer, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, new Uri(root, path + (query ?? "")));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var response = await http.Client.SendAsync(request, cancellationToken);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+
+namespace AbstractCore.Api.ControlPlane;
+
+/// <summary>
+/// <c>/acore/models/load|loaded|unload</c>. Local ONNX models live in the Inference service, which verifies residency
+/// itself: calls for provider <c>onnx</c> (or one of its runtime ids) go there. Remote providers expose no loaded-state
+/// signal, so a load reports <c>provider_residency_verified: false</c> and <c>loaded: false</c>.
+/// </summary>
+public static class ResidencyEndpoints
+{
+    public static IEndpointRouteBuilder MapResidencyControl(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/acore/models").WithTags("Runtime");
+        group.MapPost("/load", LoadAsync);
+        group.MapGet("/loaded", LoadedAsync);
+        group.MapPost("/unload", UnloadAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> LoadAsync(HttpContext context, ControlPlaneForwarder forwarder)
+    {
+        var request = await ControlPlaneRequest.ReadAsync(context.Request);
+        if (request.Provider is null || request.Model is null)
+        {
+            throw GatewayException.BadRequest("provider and model are required", "model");
+        }
+
+        if (request.IsLocal)
+        {
+            return await ForwardAsync(context, forwarder, "acore/models/load", request.Forwarded(keepModel: true), null);
+        }
+
+        var runtime = new JsonObject
+        {
+            ["runtime_id"] = null, ["provider"] = request.Provider, ["model"] = request.Model, ["base_url"] = request.BaseUrl,
+            ["task"] = "text_generation", ["state"] = "provider_residency_unknown", ["loaded"] = false, ["runtime_cached"] = false,
+            ["provider_residency_verified"] = false, ["provider_resident"] = null, ["pinned"] = false, ["locked"] = false,
+            ["isolation"] = "remote", ["health"] = "ok", ["error"] = null, ["supports_prompt_cache"] = false,
+        };
+        return Json(new JsonObject
+        {
+            ["ok"] = true, ["success"] = true, ["loaded_new"] = false, ["provider_loaded_new"] = false, ["runtime_cache_loaded_new"] = false,
+            ["runtime"] = runtime, ["affected_models"] = new JsonArray(runtime.DeepClone()),
+        });
+    }
+
+    private static async Task<IResult> LoadedAsync(HttpContext context, ControlPlaneForwarder forwarder)
+    {
+        var request = await ControlPlaneRequest.ReadAsync(context.Request);
+        if (request.Provider is null || request.IsLocal)
+        {
+            if (forwarder.InferenceRoot() is not null)
+            {
+                var query = request.Forwarded(keepModel: true);
+                return await ForwardAsync(context, forwarder, "acore/models/loaded", null, ControlPlaneRequest.Query(query));
+            }
+        }
+
+        return Json(new JsonObject
+        {
+            ["ok"] = true, ["success"] = true, ["operation"] = "list_loaded", ["object"] = "list",
+            ["data"] = new JsonArray(), ["models"] = new JsonArray(), ["affected_models"] = new JsonArray(),
+        });
+    }
+
+    private static async Task<IResult> UnloadAsync(HttpContext context, ControlPlaneForwarder forwarder)
+    {
+        var request = await ControlPlaneRequest.ReadAsync(context.Request);
+        if (request.RuntimeId is null && (request.Provider is null || request.Model is null))
+        {
+            throw GatewayException.BadRequest("runtime_id or provider and model are required", "model");
+        }
+
+        if ((request.IsLocal || request.Provider is null) && forwarder.InferenceRoot() is not null)
+        {
+            return await ForwardAsync(context, forwarder, "acore/models/unload", request.Forwarded(keepModel: true), null);
+        }
+
+        throw new GatewayException(404, "Loaded model runtime not found.", "not_found_error", "model", "runtime_not_found");
+    }
+
+    private static async Task<IResult> ForwardAsync(HttpContext context, ControlPlaneForwarder forwarder, string path, JsonObject? body, string? query)
+    {
+        var root = forwarder.InferenceRoot() ?? throw GatewayException.BadRequest(
+            "Provider 'onnx' has no base URL: set ABSTRACTCORE_INFERENCE_URL.", "provider");
+        try
+        {
+            var (status, text) = await forwarder.SendAsync(root, path, body, query, null, context.RequestAborted);
+            return Results.Text(text, "application/json", statusCode: status);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new GatewayException(502, $"Could not reach the local inference service: {e.Message}", "upstream_error", code: "upstream_unreachable");
+        }
+    }
+
+    private static IResult Json(JsonNode body) => Results.Text(body.ToJsonString(), "application/json");
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using AbstractCore.Inference.Hosting;
+using AbstractCore.Inference.Models;
+using AbstractCore.Inference.Residency;
+using AbstractCore.Inference.Scheduling;
+using AbstractCore.OpenAI.Chat;
+using AbstractCore.OpenAI.Json;
+using Microsoft.ML.OnnxRuntimeGenAI;
+
+namespace AbstractCore.Inference.Generation;
+
+/// <summary><c>POST /v1/chat/completions</c>: validate, load the model if needed, render the chat template,
+/// wait for a slot, generate (plain or streamed).</summary>
+internal static class ChatCompletionsApi
+{
+    public static IEndpointRouteBuilder MapChatCompletions(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/v1/chat/completions", HandleAsync).WithName("ChatCompletions");
+        return endpoints;
+    }
+
+    private static async Task HandleAsync(HttpContext context, ModelCatalog catalog, ModelResidency residency, Scheduler scheduler, InferenceSettings settings)
+    {
+        var aborted = context.RequestAborted;
+        var request = await ReadAsync(context.Request, aborted);
+        var folder = catalog.Find(request.Model) ?? throw InferenceException.ModelNotFound(request.Model);
+        var input = ChatInput.From(request);
+
+        using var lease = await residency.AcquireAsync(folder, aborted);
+        var resident = lease.Resident;
+        var prompt = Tokenize(resident.Model, input);
+        var contextLength = folder.ContextLength;
+        if (prompt.Length >= contextLength)
+        {
+            throw InferenceException.BadRequest(
+                $"The prompt is {prompt.Length} tokens; the model's context length is {contextLength}.", "messages", "context_length_exceeded");
+        }
+
+        var maxTokens = Math.Min(input.MaxTokens ?? settings.DefaultMaxTokens, contextLength - prompt.Length);
+        var plan = new GenerationPlan(prompt, maxTokens, input.Stop, input.Sampling, input.CacheKey ?? resident.PromptCache.DefaultKey);
+
+        using var slot = await scheduler.For(folder.Name).EnterAsync(aborted);
+        var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var model = ModelCatalog.Normalize(request.Model)!;
+        if (input.Stream)
+        {
+            await ChatStream.WriteAsync(context, resident, plan, input.IncludeUsage, id, created, model);
+            return;
+        }
+
+        var result = await Task.Run(() => TokenLoop.Run(resident.Model, resident.PromptCache, plan, null, aborted), CancellationToken.None);
+        aborted.ThrowIfCancellationRequested();
+        var completion = new ChatCompletion
+        {
+            Id = id,
+            Created = created,
+            Model = model,
+            Choices = [new ChatChoice { Index = 0, Message = new AssistantMessage { Content = result.Text }, FinishReason = result.FinishReason }],
+            Usage = Usage(result),
+        };
+        await context.Response.WriteAsJsonAsync(completion, OpenAIJsonContext.Wire.ChatCompletion, cancellationToken: aborted);
+    }
+
+    public static Usage Usage(GenerationResult result) => new()
+    {
+        PromptTokens = result.PromptTokens,
+        CompletionTokens = result.CompletionTokens,
+        TotalTokens = result.PromptTokens + result.CompletionTokens,
+        PromptTokensDetails = new PromptTokensDetails { CachedTokens = result.CachedTokens },
+    };
+
+    private static async Task<ChatCompletionRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(request.Body, OpenAIJsonContext.Default.ChatCompletionRequest, cancellationToken)
+                ?? throw InferenceException.BadRequest("The body must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw InferenceException.BadRequest($"The body is not a valid chat completion request: {e.Message}", e.Path);
+        }
+    }
+
+    private static int[] Tokenize(LoadedModel model, ChatInput input)
+    {
+        string text;
+        try
+        {
+            text = model.Tokenizer.ApplyChatTemplate(null, input.MessagesJson, input.ToolsJson, true);
+        }
+        catch (OnnxRuntimeGenAIException e)
+        {
+            throw InferenceException.BadRequest($"The model's chat template could not render these messages: {e.Message}", "messages", "chat_template_error");
+        }
+
+        return model.Encode(text);
+    }
+}

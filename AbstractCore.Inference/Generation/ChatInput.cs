@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using AbstractCore.Inference.Hosting;
+using AbstractCore.OpenAI.Chat;
+
+namespace AbstractCore.Inference.Generation;
+
+/// <summary>A validated chat request: the messages as the chat template wants them, limits and options.</summary>
+internal sealed record ChatInput(
+    string MessagesJson, string? ToolsJson, int? MaxTokens, IReadOnlyList<string> Stop, SamplingOptions Sampling,
+    string? CacheKey, bool Stream, bool IncludeUsage)
+{
+    private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool" };
+
+    /// <summary>Checks every field the service uses; a bad one is a 400 naming it.</summary>
+    public static ChatInput From(ChatCompletionRequest request)
+    {
+        if (request.Messages is not { Count: > 0 } messages)
+        {
+            throw InferenceException.BadRequest("messages must be a non-empty array.", "messages");
+        }
+
+        var maxTokens = request.MaxCompletionTokens ?? request.MaxTokens;
+        if (maxTokens is < 1)
+        {
+            throw InferenceException.BadRequest("max_tokens must be at least 1.", request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens");
+        }
+
+        if (request.Temperature is < 0 or > 2)
+        {
+            throw InferenceException.BadRequest("temperature must be between 0 and 2.", "temperature");
+        }
+
+        if (request.TopP is <= 0 or > 1)
+        {
+            throw InferenceException.BadRequest("top_p must be greater than 0 and at most 1.", "top_p");
+        }
+
+        var topK = ExtraInt(request, "top_k");
+        if (topK is < 0)
+        {
+            throw InferenceException.BadRequest("top_k must be 0 or more.", "top_k");
+        }
+
+        if (ExtraInt(request, "n") is { } n && n != 1)
+        {
+            throw InferenceException.BadRequest("Only n=1 is supported.", "n", "unsupported_parameter");
+        }
+
+        var cacheKey = request.Extra?.GetValueOrDefault("prompt_cache_key") is { ValueKind: JsonValueKind.String } key &&
+            !string.IsNullOrWhiteSpace(key.GetString()) ? key.GetString()!.Trim() : null;
+
+        return new ChatInput(
+            RenderMessages(messages), RenderTools(request), maxTokens, Stops(request.Stop),
+            new SamplingOptions(request.Temperature, request.TopP, topK is 0 ? null : topK, request.Seed),
+            cacheKey, request.Stream == true, request.StreamOptions?.IncludeUsage == true);
+    }
+
+    private static string RenderMessages(List<ChatMessageDto> messages)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var message = messages[i];
+                if (message.Role is not { } role || !Roles.Contains(role))
+                {
+                    throw InferenceException.BadRequest(
+                        $"messages[{i}].role must be one of system, developer, user, assistant, tool.", $"messages[{i}].role");
+                }
+
+                json.WriteStartObject();
+                json.WriteString("role", role == "developer" ? "system" : role);
+                json.WriteString("content", Text(message.Content, i));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>A string, or the text parts of a content array joined; other parts are refused.</summary>
+    private static string Text(JsonElement? content, int index)
+    {
+        switch (content)
+        {
+            case null or { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined }:
+                return "";
+            case { ValueKind: JsonValueKind.String } s:
+                return s.GetString()!;
+            case { ValueKind: JsonValueKind.Array } parts:
+                var text = new System.Text.StringBuilder();
+                foreach (var part in parts.EnumerateArray())
+                {
+                    var type = part.TryGetProperty("type", out var t) ? t.GetString() : null;
+                    if (type is not ("text" or "input_text") || !part.TryGetProperty("text", out var value) || value.ValueKind != JsonValueKind.String)
+                    {
+                        throw InferenceException.BadRequest(
+                            $"messages[{index}].content: only text parts are supported by local ONNX models (got '{type}').",
+                            $"messages[{index}].content", "unsupported_content");
+                    }
+
+                    text.Append(value.GetString());
+                }
+
+                return text.ToString();
+            default:
+                throw InferenceException.BadRequest($"messages[{index}].content must be a string or an array of parts.", $"messages[{index}].content");
+        }
+    }
+
+    private static string? RenderTools(ChatCompletionRequest request) =>
+        request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0 ? tools.GetRawText() : null;
+
+    private static List<string> Stops(JsonElement? stop)
+    {
+        var stops = stop switch
+        {
+            null or { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => [],
+            { ValueKind: JsonValueKind.String } s => [s.GetString()!],
+            { ValueKind: JsonValueKind.Array } a when a.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+                a.EnumerateArray().Select(e => e.GetString()!).ToList(),
+            _ => throw InferenceException.BadRequest("stop must be a string or an array of strings.", "stop"),
+        };
+        if (stops.Count > 4)
+        {
+            throw InferenceException.BadRequest("stop takes at most 4 sequences.", "stop");
+        }
+
+        return stops.Where(s => s.Length > 0).ToList();
+    }
+
+    private static int? ExtraInt(ChatCompletionRequest request, string name) =>
+        request.Extra?.GetValueOrDefault(name) switch
+        {
+            { ValueKind: JsonValueKind.Number } v when v.TryGetInt32(out var i) => i,
+            { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } or null => null,
+            { } v => throw InferenceException.BadRequest(
+                $"{name} must be an integer (got {v.GetRawText().ToString(CultureInfo.InvariantCulture)}).", name),
+        };
+}

@@ -1,0 +1,111 @@
+using System.Threading.Channels;
+using AbstractCore.Inference.Residency;
+using AbstractCore.OpenAI.Chat;
+using AbstractCore.OpenAI.Json;
+using AbstractCore.OpenAI.Sse;
+
+namespace AbstractCore.Inference.Generation;
+
+/// <summary>
+/// A streamed answer: the token loop runs on its own thread and hands each decoded piece over a channel, so
+/// the next token is computed while the previous one is written. One chunk per piece, then the finish chunk,
+/// the usage chunk when asked for, and <c>[DONE]</c>. A client that goes away stops the loop before its next token.
+/// </summary>
+internal static class ChatStream
+{
+    private const int Backlog = 64;
+
+    /// <summary>Waits for room (the client is slow); returns quietly on cancellation, which the loop then sees.</summary>
+    private static void Emit(ChannelWriter<string> writer, string piece, CancellationToken aborted)
+    {
+        try
+        {
+            while (!writer.TryWrite(piece))
+            {
+                if (!writer.WaitToWriteAsync(aborted).AsTask().GetAwaiter().GetResult())
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public static async Task WriteAsync(HttpContext context, ResidentModel resident, GenerationPlan plan, bool includeUsage, string id, long created, string model)
+    {
+        var aborted = context.RequestAborted;
+        // Bounded: a client that stops reading holds the loop (and its slot) without piling up memory.
+        var pieces = Channel.CreateBounded<string>(new BoundedChannelOptions(Backlog) { SingleReader = true, SingleWriter = true });
+        var generation = Task.Run(() =>
+        {
+            try
+            {
+                return TokenLoop.Run(resident.Model, resident.PromptCache, plan, piece => Emit(pieces.Writer, piece, aborted), aborted);
+            }
+            finally
+            {
+                pieces.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
+
+        // Headers wait for the first token (or the end): a model that fails in prefill still gets an error status.
+        try
+        {
+            if (!await pieces.Reader.WaitToReadAsync(aborted))
+            {
+                await generation;
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            await generation;
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-cache";
+        using var sse = new SseWriter(context.Response.BodyWriter);
+        ChatCompletionChunk Chunk(ChunkDelta delta, string? finish = null) => new()
+        {
+            Id = id, Created = created, Model = model,
+            Choices = [new ChunkChoice { Index = 0, Delta = delta, FinishReason = finish }],
+        };
+
+        try
+        {
+            await sse.WriteAsync(Chunk(new ChunkDelta { Role = "assistant", Content = "" }), OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
+            // One chunk per token; tokens already waiting leave together in one flush.
+            while (await pieces.Reader.WaitToReadAsync(aborted))
+            {
+                while (pieces.Reader.TryRead(out var piece))
+                {
+                    sse.Write(Chunk(new ChunkDelta { Content = piece }), OpenAIJsonContext.Wire.ChatCompletionChunk);
+                }
+
+                await sse.FlushAsync(aborted);
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            await generation; // the loop sees the same token and ends before its next token
+            return;
+        }
+
+        var result = await generation;
+        if (result.FinishReason == GenerationResult.Cancelled)
+        {
+            return;
+        }
+
+        await sse.WriteAsync(Chunk(new ChunkDelta(), result.FinishReason), OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
+        if (includeUsage)
+        {
+            await sse.WriteAsync(new ChatCompletionChunk { Id = id, Created = created, Model = model, Choices = [], Usage = ChatCompletionsApi.Usage(result) },
+                OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
+        }
+
+        await sse.WriteDoneAsync(aborted);
+    }
+}

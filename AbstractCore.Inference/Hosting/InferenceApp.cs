@@ -1,0 +1,41 @@
+using AbstractCore.Inference.Generation;
+using AbstractCore.Inference.Models;
+using AbstractCore.Inference.PromptCache;
+using AbstractCore.Inference.Residency;
+using AbstractCore.Inference.Scheduling;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AbstractCore.Inference.Hosting;
+
+/// <summary>Builds the service: Program.cs runs it, tests and the bench host it on a free port.</summary>
+public static class InferenceApp
+{
+    /// <param name="args">Command-line arguments (configuration).</param>
+    /// <param name="configure">Runs before the service's own registrations, which give way to what it registers (e.g. a TimeProvider).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults();
+        configure?.Invoke(builder);
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => InferenceSettings.From(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<ModelResidency>();
+        builder.Services.AddSingleton<Scheduler>();
+        builder.Services.AddSingleton<PromptCacheContext>();
+        builder.Services.AddHealthChecks().AddCheck<ModelsHealthCheck>("onnx-models");
+
+        var app = builder.Build();
+        app.UseInferenceErrors();
+        app.MapDefaultEndpoints();
+        app.MapServiceHealth();
+        app.MapModels();
+        app.MapChatCompletions();
+        app.MapResidency();
+        app.MapPromptCache();
+
+        InferenceLog.ModelsDirectory(app.Logger, app.Services.GetRequiredService<InferenceSettings>().ModelsDir);
+        return app;
+    }
+}

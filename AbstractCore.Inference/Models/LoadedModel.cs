@@ -1,0 +1,63 @@
+using Microsoft.ML.OnnxRuntimeGenAI;
+
+namespace AbstractCore.Inference.Models;
+
+/// <summary>A model in native memory: the ONNX Runtime GenAI Model and its Tokenizer, both safe to share across threads.</summary>
+internal sealed class LoadedModel : IDisposable
+{
+    private LoadedModel(ModelFolder folder, Model model, Tokenizer tokenizer)
+    {
+        Folder = folder;
+        Model = model;
+        Tokenizer = tokenizer;
+        EosTokenIds = tokenizer.GetEosTokenIds().ToArray();
+    }
+
+    public ModelFolder Folder { get; }
+
+    public Model Model { get; }
+
+    public Tokenizer Tokenizer { get; }
+
+    public IReadOnlyList<int> EosTokenIds { get; }
+
+    /// <summary>Loads the folder with the configured execution providers (none: CPU) and, if set, ONNX Runtime's thread count.</summary>
+    public static LoadedModel Load(ModelFolder folder, IReadOnlyList<string> providers, int? intraOpThreads = null)
+    {
+        using var config = new Config(folder.Path);
+        if (intraOpThreads is { } threads)
+        {
+            config.Overlay("""{"model":{"decoder":{"session_options":{"intra_op_num_threads":""" +
+                threads.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}}}");
+        }
+
+        config.ClearProviders();
+        foreach (var provider in providers)
+        {
+            config.AppendProvider(provider);
+        }
+
+        var model = new Model(config);
+        try
+        {
+            return new LoadedModel(folder, model, new Tokenizer(model));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    public int[] Encode(string text)
+    {
+        using var sequences = Tokenizer.Encode(text);
+        return sequences[0].ToArray();
+    }
+
+    public void Dispose()
+    {
+        Tokenizer.Dispose();
+        Model.Dispose();
+    }
+}

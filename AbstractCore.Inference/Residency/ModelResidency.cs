@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
+using AbstractCore.Inference.Models;
+using AbstractCore.Inference.PromptCache;
+
+namespace AbstractCore.Inference.Residency;
+
+/// <summary>
+/// Which models are in memory. A model loads explicitly (<c>/acore/models/load</c>) or lazily on first use, once:
+/// concurrent first uses wait for the same load. Unloading frees its native memory once running requests finish.
+/// </summary>
+internal sealed class ModelResidency(InferenceSettings settings, TimeProvider time) : IDisposable
+{
+    private readonly SemaphoreSlim _loadLock = new(1, 1);
+    private readonly Dictionary<string, ResidentModel> _resident = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <summary>A stable id for (provider, model), as the gateway computes it: sha256("onnx|model||")[:16].</summary>
+    public static string RuntimeId(string model) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{ModelCatalog.Provider}|{model}||")))[..16];
+
+    public IReadOnlyList<ResidentModel> Loaded
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _resident.Values.OrderBy(r => r.RuntimeId, StringComparer.Ordinal).ToList();
+            }
+        }
+    }
+
+    public ResidentModel? Find(string name)
+    {
+        lock (_lock)
+        {
+            return _resident.GetValueOrDefault(name);
+        }
+    }
+
+    /// <summary>A lease on the model, loading it first if needed.</summary>
+    public async Task<ModelLease> AcquireAsync(ModelFolder folder, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var (resident, _) = await LoadAsync(folder, pin: false, cancellationToken);
+            if (resident.TryAcquire(time.GetUtcNow()))
+            {
+                return new ModelLease(resident);
+            }
+        }
+    }
+
+    /// <summary>Loads the model unless it is resident; <c>LoadedNew</c> tells whether this call loaded it.</summary>
+    public async Task<(ResidentModel Resident, bool LoadedNew)> LoadAsync(ModelFolder folder, bool pin, CancellationToken cancellationToken)
+    {
+        if (Find(folder.Name) is { IsLoaded: true } existing)
+        {
+            existing.Pinned |= pin;
+            return (existing, false);
+        }
+
+        await _loadLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (Find(folder.Name) is { IsLoaded: true } raced)
+            {
+                raced.Pinned |= pin;
+                return (raced, false);
+            }
+
+            var model = await Task.Run(() => LoadedModel.Load(folder, settings.Providers, settings.IntraOpThreads), CancellationToken.None);
+            var cache = new PromptCacheStore(folder.KvBytesPerToken, settings.PromptCacheBudgetBytes, settings.PromptCacheTtl, time);
+            var resident = new ResidentModel(RuntimeId(folder.Name), model, cache, pin, time.GetUtcNow());
+            lock (_lock)
+            {
+                _resident[folder.Name] = resident;
+            }
+
+            return (resident, true);
+        }
+        finally
+        {
+            _loadLock.Release();
+        }
+    }
+
+    /// <summary>Takes the model out of memory (once its running requests end). False when it was not loaded.</summary>
+    public ResidentModel? Unload(string name)
+    {
+        ResidentModel? resident;
+        lock (_lock)
+        {
+            if (_resident.Remove(name, out resident))
+            {
+                resident.Unload();
+            }
+        }
+
+        return resident;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var resident in _resident.Values)
+            {
+                resident.Unload();
+            }
+
+            _resident.Clear();
+        }
+
+        _loadLock.Dispose();
+    }
+}

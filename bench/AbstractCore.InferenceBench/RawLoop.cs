@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using AbstractCore.Inference.Generation;
+using AbstractCore.Inference.Models;
+
+namespace AbstractCore.InferenceBench;
+
+/// <summary>The engine alone: the service's own token loop (Generator, TokenizerStream, stop checks) in this process, no HTTP.</summary>
+internal static class RawLoop
+{
+    public static double TokensPerSecond(string modelDir, int streams, int requests, int tokens, int? intraOpThreads)
+    {
+        var folder = ModelFolder.TryRead(modelDir) ?? throw new InvalidOperationException($"No model in {modelDir}");
+        using var model = LoadedModel.Load(folder, [], intraOpThreads);
+        var prompt = model.Encode(model.Tokenizer.ApplyChatTemplate(null, """[{"role":"user","content":"go"},{"role":"assistant","content":"a"}]""", null, true));
+        var plan = new GenerationPlan(prompt, tokens, [], SamplingOptions.Default, null);
+
+        // Warm-up (JIT, allocator).
+        TokenLoop.Run(model, null, plan, null, CancellationToken.None);
+
+        var total = 0L;
+        var clock = Stopwatch.StartNew();
+        Parallel.For(0, streams, new ParallelOptions { MaxDegreeOfParallelism = streams }, _ =>
+        {
+            for (var r = 0; r < requests; r++)
+            {
+                var result = TokenLoop.Run(model, null, plan, piece => { }, CancellationToken.None);
+                Interlocked.Add(ref total, result.CompletionTokens);
+            }
+        });
+        return total / clock.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,40 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using AbstractCore.Api.Chat;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace AbstractCore.Inference.Tests.Infrastructure;
+
+/// <summary>The real Api gateway (in-memory test server) with <c>onnx/*</c> routed to an Inference host.</summary>
+public sealed class GatewayHost(string inferenceV1) : WebApplicationFactory<ChatCompletionsHandler>
+{
+    public const string Token = "onnx-test-token";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("ABSTRACTCORE_SERVER_DISABLE_CENTRALIZED_CONFIG", "1");
+        builder.UseSetting("ABSTRACTCORE_AUTH_TOKEN", Token);
+        builder.UseSetting("ABSTRACTCORE_INFERENCE_URL", inferenceV1);
+    }
+
+    public HttpClient Http()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Token);
+        return client;
+    }
+
+    /// <summary>The official OpenAI .NET SDK pointed at the gateway, without retries so tests see every failure.</summary>
+    public ChatClient Chat(string model) => new(model, new ApiKeyCredential(Token), new OpenAIClientOptions
+    {
+        Endpoint = new Uri(Server.BaseAddress, "v1"),
+        Transport = new HttpClientPipelineTransport(CreateClient()),
+        RetryPolicy = new ClientRetryPolicy(0),
+        NetworkTimeout = TimeSpan.FromMinutes(5),
+    });
+}

@@ -1,0 +1,67 @@
+using AbstractCore.Inference.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AbstractCore.Inference.Tests.Infrastructure;
+
+/// <summary>The real Inference service on Kestrel at a free loopback port, serving the test models.</summary>
+public sealed class InferenceHost : IAsyncDisposable
+{
+    private InferenceHost(WebApplication app, Uri root)
+    {
+        App = app;
+        Root = root;
+        Http = new HttpClient { BaseAddress = root };
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary><c>http://127.0.0.1:port/</c>.</summary>
+    public Uri Root { get; }
+
+    /// <summary>The OpenAI-compatible base URL (<c>…/v1</c>), as ABSTRACTCORE_INFERENCE_URL takes it.</summary>
+    public string V1 => new Uri(Root, "v1").AbsoluteUri;
+
+    public HttpClient Http { get; }
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public static async Task<InferenceHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    {
+        var app = InferenceApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [InferenceSettings.ModelsDirVariable] = TestModels.Directory,
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new InferenceHost(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
