@@ -9,23 +9,7 @@ public sealed class ProviderModels(UpstreamHttp http)
 {
     public async Task<List<ModelInfo>> ListAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.BaseUrl.AbsoluteUri.TrimEnd('/') + "/models");
-        if (endpoint.ApiKey is { } key)
-        {
-            if (endpoint.Provider.AuthStyle == ProviderAuthStyle.Portkey)
-            {
-                request.Headers.TryAddWithoutValidation("x-portkey-api-key", key);
-            }
-            else
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            }
-        }
-
-        foreach (var (name, value) in endpoint.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
+        using var request = AbstractCore.Media.UpstreamRequests.Create(endpoint, HttpMethod.Get, "/models");
 
         using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
