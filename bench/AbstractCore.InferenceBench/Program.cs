@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using AbstractCore.InferenceBench;
@@ -11,6 +12,7 @@ var tokens = int.Parse(options.GetValueOrDefault("tokens", "512"), CultureInfo.I
 var requests = int.Parse(options.GetValueOrDefault("requests", "2"), CultureInfo.InvariantCulture);
 var rounds = int.Parse(options.GetValueOrDefault("rounds", "5"), CultureInfo.InvariantCulture);
 int? intraOp = options.GetValueOrDefault("intra-op") is { Length: > 0 } t ? int.Parse(t, CultureInfo.InvariantCulture) : null;
+var prewarmRequests = int.Parse(options.GetValueOrDefault("prewarm", "600"), CultureInfo.InvariantCulture);
 int[] streamCounts = [1, 4];
 var root = RepoRoot();
 
@@ -21,6 +23,8 @@ Console.Error.WriteLine($"model: {modelName} ({spec.Layers} layers × hidden {sp
 
 var loadBefore = LoadAverage();
 var rows = new List<(string Path, int Streams, double TokensPerSecond)>();
+// CPU µs per generated token, per process (bench client, Inference, Api): where the cores go, robust to other load.
+var cpuRows = new List<(string Path, int Streams, double Client, double Inference, double Api)>();
 const string Raw = "raw engine loop (in-process)";
 const string Direct = "Inference over HTTP (no gateway)";
 const string Full = "full gateway path (client → Api → Inference)";
@@ -43,21 +47,47 @@ try
             ["ABSTRACTCORE_SERVER_DISABLE_CENTRALIZED_CONFIG"] = "1",
         });
 
+    // A fresh service JIT-compiles its hot paths (about 13,000 methods for the Api, steady only after some 300 requests:
+    // tier 0, instrumented, tier 1), and tiered compilation's background worker took more CPU than the requests themselves
+    // in a cold run, stealing cores from the engine. Warm both services with short requests first.
+    var prewarm = Stopwatch.StartNew();
+    for (var sent = 0; sent < prewarmRequests; sent += 100)
+    {
+        await GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, 4, 25, 16);
+        await GatewayPath.TokensPerSecondAsync(inference.Root, modelName, 4, 25, 16);
+    }
+
+    Console.Error.WriteLine($"pre-warmed with {prewarmRequests} requests a service in {prewarm.Elapsed.TotalSeconds:F0} s");
+    await ServiceProcess.WaitQuietAsync(inference, api);
+
     // Rounds interleave the three paths, so load from other processes falls on all of them alike; the median is kept.
     foreach (var streams in streamCounts)
     {
         var samples = new Dictionary<string, List<double>> { [Raw] = [], [Direct] = [], [Full] = [] };
+        var cpu = new Dictionary<string, List<(double Client, double Inference, double Api)>> { [Raw] = [], [Direct] = [], [Full] = [] };
+        var generated = (double)streams * requests * tokens;
+        async Task MeasureAsync(string path, Func<Task<double>> run)
+        {
+            var before = (Client: Environment.CpuUsage.TotalTime, Inference: inference.Cpu, Api: api.Cpu);
+            samples[path].Add(await run());
+            double PerToken(TimeSpan start, TimeSpan end) => (end - start).TotalMicroseconds / generated;
+            cpu[path].Add((PerToken(before.Client, Environment.CpuUsage.TotalTime), PerToken(before.Inference, inference.Cpu), PerToken(before.Api, api.Cpu)));
+        }
+
         for (var round = 0; round < rounds; round++)
         {
-            samples[Raw].Add(RawLoop.TokensPerSecond(modelDir, streams, requests, tokens, intraOp));
-            samples[Direct].Add(await GatewayPath.TokensPerSecondAsync(inference.Root, modelName, streams, requests, tokens));
-            samples[Full].Add(await GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, streams, requests, tokens));
+            await ServiceProcess.WaitQuietAsync(inference, api); // background JIT of the previous requests done
+            await MeasureAsync(Raw, () => Task.FromResult(RawLoop.TokensPerSecond(modelDir, streams, requests, tokens, intraOp)));
+            await MeasureAsync(Direct, () => GatewayPath.TokensPerSecondAsync(inference.Root, modelName, streams, requests, tokens));
+            await MeasureAsync(Full, () => GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, streams, requests, tokens));
             Console.Error.WriteLine($"streams {streams}, round {round + 1}: " + string.Join(", ", samples.Select(p => $"{p.Key.Split(' ')[0]} {p.Value[^1]:F0}")));
         }
 
+        static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
         foreach (var (path, values) in samples)
         {
-            rows.Add((path, streams, values.Order().ElementAt(values.Count / 2)));
+            rows.Add((path, streams, Median(values)));
+            cpuRows.Add((path, streams, Median(cpu[path].Select(c => c.Client)), Median(cpu[path].Select(c => c.Inference)), Median(cpu[path].Select(c => c.Api))));
         }
     }
 }
@@ -71,7 +101,7 @@ report.AppendLine(CultureInfo.InvariantCulture, $"# Local inference tokens/s ({D
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Model: generated `{modelName}` ({spec.Layers} layers, hidden {spec.Hidden}, {spec.Heads} heads, GQA, fp32, context {spec.ContextLength}), CPU, {Environment.ProcessorCount} cores. " +
     $"Each measurement: every stream runs {requests} requests of {tokens} generated tokens (greedy) after one warm-up request; " +
-    $"{rounds} rounds interleave the three paths and the median is shown. Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}; " +
+    $"{rounds} rounds interleave the three paths and the median is shown, after {prewarmRequests} pre-warm requests through each service (JIT). Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}; " +
     $"ONNX Runtime intra-op threads (raw loop and Inference alike): {(intraOp is null ? "runtime default" : intraOp.ToString())}.");
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Machine load average (1 min) before / after: {loadBefore} / {LoadAverage()} (other processes share the cores: compare rows of one run, not runs).");
@@ -82,6 +112,16 @@ foreach (var (path, streams, tps) in rows)
 {
     var raw = rows.First(r => r.Streams == streams).TokensPerSecond;
     report.AppendLine(CultureInfo.InvariantCulture, $"| {path} | {streams} | {tps:F0} | {tps / raw:P0} |");
+}
+
+report.AppendLine();
+report.AppendLine("CPU time per generated token (µs, median of the rounds; the raw loop runs in the bench process, which loads its own model):");
+report.AppendLine();
+report.AppendLine("| path | streams | bench client | Inference | Api | total |");
+report.AppendLine("|---|---:|---:|---:|---:|---:|");
+foreach (var (path, streams, client, inf, gw) in cpuRows)
+{
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {path} | {streams} | {client:F0} | {inf:F0} | {gw:F0} | {client + inf + gw:F0} |");
 }
 
 Console.WriteLine(report);

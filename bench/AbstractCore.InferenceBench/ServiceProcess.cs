@@ -17,6 +17,36 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public Uri Root { get; }
 
+    /// <summary>User + system CPU time the process has used so far.</summary>
+    public TimeSpan Cpu
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>
+    /// Waits (at most two minutes) for a second in which the services together use under 2 % of a core: tiered
+    /// compilation rejits hot methods in the background after load, and that work must not land inside a measurement.
+    /// </summary>
+    public static async Task WaitQuietAsync(params ServiceProcess[] services)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            var before = services.Sum(s => s.Cpu.TotalMilliseconds);
+            await Task.Delay(1000);
+            if (services.Sum(s => s.Cpu.TotalMilliseconds) - before < 20)
+            {
+                return;
+            }
+        }
+
+        Console.Error.WriteLine("services still busy after 2 minutes idle; measuring anyway");
+    }
+
     public static async Task<ServiceProcess> StartAsync(string dll, IReadOnlyDictionary<string, string> environment)
     {
         if (!File.Exists(dll))
