@@ -22,6 +22,7 @@ public static class InferenceApp
         builder.Services.AddSingleton(sp => InferenceSettings.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<ModelResidency>();
+        builder.Services.AddHostedService<IdleUnloader>();
         builder.Services.AddSingleton<Scheduler>();
         builder.Services.AddSingleton<PromptCacheContext>();
         builder.Services.AddHealthChecks().AddCheck<ModelsHealthCheck>("onnx-models");

@@ -17,4 +17,8 @@ internal sealed class InferenceException(int status, string message, string type
     public static InferenceException ModelNotFound(string? model) => new(404,
         $"The model '{model}' does not exist: no folder with genai_config.json of that name under {InferenceSettings.ModelsDirVariable}.",
         "invalid_request_error", "model", "model_not_found");
+
+    /// <summary>An unload without <c>force</c> of a model loaded with <c>lock</c>.</summary>
+    public static InferenceException ModelLocked(string model, string runtimeId) => new(409,
+        $"Model runtime '{model}' ({runtimeId}) is locked; unload it with \"force\": true.", "conflict_error", "runtime_id", "model_locked");
 }

@@ -1,3 +1,4 @@
+using AbstractCore.Inference.Hosting;
 using System.Security.Cryptography;
 using System.Text;
 using AbstractCore.Inference.Models;
@@ -43,21 +44,24 @@ internal sealed class ModelResidency(InferenceSettings settings, TimeProvider ti
     {
         while (true)
         {
-            var (resident, _) = await LoadAsync(folder, pin: false, cancellationToken);
-            if (resident.TryAcquire(time.GetUtcNow()))
+            UnloadIdle();
+            var (resident, _) = await LoadAsync(folder, LoadOptions.Lazy, cancellationToken);
+            if (resident.TryAcquire())
             {
                 return new ModelLease(resident);
             }
         }
     }
 
-    /// <summary>Loads the model unless it is resident; <c>LoadedNew</c> tells whether this call loaded it.</summary>
-    public async Task<(ResidentModel Resident, bool LoadedNew)> LoadAsync(ModelFolder folder, bool pin, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the model unless it is resident; <c>LoadedNew</c> tells whether this call loaded it. An explicit load
+    /// of a resident model applies its pin, lock and TTL to it.
+    /// </summary>
+    public async Task<(ResidentModel Resident, bool LoadedNew)> LoadAsync(ModelFolder folder, LoadOptions options, CancellationToken cancellationToken)
     {
         if (Find(folder.Name) is { IsLoaded: true } existing)
         {
-            existing.Pinned |= pin;
-            return (existing, false);
+            return (options.ApplyTo(existing), false);
         }
 
         await _loadLock.WaitAsync(cancellationToken);
@@ -65,13 +69,12 @@ internal sealed class ModelResidency(InferenceSettings settings, TimeProvider ti
         {
             if (Find(folder.Name) is { IsLoaded: true } raced)
             {
-                raced.Pinned |= pin;
-                return (raced, false);
+                return (options.ApplyTo(raced), false);
             }
 
             var model = await Task.Run(() => LoadedModel.Load(folder, settings.Providers, settings.IntraOpThreads), CancellationToken.None);
             var cache = new PromptCacheStore(folder.KvBytesPerToken, settings.PromptCacheBudgetBytes, settings.PromptCacheTtl, time);
-            var resident = new ResidentModel(RuntimeId(folder.Name), model, cache, pin, time.GetUtcNow());
+            var resident = options.ApplyTo(new ResidentModel(RuntimeId(folder.Name), model, cache, options.Pin, time));
             lock (_lock)
             {
                 _resident[folder.Name] = resident;
@@ -85,19 +88,44 @@ internal sealed class ModelResidency(InferenceSettings settings, TimeProvider ti
         }
     }
 
-    /// <summary>Takes the model out of memory (once its running requests end). False when it was not loaded.</summary>
-    public ResidentModel? Unload(string name)
+    /// <summary>
+    /// Takes the model out of memory (once its running requests end); null when it was not loaded. A locked model
+    /// stays unless <paramref name="force"/> (409).
+    /// </summary>
+    public ResidentModel? Unload(string name, bool force = false)
     {
         ResidentModel? resident;
         lock (_lock)
         {
-            if (_resident.Remove(name, out resident))
+            if (_resident.TryGetValue(name, out resident))
             {
+                if (resident.Locked && !force)
+                {
+                    throw InferenceException.ModelLocked(resident.Name, resident.RuntimeId);
+                }
+
+                _resident.Remove(name);
                 resident.Unload();
             }
         }
 
         return resident;
+    }
+
+    /// <summary>Unloads the models whose <c>ttl_s</c> of idleness has passed; returns how many.</summary>
+    public int UnloadIdle()
+    {
+        lock (_lock)
+        {
+            var expired = _resident.Values.Where(r => r.IsIdleExpired()).ToList();
+            foreach (var resident in expired)
+            {
+                _resident.Remove(resident.Name);
+                resident.Unload();
+            }
+
+            return expired.Count;
+        }
     }
 
     public void Dispose()

@@ -30,7 +30,8 @@ internal static class ResidencyApi
         bool loadedNew;
         try
         {
-            (resident, loadedNew) = await residency.LoadAsync(folder, JsonReply.Bool(body, "pin", true), request.HttpContext.RequestAborted);
+            var options = new LoadOptions(JsonReply.Bool(body, "pin", true), JsonReply.Bool(body, "lock", false), IdleTtl(body));
+            (resident, loadedNew) = await residency.LoadAsync(folder, options, request.HttpContext.RequestAborted);
         }
         catch (OnnxRuntimeGenAIException e)
         {
@@ -53,6 +54,7 @@ internal static class ResidencyApi
 
     private static IResult Loaded(HttpRequest request, ModelResidency residency)
     {
+        residency.UnloadIdle(); // the list never shows a model whose TTL has passed, whenever the sweep last ran
         CheckTask(request.Query["task"].FirstOrDefault());
         CheckProvider(request.Query["provider"].FirstOrDefault());
         var model = ModelCatalog.Normalize(request.Query["model"].FirstOrDefault());
@@ -83,7 +85,7 @@ internal static class ResidencyApi
         }
 
         var name = model ?? residency.Loaded.FirstOrDefault(r => r.RuntimeId == runtimeId)?.Name;
-        var resident = name is null ? null : residency.Unload(name);
+        var resident = name is null ? null : residency.Unload(name, JsonReply.Bool(body, "force", false));
         if (resident is null)
         {
             throw new InferenceException(404, "Loaded model runtime not found.", "not_found_error", "model", "runtime_not_found");
@@ -98,6 +100,19 @@ internal static class ResidencyApi
             ["runtime"] = runtime,
             ["affected_models"] = new JsonArray(runtime.DeepClone()),
         });
+    }
+
+    /// <summary><c>ttl_s</c>: seconds without a request before the model leaves memory; absent or null: it stays.</summary>
+    private static TimeSpan? IdleTtl(JsonObject body)
+    {
+        if (body["ttl_s"] is null)
+        {
+            return null;
+        }
+
+        return JsonReply.Number(body, "ttl_s") is { } seconds and > 0 and <= 366 * 24 * 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw InferenceException.BadRequest("ttl_s must be a number of seconds greater than 0 (at most a year).", "ttl_s");
     }
 
     /// <summary>The model a control-plane body selects (model or onnx/model, or runtime_id of a loaded one). 404 when unknown.</summary>

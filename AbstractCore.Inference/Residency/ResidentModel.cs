@@ -5,9 +5,10 @@ namespace AbstractCore.Inference.Residency;
 
 /// <summary>
 /// A loaded model with its prompt cache, counted by leases: unloading takes it out of the registry at once and
-/// frees the native memory when the last request using it lets go.
+/// frees the native memory when the last request using it lets go. A model loaded with <c>ttl_s</c> leaves memory
+/// after that long without a request; a locked one stays until an unload with <c>force</c>.
 /// </summary>
-internal sealed class ResidentModel(string runtimeId, LoadedModel model, PromptCacheStore promptCache, bool pinned, DateTimeOffset createdAt)
+internal sealed class ResidentModel(string runtimeId, LoadedModel model, PromptCacheStore promptCache, bool pinned, TimeProvider time)
 {
     private readonly Lock _lock = new();
     private int _leases;
@@ -25,9 +26,24 @@ internal sealed class ResidentModel(string runtimeId, LoadedModel model, PromptC
 
     public bool Pinned { get; set; } = pinned;
 
-    public DateTimeOffset CreatedAt { get; } = createdAt;
+    public bool Locked { get; set; }
 
-    public DateTimeOffset LastUsedAt { get; private set; } = createdAt;
+    /// <summary>Idle time after which the model is unloaded (<c>ttl_s</c> of the load); null: stays.</summary>
+    public TimeSpan? IdleTtl { get; set; }
+
+    public DateTimeOffset CreatedAt { get; } = time.GetUtcNow();
+
+    /// <summary>When a request last started or ended on the model.</summary>
+    public DateTimeOffset LastUsedAt { get; private set; } = time.GetUtcNow();
+
+    /// <summary>True when the model has a TTL, is not locked, runs no request and has been idle for the TTL.</summary>
+    public bool IsIdleExpired()
+    {
+        lock (_lock)
+        {
+            return IdleTtl is { } ttl && !Locked && _leases == 0 && time.GetUtcNow() - LastUsedAt >= ttl;
+        }
+    }
 
     public long RequestCount => Interlocked.Read(ref _requests);
 
@@ -43,7 +59,7 @@ internal sealed class ResidentModel(string runtimeId, LoadedModel model, PromptC
     }
 
     /// <summary>A use of the model; false once it is unloaded (the caller loads it anew).</summary>
-    public bool TryAcquire(DateTimeOffset now)
+    public bool TryAcquire()
     {
         lock (_lock)
         {
@@ -53,7 +69,7 @@ internal sealed class ResidentModel(string runtimeId, LoadedModel model, PromptC
             }
 
             _leases++;
-            LastUsedAt = now;
+            LastUsedAt = time.GetUtcNow();
             Interlocked.Increment(ref _requests);
             return true;
         }
@@ -64,6 +80,7 @@ internal sealed class ResidentModel(string runtimeId, LoadedModel model, PromptC
         lock (_lock)
         {
             _leases--;
+            LastUsedAt = time.GetUtcNow();
             FreeIfDone();
         }
     }
