@@ -31,7 +31,8 @@ internal static class DripUpstream
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
-        builder.Configuration.Sources.Clear();
+        builder.Configuration.Sources.Clear(); // nothing from the environment (ASPNETCORE_URLS, appsettings) leaks in
+        builder.Configuration.AddInMemoryCollection();
         builder.Logging.ClearProviders();
         // No Kestrel connection limit is set by default; the listen backlog is raised for the clients' ramp-up.
         builder.WebHost.UseKestrel(o => o.AddServerHeader = false);

@@ -24,9 +24,9 @@ internal static class StartupHook
     {
         try
         {
-            var info = GC.GetGCMemoryInfo();
+            // GetTotalMemory(false) is what dotnet-counters shows as "GC heap size": live objects plus garbage not yet collected.
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"heap={GC.GetTotalMemory(false)} committed={info.TotalCommittedBytes} gen0={GC.CollectionCount(0)} gen2={GC.CollectionCount(2)}\n");
+                $"heap={GC.GetTotalMemory(false)} gen0={GC.CollectionCount(0)} gen2={GC.CollectionCount(2)}\n");
             var temp = file + ".tmp";
             File.WriteAllText(temp, line);
             File.Move(temp, file, overwrite: true);

@@ -229,11 +229,11 @@ internal static class HoldClients
     private sealed record MonitorSample(double Seconds, int Open, long Chunks, Memory[] Memory);
 
     /// <summary>One process's memory: VmRSS and VmHWM (kB, /proc) and the GC figures its startup hook last wrote.</summary>
-    private sealed record Memory(long RssKb, long HwmKb, long GcHeap, long GcCommitted);
+    private sealed record Memory(long RssKb, long HwmKb, long GcHeap);
 
     private static Memory Sample((string Name, int Pid, string? GcFile) w)
     {
-        long rss = 0, hwm = 0, heap = -1, committed = -1;
+        long rss = 0, hwm = 0, heap = -1;
         try
         {
             foreach (var line in File.ReadLines($"/proc/{w.Pid.ToString(CultureInfo.InvariantCulture)}/status"))
@@ -257,10 +257,6 @@ internal static class HoldClients
                     {
                         heap = long.Parse(kv[1], CultureInfo.InvariantCulture);
                     }
-                    else if (kv[0] == "committed")
-                    {
-                        committed = long.Parse(kv[1], CultureInfo.InvariantCulture);
-                    }
                 }
             }
         }
@@ -268,7 +264,7 @@ internal static class HoldClients
         {
         }
 
-        return new Memory(rss, hwm, heap, committed);
+        return new Memory(rss, hwm, heap);
 
         static long Kb(string line) =>
             long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
@@ -329,7 +325,7 @@ internal static class HoldClients
                 WriteMemory(w, "before", before[i]);
                 WriteMemory(w, "peak", new Memory(
                     peak.Select(m => m.RssKb).DefaultIfEmpty(0).Max(), after[i].HwmKb,
-                    peak.Select(m => m.GcHeap).DefaultIfEmpty(-1).Max(), peak.Select(m => m.GcCommitted).DefaultIfEmpty(-1).Max()));
+                    peak.Select(m => m.GcHeap).DefaultIfEmpty(-1).Max()));
                 WriteMemory(w, "after", after[i]);
                 w.WriteEndObject();
             }
@@ -348,7 +344,6 @@ internal static class HoldClients
             if (m.GcHeap >= 0)
             {
                 w.WriteNumber("gc_heap_mb", Math.Round(m.GcHeap / 1048576.0, 1));
-                w.WriteNumber("gc_committed_mb", Math.Round(m.GcCommitted / 1048576.0, 1));
             }
 
             w.WriteEndObject();
