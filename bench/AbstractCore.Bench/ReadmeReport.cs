@@ -38,7 +38,7 @@ internal static partial class ReadmeReport
         md.AppendLine();
         if (trial)
         {
-            md.AppendLine("> **Trial run.** Short durations and fewer clients, on a machine shared with other work: these figures show that " +
+            md.AppendLine("> **Trial run.** Short durations (`bench/report.sh --trial`) on a machine shared with other work (see the load average below): these figures show that " +
                           "every stage of the report runs, not how fast the gateway is. The full run is `bench/report.sh` on a quiet machine.");
             md.AppendLine();
         }
