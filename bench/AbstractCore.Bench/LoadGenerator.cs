@@ -102,7 +102,7 @@ internal static class LoadGenerator
         return 0;
     }
 
-    internal static byte[] ChatBody(string model, bool stream)
+    internal static byte[] ChatBody(string model, bool stream, int maxTokens = 16)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
@@ -115,7 +115,7 @@ internal static class LoadGenerator
             w.WriteString("content", "Say hello in five words.");
             w.WriteEndObject();
             w.WriteEndArray();
-            w.WriteNumber("max_tokens", 16);
+            w.WriteNumber("max_tokens", maxTokens);
             if (stream)
             {
                 w.WriteBoolean("stream", true);

@@ -5,6 +5,9 @@ using AbstractCore.Bench;
 //   free-port                prints a free loopback TCP port
 //   load --url U ...         closed-loop load at one URL, prints one JSON line
 //   report --raw DIR ...     turns the raw JSON lines of one run into bench/results/<date>-chat.{md,json}
+//   drip-upstream            a slow-drip fake upstream (one SSE chunk every --interval-ms), prints its base URL
+//   hold --url U ...         many long streams held open at once, memory of watched processes, prints one JSON line
+//   readme --dir DIR ...     the README's Performance section and its SVG chart from one bench/report.sh run
 try
 {
     return args.Length == 0 ? Usage() : args[0] switch
@@ -13,6 +16,9 @@ try
         "free-port" => FreePort.Print(),
         "load" => await LoadGenerator.RunAsync(LoadSettings.From(Options.Parse(args.AsSpan(1)))),
         "report" => Report.Run(Options.Parse(args.AsSpan(1))),
+        "drip-upstream" => await DripUpstream.RunAsync(Options.Parse(args.AsSpan(1))),
+        "hold" => await HoldClients.RunAsync(HoldSettings.From(Options.Parse(args.AsSpan(1)))),
+        "readme" => ReadmeReport.Run(Options.Parse(args.AsSpan(1))),
         _ => Usage(),
     };
 }
@@ -30,6 +36,10 @@ static int Usage()
                AbstractCore.Bench load --url URL [--connections N] [--duration S] [--warmup S] [--stream]
                                        [--model M] [--label L] [--cpu-pids NAME=PID,NAME=PID]
                AbstractCore.Bench report --raw DIR --out PATH_WITHOUT_EXTENSION --machine FILE [--client NAME]
+               AbstractCore.Bench drip-upstream [--interval-ms MS]
+               AbstractCore.Bench hold --url URL [--clients N] [--chunks K] [--interval-ms MS] [--ramp S] [--settle S]
+                                       [--warm N] [--label L] [--watch NAME=PID[:GC_FILE],...]
+               AbstractCore.Bench readme --dir RUN_DIR --readme README.md --svg CHART.svg [--trial]
         """);
     return 2;
 }
