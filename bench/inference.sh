@@ -7,7 +7,7 @@
 #   BENCH_MODEL=tiny bench/inference.sh   # the test model (per-token overhead dominates: a stress test of the path)
 #   BENCH_TOKENS=256 BENCH_REQUESTS=1 BENCH_ROUNDS=3 BENCH_SKIP_BUILD=1 bench/inference.sh
 #   BENCH_INTRA_OP=1 bench/inference.sh  # ONNX Runtime threads per step (raw loop and Inference alike; default: every core)
-#   BENCH_PREWARM=600                    # requests sent through each service before measuring (JIT warm-up; 0 to skip)
+#   BENCH_PREWARM_REQUESTS=600           # requests sent through each service before measuring (JIT warm-up; 0 to skip)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -18,4 +18,4 @@ fi
 mkdir -p bench/results
 out=bench/results/$(date -u +%F)-inference-${BENCH_MODEL:-bench}${BENCH_INTRA_OP:+-intra-op-$BENCH_INTRA_OP}.md
 dotnet bench/AbstractCore.InferenceBench/bin/Release/net10.0/linux-x64/AbstractCore.InferenceBench.dll \
-    --model "${BENCH_MODEL:-bench}" --tokens "${BENCH_TOKENS:-512}" --requests "${BENCH_REQUESTS:-2}" --rounds "${BENCH_ROUNDS:-5}" --prewarm "${BENCH_PREWARM:-600}" --intra-op "${BENCH_INTRA_OP:-}" --out "$out"
+    --model "${BENCH_MODEL:-bench}" --tokens "${BENCH_TOKENS:-512}" --requests "${BENCH_REQUESTS:-2}" --rounds "${BENCH_ROUNDS:-5}" --prewarm "${BENCH_PREWARM_REQUESTS:-600}" --intra-op "${BENCH_INTRA_OP:-}" --out "$out"

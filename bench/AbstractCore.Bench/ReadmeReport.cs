@@ -263,6 +263,11 @@ internal static partial class ReadmeReport
                     setup = line.Trim();
                 }
 
+                if (line.StartsWith("CPU time", StringComparison.Ordinal))
+                {
+                    break; // the CPU-per-token table that follows has the same first columns
+                }
+
                 var m = Row().Match(line);
                 if (!m.Success)
                 {
