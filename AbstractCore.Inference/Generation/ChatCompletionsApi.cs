@@ -83,18 +83,6 @@ internal static class ChatCompletionsApi
         }
     }
 
-    private static int[] Tokenize(LoadedModel model, ChatInput input)
-    {
-        string text;
-        try
-        {
-            text = model.Tokenizer.ApplyChatTemplate(null, input.MessagesJson, input.ToolsJson, true);
-        }
-        catch (OnnxRuntimeGenAIException e)
-        {
-            throw InferenceException.BadRequest($"The model's chat template could not render these messages: {e.Message}", "messages", "chat_template_error");
-        }
-
-        return model.Encode(text);
-    }
+    private static int[] Tokenize(LoadedModel model, ChatInput input) =>
+        model.Encode(ChatTemplate.Render(model, input.MessagesJson, input.ToolsJson, addGenerationPrompt: true));
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AbstractCore.Inference.Hosting;
 using AbstractCore.Inference.Models;
-using Microsoft.ML.OnnxRuntimeGenAI;
+using AbstractCore.Inference.Generation;
 
 namespace AbstractCore.Inference.PromptCache;
 
@@ -44,14 +44,6 @@ internal static class PromptText
         }
 
         var tools = body["tools"] is JsonArray { Count: > 0 } t ? t.ToJsonString() : null;
-        try
-        {
-            var text = model.Tokenizer.ApplyChatTemplate(null, all.ToJsonString(), tools, JsonReply.Bool(body, "add_generation_prompt", false));
-            return model.Encode(text);
-        }
-        catch (Exception e) when (e is OnnxRuntimeGenAIException or JsonException)
-        {
-            throw InferenceException.BadRequest($"The model's chat template could not render these messages: {e.Message}", "messages", "chat_template_error");
-        }
+        return model.Encode(ChatTemplate.Render(model, all.ToJsonString(), tools, JsonReply.Bool(body, "add_generation_prompt", false)));
     }
 }
