@@ -3,8 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 namespace AbstractCore.AppHost.Tests;
 
 /// <summary>
-/// The <c>onnx-models-dir</c> parameter and where its value comes from, read from the AppHost's model without
-/// starting anything (external mode: no servers, no container probe).
+/// The <c>onnx-models-dir</c> parameter and where its value comes from, read from the AppHost's model.
 /// </summary>
 public sealed class OnnxModelsDirParameterTests
 {
@@ -45,10 +44,7 @@ public sealed class OnnxModelsDirParameterTests
     private static async Task<string?> ModelsDirAsync(params string[] args)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AbstractCore_AppHost>(
-            ["--Infra:Mode=external", "--ConnectionStrings:cache=127.0.0.1:1", "--ConnectionStrings:messaging=amqp://guest:guest@127.0.0.1:1", .. args],
-            (options, _) => options.DisableDashboard = true,
-            timeout.Token);
+        await using var builder = await AppModel.CreateAsync(timeout.Token, args);
 
         var parameter = builder.Resources.OfType<ParameterResource>().Single(r => r.Name == "onnx-models-dir");
         Assert.False(parameter.Secret);

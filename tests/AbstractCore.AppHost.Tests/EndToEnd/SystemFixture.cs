@@ -82,7 +82,7 @@ public sealed class SystemFixture : IAsyncLifetime
         catch (Exception e)
         {
             throw new InvalidOperationException(
-                $"The system did not start within {StartupBudget.TotalSeconds:0} s ({clock.Elapsed.TotalSeconds:0.0} s: {e.GetType().Name}: {e.Message}). " +
+                $"The system did not start (after {clock.Elapsed.TotalSeconds:0.0} s of a {StartupBudget.TotalSeconds:0} s budget: {e.GetType().Name}: {e.Message}). " +
                 $"Last log lines:\n{Log.Tail(200)}", e);
         }
     }
