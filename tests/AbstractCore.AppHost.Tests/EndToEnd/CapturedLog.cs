@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
 namespace AbstractCore.AppHost.Tests.EndToEnd;
@@ -8,7 +9,7 @@ namespace AbstractCore.AppHost.Tests.EndToEnd;
 /// AppHost's loggers under <c>….Resources.&lt;name&gt;</c>), kept in memory: the shared system outlives any one test's
 /// output, so each test copies what was logged during it, and failures quote the tail.
 /// </summary>
-public sealed class CapturedLog : ILoggerProvider
+public sealed partial class CapturedLog : ILoggerProvider
 {
     private readonly List<string> _lines = [];
     private readonly Lock _lock = new();
@@ -50,11 +51,16 @@ public sealed class CapturedLog : ILoggerProvider
 
     private void Add(string line)
     {
+        line = AnsiColour().Replace(line, "");
         lock (_lock)
         {
             _lines.Add(line);
         }
     }
+
+    // The services' console logger colours its output; the colour codes only clutter a test report.
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex AnsiColour();
 
     private sealed class Logger(CapturedLog log, string category) : ILogger
     {
