@@ -5,7 +5,12 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var infra = builder.AddInfrastructure();
 
+// A parameter rather than a plain variable: the dashboard shows it, and a deployment is asked for its own path.
+var modelsDir = builder.AddParameter(ServiceSettings.OnnxModelsDirParameter, () => ServiceSettings.OnnxModelsDir(builder.Configuration))
+    .WithDescription("Folder with one ONNX Runtime GenAI model per sub-folder; onnx/<sub-folder> selects one.");
+
 var inference = builder.AddProject<Projects.AbstractCore_Inference>("inference")
+    .WithEnvironment(ServiceSettings.OnnxModelsDirVariable, modelsDir)
     .WithOptionalEnvironment(builder, ServiceSettings.InferenceVariables)
     .WithHttpHealthCheck("/health");
 

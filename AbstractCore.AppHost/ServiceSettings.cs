@@ -7,6 +7,12 @@ internal static class ServiceSettings
 {
     public const string ApiReplicasKey = "Api:Replicas";
 
+    /// <summary>The Aspire parameter naming Inference's models folder (<c>Parameters:onnx-models-dir</c>).</summary>
+    public const string OnnxModelsDirParameter = "onnx-models-dir";
+
+    /// <summary>What Inference reads the models folder from (<c>InferenceSettings.ModelsDirVariable</c>).</summary>
+    public const string OnnxModelsDirVariable = "ABSTRACTCORE_ONNX_MODELS_DIR";
+
     /// <summary>Passed to the api as secret parameters, each only when set.</summary>
     public static readonly string[] ApiSecretVariables =
     [
@@ -37,9 +43,9 @@ internal static class ServiceSettings
         "ABSTRACTCORE_MUSIC_BASE_URL",
     ];
 
+    /// <summary>Passed to Inference as plain environment variables, each only when set (the models folder is a parameter).</summary>
     public static readonly string[] InferenceVariables =
     [
-        "ABSTRACTCORE_ONNX_MODELS_DIR",
         "ABSTRACTCORE_ONNX_MAX_CONCURRENCY",
         "ABSTRACTCORE_ONNX_MAX_QUEUE",
         "ABSTRACTCORE_ONNX_DEFAULT_MAX_TOKENS",
@@ -48,6 +54,30 @@ internal static class ServiceSettings
         "ABSTRACTCORE_ONNX_PROVIDERS",
         "ABSTRACTCORE_ONNX_INTRA_OP_THREADS",
     ];
+
+    /// <summary>
+    /// Inference's models folder: the parameter when given (<c>--Parameters:onnx-models-dir=…</c>, user secrets),
+    /// else <c>ABSTRACTCORE_ONNX_MODELS_DIR</c> from the AppHost's environment, else <c>~/.abstractcore/models</c>.
+    /// A leading <c>~</c> is the home folder and a relative path is taken from the AppHost's working folder, because
+    /// Inference runs in its own project folder where the same relative path would point elsewhere.
+    /// </summary>
+    public static string OnnxModelsDir(IConfiguration configuration)
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var configured = new[] { configuration[$"Parameters:{OnnxModelsDirParameter}"], configuration[OnnxModelsDirVariable] }
+            .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
+        if (configured is null)
+        {
+            return Path.Combine(home, ".abstractcore", "models");
+        }
+
+        if (configured == "~" || configured.StartsWith("~/", StringComparison.Ordinal))
+        {
+            configured = Path.Combine(home, configured.TrimStart('~').TrimStart('/'));
+        }
+
+        return Path.GetFullPath(configured);
+    }
 
     public static int ApiReplicas(IConfiguration configuration)
     {
