@@ -20,7 +20,10 @@ internal static class OptionalSettingsExtensions
                 continue;
             }
 
-            var parameter = builder.AddParameter(parameterName, () => value, publishValueAsDefault: false, secret: true);
+            // The api and jobs share the upstream keys: the second resource reuses the first one's parameter.
+            var parameter = builder.Resources.OfType<ParameterResource>()
+                .FirstOrDefault(p => string.Equals(p.Name, parameterName, StringComparison.OrdinalIgnoreCase))
+                ?? builder.AddParameter(parameterName, () => value, publishValueAsDefault: false, secret: true).Resource;
             resource.WithEnvironment(variable, parameter);
         }
 
