@@ -20,10 +20,10 @@ internal static class OptionalSettingsExtensions
                 continue;
             }
 
-            // The api and jobs share the upstream keys: the second resource reuses the first one's parameter.
-            var parameter = builder.Resources.OfType<ParameterResource>()
-                .FirstOrDefault(p => string.Equals(p.Name, parameterName, StringComparison.OrdinalIgnoreCase))
-                ?? builder.AddParameter(parameterName, () => value, publishValueAsDefault: false, secret: true).Resource;
+            // Api and Jobs both take the provider keys: the second resource reuses the first one's parameter.
+            var parameter = builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == parameterName) is { } existing
+                ? builder.CreateResourceBuilder(existing)
+                : builder.AddParameter(parameterName, () => value, publishValueAsDefault: false, secret: true);
             resource.WithEnvironment(variable, parameter);
         }
 
