@@ -9,7 +9,8 @@ installed on this machine, and serves it from a minimal read-only registry on lo
     python3 deploy/offline/base_image.py serve --layout /tmp/aspnet-oci --port 5000 &
     BASE_IMAGE=localhost:5000/dotnet/aspnet:10.0 deploy/build-images.sh
 
-produce the same images as with Microsoft's base image (same user, port, entry point). See deploy/README.md.
+produce the same images as with Microsoft's base image (same user, port, entry point). See the README's
+Deployment section.
 """
 import argparse
 import gzip
