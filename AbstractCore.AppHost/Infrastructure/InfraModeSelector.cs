@@ -12,6 +12,15 @@ internal static class InfraModeSelector
             : throw new InvalidOperationException(
                 $"{InfraNames.ModeKey} = '{configured}' is not one of: auto, container, executable, external.");
 
+        // Publishing describes the deployment target, not this machine: nothing is probed, no local server is used,
+        // and Redis and RabbitMQ are containers unless the deployment points at existing servers (external).
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return mode == InfraMode.External
+                ? new(mode, $"{InfraNames.ModeKey} = external, publishing: connection strings are deployment parameters")
+                : new(InfraMode.Container, $"{InfraNames.ModeKey} = {mode}, publishing: the manifest describes containers for the deployment target");
+        }
+
         return mode switch
         {
             InfraMode.Container => new(mode, $"{InfraNames.ModeKey} = container"),
@@ -29,11 +38,6 @@ internal static class InfraModeSelector
 
     private static InfraChoice ChooseAutomatically(IDistributedApplicationBuilder builder, LocalServers servers)
     {
-        if (builder.ExecutionContext.IsPublishMode)
-        {
-            return new(InfraMode.Container, "auto, publishing: the manifest describes containers for the deployment target");
-        }
-
         var (runtime, probe) = ContainerRuntimeProbe.Find(builder.Configuration["ASPIRE_CONTAINER_RUNTIME"]);
         if (runtime is not null)
         {
