@@ -15,17 +15,18 @@ public static class CommandLine
     public static void ConfigureListenAddress(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var host = config["HOST"];
-        var port = config["PORT"];
-        if (host is null && port is null && (config["URLS"] is not null || config["HTTP_PORTS"] is not null))
-        {
-            return;
-        }
-
-        builder.WebHost.UseUrls($"http://{host ?? "127.0.0.1"}:{port ?? "8000"}");
         if (AbstractCore.Configuration.Flags.IsOn(config["ABSTRACTCORE_DEBUG"]))
         {
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
         }
+
+        var host = config["HOST"];
+        var port = config["PORT"];
+        if (host is null && port is null && (config["URLS"] is not null || config["HTTP_PORTS"] is not null))
+        {
+            return; // the host (Aspire, a container) chose the address
+        }
+
+        builder.WebHost.UseUrls($"http://{host ?? "127.0.0.1"}:{port ?? "8000"}");
     }
 }
