@@ -17,6 +17,9 @@ public sealed record ChatCall(
 {
     /// <summary>The call's span and metrics while it runs (<see cref="ChatCalls.RunAsync"/>); null when nothing listens.</summary>
     public Telemetry.ChatCallTelemetry? Telemetry { get; set; }
+
+    /// <summary>The request as the client sent it (its sampling options are the span's <c>gen_ai.request.*</c>).</summary>
+    public ChatCompletionRequest? Request { get; init; }
 }
 
 /// <summary>Builds a <see cref="ChatCall"/> the same way for chat completions and the Responses API.</summary>
@@ -46,7 +49,10 @@ public sealed partial class ChatCalls(
         return new ChatCall(
             backend, endpoint, backend.GetClient(endpoint), options, settings.TimeoutFor(extra),
             AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent),
-            request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0);
+            request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
+        {
+            Request = request,
+        };
     }
 
     /// <summary>

@@ -47,19 +47,20 @@ public sealed class ChatCallTelemetry : IDisposable
         activity.SetTag(GenAiConventions.System, model.Provider);
         activity.SetTag(GenAiConventions.RequestModel, model.Model);
         var options = call.Options;
-        if (options.MaxOutputTokens is { } maxTokens)
+        var request = call.Request;
+        if ((request?.MaxCompletionTokens ?? request?.MaxTokens ?? options.MaxOutputTokens) is { } maxTokens)
         {
             activity.SetTag(GenAiConventions.RequestMaxTokens, maxTokens);
         }
 
-        if (options.Temperature is { } temperature)
+        if ((request?.Temperature ?? options.Temperature) is { } temperature)
         {
-            activity.SetTag(GenAiConventions.RequestTemperature, (double)temperature);
+            activity.SetTag(GenAiConventions.RequestTemperature, temperature);
         }
 
-        if (options.TopP is { } topP)
+        if ((request?.TopP ?? options.TopP) is { } topP)
         {
-            activity.SetTag(GenAiConventions.RequestTopP, (double)topP);
+            activity.SetTag(GenAiConventions.RequestTopP, topP);
         }
 
         var upstream = call.Endpoint.BaseUrl;
