@@ -46,6 +46,7 @@ public sealed class HealthDetailsTests(GatewayFixture fx) : IClassFixture<Gatewa
         var self = Check(body, "self");
         Assert.Equal("healthy", (string?)self["status"]);
         Assert.True((double)self["duration_ms"]! >= 0);
+        Assert.Equal("healthy", (string?)Check(body, "masstransit-bus")["status"]); // the in-memory job bus
     }
 
     [Fact]
