@@ -6,6 +6,7 @@ using AbstractCore.Api.Health;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Api.Logging;
 using AbstractCore.Api.Models;
+using AbstractCore.Api.Telemetry;
 
 if (AbstractCore.Configuration.Cli.AbstractCoreCli.IsCliInvocation(args))
 {
@@ -17,9 +18,11 @@ builder.Configuration.AddAbstractCoreConfigFile();
 builder.ConfigureListenAddress();
 builder.AddServiceDefaults();
 builder.AddGateway();
+builder.AddGatewayTelemetry();
 builder.AddRequestLogging();
 
 var app = builder.Build();
+app.UseGatewayMetrics();
 app.UseRequestLogging();
 app.UseGatewayErrors();
 app.UseServerAuth();

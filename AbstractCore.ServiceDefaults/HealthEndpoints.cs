@@ -32,6 +32,7 @@ public static class HealthEndpoints
         return app;
     }
 
-    internal static bool IsHealthPath(PathString path) =>
+    /// <summary><c>/health</c>, <c>/alive</c>, <c>/ready</c>: probes, left out of traces and request counts.</summary>
+    public static bool IsHealthPath(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments(AlivePath) || path.StartsWithSegments(ReadyPath);
 }

@@ -10,9 +10,11 @@ namespace Microsoft.Extensions.Hosting;
 public static class OpenTelemetryExtensions
 {
     /// <summary>
-    /// Logs, metrics and traces for ASP.NET Core, HttpClient, the runtime and the AbstractCore and GenAI sources,
-    /// exported over OTLP. Only wired when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost sets it): with
-    /// nowhere to send them, recording an activity and a log record for every request is pure cost on the hot path.
+    /// Logs, metrics and traces for ASP.NET Core, HttpClient, the runtime, MassTransit and the AbstractCore and GenAI
+    /// sources (<see cref="TelemetryNames"/>), exported over OTLP. Every service (Api, Inference, Jobs) gets this through
+    /// <see cref="ServiceDefaultsExtensions.AddServiceDefaults"/>. Only wired when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is
+    /// set (the AppHost sets it): with nowhere to send them, recording an activity and a log record for every request is
+    /// pure cost on the hot path, and the services' own sources and instruments cost nothing without a listener.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -33,9 +35,9 @@ public static class OpenTelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter([.. TelemetryNames.All]))
+                .AddMeter([.. TelemetryNames.Meters]))
             .WithTracing(tracing => tracing
-                .AddSource([builder.Environment.ApplicationName, .. TelemetryNames.All])
+                .AddSource([builder.Environment.ApplicationName, .. TelemetryNames.Sources])
                 .AddAspNetCoreInstrumentation(aspnet =>
                     aspnet.Filter = context => !HealthEndpoints.IsHealthPath(context.Request.Path))
                 .AddHttpClientInstrumentation())

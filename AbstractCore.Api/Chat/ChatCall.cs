@@ -13,16 +13,25 @@ namespace AbstractCore.Api.Chat;
 /// <summary>One upstream call, ready to run: the client, its options, the deadline and how tool calls are rendered.</summary>
 public sealed record ChatCall(
     IChatBackend Backend, ProviderEndpoint Endpoint, IChatClient Client, ChatOptions Options, TimeSpan Timeout,
-    AgentFormat Format, bool ToolsOffered);
+    AgentFormat Format, bool ToolsOffered)
+{
+    /// <summary>The call's span and metrics while it runs (<see cref="ChatCalls.RunAsync"/>); null when nothing listens.</summary>
+    public Telemetry.ChatCallTelemetry? Telemetry { get; set; }
+
+    /// <summary>The request as the client sent it (its sampling options are the span's <c>gen_ai.request.*</c>).</summary>
+    public ChatCompletionRequest? Request { get; init; }
+}
 
 /// <summary>Builds a <see cref="ChatCall"/> the same way for chat completions and the Responses API.</summary>
 public sealed partial class ChatCalls(
-    ProviderResolver providers, ChatBackends backends, UnloadAfter unloads, GatewaySettings settings, ILogger<ChatCalls> logger)
+    ProviderResolver providers, ChatBackends backends, UnloadAfter unloads, GatewaySettings settings, Telemetry.GatewayTelemetry telemetry,
+    ILogger<ChatCalls> logger)
 {
     public async Task<ChatCall> PrepareAsync(
         HttpContext context, ProviderDescriptor provider, ModelRef model, ChatCompletionRequest request, List<ChatMessage> messages,
         IReadOnlyDictionary<string, JsonElement>? extra)
     {
+        telemetry.SetProvider(context, provider.Name);
         var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
 
         // The original's order: request checks (response_format, …) → server-held key guard → base_url → unload_after.
@@ -40,33 +49,47 @@ public sealed partial class ChatCalls(
         return new ChatCall(
             backend, endpoint, backend.GetClient(endpoint), options, settings.TimeoutFor(extra),
             AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent),
-            request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0);
+            request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
+        {
+            Request = request,
+        };
     }
 
     /// <summary>
     /// Runs the call under its deadline (a linked token, so a slow upstream is a 504 while a client that left
     /// just cancels the upstream request), inside <c>unload_after</c>'s bookkeeping, with upstream failures mapped.
+    /// The call's <c>chat {model}</c> span (the parent of the upstream HTTP call) and metrics cover exactly this.
     /// </summary>
     public async Task RunAsync(HttpContext context, ChatCall call, ModelRef model, bool unloadAfter, Func<CancellationTokenSource, Task> run)
     {
         var aborted = context.RequestAborted;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(call.Timeout);
+        using var recorder = call.Telemetry = telemetry.Start(call, model);
         try
         {
             await unloads.RunAsync(call.Backend, call.Endpoint, model.Model, unloadAfter, () => run(deadline));
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
+            recorder?.Cancelled();
             LogClientLeft(logger, model.ToString());
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            throw UpstreamFailure.Timeout(model.Provider, call.Timeout);
+            var failure = UpstreamFailure.Timeout(model.Provider, call.Timeout);
+            recorder?.Fail(failure);
+            throw failure;
         }
         catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
         {
-            throw KeyScrubbing.Scrub(UpstreamFailure.From(e, model.Provider), call.Endpoint.ApiKey);
+            var failure = KeyScrubbing.Scrub(UpstreamFailure.From(e, model.Provider), call.Endpoint.ApiKey);
+            recorder?.Fail(failure);
+            throw failure;
+        }
+        catch (GatewayException e) when (Telemetry.ChatCallTelemetry.Record(recorder, e))
+        {
+            throw; // never reached: the filter records and lets the exception pass
         }
     }
 

@@ -38,11 +38,12 @@ public sealed partial class ChatCompletionsHandler(
             if (request.Stream == true)
             {
                 var updates = AgentFormatting.Apply(call.Client.GetStreamingResponseAsync(messages, call.Options, deadline.Token), format, toolsOffered);
-                await StreamAsync(context, updates, model, request, deadline, timeout);
+                await StreamAsync(context, updates, model, request, deadline, timeout, call.Telemetry);
             }
             else
             {
                 var response = await call.Client.GetResponseAsync(messages, call.Options, deadline.Token);
+                call.Telemetry?.Response(response);
                 AgentFormatting.Apply(response, format, toolsOffered);
                 var completion = ChatCompletionMapper.ToCompletion(response, model.ToString(), request.Logprobs == true);
                 context.Response.ContentType = "application/json";
@@ -53,7 +54,7 @@ public sealed partial class ChatCompletionsHandler(
 
     private async Task StreamAsync(
         HttpContext context, IAsyncEnumerable<ChatResponseUpdate> stream, ModelRef model, ChatCompletionRequest request,
-        CancellationTokenSource deadline, TimeSpan timeout)
+        CancellationTokenSource deadline, TimeSpan timeout, Telemetry.ChatCallTelemetry? telemetry)
     {
         await using var updates = stream.GetAsyncEnumerator(deadline.Token);
 
@@ -67,6 +68,7 @@ public sealed partial class ChatCompletionsHandler(
         {
             while (more)
             {
+                telemetry?.Update(updates.Current);
                 if (mapper.Map(updates.Current) is { } chunk)
                 {
                     await sse.WriteAsync(chunk, OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
@@ -81,6 +83,7 @@ public sealed partial class ChatCompletionsHandler(
             // Headers are gone: the failure travels in-band, then the stream ends without [DONE].
             var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, timeout) : UpstreamFailure.From(e, model.Provider);
             LogStreamFailure(logger, model.ToString(), failure.Message);
+            telemetry?.Fail(failure);
             await sse.WriteAsync(failure.ToEnvelope(), OpenAIJsonContext.Wire.ErrorEnvelope, aborted);
             return;
         }

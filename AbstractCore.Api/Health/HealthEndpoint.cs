@@ -1,5 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using CheckStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
 
 namespace AbstractCore.Api.Health;
 
@@ -8,15 +10,50 @@ public static class HealthEndpoint
     private static readonly string Version =
         typeof(HealthEndpoint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary><c>GET /health</c>: always open, so load balancers and the AppHost can probe it.</summary>
+    /// <summary>
+    /// The gateway's dependency checks, besides Redis (Aspire's client registers <c>StackExchange.Redis</c> when
+    /// <c>cache</c> is set) and RabbitMQ (<c>rabbitmq</c>, with <c>messaging</c>): Inference readiness when
+    /// <c>ABSTRACTCORE_INFERENCE_URL</c> is set. Inference down only degrades the gateway (every other provider still
+    /// answers), so its failure is <see cref="CheckStatus.Degraded"/> and <c>/ready</c> stays 200.
+    /// </summary>
+    public static void AddGatewayHealthChecks(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<HealthDetailsAccess>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["ABSTRACTCORE_INFERENCE_URL"]))
+        {
+            builder.Services.AddHealthChecks().AddCheck<InferenceReadinessCheck>(InferenceReadinessCheck.Name, CheckStatus.Degraded);
+        }
+    }
+
+    /// <summary>
+    /// <c>GET /health</c>: always open and always 200, so load balancers and the AppHost can probe it. Anyone gets
+    /// <c>{"status":"healthy","version"}</c>; a caller presenting the server token also gets <c>details</c>: every health
+    /// check (name, status, duration, description with credentials removed) and their overall status.
+    /// </summary>
     public static void MapHealth(this WebApplication app) =>
-        app.MapGet("/health", () => TypedResults.Json(new HealthStatus("healthy", Version), HealthJsonContext.Default.HealthStatus))
-            .WithTags("Health").WithSummary("Liveness of the gateway");
+        app.MapGet("/health", async (HttpContext context, HealthDetailsAccess access) =>
+            {
+                if (!access.Allows(context))
+                {
+                    return TypedResults.Json(new HealthStatus("healthy", Version), HealthJsonContext.Default.HealthStatus);
+                }
+
+                var report = await context.RequestServices.GetRequiredService<HealthCheckService>().CheckHealthAsync(context.RequestAborted);
+                return (IResult)TypedResults.Json(new HealthStatusWithDetails("healthy", Version, HealthDetails.From(report)),
+                    HealthJsonContext.Default.HealthStatusWithDetails);
+            })
+            .WithTags("Health").WithSummary("Liveness of the gateway (with dependency details for the server token)");
 }
 
 public sealed record HealthStatus(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("version")] string Version);
 
+public sealed record HealthStatusWithDetails(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("details")] HealthDetails Details);
+
 [JsonSerializable(typeof(HealthStatus))]
+[JsonSerializable(typeof(HealthStatusWithDetails))]
 internal sealed partial class HealthJsonContext : JsonSerializerContext;

@@ -80,11 +80,13 @@ public sealed partial class ResponsesHandler(
             if (request.Stream == true)
             {
                 var updates = AgentFormatting.Apply(call.Client.GetStreamingResponseAsync(messages, call.Options, deadline.Token), format, toolsOffered);
-                await StreamAsync(context, updates, model, assembler, deadline, timeout, () => SaveAsync(request, history, assembler, aborted));
+                await StreamAsync(context, updates, model, assembler, deadline, timeout, () => SaveAsync(request, history, assembler, aborted),
+                    call.Telemetry);
             }
             else
             {
                 var response = await call.Client.GetResponseAsync(messages, call.Options, deadline.Token);
+                call.Telemetry?.Response(response);
                 AgentFormatting.Apply(response, format, toolsOffered);
                 assembler.AddAll(response);
                 await SaveAsync(request, history, assembler, aborted);
@@ -156,7 +158,7 @@ public sealed partial class ResponsesHandler(
 
     private async Task StreamAsync(
         HttpContext context, IAsyncEnumerable<ChatResponseUpdate> stream, ModelRef model, ResponseAssembler assembler,
-        CancellationTokenSource deadline, TimeSpan timeout, Func<Task> save)
+        CancellationTokenSource deadline, TimeSpan timeout, Func<Task> save, Telemetry.ChatCallTelemetry? telemetry)
     {
         await using var updates = stream.GetAsyncEnumerator(deadline.Token);
 
@@ -178,6 +180,7 @@ public sealed partial class ResponsesHandler(
         {
             while (more)
             {
+                telemetry?.Update(updates.Current);
                 await WriteAll(assembler.Add(updates.Current, updates.Current.RawRepresentation));
                 deadline.CancelAfter(timeout); // the deadline is per silence, not for the whole stream
                 more = await updates.MoveNextAsync();
@@ -188,6 +191,7 @@ public sealed partial class ResponsesHandler(
             // Headers are gone: the failure travels in-band as response.failed.
             var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, timeout) : UpstreamFailure.From(e, model.Provider);
             LogStreamFailure(logger, model.ToString(), failure.Message);
+            telemetry?.Fail(failure);
             await sse.WriteAsync(assembler.Fail(failure.Code ?? "server_error", failure.Message), aborted);
             return;
         }

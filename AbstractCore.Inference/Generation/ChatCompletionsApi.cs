@@ -3,6 +3,7 @@ using AbstractCore.Inference.Hosting;
 using AbstractCore.Inference.Models;
 using AbstractCore.Inference.Residency;
 using AbstractCore.Inference.Scheduling;
+using AbstractCore.Inference.Telemetry;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.OpenAI.Json;
 using Microsoft.ML.OnnxRuntimeGenAI;
@@ -19,10 +20,26 @@ internal static class ChatCompletionsApi
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext context, ModelCatalog catalog, ModelResidency residency, Scheduler scheduler, InferenceSettings settings)
+    private static async Task HandleAsync(
+        HttpContext context, ModelCatalog catalog, ModelResidency residency, Scheduler scheduler, InferenceSettings settings, InferenceTelemetry telemetry)
+    {
+        var request = await ReadAsync(context.Request, context.RequestAborted);
+        using var generation = telemetry.Start(request);
+        try
+        {
+            await GenerateAsync(context, request, catalog, residency, scheduler, settings, generation);
+        }
+        catch (Exception e) when (GenerationTelemetry.Record(generation, e))
+        {
+            throw; // never reached: the filter records and lets the exception pass
+        }
+    }
+
+    private static async Task GenerateAsync(
+        HttpContext context, ChatCompletionRequest request, ModelCatalog catalog, ModelResidency residency, Scheduler scheduler,
+        InferenceSettings settings, GenerationTelemetry? generation)
     {
         var aborted = context.RequestAborted;
-        var request = await ReadAsync(context.Request, aborted);
         var folder = catalog.Find(request.Model) ?? throw InferenceException.ModelNotFound(request.Model);
         var input = ChatInput.From(request);
 
@@ -39,17 +56,20 @@ internal static class ChatCompletionsApi
         var maxTokens = Math.Min(input.MaxTokens ?? settings.DefaultMaxTokens, contextLength - prompt.Length);
         var plan = new GenerationPlan(prompt, maxTokens, input.Stop, input.Sampling, input.CacheKey ?? resident.PromptCache.DefaultKey);
 
+        generation?.WaitingForSlot();
         using var slot = await scheduler.For(folder.Name).EnterAsync(aborted);
+        generation?.GotSlot();
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var model = ModelCatalog.Normalize(request.Model)!;
         if (input.Stream)
         {
-            await ChatStream.WriteAsync(context, resident, plan, input.IncludeUsage, id, created, model);
+            await ChatStream.WriteAsync(context, resident, plan, input.IncludeUsage, id, created, model, generation);
             return;
         }
 
         var result = await Task.Run(() => TokenLoop.Run(resident.Model, resident.PromptCache, plan, null, aborted), CancellationToken.None);
+        generation?.Result(result, id, model);
         aborted.ThrowIfCancellationRequested();
         var completion = new ChatCompletion
         {

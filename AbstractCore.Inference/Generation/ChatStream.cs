@@ -33,7 +33,9 @@ internal static class ChatStream
         }
     }
 
-    public static async Task WriteAsync(HttpContext context, ResidentModel resident, GenerationPlan plan, bool includeUsage, string id, long created, string model)
+    public static async Task WriteAsync(
+        HttpContext context, ResidentModel resident, GenerationPlan plan, bool includeUsage, string id, long created, string model,
+        Telemetry.GenerationTelemetry? telemetry = null)
     {
         var aborted = context.RequestAborted;
         // Bounded: a client that stops reading holds the loop (and its slot) without piling up memory.
@@ -56,6 +58,10 @@ internal static class ChatStream
             if (!await pieces.Reader.WaitToReadAsync(aborted))
             {
                 await generation;
+            }
+            else
+            {
+                telemetry?.FirstToken();
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -94,6 +100,7 @@ internal static class ChatStream
         }
 
         var result = await generation;
+        telemetry?.Result(result, id, model);
         if (result.FinishReason == GenerationResult.Cancelled)
         {
             return;

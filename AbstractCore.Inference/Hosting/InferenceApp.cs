@@ -3,6 +3,7 @@ using AbstractCore.Inference.Models;
 using AbstractCore.Inference.PromptCache;
 using AbstractCore.Inference.Residency;
 using AbstractCore.Inference.Scheduling;
+using AbstractCore.Inference.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AbstractCore.Inference.Hosting;
@@ -24,10 +25,12 @@ public static class InferenceApp
         builder.Services.AddSingleton<ModelResidency>();
         builder.Services.AddHostedService<IdleUnloader>();
         builder.Services.AddSingleton<Scheduler>();
+        builder.Services.AddSingleton<InferenceTelemetry>();
         builder.Services.AddSingleton<PromptCacheContext>();
         builder.Services.AddHealthChecks().AddCheck<ModelsHealthCheck>("onnx-models");
 
         var app = builder.Build();
+        app.Services.GetRequiredService<InferenceTelemetry>(); // its scheduler gauges exist from the start
         app.UseInferenceErrors();
         app.MapDefaultEndpoints();
         app.MapServiceHealth();

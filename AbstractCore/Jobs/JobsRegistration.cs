@@ -30,6 +30,18 @@ public static class JobsRegistration
         services.AddSingleton(settings);
         services.AddSingleton<JobWorkerIdentity>();
         services.AddSingleton<JobSubmitter>();
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.JobsTelemetry>();
+        if (rabbit is not null)
+        {
+            services.AddSingleton(_ => new Telemetry.RabbitMqHealthCheck(rabbit));
+            services.AddHealthChecks().AddCheck<Telemetry.RabbitMqHealthCheck>("rabbitmq");
+            if (consume)
+            {
+                services.AddHostedService(sp => new Telemetry.JobQueueDepth(sp.GetRequiredService<Telemetry.JobsTelemetry>(), rabbit));
+            }
+        }
+
         if (redis)
         {
             services.AddSingleton<IJobStore>(sp => new RedisJobStore(sp.GetRequiredService<IConnectionMultiplexer>(), settings, sp.GetRequiredService<TimeProvider>()));

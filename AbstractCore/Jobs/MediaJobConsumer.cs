@@ -14,12 +14,13 @@ namespace AbstractCore.Jobs;
 /// </summary>
 public sealed partial class MediaJobConsumer(
     IJobStore store, MediaCallRunner upstream, JobSettings settings, JobWorkerIdentity identity, TimeProvider time,
-    ILogger<MediaJobConsumer> logger) : IConsumer<RunMediaJob>
+    Telemetry.JobsTelemetry telemetry, ILogger<MediaJobConsumer> logger) : IConsumer<RunMediaJob>
 {
     public async Task Consume(ConsumeContext<RunMediaJob> context)
     {
         var id = context.Message.JobId;
         var cancellationToken = context.CancellationToken;
+        using var run = telemetry.Start(id, context.Message.Kind, context.GetRetryAttempt());
 
         // The claim belongs to this delivery of this message in this process: its own retries keep it, while a
         // duplicate message (even in this process) or a redelivery to another worker must wait for the lease.
@@ -27,13 +28,16 @@ public sealed partial class MediaJobConsumer(
         var claim = await ClaimAsync(id, owner, cancellationToken);
         if (claim.Outcome != JobClaimOutcome.Claimed)
         {
+            run.Outcome("skipped");
             LogSkipped(logger, id, claim.Outcome);
             return;
         }
 
+        run.Claimed();
         var call = await store.GetCallAsync(id, cancellationToken);
         if (call is null)
         {
+            run.Outcome("expired");
             await store.FailAsync(id, "The job's request expired before a worker could run it.", cancellationToken);
             return;
         }
@@ -51,6 +55,7 @@ public sealed partial class MediaJobConsumer(
             {
                 var attempt = context.GetRetryAttempt();
                 LogTransient(logger, id, attempt + 1, e.Message);
+                run.Outcome(attempt >= settings.Retries ? "failed" : "retry", e);
                 if (attempt >= settings.Retries)
                 {
                     // The last try: keep the reason on the job; the rethrow moves the message to the error queue.
@@ -61,12 +66,14 @@ public sealed partial class MediaJobConsumer(
             }
             catch (GatewayException e)
             {
+                run.Outcome("failed", e);
                 await store.FailAsync(id, e.Message, CancellationToken.None);
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogUnexpected(logger, e, id);
+                run.Outcome("failed", e);
                 await store.FailAsync(id, "The job failed unexpectedly: " + e.Message, CancellationToken.None);
                 return;
             }
@@ -79,8 +86,12 @@ public sealed partial class MediaJobConsumer(
 
         if (!await store.SucceedAsync(id, owner, result, CancellationToken.None))
         {
+            run.Outcome("lost");
             LogLostClaim(logger, id);
+            return;
         }
+
+        run.Outcome("succeeded");
     }
 
     /// <summary>Claims the job, waiting while another live worker holds it.</summary>
