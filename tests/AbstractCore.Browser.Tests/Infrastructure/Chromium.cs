@@ -23,6 +23,8 @@ public sealed class Chromium : IAsyncLifetime
                 "`apt-get install -y chromium` (.ci/run does this).");
         }
 
+        // Generous: Scalar parses a large document, and the machine may be shared.
+        Assertions.SetDefaultExpectTimeout(60_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ExecutablePath, Headless = true });
     }
@@ -37,21 +39,26 @@ public sealed class Chromium : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    /// <summary>A fresh page (own cookies and storage) that records every request it makes.</summary>
-    public async Task<(IPage Page, List<string> Requests)> NewPageAsync(Dictionary<string, string>? headers = null)
+    /// <summary>
+    /// A fresh page (own cookies and storage) whose network requests are recorded: every request that would leave the
+    /// browser passes the route below, which lets through only those to <paramref name="origin"/> (the others are
+    /// aborted and stay in the list for the test to fail on). Requests a page's own CSP blocks never reach it.
+    /// </summary>
+    public async Task<(IPage Page, List<string> Requests)> NewPageAsync(Uri origin, Dictionary<string, string>? headers = null)
     {
         var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 }, ExtraHTTPHeaders = headers });
-        // Generous: Scalar parses a large document, and the machine is shared.
         context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
         var requests = new List<string>();
-        page.Request += (_, request) =>
+        await context.RouteAsync("**/*", route =>
         {
+            var url = route.Request.Url;
             lock (requests)
             {
-                requests.Add(request.Url);
+                requests.Add(url);
             }
-        };
-        return (page, requests);
+
+            return url.StartsWith(origin.AbsoluteUri, StringComparison.Ordinal) ? route.ContinueAsync() : route.AbortAsync();
+        });
+        return (await context.NewPageAsync(), requests);
     }
 }
