@@ -74,6 +74,7 @@ public sealed partial class DocsBrowserTests : IClassFixture<Chromium>, IAsyncLi
         }
         catch
         {
+            // What Scalar showed when it failed, kept with the other artifacts.
             await Screenshots.SaveAsync(page, "failed-docs-chat", fullPage: false);
             throw;
         }
