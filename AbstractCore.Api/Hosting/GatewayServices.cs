@@ -43,6 +43,6 @@ public static class GatewayServices
         services.AddImages();
         services.AddVideos();
         builder.AddJobs(); // after AddResponses: both use the one Redis client
-        services.AddOpenApi(o => o.AddOperationTransformer(RequestExample.ApplyAsync));
+        services.AddOpenApi(AbstractCore.Api.Docs.OpenApiSetup.Configure);
     }
 }

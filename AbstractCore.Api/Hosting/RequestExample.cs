@@ -14,6 +14,12 @@ public sealed record RequestExample(Type BodyType, string Json, string ContentTy
     public static async Task ApplyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var example = context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestExample>().FirstOrDefault();
+        if (AbstractCore.Api.Docs.ControlPlaneExamples.For(context.Description) is var (summary, controlPlaneExample))
+        {
+            operation.Summary ??= summary;
+            example ??= controlPlaneExample;
+        }
+
         if (example is null)
         {
             return;
