@@ -15,6 +15,7 @@ internal sealed class InferenceSettings
     public const string PromptCacheTtlVariable = "ABSTRACTCORE_ONNX_PROMPT_CACHE_TTL_S";
     public const string ProvidersVariable = "ABSTRACTCORE_ONNX_PROVIDERS";
     public const string IntraOpThreadsVariable = "ABSTRACTCORE_ONNX_INTRA_OP_THREADS";
+    public const string StreamIntervalVariable = "ABSTRACTCORE_ONNX_STREAM_INTERVAL_MS";
 
     public string? ModelsDir { get; init; }
 
@@ -35,6 +36,13 @@ internal sealed class InferenceSettings
 
     /// <summary>ONNX Runtime threads per generation step (null: the runtime's default, every core). Fewer leave cores for HTTP.</summary>
     public int? IntraOpThreads { get; init; }
+
+    /// <summary>
+    /// How long a stream lets tokens gather between two writes (each token still its own chunk). Every write wakes a
+    /// thread in Inference, the gateway and the client, which on a small machine takes cores from the model; 0 writes
+    /// each token at once. The first token always leaves at once.
+    /// </summary>
+    public TimeSpan StreamInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Execution providers appended in order (CPU is always the fallback); the CUDA build defaults to cuda.</summary>
     public IReadOnlyList<string> Providers { get; init; } = DefaultProviders;
@@ -64,6 +72,7 @@ internal sealed class InferenceSettings
             DefaultMaxTokens = Int(DefaultMaxTokensVariable, defaults.DefaultMaxTokens, 1),
             PromptCacheBudgetBytes = (long)(Number(PromptCacheMbVariable, 1024) * 1024 * 1024),
             PromptCacheTtl = TimeSpan.FromSeconds(Number(PromptCacheTtlVariable, defaults.PromptCacheTtl.TotalSeconds)),
+            StreamInterval = TimeSpan.FromMilliseconds(Int(StreamIntervalVariable, (int)defaults.StreamInterval.TotalMilliseconds, 0)),
             IntraOpThreads = string.IsNullOrWhiteSpace(configuration[IntraOpThreadsVariable]) ? null : Int(IntraOpThreadsVariable, 0, 1),
             Providers = providers is null
                 ? defaults.Providers

@@ -64,7 +64,7 @@ internal static class ChatCompletionsApi
         var model = ModelCatalog.Normalize(request.Model)!;
         if (input.Stream)
         {
-            await ChatStream.WriteAsync(context, resident, plan, input.IncludeUsage, id, created, model, generation);
+            await ChatStream.WriteAsync(context, resident, plan, input.IncludeUsage, id, created, model, settings.StreamInterval, generation);
             return;
         }
 

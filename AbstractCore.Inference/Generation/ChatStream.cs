@@ -13,7 +13,7 @@ namespace AbstractCore.Inference.Generation;
 /// </summary>
 internal static class ChatStream
 {
-    private const int Backlog = 64;
+    private const int Backlog = 256; // tokens a stream interval can gather before the loop waits for the writer
 
     /// <summary>Waits for room (the client is slow); returns quietly on cancellation, which the loop then sees.</summary>
     private static void Emit(ChannelWriter<string> writer, string piece, CancellationToken aborted)
@@ -35,7 +35,7 @@ internal static class ChatStream
 
     public static async Task WriteAsync(
         HttpContext context, ResidentModel resident, GenerationPlan plan, bool includeUsage, string id, long created, string model,
-        Telemetry.GenerationTelemetry? telemetry = null)
+        TimeSpan interval, Telemetry.GenerationTelemetry? telemetry = null)
     {
         var aborted = context.RequestAborted;
         // Bounded: a client that stops reading holds the loop (and its slot) without piling up memory.
@@ -82,7 +82,8 @@ internal static class ChatStream
         try
         {
             await sse.WriteAsync(Chunk(new ChunkDelta { Role = "assistant", Content = "" }), OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
-            // One chunk per token; tokens already waiting leave together in one flush.
+            // One chunk per token; tokens already waiting leave together in one flush, then the stream interval lets
+            // the next ones gather (the loop keeps generating meanwhile).
             while (await pieces.Reader.WaitToReadAsync(aborted))
             {
                 while (pieces.Reader.TryRead(out var piece))
@@ -91,6 +92,10 @@ internal static class ChatStream
                 }
 
                 await sse.FlushAsync(aborted);
+                if (interval > TimeSpan.Zero && !pieces.Reader.Completion.IsCompleted)
+                {
+                    await Task.Delay(interval, aborted);
+                }
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

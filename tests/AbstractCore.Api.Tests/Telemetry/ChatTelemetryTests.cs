@@ -5,6 +5,7 @@ using AbstractCore.Api.Telemetry;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit;
 using Microsoft.Extensions.DependencyInjection;
+using AbstractCore.TestKit.Telemetry;
 
 namespace AbstractCore.Api.Tests.Telemetry;
 
@@ -29,7 +30,7 @@ public sealed class ChatTelemetryTests(GatewayFixture fx) : IClassFixture<Gatewa
     public async Task A_chat_is_one_trace_from_the_gateway_through_its_chat_span_to_the_upstream_with_genai_attributes()
     {
         using var spans = Spans();
-        var trace = Trace.New();
+        var trace = TestTrace.New();
         fx.Upstream.Enqueue(FakeReply.Text("hello", promptTokens: 13, completionTokens: 5));
         using var http = fx.Http();
         using var response = await http.SendAsync(trace.Post("/v1/chat/completions", Chat));
@@ -68,7 +69,7 @@ public sealed class ChatTelemetryTests(GatewayFixture fx) : IClassFixture<Gatewa
     {
         using var spans = Spans();
         using var meters = Meters();
-        var trace = Trace.New();
+        var trace = TestTrace.New();
         fx.Upstream.Enqueue(FakeReply.Text("streamed words", promptTokens: 9, completionTokens: 3));
         using var http = fx.Http();
         using var response = await http.SendAsync(trace.Post("/v1/chat/completions", StreamedChat), HttpCompletionOption.ResponseHeadersRead);
@@ -92,7 +93,7 @@ public sealed class ChatTelemetryTests(GatewayFixture fx) : IClassFixture<Gatewa
     {
         using var spans = Spans();
         using var meters = Meters();
-        var trace = Trace.New();
+        var trace = TestTrace.New();
         fx.Upstream.Enqueue(FakeReply.Text("answer", promptTokens: 21, completionTokens: 4));
         using var http = fx.Http();
         using var response = await http.SendAsync(trace.Post("/v1/responses", """{"model":"openai-compatible/fake-model","input":"hi","store":false}"""));
@@ -115,7 +116,7 @@ public sealed class ChatTelemetryTests(GatewayFixture fx) : IClassFixture<Gatewa
     {
         using var spans = Spans();
         using var meters = Meters();
-        var trace = Trace.New();
+        var trace = TestTrace.New();
         fx.Upstream.Enqueue(FakeReply.Error(500, "boom", "server_error"));
         using var http = fx.Http();
         using var response = await http.SendAsync(trace.Post("/v1/chat/completions", Chat));

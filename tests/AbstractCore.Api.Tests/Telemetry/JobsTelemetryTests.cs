@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using AbstractCore.TestKit.Telemetry;
 
 namespace AbstractCore.Api.Tests.Telemetry;
 
@@ -74,7 +75,7 @@ public sealed class JobsTelemetryTests(InfrastructureFixture infra) : IClassFixt
         var worker = await StartWorkerAsync();
         try
         {
-            var trace = Trace.New();
+            var trace = TestTrace.New();
             using var http = Api.Http(GatewayFixture.Token);
             using var submitted = await http.SendAsync(trace.Post("/v1/vision/jobs/images/generations", """{"model":"openai-compatible/m","prompt":"traced"}"""));
             Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);

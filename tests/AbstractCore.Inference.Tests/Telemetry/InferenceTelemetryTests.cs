@@ -8,6 +8,7 @@ using AbstractCore.Inference.Telemetry;
 using AbstractCore.Inference.Tests.Gateway;
 using AbstractCore.Inference.Tests.Infrastructure;
 using OpenAI.Chat;
+using AbstractCore.TestKit.Telemetry;
 
 namespace AbstractCore.Inference.Tests.Telemetry;
 
@@ -24,7 +25,7 @@ public sealed class InferenceTelemetryTests(SingleSlotGatewayFixture fixture) : 
     public async Task A_gateway_chat_to_onnx_is_one_trace_down_to_the_generation_span()
     {
         using var spans = new SpanCollector("Microsoft.AspNetCore", "System.Net.Http", GatewayTelemetry.Name, InferenceTelemetry.Name);
-        var trace = Trace.New();
+        var trace = TestTrace.New();
         using var http = fixture.Gateway.Http();
         using var response = await http.SendAsync(trace.Post("v1/chat/completions",
             """{"model":"onnx/tiny","messages":[{"role":"user","content":"Hi"}],"max_tokens":64,"temperature":0}"""));

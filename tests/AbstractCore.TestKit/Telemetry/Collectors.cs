@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Text;
+using Xunit;
 
-namespace AbstractCore.Api.Tests.Telemetry;
+namespace AbstractCore.TestKit.Telemetry;
 
 /// <summary>
 /// Records the spans of the named sources as they stop. Listeners are process-wide and tests run in parallel, so a test
-/// starts its own trace (<see cref="Trace"/>) and reads only the spans of that trace.
+/// starts its own trace (<see cref="TestTrace"/>) and reads only the spans of that trace.
 /// </summary>
 public sealed class SpanCollector : IDisposable
 {
@@ -51,15 +53,15 @@ public sealed class SpanCollector : IDisposable
 }
 
 /// <summary>A W3C trace the test starts, sent as <c>traceparent</c> so the gateway's server span joins it.</summary>
-public sealed record Trace(ActivityTraceId Id, ActivitySpanId Root)
+public sealed record TestTrace(ActivityTraceId Id, ActivitySpanId Root)
 {
-    public static Trace New() => new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
+    public static TestTrace New() => new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
 
     public string Header => $"00-{Id}-{Root}-01";
 
     public HttpRequestMessage Post(string path, string json)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Infrastructure.Wire.Json(json) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("traceparent", Header);
         return request;
     }
