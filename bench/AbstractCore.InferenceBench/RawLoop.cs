@@ -7,10 +7,12 @@ namespace AbstractCore.InferenceBench;
 /// <summary>The engine alone: the service's own token loop (Generator, TokenizerStream, stop checks) in this process, no HTTP.</summary>
 internal static class RawLoop
 {
+    private static LoadedModel? _model;
+
     public static double TokensPerSecond(string modelDir, int streams, int requests, int tokens, int? intraOpThreads)
     {
-        var folder = ModelFolder.TryRead(modelDir) ?? throw new InvalidOperationException($"No model in {modelDir}");
-        using var model = LoadedModel.Load(folder, [], intraOpThreads);
+        // Loaded once and kept, like the service keeps its model: a fresh load runs its first requests slower.
+        var model = _model ??= LoadedModel.Load(ModelFolder.TryRead(modelDir) ?? throw new InvalidOperationException($"No model in {modelDir}"), [], intraOpThreads);
         var prompt = model.Encode(model.Tokenizer.ApplyChatTemplate(null, """[{"role":"user","content":"go"},{"role":"assistant","content":"a"}]""", null, true));
         var plan = new GenerationPlan(prompt, tokens, [], SamplingOptions.Default, null);
 
