@@ -69,15 +69,7 @@ cleanup() { stop_servers; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_for() { # description, seconds, command...
-    local what=$1 seconds=$2
-    shift 2
-    local deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        if [ $SECONDS -ge $deadline ]; then echo "$what did not come up within ${seconds}s" >&2; return 1; fi
-        sleep 0.2
-    done
-}
+. "$root/bench/wait-for.sh"
 
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')

@@ -67,18 +67,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_for() { # description, seconds, command...
-    local what=$1 seconds=$2
-    shift 2
-    local deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        if [ $SECONDS -ge $deadline ]; then
-            echo "$what did not come up within ${seconds}s" >&2
-            return 1
-        fi
-        sleep 0.2
-    done
-}
+. "$root/bench/wait-for.sh"
 
 # --- the upstream: TestKit's fake on a free port of its own, which it prints on stdout.
 # shellcheck disable=SC2086
