@@ -59,9 +59,11 @@ public sealed partial class DocsBrowserTests : IClassFixture<Chromium>, IAsyncLi
         await page.ClickAsync("#acore-token-submit");
         await Assertions.Expect(page.Locator("#acore-token-status")).ToHaveTextAsync("Authorized with the server token");
 
-        await page.GotoAsync(Url("/docs/#tag/chat/POST/v1/chat/completions"));
         try
         {
+            // Through the sidebar, as a user does: Scalar sometimes ignores a hash-only navigation right after its reload.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Open Group - Chat" }).First.ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { NameRegex = ChatOperationLink() }).First.ClickAsync();
             var heading = page.GetByRole(AriaRole.Heading, new() { Name = "Create a chat completion (plain or streamed)" }).First;
             await Assertions.Expect(heading).ToBeVisibleAsync();
             await Screenshots.SaveAsync(page, "docs-chat-operation", fullPage: false);
@@ -170,4 +172,7 @@ public sealed partial class DocsBrowserTests : IClassFixture<Chromium>, IAsyncLi
 
     [GeneratedRegex("^Send")]
     private static partial Regex SendButton();
+
+    [GeneratedRegex(@"^Create a chat completion \(plain or streamed\)")]
+    private static partial Regex ChatOperationLink();
 }
