@@ -44,7 +44,6 @@ internal sealed class ModelResidency(InferenceSettings settings, TimeProvider ti
     {
         while (true)
         {
-            UnloadIdle();
             var (resident, _) = await LoadAsync(folder, LoadOptions.Lazy, cancellationToken);
             if (resident.TryAcquire())
             {
