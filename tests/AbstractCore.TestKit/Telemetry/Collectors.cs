@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Text;
 using Xunit;
 
 namespace AbstractCore.TestKit.Telemetry;
@@ -61,7 +60,7 @@ public sealed record TestTrace(ActivityTraceId Id, ActivitySpanId Root)
 
     public HttpRequestMessage Post(string path, string json)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Wire.Json(json) };
         request.Headers.TryAddWithoutValidation("traceparent", Header);
         return request;
     }
