@@ -36,7 +36,7 @@ public sealed class JobQueueHealthCheck(RabbitMqHealthCheck broker, IBus bus, Jo
         var reachable = await broker.CheckHealthAsync(context, CancellationToken.None);
         if (reachable.Status != HealthStatus.Healthy)
         {
-            return new HealthCheckResult(reachable.Status, reachable.Description + " Job submissions answer 503 until it is back.");
+            return new HealthCheckResult(reachable.Status, reachable.Description?.TrimEnd('.') + ". Job submissions answer 503 until it is back.");
         }
 
         using var timeout = new CancellationTokenSource(settings.SendTimeout);
@@ -50,7 +50,7 @@ public sealed class JobQueueHealthCheck(RabbitMqHealthCheck broker, IBus bus, Jo
         {
             var why = e is OperationCanceledException ? $"no confirmation within {settings.SendTimeout.TotalSeconds:0.#} s" : e.GetBaseException().Message;
             return new HealthCheckResult(context.Registration.FailureStatus,
-                $"{reachable.Description} But a message sent through the job bus failed ({why}): job submissions answer 503.");
+                $"{reachable.Description} But a message sent through the job bus was not accepted ({why}): job submissions answer 503.");
         }
     }
 }
