@@ -16,6 +16,7 @@ public sealed class JobRuns(JobSettings settings) : IHostedService, IDisposable
     private readonly ConcurrentDictionary<string, Task<JobRunOutcome>> _runs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _slots = new(settings.Concurrency, settings.Concurrency);
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     /// <summary>The run of job <paramref name="id"/> in flight here (Started false), or a new run of <paramref name="run"/>.</summary>
     public (Task<JobRunOutcome> Run, bool Started) GetOrStart(string id, Func<CancellationToken, Task<JobRunOutcome>> run)
@@ -84,13 +85,21 @@ public sealed class JobRuns(JobSettings settings) : IHostedService, IDisposable
     {
         // Their outcomes belong to their deliveries: only wait here (until the deadline), never throw.
         await ((Task)Task.WhenAll(_runs.Values)).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await _stopping.CancelAsync();
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            await _stopping.CancelAsync();
+        }
     }
 
+    /// <summary>Idempotent: the container disposes this once as a singleton and once as the hosted service it also is.</summary>
     public void Dispose()
     {
-        _stopping.Dispose();
-        _slots.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+            _slots.Dispose();
+        }
     }
 }
 
