@@ -21,33 +21,31 @@ public sealed partial class MediaJobConsumer(
 {
     public async Task Consume(ConsumeContext<RunMediaJob> context)
     {
-        var id = context.Message.JobId;
+        var (id, kind) = (context.Message.JobId, context.Message.Kind); // the run may outlive this context
         var attempt = context.GetRetryAttempt();
 
         // The claim belongs to this delivery of this message in this process: its own retries keep it, while a
-        // duplicate message (even in this process) or a redelivery to another worker must wait for the lease.
+        // duplicate message or a redelivery to another worker must wait for the lease. A redelivery here (the broker
+        // connection dropped) finds the run still going in JobRuns and waits for it instead.
         var owner = identity.Owner + ":" + (context.MessageId?.ToString("N") ?? Guid.NewGuid().ToString("N"));
         while (true)
         {
-            var (run, started) = runs.GetOrStart(id, stopping => RunAsync(id, context.Message.Kind, attempt, owner, stopping));
-            JobRunOutcome outcome;
-            try
-            {
-                outcome = await run.WaitAsync(context.CancellationToken);
-            }
-            catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+            var (run, started) = runs.GetOrStart(id, stopping => RunAsync(id, kind, attempt, owner, stopping));
+            await ((Task)run).WaitAsync(context.CancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (context.CancellationToken.IsCancellationRequested)
             {
                 LogDeliveryGone(logger, id);
-                throw;
+                context.CancellationToken.ThrowIfCancellationRequested();
             }
 
             if (!started)
             {
-                // An earlier delivery's run (its connection dropped): it ended, so look at the job again.
+                // Another delivery's run of this job (its outcome is that delivery's): it ended, so look at the job again.
                 LogJoined(logger, id);
                 continue;
             }
 
+            var outcome = await run;
             if (outcome.Transient is { } e)
             {
                 throw new TransientJobException(e.Message, e); // the bus retries (or dead-letters after the last retry)
