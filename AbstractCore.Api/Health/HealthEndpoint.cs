@@ -42,7 +42,8 @@ public static class HealthEndpoint
                 return (IResult)TypedResults.Json(new HealthStatusWithDetails("healthy", Version, HealthDetails.From(report)),
                     HealthJsonContext.Default.HealthStatusWithDetails);
             })
-            .WithTags("Health").WithSummary("Liveness of the gateway (with dependency details for the server token)");
+            .WithTags("Health").WithSummary("Liveness of the gateway (with dependency details for the server token)")
+            .AllowAnonymous();
 }
 
 public sealed record HealthStatus(

@@ -40,7 +40,7 @@ public static class ResponsesEndpoint
             .WithTags("Responses").WithSummary("Create a model response (OpenAI Responses API; plain or streamed)")
             .WithMetadata(Example)
             .Produces<ResponseObject>();
-        app.MapPost("/{provider}/v1/responses", (HttpContext context, string provider, ResponsesHandler handler) =>
+        app.MapPost(ProviderSegment.Prefix + "/v1/responses", (HttpContext context, string provider, ResponsesHandler handler) =>
                 handler.HandleAsync(context, provider))
             .WithTags("Responses").WithSummary("Create a model response with the provider chosen by the path")
             .WithMetadata(Example)
