@@ -169,6 +169,27 @@ public sealed class RedisOutageTests(RedisOutageFixture fx) : IClassFixture<Redi
     }
 
     [Fact]
+    public async Task A_gateway_started_while_redis_is_down_serves_chat_and_answers_store_reads_503()
+    {
+        await using var gateway = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
+            ["OPENAI_COMPATIBLE_BASE_URL"] = fx.Upstream.BaseUrl.AbsoluteUri,
+            ["ConnectionStrings:cache"] = "127.0.0.1:1", // nothing listens there
+        });
+        using var http = gateway.Http(GatewayFixture.Token);
+        http.Timeout = TimeSpan.FromSeconds(10);
+        fx.Upstream.Enqueue(FakeReply.Text("No Redis needed."));
+
+        var (chat, _) = await Wire.PostAsync(http, "/v1/chat/completions", Wire.Chat(GatewayFixture.Model, ("user", "hi")));
+        var (read, error) = await Wire.GetAsync(http, "/v1/responses/resp_any");
+
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
+        Assert.Equal("store_unavailable", (string?)error!["error"]!["code"]);
+    }
+
+    [Fact]
     public async Task Once_redis_is_back_responses_are_stored_and_read_again()
     {
         using var http = fx.Http();
