@@ -12,7 +12,7 @@ public static class HealthEndpoint
 
     /// <summary>
     /// The gateway's dependency checks, besides Redis (Aspire's client registers <c>StackExchange.Redis</c> when
-    /// <c>cache</c> is set) and RabbitMQ (<c>rabbitmq</c>, with <c>messaging</c>): Inference readiness when
+    /// <c>cache</c> is set; <see cref="RedisHealth"/> makes its failure degraded) and RabbitMQ (<c>rabbitmq</c>, with <c>messaging</c>): Inference readiness when
     /// <c>ABSTRACTCORE_INFERENCE_URL</c> is set. Inference down only degrades the gateway (every other provider still
     /// answers), so its failure is <see cref="CheckStatus.Degraded"/> and <c>/ready</c> stays 200.
     /// </summary>
