@@ -7,15 +7,36 @@ using AbstractCore.TestKit;
 namespace AbstractCore.Api.Tests.Auth;
 
 /// <summary>
-/// The docs are open by endpoint, not by path prefix: every API route placed under a docs path (a provider named
-/// "docs", "redoc", …, in any case) still needs the server token, and the body is never read without it.
+/// Every API route needs the server token, also when placed under a docs path (a provider named "docs", "redoc", …,
+/// in any case): the docs are open by endpoint, not by path prefix, and no body is read without the token.
 /// </summary>
-public sealed class DocsPrefixTests(GatewayFixture fx) : IClassFixture<GatewayFixture>
+public sealed class RouteAuthTests(GatewayFixture fx) : IClassFixture<GatewayFixture>
 {
     private static readonly string[] DocsPrefixes =
         ["docs", "Docs", "DOCS", "redoc", "ReDoc", "scalar", "SCALAR", "openapi.json", "OpenAPI.JSON", "docs-lite", "Docs-Lite"];
 
     public static TheoryData<ApiRoute> Routes => ApiRoutes.Theory(ApiRoutes.All);
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Every_api_route_needs_the_token(ApiRoute route)
+    {
+        using var http = fx.Gateway.CreateClient();
+        foreach (var authorization in (string?[])[null, "Bearer wrong-token"])
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path);
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            if (route.Body != BodyKind.None)
+            {
+                request.Content = Wire.Json(AuthTestKit.ChatBody(GatewayFixture.Model));
+            }
+
+            using var response = await http.SendAsync(request);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+            AuthTestKit.AssertError(response, body, HttpStatusCode.Unauthorized,
+                authorization is null ? "Missing server Authorization bearer token" : "Invalid server Authorization bearer token", "authentication_error");
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Routes))]
