@@ -14,6 +14,7 @@ public static class GatewayServices
     public static void AddGateway(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        AbstractCore.Api.Errors.ErrorResponses.AddGatewayErrors(services);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAIJsonContext.Default));
         services.AddSingleton<UpstreamHttp>();
         services.AddSingleton<ProviderResolver>();
