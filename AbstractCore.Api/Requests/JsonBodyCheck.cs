@@ -8,8 +8,8 @@ namespace AbstractCore.Api.Requests;
 /// <summary>
 /// One pass over a JSON body before anything binds to it. System.Text.Json parses what the gateway cannot use: a
 /// duplicate key (the last one silently wins), invalid UTF-8 or a lone surrogate escape (<c>"\ud800"</c>) in a key or a
-/// string. Those only fail later, when the value is read or written upstream, as a 500, or a 502 blaming a provider
-/// that was never called. Here each is a 400 naming the field.
+/// string, a number beyond a double's range. Those only fail later, when the value is read or written upstream, as a
+/// 500, or a 502 blaming a provider that was never called. Here each is a 400 naming the field.
 /// </summary>
 internal static class JsonBodyCheck
 {
@@ -55,6 +55,12 @@ internal static class JsonBodyCheck
                         }
 
                         path.Value();
+                        if (reader.TokenType == JsonTokenType.Number && !(reader.TryGetDouble(out var number) && double.IsFinite(number)))
+                        {
+                            // 1e999999 parses as infinity, which no binder refuses and no JSON writer can send on.
+                            throw GatewayException.BadRequest($"'{path.Current}' is a number out of range.", path.Current, "invalid_number");
+                        }
+
                         break;
                 }
             }

@@ -33,6 +33,11 @@ internal static class MultipartRules
     /// <summary>A part's form name: forwarded as a header value, so it must be plain text.</summary>
     public static void CheckName(string name)
     {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw GatewayException.BadRequest("A form part has an empty name: every part needs name=\"…\" in its Content-Disposition.", null, "invalid_multipart");
+        }
+
         if (!IsHeaderSafe(name))
         {
             throw GatewayException.BadRequest(

@@ -85,6 +85,14 @@ public sealed class MalformedInputTests(RoutesFixture fx) : IClassFixture<Routes
 
     [Theory]
     [MemberData(nameof(JsonRoutes))]
+    public async Task A_number_beyond_a_doubles_range_is_a_400_naming_the_field(ApiRoute route)
+    {
+        var body = Prepend(fx.Examples[route].Fields, "\"n\":{\"x\":1e999999},"u8);
+        await AssertRefusedAsync(route, body, "n.x", "invalid_number");
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonRoutes))]
     public async Task An_empty_model_after_the_provider_is_a_400_naming_model(ApiRoute route)
     {
         var example = (JsonObject)fx.Examples[route].Fields.DeepClone();
@@ -118,6 +126,43 @@ public sealed class MalformedInputTests(RoutesFixture fx) : IClassFixture<Routes
         form.Parts[form.Parts.IndexOf(file)] = file with { FileName = "a\0b" + Path.GetExtension(file.FileName) };
         var (body, contentType) = form.Encode();
         await AssertRefusedAsync(route, body, field, "invalid_file_name", contentType);
+    }
+
+    [Theory]
+    [InlineData("/v1/vision/jobs/job_test?consume=maybe", "consume")]
+    [InlineData("/providers?include_models=maybe", "include_models")]
+    public async Task A_query_value_that_does_not_bind_is_a_400_in_the_envelope(string path, string param)
+    {
+        using var http = fx.Http();
+        var (status, error) = await RouteCalls.SendAsync(http, new ApiRoute("GET", path, BodyKind.None), null, null);
+
+        Assert.Equal(400, status);
+        RouteCalls.AssertEnvelope(path, error);
+        Assert.Equal(param, (string?)error!["error"]!["param"]);
+    }
+
+    public static TheoryData<ApiRoute> AllRoutes => ApiRoutes.Theory(ApiRoutes.All);
+
+    [Theory]
+    [MemberData(nameof(AllRoutes))]
+    public async Task A_method_the_route_does_not_map_is_a_405_in_the_envelope(ApiRoute route)
+    {
+        using var http = fx.Http();
+        var (status, error) = await RouteCalls.SendAsync(http, route with { Method = "PATCH" }, null, null);
+
+        Assert.Equal(405, status);
+        RouteCalls.AssertEnvelope(route, error);
+        Assert.Contains(route.Method, (string?)error!["error"]!["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_path_no_route_matches_is_a_404_in_the_envelope()
+    {
+        using var http = fx.Http();
+        var (status, error) = await RouteCalls.SendAsync(http, new ApiRoute("POST", "/v1/no/such/route", BodyKind.None), [], "application/json");
+
+        Assert.Equal(404, status);
+        RouteCalls.AssertEnvelope("/v1/no/such/route", error);
     }
 
     /// <summary>The example with its last text value replaced by <paramref name="json"/> (a JSON string token, given as

@@ -27,6 +27,7 @@ public sealed class RoutesFixture : IAsyncLifetime
     {
         Upstream = await FakeOpenAIUpstream.StartAsync();
         Media = await FakeMediaUpstream.StartAsync();
+        Media.AudioBytes = 1024; // finished music jobs keep their audio (until their TTL): small, so the fuzz's memory bound is about bodies
         Gateway = new GatewayFactory(new Dictionary<string, string?>
         {
             ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
