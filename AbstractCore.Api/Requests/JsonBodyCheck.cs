@@ -17,7 +17,7 @@ internal static class JsonBodyCheck
     {
         if (json.Trim(" \t\r\n"u8).IsEmpty)
         {
-            throw GatewayException.BadRequest("The request body is empty: send a JSON object.", null, "invalid_json");
+            throw GatewayException.BadRequest("The request body is empty: send a JSON object.");
         }
 
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = JsonBody.MaxDepth });
@@ -44,6 +44,8 @@ internal static class JsonBodyCheck
                     case JsonTokenType.PropertyName:
                         path.Property(Text(ref reader, path, isKey: true));
                         break;
+                    case JsonTokenType.String when reader.CurrentDepth == 0:
+                        throw JsonBody.NotAnObject();
                     case JsonTokenType.String:
                         path.Value();
                         _ = Text(ref reader, path, isKey: false);
@@ -68,10 +70,10 @@ internal static class JsonBodyCheck
         catch (JsonException e)
         {
             var param = path.Current;
-            throw e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
-                ? GatewayException.BadRequest($"The request body is nested deeper than {JsonBody.MaxDepth} levels.", param, "invalid_json")
+            throw e.Message.Contains("maximum configured depth", StringComparison.Ordinal)
+                ? GatewayException.BadRequest($"The request body is nested deeper than {JsonBody.MaxDepth} levels.", param)
                 : GatewayException.BadRequest(
-                    $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", param, "invalid_json");
+                    $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", param);
         }
     }
 
