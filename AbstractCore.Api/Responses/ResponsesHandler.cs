@@ -27,15 +27,22 @@ public sealed partial class ResponsesHandler(
     {
         var aborted = context.RequestAborted;
         ResponsesRequest request;
+        byte[]? chatBody = null;
         using (var body = await Requests.JsonBody.ReadAsync(context.Request, aborted))
         {
             request = body.Bind(ResponsesJsonContext.Wire.ResponsesRequest);
             if (request.Input is null or { ValueKind: JsonValueKind.Null } && request.Messages is { ValueKind: not JsonValueKind.Null })
             {
-                context.Request.Body = new MemoryStream(body.Utf8.ToArray(), writable: false);
-                await chat.HandleAsync(context, pathProvider);
-                return;
+                chatBody = body.Utf8.ToArray();
             }
+        }
+
+        if (chatBody is not null)
+        {
+            // A chat completions body sent to /v1/responses: the chat route reads it again.
+            context.Request.Body = new MemoryStream(chatBody, writable: false);
+            await chat.HandleAsync(context, pathProvider);
+            return;
         }
 
         Validate(request);

@@ -93,6 +93,21 @@ public sealed class MalformedInputTests(RoutesFixture fx) : IClassFixture<Routes
 
     [Theory]
     [MemberData(nameof(JsonRoutes))]
+    public async Task A_body_nested_deeper_than_the_parsers_limit_is_a_400_saying_so(ApiRoute route)
+    {
+        var body = Prepend(fx.Examples[route].Fields, Encoding.UTF8.GetBytes($"\"deep\":{new string('[', 200)}{new string(']', 200)},"));
+        var sentBefore = fx.UpstreamCalls;
+        using var http = fx.Http();
+        var (status, error) = await RouteCalls.SendAsync(http, route, body, "application/json");
+
+        Assert.Equal(400, status);
+        RouteCalls.AssertEnvelope(route, error);
+        Assert.Contains("nested deeper than 64", (string?)error!["error"]!["message"], StringComparison.Ordinal);
+        Assert.Equal(sentBefore, fx.UpstreamCalls);
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonRoutes))]
     public async Task An_empty_model_after_the_provider_is_a_400_naming_model(ApiRoute route)
     {
         var example = (JsonObject)fx.Examples[route].Fields.DeepClone();
