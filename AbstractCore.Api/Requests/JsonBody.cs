@@ -14,6 +14,8 @@ public sealed class JsonBody : IDisposable
     /// <summary>System.Text.Json's default depth, stated so the check and the binders agree.</summary>
     public const int MaxDepth = 64;
 
+    private const int InitialBytes = 64 * 1024;
+
     private byte[]? _buffer;
     private readonly int _length;
 
@@ -90,11 +92,15 @@ public sealed class JsonBody : IDisposable
         return param is null ? NotAnObject() : GatewayException.BadRequest($"'{param}' has the wrong type.", param);
     }
 
-    /// <summary>The whole body in one pooled buffer, sized by Content-Length when there is one (the server's body size
-    /// limit still applies while reading).</summary>
+    /// <summary>
+    /// The whole body in one pooled buffer that grows as bytes arrive (doubling, but never past a declared
+    /// Content-Length): a client that declares 64 MB and sends nothing holds 64 KB, not 64 MB. The server's body size
+    /// limit applies while reading.
+    /// </summary>
     private static async Task<JsonBody> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is > 0 and < int.MaxValue / 2 ? (int)request.ContentLength + 1 : 16 * 1024);
+        var declared = request.ContentLength is > 0 and < int.MaxValue - 1 ? (int)request.ContentLength + 1 : int.MaxValue;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(declared, InitialBytes));
         var length = 0;
         try
         {
@@ -102,7 +108,7 @@ public sealed class JsonBody : IDisposable
             {
                 if (length == buffer.Length)
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(declared, length + 1), 2L * length));
                     buffer.AsSpan(0, length).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;
