@@ -34,9 +34,7 @@ public sealed class MultipartUpload : IAsyncDisposable
 
     public static async Task<MultipartUpload> ReadAsync(HttpRequest request, string fileField, long maxBytes, CancellationToken cancellationToken)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) ||
-            !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) ||
-            HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
+        if (Requests.MultipartRules.Boundary(request) is not { } boundary)
         {
             throw GatewayException.BadRequest(
                 $"The request must be multipart/form-data with the audio in a '{fileField}' file part (got '{request.ContentType ?? "no content type"}').",
@@ -97,7 +95,9 @@ public sealed class MultipartUpload : IAsyncDisposable
                     continue; // a part without a form name carries nothing addressable
                 }
 
+                Requests.MultipartRules.CheckName(name);
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value ?? HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                Requests.MultipartRules.CheckFileName(name, fileName);
                 if (fileName is null)
                 {
                     Fields.Add(new(name, await ReadFieldAsync(section, name, cancellationToken)));

@@ -23,7 +23,7 @@ public sealed class MusicHandler(MediaTargets targets, MediaUpstream upstream, P
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
         var aborted = context.RequestAborted;
-        var body = await BodyRules.ReadObjectAsync(context.Request.Body, aborted);
+        var body = await Requests.JsonBody.ReadMediaObjectAsync(context.Request, aborted);
         if (body.ContainsKey("backend"))
         {
             throw GatewayException.BadRequest("'backend' was renamed: select the music backend with 'provider' (for example \"acemusic\").", "backend");

@@ -16,7 +16,7 @@ public sealed class SpeechHandler(MediaTargets targets, MediaUpstream upstream, 
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
         var aborted = context.RequestAborted;
-        var body = await BodyRules.ReadObjectAsync(context.Request.Body, aborted);
+        var body = await Requests.JsonBody.ReadMediaObjectAsync(context.Request, aborted);
         var input = BodyRules.FirstString(body, "input", "text")
                     ?? throw GatewayException.BadRequest("Missing required field: input (string). 'text' is accepted as an alias.", "input");
         var format = (BodyRules.FirstString(body, "response_format", "format") ?? "mp3").Trim().ToLowerInvariant();

@@ -54,7 +54,7 @@ public static class CapabilityDefaultsEndpoint
     {
         var ct = context.RequestAborted;
         var key = CapabilityDefault.ValidateKey(kind, modality, task);
-        var body = await BodyRules.ReadObjectAsync(context.Request.Body, ct);
+        var body = await Requests.JsonBody.ReadMediaObjectAsync(context.Request, ct);
         var current = await store.GetAsync(CapabilityDefault.KeyOf(key.Kind, key.Modality, key.Task), ct)
                       ?? CapabilityDefault.Empty(key.Kind, key.Modality, key.Task);
         await store.SaveAsync(CapabilityDefaultPatch.Apply(current, body), ct);

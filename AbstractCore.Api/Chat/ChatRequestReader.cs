@@ -9,21 +9,7 @@ public static class ChatRequestReader
 {
     public static async Task<ChatCompletionRequest> ReadAsync(HttpRequest http, CancellationToken cancellationToken)
     {
-        ChatCompletionRequest? request;
-        try
-        {
-            request = await JsonSerializer.DeserializeAsync(http.Body, OpenAIJsonContext.Wire.ChatCompletionRequest, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            throw Invalid(e);
-        }
-
-        if (request is null)
-        {
-            throw GatewayException.BadRequest("The request body must be a JSON object.");
-        }
-
+        var request = await Requests.JsonBody.ReadAsync(http, OpenAIJsonContext.Wire.ChatCompletionRequest, cancellationToken);
         RequireModelWithoutKey(request.Model, request.Extra);
 
         if (request.Messages is null)
@@ -48,19 +34,5 @@ public static class ChatRequestReader
         {
             throw GatewayException.BadRequest("'model' is required, as 'provider/model' (for example 'openai/gpt-4o-mini').", "model");
         }
-    }
-
-    private static GatewayException Invalid(JsonException e)
-    {
-        var param = e.Path is null or "$" ? null : e.Path.TrimStart('$', '.');
-        if (e.BytePositionInLine is null || e.Message.Contains("could not be converted", StringComparison.Ordinal))
-        {
-            return param is null
-                ? GatewayException.BadRequest("The request body must be a JSON object.")
-                : GatewayException.BadRequest($"'{param}' has the wrong type.", param);
-        }
-
-        return GatewayException.BadRequest(
-            $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", param);
     }
 }

@@ -29,15 +29,7 @@ internal sealed record ControlPlaneRequest(string? RuntimeId, string? Provider, 
         }
         else
         {
-            try
-            {
-                body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted) as JsonObject
-                    ?? throw GatewayException.BadRequest("The body must be a JSON object.");
-            }
-            catch (JsonException e)
-            {
-                throw GatewayException.BadRequest($"The body is not valid JSON: {e.Message}");
-            }
+            body = await Requests.JsonBody.ReadObjectAsync(request, request.HttpContext.RequestAborted);
 
             if (body.ContainsKey("api_key"))
             {

@@ -28,7 +28,7 @@ public static class EmbeddingsEndpoint
     private static async Task HandleAsync(HttpContext context, MediaTargets targets, MediaUpstream upstream, EmbeddingsClient client)
     {
         var aborted = context.RequestAborted;
-        var request = EmbeddingRequest.From(await BodyRules.ReadObjectAsync(context.Request.Body, aborted));
+        var request = EmbeddingRequest.From(await Requests.JsonBody.ReadMediaObjectAsync(context.Request, aborted));
         var target = await targets.ResolveAsync(MediaRoute.Embeddings, request.Model, null, null, request.BaseUrl, aborted);
         var provider = EmbeddingProviders.Require(target.Model.Provider);
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);

@@ -1,6 +1,8 @@
+using System.Text.RegularExpressions;
 using AbstractCore.OpenAI.Errors;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.Storage;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace AbstractCore.Api.Errors;
 
@@ -33,6 +35,14 @@ public static partial class ErrorResponses
             OpenAIJsonContext.Wire.ErrorEnvelope, context.RequestAborted);
     }
 
+    /// <summary>
+    /// A query or route value that does not bind (<c>?consume=maybe</c>) throws instead of ending in an empty 400, so it
+    /// is answered below like every other bad request, with the framework's message naming the parameter. (The other
+    /// way, a status-code page, would only know "400", not which parameter failed.)
+    /// </summary>
+    public static void AddGatewayErrors(this IServiceCollection services) =>
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
     /// <summary>Catches what a handler threw. Known failures keep their status; anything else is a bug,
     /// logged with its stack and answered 500 without internals.</summary>
     public static void UseGatewayErrors(this WebApplication app)
@@ -43,6 +53,11 @@ public static partial class ErrorResponses
             try
             {
                 await next(context);
+                if (IsEmptyError(context))
+                {
+                    // Routing's own answers (405 for a wrong method, 404 for no route) carry no body.
+                    await WriteAsync(context, context.Response.StatusCode, EmptyAnswer(context));
+                }
             }
             catch (GatewayException e) when (!context.Response.HasStarted)
             {
@@ -55,7 +70,7 @@ public static partial class ErrorResponses
             }
             catch (BadHttpRequestException e) when (!context.Response.HasStarted)
             {
-                await WriteAsync(context, e.StatusCode, ErrorEnvelope.Create(e.Message, "invalid_request_error"));
+                await WriteAsync(context, e.StatusCode, ErrorEnvelope.Create(e.Message, "invalid_request_error", BoundParameter(e.Message)));
             }
             catch (Exception e) when (StoreUnavailable.Is(e) && !context.Response.HasStarted)
             {
@@ -73,6 +88,31 @@ public static partial class ErrorResponses
             }
         });
     }
+
+    private static bool IsEmptyError(HttpContext context) =>
+        context.Response is { HasStarted: false, StatusCode: >= 400, ContentLength: null, ContentType: null } &&
+        !HttpMethods.IsHead(context.Request.Method);
+
+    private static ErrorEnvelope EmptyAnswer(HttpContext context)
+    {
+        var (request, status) = (context.Request, context.Response.StatusCode);
+        var allow = context.Response.Headers.Allow.ToString();
+        var message = status switch
+        {
+            405 => $"{request.Method} is not allowed on {request.Path}" + (allow.Length > 0 ? $"; use {allow}." : "."),
+            404 => $"No route matches {request.Method} {request.Path}.",
+            _ => ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase + "." : $"HTTP {status}.",
+        };
+        return ErrorEnvelope.Create(message, status >= 500 ? "server_error" : "invalid_request_error",
+            code: status == 405 ? "method_not_allowed" : null);
+    }
+
+    /// <summary>The parameter a binding failure names (<c>Failed to bind parameter "bool? consume" from "maybe".</c>).</summary>
+    private static string? BoundParameter(string message) =>
+        BindingMessage().Match(message) is { Success: true } m ? m.Groups["name"].Value : null;
+
+    [GeneratedRegex("""parameter "(?:[^"]* )?(?<name>[A-Za-z_][A-Za-z0-9_]*)"(?= |\.|$)""")]
+    private static partial Regex BindingMessage();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} answered {Status}: {Message}")]
     private static partial void LogFailure(ILogger logger, string path, int status, string message);

@@ -15,6 +15,7 @@ public static class GatewayServices
     {
         var services = builder.Services;
         ProviderSegment.Register(services);
+        AbstractCore.Api.Errors.ErrorResponses.AddGatewayErrors(services);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAIJsonContext.Default));
         services.AddSingleton<UpstreamHttp>();
         services.AddSingleton<ProviderResolver>();

@@ -14,16 +14,7 @@ public sealed class MusicCalls(MediaCallRunner upstream)
 {
     public async Task<MediaCall> CreateAsync(HttpContext context)
     {
-        JsonObject body;
-        try
-        {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject
-                   ?? throw GatewayException.BadRequest("The request body must be a JSON object.");
-        }
-        catch (JsonException)
-        {
-            throw GatewayException.BadRequest("The request body is not a valid JSON object.");
-        }
+        var body = await Requests.JsonBody.ReadObjectAsync(context.Request, context.RequestAborted);
 
         if (body.ContainsKey("api_key"))
         {
@@ -33,6 +24,11 @@ public sealed class MusicCalls(MediaCallRunner upstream)
         if (body.ContainsKey("backend"))
         {
             throw GatewayException.BadRequest("'backend' is no longer accepted: name the music backend with 'provider'.", "backend");
+        }
+
+        if (BodyRules.OptionalString(body, "model") is { } model && model.Contains('/', StringComparison.Ordinal))
+        {
+            _ = AbstractCore.Routing.ModelRef.Parse(model); // a provider with no model is refused now, not by the music service
         }
 
         var prompt = new[] { "prompt", "input", "text" }.Select(n => body[n]).OfType<JsonValue>()

@@ -20,18 +20,7 @@ public static partial class MediaFields
             throw GatewayException.BadRequest("This route takes a JSON body (application/json), not a form.", null, "invalid_content_type");
         }
 
-        try
-        {
-            return await JsonSerializer.DeserializeAsync(request.Body, type, cancellationToken)
-                   ?? throw GatewayException.BadRequest("The request body must be a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            var param = e.Path is null or "$" ? null : e.Path.TrimStart('$', '.');
-            throw param is null || e.BytePositionInLine is not null && !e.Message.Contains("could not be converted", StringComparison.Ordinal)
-                ? GatewayException.BadRequest("The request body is not a valid JSON object.", param)
-                : GatewayException.BadRequest($"'{param}' has the wrong type.", param);
-        }
+        return await Requests.JsonBody.ReadAsync(request, type, cancellationToken);
     }
 
     /// <summary>A closed schema: <c>api_key</c> gets the provider-key message, anything else points at <c>extra</c>.</summary>

@@ -14,7 +14,7 @@ public sealed class MediaForm
 
     public static async Task<MediaForm> ReadAsync(HttpRequest request, string route, CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
+        if (Requests.MultipartRules.Boundary(request) is null)
         {
             throw GatewayException.BadRequest(
                 $"{route} takes multipart/form-data with an 'image' file and a 'prompt' field (got '{request.ContentType ?? "no content type"}').",
@@ -36,7 +36,7 @@ public sealed class MediaForm
 
             form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = MaxRequestBytes }, cancellationToken);
         }
-        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException e) when (e.Message.Contains("body length limit", StringComparison.OrdinalIgnoreCase))
         {
             throw TooLarge("The request is larger than 32 MB.", null);
         }
@@ -45,8 +45,15 @@ public sealed class MediaForm
             throw GatewayException.BadRequest($"The multipart body could not be read: {e.Message}", null, "invalid_multipart");
         }
 
+        foreach (var name in form.Keys)
+        {
+            Requests.MultipartRules.CheckName(name);
+        }
+
         foreach (var file in form.Files)
         {
+            Requests.MultipartRules.CheckName(file.Name);
+            Requests.MultipartRules.CheckFileName(file.Name, file.FileName);
             if (file.Length > MaxFileBytes)
             {
                 throw TooLarge($"'{file.Name}' is larger than 10 MB (max 10MB per file).", file.Name);

@@ -27,13 +27,21 @@ public sealed partial class ResponsesHandler(
     public async Task HandleAsync(HttpContext context, string? pathProvider = null)
     {
         var aborted = context.RequestAborted;
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, aborted);
-        var request = Read(buffer.ToArray());
-        if (request.Input is null or { ValueKind: JsonValueKind.Null } && request.Messages is { ValueKind: not JsonValueKind.Null })
+        ResponsesRequest request;
+        byte[]? chatBody = null;
+        using (var body = await Requests.JsonBody.ReadAsync(context.Request, aborted))
         {
-            buffer.Position = 0;
-            context.Request.Body = buffer;
+            request = body.Bind(ResponsesJsonContext.Wire.ResponsesRequest);
+            if (request.Input is null or { ValueKind: JsonValueKind.Null } && request.Messages is { ValueKind: not JsonValueKind.Null })
+            {
+                chatBody = body.Utf8.ToArray();
+            }
+        }
+
+        if (chatBody is not null)
+        {
+            // A chat completions body sent to /v1/responses: the chat route reads it again.
+            context.Request.Body = new MemoryStream(chatBody, writable: false);
             await chat.HandleAsync(context, pathProvider);
             return;
         }
@@ -287,29 +295,6 @@ public sealed partial class ResponsesHandler(
     {
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.Clone();
-    }
-
-    private static ResponsesRequest Read(byte[] body)
-    {
-        ResponsesRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize(body, ResponsesJsonContext.Wire.ResponsesRequest);
-        }
-        catch (JsonException e)
-        {
-            var param = e.Path is null or "$" ? null : e.Path.TrimStart('$', '.');
-            if (e.BytePositionInLine is null || e.Message.Contains("could not be converted", StringComparison.Ordinal))
-            {
-                throw param is null
-                    ? GatewayException.BadRequest("The request body must be a JSON object.")
-                    : GatewayException.BadRequest($"'{param}' has the wrong type.", param);
-            }
-
-            throw GatewayException.BadRequest($"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", param);
-        }
-
-        return request ?? throw GatewayException.BadRequest("The request body must be a JSON object.");
     }
 
     private static void Validate(ResponsesRequest request)

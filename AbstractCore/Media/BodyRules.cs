@@ -19,24 +19,6 @@ public static class BodyRules
         }
     }
 
-    /// <summary>The body as a JSON object, or a 400 saying what is wrong with it.</summary>
-    public static async Task<JsonObject> ReadObjectAsync(Stream body, CancellationToken cancellationToken)
-    {
-        JsonNode? node;
-        try
-        {
-            node = await JsonNode.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            throw GatewayException.BadRequest($"The request body is not valid JSON (line {e.LineNumber + 1}).");
-        }
-
-        var obj = node as JsonObject ?? throw GatewayException.BadRequest("The request body must be a JSON object.");
-        RejectApiKey(obj.ContainsKey("api_key"));
-        return obj;
-    }
-
     /// <summary>An optional string field (null when absent or JSON null); any other type is a 400.</summary>
     public static string? OptionalString(JsonObject body, string name)
     {

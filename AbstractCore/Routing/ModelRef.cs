@@ -11,7 +11,7 @@ public readonly record struct ModelRef(string Provider, string Model)
         var slash = model.IndexOf('/', StringComparison.Ordinal);
         if (slash >= 0)
         {
-            return new ModelRef(model[..slash].Trim().ToLowerInvariant(), model[(slash + 1)..].Trim());
+            return new ModelRef(model[..slash].Trim().ToLowerInvariant(), Named(model[(slash + 1)..], model));
         }
 
         var bare = model.Trim();
@@ -28,8 +28,17 @@ public readonly record struct ModelRef(string Provider, string Model)
 
         var prefix = pathProvider + "/";
         var bare = model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? model[prefix.Length..] : model;
-        return new ModelRef(pathProvider.ToLowerInvariant(), bare.Trim());
+        return new ModelRef(pathProvider.ToLowerInvariant(), Named(bare, model));
     }
+
+    /// <summary>
+    /// <c>openai-compatible/</c> names a provider and no model: refused here, where every request's model is split,
+    /// rather than sent on as an empty model (which a provider SDK refuses with an error that read like the upstream's).
+    /// </summary>
+    private static string Named(string bare, string model) =>
+        string.IsNullOrWhiteSpace(bare)
+            ? throw GatewayException.BadRequest($"'model' names no model after the provider ('{model.Trim()}'): use 'provider/model'.", "model")
+            : bare.Trim();
 
     private static readonly string[] OllamaFamilies = ["llama", "mistral", "gemma", "phi", "qwen"];
 

@@ -11,14 +11,15 @@ public enum BodyKind
 /// <summary>One API route as mapped (template with its parameters), the body it reads, and a concrete path to call it.</summary>
 public sealed record ApiRoute(string Method, string Template, BodyKind Body)
 {
-    /// <summary>The template with every parameter filled with a harmless value.</summary>
+    /// <summary>The template with every parameter filled with a harmless value the route accepts (so a body test
+    /// reaches the body).</summary>
     public string Path => Template
         .Replace("{provider}", "openai-compatible")
         .Replace("{id}", "resp_test")
         .Replace("{job_id}", "job_test")
         .Replace("{capability}", "voice")
-        .Replace("{kind}", "voice")
-        .Replace("{modality}", "tts")
+        .Replace("{kind}", "output")
+        .Replace("{modality}", "audio")
         .Replace("{task}", "tts");
 
     public override string ToString() => $"{Method} {Template}";
@@ -53,7 +54,7 @@ public static class ApiRoutes
         new("POST", "/{provider}/v1/voice/clone", BodyKind.Multipart),
         new("POST", "/v1/audio/music", BodyKind.Json),
         new("POST", "/{provider}/v1/audio/music", BodyKind.Json),
-        new("POST", "/v1/audio/translations", BodyKind.Multipart),
+        new("POST", "/v1/audio/translations", BodyKind.None), // always 501: it never reads its body
         new("POST", "/v1/images/generations", BodyKind.Json),
         new("POST", "/{provider}/v1/images/generations", BodyKind.Json),
         new("POST", "/v1/images/edits", BodyKind.Multipart),

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AbstractCore.Api.Tests.Routes;
+
+/// <summary>Raw sends to a route of the table, and the error envelope check every failure answer must pass. An error
+/// body comes back parsed, or as a JSON string of its text when it is not JSON (so the check can show it).</summary>
+public static class RouteCalls
+{
+    public static async Task<(int Status, JsonNode? Body)> SendAsync(HttpClient http, ApiRoute route, byte[]? body, string? contentType)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        JsonNode? json = null;
+        if ((int)response.StatusCode >= 400)
+        {
+            try
+            {
+                json = JsonNode.Parse(text);
+            }
+            catch (JsonException)
+            {
+                json = JsonValue.Create(text);
+            }
+        }
+
+        return ((int)response.StatusCode, json);
+    }
+
+    /// <summary>The OpenAI error envelope: <c>{"error":{"message": string, "type": string, …}}</c>.</summary>
+    public static void AssertEnvelope(object what, JsonNode? body)
+    {
+        var error = (body as JsonObject)?["error"];
+        Assert.True(error is JsonObject, $"{what}: the answer is not an OpenAI error envelope: {body?.ToJsonString() ?? "(empty)"}");
+        Assert.True(error["message"] is JsonValue m && m.GetValueKind() == JsonValueKind.String && ((string?)m)!.Length > 0,
+            $"{what}: error.message is not a non-empty string: {body!.ToJsonString()}");
+        Assert.True(error["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String,
+            $"{what}: error.type is not a string: {body!.ToJsonString()}");
+    }
+}
