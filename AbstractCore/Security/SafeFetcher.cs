@@ -205,14 +205,7 @@ public sealed partial class SafeFetcher : IDisposable
 
     private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
-        var bare = host.Trim('[', ']');
-        var zone = bare.IndexOf('%', StringComparison.Ordinal);
-        if (zone >= 0)
-        {
-            bare = bare[..zone];
-        }
-
-        if (IPAddress.TryParse(bare, out var literal) && (bare.Contains(':', StringComparison.Ordinal) || bare.Count(c => c == '.') == 3))
+        if (DirectConnect.Literal(host) is { } literal)
         {
             return [literal];
         }
@@ -234,20 +227,7 @@ public sealed partial class SafeFetcher : IDisposable
             ? await ResolveAsync(host, cancellationToken)
             : await ResolveCheckedAsync(host, cancellationToken);
 
-        SocketException? last = null;
-        foreach (var address in addresses)
-        {
-            try
-            {
-                return await _options.Connector(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
-            }
-            catch (SocketException ex)
-            {
-                last = ex;
-            }
-        }
-
-        throw last ?? new SocketException((int)SocketError.HostNotFound);
+        return await DirectConnect.FirstAsync(addresses, context.DnsEndPoint.Port, _options.Connector, cancellationToken);
     }
 
     private static bool IsRedirect(HttpStatusCode status) =>
