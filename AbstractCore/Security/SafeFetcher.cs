@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -244,27 +243,7 @@ public sealed partial class SafeFetcher : IDisposable
 
         // Counted while reading: a body without Content-Length (or one that lies) stops at the cap.
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(81920);
-        try
-        {
-            int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > max)
-                {
-                    throw TooLarge(max);
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        return buffer.ToArray();
+        return await CappedRead.ReadAsync(body, max, response.Content.Headers.ContentLength, () => TooLarge(max), cancellationToken);
     }
 
     /// <summary>The first 200 characters of an error body, read no further than needed.</summary>
