@@ -28,12 +28,17 @@ public sealed class LocalFileTypeTests(GatewayFixture fx) : IClassFixture<Gatewa
             await mkfifo.WaitForExitAsync();
         }
 
+        // A mention needs a name with an extension: a link to /dev/zero gives it one (the device is what is read).
+        var zero = Path.Join(_dir, "zero.txt");
+        File.CreateSymbolicLink(zero, "/dev/zero");
+
         await using var gateway = fx.Gateway.WithWebHostBuilder(b => b.UseSetting("ABSTRACTCORE_SERVER_ALLOW_LOCAL_FILES", "1"));
         using var http = gateway.CreateClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.Token);
         var before = fx.Upstream.Requests.Count;
 
-        foreach (var (path, kind) in new[] { ("/dev/zero", "a character device"), (fifo, "a FIFO (named pipe)") })
+        (string Path, string Kind)[] cases = [(zero, "a character device"), (fifo, "a FIFO (named pipe)")];
+        foreach (var (path, kind) in how == "part" ? [("/dev/zero", "a character device"), .. cases] : cases)
         {
             JsonNode content = how == "part"
                 ? new JsonArray(new JsonObject { ["type"] = "text", ["text"] = "x" }, new JsonObject { ["type"] = "file", ["file_url"] = path })
