@@ -12,7 +12,8 @@ public static class ChatRequestReader
         ChatCompletionRequest? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync(http.Body, OpenAIJsonContext.Wire.ChatCompletionRequest, cancellationToken);
+            var body = await Hosting.RequestBody.ReadAsync(http, cancellationToken); // one array, parsed in one pass
+            request = JsonSerializer.Deserialize(body, OpenAIJsonContext.Wire.ChatCompletionRequest);
         }
         catch (JsonException e)
         {

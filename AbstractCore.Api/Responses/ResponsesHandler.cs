@@ -26,13 +26,11 @@ public sealed partial class ResponsesHandler(
     public async Task HandleAsync(HttpContext context, string? pathProvider = null)
     {
         var aborted = context.RequestAborted;
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, aborted);
-        var request = Read(buffer.ToArray());
+        var body = await RequestBody.ReadAsync(context.Request, aborted);
+        var request = Read(body);
         if (request.Input is null or { ValueKind: JsonValueKind.Null } && request.Messages is { ValueKind: not JsonValueKind.Null })
         {
-            buffer.Position = 0;
-            context.Request.Body = buffer;
+            context.Request.Body = new MemoryStream(body.Array!, body.Offset, body.Count, writable: false);
             await chat.HandleAsync(context, pathProvider);
             return;
         }
@@ -258,7 +256,7 @@ public sealed partial class ResponsesHandler(
         return doc.RootElement.Clone();
     }
 
-    private static ResponsesRequest Read(byte[] body)
+    private static ResponsesRequest Read(ReadOnlySpan<byte> body)
     {
         ResponsesRequest? request;
         try
