@@ -42,7 +42,8 @@ public sealed class UpstreamHttp : IDisposable
     {
         null => Client,
         BaseUrlGrant.Loopback => _loopback,
-        _ => _allowlisted,
+        BaseUrlGrant.Allowlisted => _allowlisted,
+        _ => throw new ArgumentOutOfRangeException(nameof(grant), grant, "unknown base_url grant"),
     };
 
     public void Dispose()
