@@ -27,8 +27,9 @@ public static class HealthEndpoints
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
-        app.MapHealthChecks(ReadyPath);
+        // Open to probes: a gateway's server-token check honours IAllowAnonymous.
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) }).AllowAnonymous();
+        app.MapHealthChecks(ReadyPath).AllowAnonymous();
         return app;
     }
 

@@ -27,7 +27,7 @@ public static class AudioEndpoints
 
     public static void MapAudio(this WebApplication app)
     {
-        foreach (var (prefix, scoped) in (ReadOnlySpan<(string, bool)>)[("", false), ("/{provider}", true)])
+        foreach (var (prefix, scoped) in (ReadOnlySpan<(string, bool)>)[("", false), (ProviderSegment.Prefix, true)])
         {
             var where = scoped ? " with the provider chosen by the path" : "";
             app.MapPost(prefix + "/v1/audio/speech", (HttpContext c, SpeechHandler h) => h.HandleAsync(c, PathProvider(c)))

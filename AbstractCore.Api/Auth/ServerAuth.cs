@@ -8,8 +8,9 @@ using AbstractCore.Providers;
 namespace AbstractCore.Api.Auth;
 
 /// <summary>
-/// The server token guards every route but health (and the docs unless protected). It is compared in
-/// constant time and never forwarded: provider calls build their own headers.
+/// The server token guards every route but health (and the docs unless protected), as their endpoints declare
+/// (<see cref="OpenEndpoints"/>). It is compared in constant time and never forwarded: provider calls build their own
+/// headers.
 /// </summary>
 public static class ServerAuth
 {
@@ -20,15 +21,6 @@ public static class ServerAuth
         "set ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED=1 only for intentional local/dev use, or pass an explicit upstream " +
         "provider key via X-AbstractCore-Provider-API-Key or Authorization: Bearer <provider-key>.";
 
-    private static readonly HashSet<string> OpenPaths = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "/health", "/alive", "/ready", "/", "/favicon.ico",
-    };
-
-    /// <summary>Open unless <c>ABSTRACTCORE_SERVER_PROTECT_DOCS</c> is on; <c>/docs</c> covers <c>/docs/oauth2-redirect</c>
-    /// and the browser's assets.</summary>
-    private static readonly string[] DocPaths = ["/docs", "/docs-lite", "/redoc", "/openapi.json", "/scalar"];
-
     public static bool IsAuthenticated(HttpContext context) => context.Items.ContainsKey(AuthenticatedKey);
 
     public static void UseServerAuth(this WebApplication app)
@@ -37,7 +29,7 @@ public static class ServerAuth
         var expected = settings.AuthToken is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(settings.AuthToken));
         app.Use((context, next) =>
         {
-            if (IsOpen(context.Request, settings))
+            if (OpenEndpoints.IsOpen(context, settings.ProtectDocs))
             {
                 return next(context);
             }
@@ -76,11 +68,6 @@ public static class ServerAuth
             new AuthValidation(true, settings.AuthEnabled, IsAuthenticated(context)), AuthJsonContext.Default.AuthValidation))
             .ExcludeFromDescription();
     }
-
-    private static bool IsOpen(HttpRequest request, GatewaySettings settings) =>
-        HttpMethods.IsOptions(request.Method) ||
-        OpenPaths.Contains(request.Path.Value ?? "") ||
-        (!settings.ProtectDocs && DocPaths.Any(p => request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)));
 
     private static Task NotConfigured(HttpContext context)
     {

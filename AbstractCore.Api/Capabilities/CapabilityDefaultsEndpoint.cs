@@ -16,13 +16,18 @@ public static class CapabilityDefaultsEndpoint
         """);
 
     /// <summary>Redis when a <c>cache</c> connection string is configured (the Redis client is registered by the
-    /// Responses store), else the config file the CLI writes.</summary>
+    /// Responses store), else the config file the CLI writes, unless the server may not use it
+    /// (ABSTRACTCORE_SERVER_DISABLE_CENTRALIZED_CONFIG): then memory.</summary>
     public static void AddCapabilityDefaults(this WebApplicationBuilder builder)
     {
         if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("cache")))
         {
             builder.Services.AddSingleton<ICapabilityDefaultsStore>(sp =>
                 new RedisCapabilityDefaultsStore(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>()));
+        }
+        else if (Flags.IsOn(builder.Configuration[ConfigFileSettings.DisableVariable]))
+        {
+            builder.Services.AddSingleton<ICapabilityDefaultsStore, InMemoryCapabilityDefaultsStore>();
         }
         else
         {

@@ -24,7 +24,7 @@ public static class ChatCompletionsEndpoint
             .WithTags("Chat").WithSummary("Create a chat completion (plain or streamed)")
             .WithMetadata(Example)
             .Produces<ChatCompletion>();
-        app.MapPost("/{provider}/v1/chat/completions", (HttpContext context, string provider, ChatCompletionsHandler handler) =>
+        app.MapPost(ProviderSegment.Prefix + "/v1/chat/completions", (HttpContext context, string provider, ChatCompletionsHandler handler) =>
                 handler.HandleAsync(context, provider))
             .WithTags("Chat").WithSummary("Create a chat completion with the provider chosen by the path")
             .WithMetadata(Example)

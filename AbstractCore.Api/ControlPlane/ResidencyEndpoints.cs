@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AbstractCore.Providers;
 
 namespace AbstractCore.Api.ControlPlane;
 
@@ -18,7 +19,7 @@ public static class ResidencyEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> LoadAsync(HttpContext context, ControlPlaneForwarder forwarder)
+    private static async Task<IResult> LoadAsync(HttpContext context, ControlPlaneForwarder forwarder, ProviderResolver resolver)
     {
         var request = await ControlPlaneRequest.ReadAsync(context.Request);
         if (request.Provider is null || request.Model is null)
@@ -29,6 +30,12 @@ public static class ResidencyEndpoints
         if (request.IsLocal)
         {
             return await ForwardAsync(context, forwarder, "acore/models/load", request.Forwarded(keepModel: true), null);
+        }
+
+        // Echoed, never called, but held to the same rule as every route's base_url.
+        if (request.BaseUrl is not null)
+        {
+            await resolver.ValidateBaseUrlAsync(request.BaseUrl, context.RequestAborted);
         }
 
         var runtime = new JsonObject

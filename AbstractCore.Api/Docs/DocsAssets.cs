@@ -1,4 +1,5 @@
 using System.Reflection;
+using AbstractCore.Api.Auth;
 
 namespace AbstractCore.Api.Docs;
 
@@ -16,8 +17,7 @@ internal static class DocsAssets
 
     public static void Map(WebApplication app)
     {
-        // Under /docs so ABSTRACTCORE_SERVER_PROTECT_DOCS covers it with the page.
         app.MapGet(TokenGatePath, () => Results.Stream(Open("acore-token-gate.js"), "text/javascript; charset=utf-8"))
-            .ExcludeFromDescription();
+            .AsDocsPage();
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using AbstractCore.Api.Auth;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -20,7 +21,7 @@ internal static class DocsLite
             var provider = context.RequestServices.GetRequiredKeyedService<IOpenApiDocumentProvider>(DocumentName);
             var document = await provider.GetOpenApiDocumentAsync(cancellationToken);
             return Results.Content(Render(document), "text/html; charset=utf-8");
-        }).ExcludeFromDescription();
+        }).AsDocsPage();
 
     public static string Render(OpenApiDocument document)
     {

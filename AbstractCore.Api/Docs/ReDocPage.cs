@@ -1,3 +1,5 @@
+using AbstractCore.Api.Auth;
+
 namespace AbstractCore.Api.Docs;
 
 /// <summary>
@@ -6,13 +8,30 @@ namespace AbstractCore.Api.Docs;
 /// </summary>
 internal static class ReDocPage
 {
-    /// <summary>Middleware, added after the server auth check so ABSTRACTCORE_SERVER_PROTECT_DOCS covers it.</summary>
-    public static void Map(WebApplication app) =>
-        app.UseReDoc(o =>
+    /// <summary>Everything the package serves: the redirect, its page and the page's assets.</summary>
+    private static readonly string[] Paths =
+        ["/redoc", "/redoc/index.html", "/redoc/index.css", "/redoc/index.js", "/redoc/redoc.standalone.js"];
+
+    /// <summary>The package is middleware; it runs inside endpoints for exactly its paths so that the docs' access rule
+    /// comes from endpoint metadata like every other route's.</summary>
+    public static void Map(WebApplication app)
+    {
+        var redoc = ((IEndpointRouteBuilder)app).CreateApplicationBuilder().UseReDoc(o =>
         {
             o.RoutePrefix = "redoc";
             o.DocumentTitle = "AbstractCore API reference";
             o.SpecUrl = "../openapi.json"; // relative to /redoc/index.html, so a path base still works
             o.IndexStream = () => DocsAssets.Open(DocsAssets.ReDocIndex);
-        });
+        }).Build();
+
+        foreach (var path in Paths)
+        {
+            app.MapGet(path, context =>
+            {
+                // Its static-file server declines requests that already matched an endpoint.
+                context.SetEndpoint(null);
+                return redoc(context);
+            }).AsDocsPage();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using AbstractCore.OpenAI.Errors;
 using AbstractCore.OpenAI.Json;
+using AbstractCore.Storage;
 
 namespace AbstractCore.Api.Errors;
 
@@ -56,6 +57,11 @@ public static partial class ErrorResponses
             {
                 await WriteAsync(context, e.StatusCode, ErrorEnvelope.Create(e.Message, "invalid_request_error"));
             }
+            catch (Exception e) when (StoreUnavailable.Is(e) && !context.Response.HasStarted)
+            {
+                LogStoreUnavailable(logger, context.Request.Path, StoreUnavailable.Describe(e));
+                await WriteAsync(context, StoreUnavailable.Error());
+            }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
                 // The client went away; nobody is left to answer.
@@ -70,6 +76,10 @@ public static partial class ErrorResponses
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} answered {Status}: {Message}")]
     private static partial void LogFailure(ILogger logger, string path, int status, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} answered 503 store_unavailable: Redis did not answer ({Reason}). " +
+        "Check that the Redis of ConnectionStrings:cache is running and reachable; the gateway reconnects by itself.")]
+    private static partial void LogStoreUnavailable(ILogger logger, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}; this is a gateway bug, please report it")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string path);

@@ -12,7 +12,8 @@ public static class HealthEndpoint
 
     /// <summary>
     /// The gateway's dependency checks, besides Redis (Aspire's client registers <c>StackExchange.Redis</c> when
-    /// <c>cache</c> is set) and RabbitMQ (<c>rabbitmq</c>, with <c>messaging</c>): Inference readiness when
+    /// <c>cache</c> is set; <see cref="RedisHealth"/> makes its failure degraded) and RabbitMQ (<c>rabbitmq</c>, with <c>messaging</c>;
+    /// <see cref="AbstractCore.Jobs.JobQueueHealthCheck"/>, degraded when a job message cannot be sent): Inference readiness when
     /// <c>ABSTRACTCORE_INFERENCE_URL</c> is set. Inference down only degrades the gateway (every other provider still
     /// answers), so its failure is <see cref="CheckStatus.Degraded"/> and <c>/ready</c> stays 200.
     /// </summary>
@@ -42,7 +43,8 @@ public static class HealthEndpoint
                 return (IResult)TypedResults.Json(new HealthStatusWithDetails("healthy", Version, HealthDetails.From(report)),
                     HealthJsonContext.Default.HealthStatusWithDetails);
             })
-            .WithTags("Health").WithSummary("Liveness of the gateway (with dependency details for the server token)");
+            .WithTags("Health").WithSummary("Liveness of the gateway (with dependency details for the server token)")
+            .AllowAnonymous();
 }
 
 public sealed record HealthStatus(

@@ -1,3 +1,4 @@
+using AbstractCore.Api.Auth;
 using AbstractCore.Api.Docs;
 using Scalar.AspNetCore;
 
@@ -11,14 +12,15 @@ public static class Docs
     /// </summary>
     public static void MapDocs(this WebApplication app)
     {
-        app.MapOpenApi("/openapi.json");
+        app.MapOpenApi("/openapi.json").AsDocsPage();
         app.MapScalarApiReference("/docs", o => o
             .WithTitle("AbstractCore")
             .WithOpenApiRoutePattern("/openapi.json")
             // Scalar's default fonts (Inter, JetBrains Mono) come from its CDN; system fonts keep the page offline.
             .DisableDefaultFonts()
             .DisableTelemetry()
-            .WithJavaScriptConfiguration(DocsAssets.TokenGatePath));
+            .WithJavaScriptConfiguration(DocsAssets.TokenGatePath))
+            .AsDocsPage();
         DocsAssets.Map(app);
         ReDocPage.Map(app);
         DocsLite.Map(app);

@@ -14,6 +14,7 @@ public static class GatewayServices
     public static void AddGateway(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        ProviderSegment.Register(services);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAIJsonContext.Default));
         services.AddSingleton<UpstreamHttp>();
         services.AddSingleton<ProviderResolver>();
@@ -38,11 +39,12 @@ public static class GatewayServices
         services.AddSingleton(AbstractCore.Security.LocalFilePolicy.FromConfiguration(builder.Configuration));
         services.AddSingleton<AbstractCore.Attachments.MessageAttachments>();
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AbstractCore.Security.MediaLimits.MaxRequestBodyBytes);
+        builder.AddGatewayRedis(); // before the stores that use it
         builder.AddResponses();
         AbstractCore.Api.Capabilities.MediaServices.AddMedia(builder);
         services.AddImages();
         services.AddVideos();
-        builder.AddJobs(); // after AddResponses: both use the one Redis client
+        builder.AddJobs(); // after AddGatewayRedis: every store uses the one Redis client
         services.AddOpenApi(AbstractCore.Api.Docs.OpenApiSetup.Configure);
     }
 }

@@ -35,7 +35,7 @@ public static class ImagesEndpoint
 
     public static void MapImages(this WebApplication app)
     {
-        foreach (var prefix in (string[])["", "/{provider}"])
+        foreach (var prefix in (string[])["", ProviderSegment.Prefix])
         {
             var scoped = prefix.Length > 0 ? " with the provider chosen by the path" : "";
             app.MapPost(prefix + "/v1/images/generations", async (HttpContext context, ImageCalls calls, MediaRunner runner) =>

@@ -19,7 +19,7 @@ public static class ModelsEndpoint
                 ListAsync(c, provider, input_type, output_type, base_url, api_key))
             .WithTags("Models").WithSummary("List models of every configured provider").Produces<ModelList>()
             .AllowQueryApiKey();
-        app.MapGet("/{provider}/v1/models", (HttpContext c, string provider, string? input_type, string? output_type, string? base_url, string? api_key) =>
+        app.MapGet(ProviderSegment.Prefix + "/v1/models", (HttpContext c, string provider, string? input_type, string? output_type, string? base_url, string? api_key) =>
                 ListAsync(c, provider, input_type, output_type, base_url, api_key))
             .WithTags("Models").WithSummary("List one provider's models").Produces<ModelList>()
             .AllowQueryApiKey();

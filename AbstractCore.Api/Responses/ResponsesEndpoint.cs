@@ -17,13 +17,12 @@ public static class ResponsesEndpoint
         """);
 
     /// <summary>The Responses API's services: the handler and the response store, in Redis when a <c>cache</c>
-    /// connection string is configured (the AppHost sets it), else in memory.</summary>
+    /// connection string is configured (the AppHost sets it; the client is <see cref="GatewayRedis"/>'s), else in memory.</summary>
     public static void AddResponses(this WebApplicationBuilder builder)
     {
         var ttl = TimeSpan.FromSeconds(builder.Configuration.GetValue("ABSTRACTCORE_RESPONSES_TTL_S", 3600));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("cache")))
+        if (GatewayRedis.IsConfigured(builder.Configuration))
         {
-            builder.AddRedisClient("cache");
             builder.Services.AddSingleton<IResponseStore>(sp => new RedisResponseStore(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), ttl));
         }
         else
@@ -40,7 +39,7 @@ public static class ResponsesEndpoint
             .WithTags("Responses").WithSummary("Create a model response (OpenAI Responses API; plain or streamed)")
             .WithMetadata(Example)
             .Produces<ResponseObject>();
-        app.MapPost("/{provider}/v1/responses", (HttpContext context, string provider, ResponsesHandler handler) =>
+        app.MapPost(ProviderSegment.Prefix + "/v1/responses", (HttpContext context, string provider, ResponsesHandler handler) =>
                 handler.HandleAsync(context, provider))
             .WithTags("Responses").WithSummary("Create a model response with the provider chosen by the path")
             .WithMetadata(Example)

@@ -9,6 +9,7 @@ using AbstractCore.OpenAI.Responses;
 using AbstractCore.Providers;
 using AbstractCore.Responses;
 using AbstractCore.Routing;
+using AbstractCore.Storage;
 using AbstractCore.Upstream;
 using Microsoft.Extensions.AI;
 
@@ -87,7 +88,11 @@ public sealed partial class ResponsesHandler(
                 call.Telemetry?.Response(response);
                 AgentFormatting.Apply(response, format, toolsOffered);
                 assembler.AddAll(response);
-                await SaveAsync(request, history, assembler, aborted);
+                if (!await SaveAsync(request, history, assembler, aborted))
+                {
+                    AddWarning(context.Response, NotStoredWarning);
+                }
+
                 context.Response.ContentType = "application/json";
                 await JsonSerializer.SerializeAsync(context.Response.Body, assembler.Response, ResponsesJsonContext.Wire.ResponseObject, aborted);
             }
@@ -156,7 +161,7 @@ public sealed partial class ResponsesHandler(
 
     private async Task StreamAsync(
         HttpContext context, IAsyncEnumerable<ChatResponseUpdate> stream, ModelRef model, ResponseAssembler assembler,
-        CancellationTokenSource deadline, TimeSpan timeout, Func<Task> save, Telemetry.ChatCallTelemetry? telemetry)
+        CancellationTokenSource deadline, TimeSpan timeout, Func<Task<bool>> save, Telemetry.ChatCallTelemetry? telemetry)
     {
         await using var updates = stream.GetAsyncEnumerator(deadline.Token);
 
@@ -197,21 +202,47 @@ public sealed partial class ResponsesHandler(
         var finish = assembler.Finish();
         var terminal = finish[^1];
         await WriteAll(finish[..^1]);
-        await save();
+        await save(); // a failure is logged; the headers are gone, and the client still gets its completed stream
         await sse.WriteAsync(terminal, aborted);
     }
 
-    /// <summary>Keeps the response (unless <c>store: false</c>) with the conversation it ended.</summary>
-    private async Task SaveAsync(ResponsesRequest request, List<ChatMessageDto> history, ResponseAssembler assembler, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the response (unless <c>store: false</c>) with the conversation it ended. False when the store failed:
+    /// the upstream has answered by now, and losing that answer (and its cost) over a store outage would be worse
+    /// than a response that later cannot be retrieved or continued.
+    /// </summary>
+    private async Task<bool> SaveAsync(ResponsesRequest request, List<ChatMessageDto> history, ResponseAssembler assembler, CancellationToken cancellationToken)
     {
         if (request.Store == false)
         {
-            return;
+            return true;
         }
 
         List<ChatMessageDto> conversation = [.. history, assembler.ToChatMessage()];
         var stored = new StoredResponse(assembler.Response, conversation) { InputItems = InputItems.From(request.Input) };
-        await store.SaveAsync(stored, cancellationToken);
+        try
+        {
+            await store.SaveAsync(stored, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (StoreUnavailable.Is(e))
+        {
+            LogNotStored(logger, stored.Response.Id, StoreUnavailable.Describe(e));
+            return false;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogStoreFailed(logger, e, stored.Response.Id);
+            return false;
+        }
+    }
+
+    private const string NotStoredWarning = "response not stored: the response store is unavailable";
+
+    private static void AddWarning(HttpResponse response, string warning)
+    {
+        var existing = response.Headers["X-AbstractCore-Warning"].ToString();
+        response.Headers["X-AbstractCore-Warning"] = existing.Length == 0 ? warning : existing + "; " + warning;
     }
 
     private static ResponseObject NewResponse(ResponsesRequest r, List<JsonElement> tools, JsonElement? toolChoice) => new()
@@ -291,6 +322,13 @@ public sealed partial class ResponsesHandler(
         }
     }
 
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Response {Id} was answered but not stored: Redis did not answer ({Reason}). " +
+        "Check that the Redis of ConnectionStrings:cache is running; the client cannot retrieve or continue this response.")]
+    private static partial void LogNotStored(ILogger logger, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Response {Id} was answered but storing it failed; this is a gateway bug, please report it")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, string id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Response stream for {Model} broke after it started: {Message}")]
     private static partial void LogStreamFailure(ILogger logger, string model, string message);

@@ -31,7 +31,7 @@ public static class VideosEndpoint
 
     public static void MapVideos(this WebApplication app)
     {
-        foreach (var prefix in (string[])["", "/{provider}"])
+        foreach (var prefix in (string[])["", ProviderSegment.Prefix])
         {
             var scoped = prefix.Length > 0 ? " with the provider chosen by the path" : "";
             app.MapPost(prefix + "/v1/videos/generations", async (HttpContext context, VideoCalls calls, MediaRunner runner) =>

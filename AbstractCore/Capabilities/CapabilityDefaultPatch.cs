@@ -12,6 +12,12 @@ public static class CapabilityDefaultPatch
 {
     private static readonly string[] Fields = ["provider", "model", "base_url", "reasoning", "options"];
 
+    /// <summary>Longest accepted values: these end up in the config file and in every matching request.</summary>
+    private static readonly Dictionary<string, int> MaxLengths = new()
+    {
+        ["provider"] = 64, ["model"] = 256, ["base_url"] = 2048, ["reasoning"] = 4096, ["options"] = 16384,
+    };
+
     public static CapabilityDefault Apply(CapabilityDefault current, JsonObject body)
     {
         foreach (var (name, _) in body)
@@ -19,6 +25,12 @@ public static class CapabilityDefaultPatch
             if (!Fields.Contains(name))
             {
                 throw GatewayException.BadRequest($"Unknown field '{name}'. A capability default takes {string.Join(", ", Fields)}.", name);
+            }
+
+            var length = body[name] is { } node ? (node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>().Length : node.ToJsonString().Length) : 0;
+            if (length > MaxLengths[name])
+            {
+                throw GatewayException.BadRequest($"'{name}' is too long ({length} characters; at most {MaxLengths[name]}).", name);
             }
         }
 

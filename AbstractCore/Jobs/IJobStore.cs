@@ -30,6 +30,12 @@ public interface IJobStore
     /// <summary>Any non-terminal state → failed with the reason; false when already terminal.</summary>
     Task<bool> FailAsync(string id, string reason, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// queued → failed, only while no worker has claimed the job: for a submission whose message may not have reached
+    /// the queue. False when a worker has it (the message did get through) or it is gone.
+    /// </summary>
+    Task<bool> AbandonAsync(string id, string reason, CancellationToken cancellationToken);
+
     /// <summary>Returns the job and deletes it when it is terminal (succeeded or failed); an unfinished job is kept.</summary>
     Task<JobRecord?> ConsumeAsync(string id, CancellationToken cancellationToken);
 }

@@ -108,13 +108,19 @@ public sealed class InMemoryJobStore(JobSettings settings, TimeProvider time) : 
         }
     }
 
-    public Task<bool> FailAsync(string id, string reason, CancellationToken cancellationToken)
+    public Task<bool> FailAsync(string id, string reason, CancellationToken cancellationToken) =>
+        Task.FromResult(Fail(id, reason, state => !JobStates.IsTerminal(state)));
+
+    public Task<bool> AbandonAsync(string id, string reason, CancellationToken cancellationToken) =>
+        Task.FromResult(Fail(id, reason, state => state == JobStates.Queued));
+
+    private bool Fail(string id, string reason, Func<string, bool> from)
     {
         lock (_lock)
         {
-            if (!_jobs.TryGetValue(id, out var entry) || JobStates.IsTerminal(entry.Job.State))
+            if (!_jobs.TryGetValue(id, out var entry) || !from(entry.Job.State))
             {
-                return Task.FromResult(false);
+                return false;
             }
 
             entry.Job = entry.Job with
@@ -122,7 +128,7 @@ public sealed class InMemoryJobStore(JobSettings settings, TimeProvider time) : 
                 State = JobStates.Failed, Error = reason, UpdatedAt = Seconds(time.GetUtcNow()), Progress = JobProgress.Failed(reason),
             };
             entry.Call = null;
-            return Task.FromResult(true);
+            return true;
         }
     }
 

@@ -2,12 +2,16 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
 namespace AbstractCore.Jobs;
 
 public static class JobsRegistration
 {
+    /// <summary>The name MassTransit gives its bus health check.</summary>
+    public const string BusHealthCheckName = "masstransit-bus";
+
     /// <summary>
     /// The job pipeline: the store (Redis when a <c>cache</c> connection string is set, whose
     /// <see cref="IConnectionMultiplexer"/> the host registers; memory otherwise) and MassTransit (RabbitMQ when
@@ -32,13 +36,35 @@ public static class JobsRegistration
         services.AddSingleton<JobSubmitter>();
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.JobsTelemetry>();
+        if (consume)
+        {
+            // Before MassTransit, so that it stops after the bus: see JobRuns.StopAsync.
+            services.AddSingleton<JobRuns>();
+            services.AddHostedService(sp => sp.GetRequiredService<JobRuns>());
+        }
+
         if (rabbit is not null)
         {
             services.AddSingleton(_ => new Telemetry.RabbitMqHealthCheck(rabbit));
-            services.AddHealthChecks().AddCheck<Telemetry.RabbitMqHealthCheck>("rabbitmq");
             if (consume)
             {
+                // The worker: without the broker it has nothing to do.
+                services.AddHealthChecks().AddCheck<Telemetry.RabbitMqHealthCheck>("rabbitmq");
                 services.AddHostedService(sp => new Telemetry.JobQueueDepth(sp.GetRequiredService<Telemetry.JobsTelemetry>(), rabbit));
+            }
+            else
+            {
+                // The Api: only job submissions need the broker (they answer 503 without it), so its loss degrades the
+                // gateway instead of failing /ready and taking chat down with it. MassTransit's own check watches receive
+                // endpoints, and this bus has none: it would say "Ready" with the broker gone, so the probe replaces it.
+                services.AddHealthChecks().AddCheck<JobQueueHealthCheck>("rabbitmq", HealthStatus.Degraded);
+                services.PostConfigure<HealthCheckServiceOptions>(options =>
+                {
+                    foreach (var idle in options.Registrations.Where(r => r.Name == BusHealthCheckName).ToList())
+                    {
+                        options.Registrations.Remove(idle);
+                    }
+                });
             }
         }
 

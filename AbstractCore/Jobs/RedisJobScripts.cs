@@ -50,6 +50,15 @@ internal static class RedisJobScripts
         return 1
         """;
 
+    /// <summary>Same ARGV as <see cref="Fail"/>. Returns 1 when the job was still queued and became failed.</summary>
+    public const string Abandon = """
+        if redis.call('HGET', KEYS[1], 'state') ~= 'queued' then return 0 end
+        redis.call('HSET', KEYS[1], 'state', 'failed', 'error', ARGV[1], 'updated', ARGV[2], 'progress', ARGV[3])
+        redis.call('EXPIRE', KEYS[1], ARGV[4])
+        redis.call('DEL', KEYS[2])
+        return 1
+        """;
+
     /// <summary>Returns the hash (HGETALL) and deletes the job when it is terminal.</summary>
     public const string Consume = """
         local h = redis.call('HGETALL', KEYS[1])

@@ -70,9 +70,12 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings sett
         (int)await Db.ScriptEvaluateAsync(RedisJobScripts.Succeed, Keys(id),
             [owner, Now, result, Json(JobProgress.Succeeded), (long)settings.Ttl.TotalSeconds]) == 1;
 
-    public async Task<bool> FailAsync(string id, string reason, CancellationToken cancellationToken) =>
-        (int)await Db.ScriptEvaluateAsync(RedisJobScripts.Fail, Keys(id),
-            [reason, Now, Json(JobProgress.Failed(reason)), (long)settings.Ttl.TotalSeconds]) == 1;
+    public Task<bool> FailAsync(string id, string reason, CancellationToken cancellationToken) => FailAsync(RedisJobScripts.Fail, id, reason);
+
+    public Task<bool> AbandonAsync(string id, string reason, CancellationToken cancellationToken) => FailAsync(RedisJobScripts.Abandon, id, reason);
+
+    private async Task<bool> FailAsync(string script, string id, string reason) =>
+        (int)await Db.ScriptEvaluateAsync(script, Keys(id), [reason, Now, Json(JobProgress.Failed(reason)), (long)settings.Ttl.TotalSeconds]) == 1;
 
     public async Task<JobRecord?> ConsumeAsync(string id, CancellationToken cancellationToken)
     {

@@ -43,6 +43,10 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
         ServerKey(provider) is not null ||
         provider.BaseUrlSettings.Any(s => Setting(s) is not null);
 
+    /// <summary>A request-chosen base_url checked by the base_url policy (loopback unless allowlisted), as every route checks it.</summary>
+    public Task<Uri> ValidateBaseUrlAsync(string baseUrl, CancellationToken cancellationToken) =>
+        BaseUrlPolicy.ValidateAsync(baseUrl, _baseUrlAllowlist, cancellationToken);
+
     /// <summary>
     /// The upstream for one request. Checks, in the original's order: the server-held key guard (401: no server token,
     /// no explicit key, a key held by the server), then the base_url exfiltration guard (403), then the base_url policy.
@@ -116,6 +120,15 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
             }
 
             key ??= ServerKey(provider);
+        }
+
+        if (key is null && provider.RequiresKey && !string.IsNullOrWhiteSpace(requestBaseUrl) && ServerKeySetting(provider) is { } held)
+        {
+            // The server has the key; the refusal is that it never follows a request-chosen URL.
+            throw new GatewayException(401,
+                $"Provider '{provider.Name}' has {held} set on the server, but a server-held key is never sent to a request-chosen " +
+                "base_url. Send the key for that URL in X-AbstractCore-Provider-API-Key, or omit base_url to use the configured one.",
+                "authentication_error", "base_url", ServerKeyGuard.NotForwardedCode);
         }
 
         if (key is null && provider.RequiresKey)

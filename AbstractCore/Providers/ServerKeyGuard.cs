@@ -12,6 +12,7 @@ public static class ServerKeyGuard
 {
     public const string UnauthenticatedCode = "server_key_requires_auth";
     public const string ExfiltrationCode = "base_url_requires_provider_key";
+    public const string NotForwardedCode = "server_key_not_forwarded";
 
     public static string UnauthenticatedMessage(string setting) =>
         $"Server-held {setting} is configured, but inbound server auth is not. Set ABSTRACTCORE_AUTH_TOKEN and send " +

@@ -92,10 +92,13 @@ public sealed class BaseUrlGuardTests(BaseUrlGuardFixture fx) : IClassFixture<Ba
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(AuthorizationOf(fx.Chosen.LastChatRequest));
 
-        // openai needs one: refused rather than sent the server's.
+        // openai needs one: refused rather than sent the server's, saying so (the key is set; it just never follows the URL).
         var (refused, body) = await Wire.PostAsync(http, "/v1/chat/completions", Body("openai/fake-model", fx.Chosen.BaseUrl.AbsoluteUri));
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Equal("missing_provider_key", (string?)body!["error"]!["code"]);
+        AssertError(refused, body, HttpStatusCode.Unauthorized,
+            "Provider 'openai' has OPENAI_API_KEY set on the server, but a server-held key is never sent to a request-chosen base_url. " +
+            "Send the key for that URL in X-AbstractCore-Provider-API-Key, or omit base_url to use the configured one.", "authentication_error");
+        Assert.Equal("server_key_not_forwarded", (string?)body!["error"]!["code"]);
+        Assert.Equal("base_url", (string?)body["error"]!["param"]);
 
         // Listing with a chosen URL: same.
         var (listing, _) = await GetAsync(http, "/v1/models?provider=openai-compatible&base_url=" + Uri.EscapeDataString(fx.Chosen.BaseUrl.AbsoluteUri));
@@ -114,6 +117,18 @@ public sealed class BaseUrlGuardTests(BaseUrlGuardFixture fx) : IClassFixture<Ba
         Assert.Equal("Bearer sk-callers-own", AuthorizationOf(fx.Chosen.LastChatRequest));
         Assert.False(Received(fx.Configured, "sk-callers-own"));
         Assert.False(fx.ServerKeyLeaked());
+    }
+
+    [Fact]
+    public async Task Model_load_applies_the_base_url_policy_before_echoing_it()
+    {
+        using var http = Client(fx.Gateway, "Bearer " + Token);
+        var (refused, body) = await Wire.PostAsync(http, "/acore/models/load", """{"provider":"openai","model":"m","base_url":"http://203.0.113.7/v1"}""");
+        AssertError(refused, body, HttpStatusCode.Forbidden, BaseUrlRefusedMessage, "forbidden");
+
+        var (loaded, runtime) = await Wire.PostAsync(http, "/acore/models/load", $$"""{"provider":"openai","model":"m","base_url":"{{fx.Chosen.BaseUrl.AbsoluteUri}}"}""");
+        Assert.Equal(HttpStatusCode.OK, loaded.StatusCode);
+        Assert.Equal(fx.Chosen.BaseUrl.AbsoluteUri, (string?)runtime!["runtime"]!["base_url"]);
     }
 
     [Fact]

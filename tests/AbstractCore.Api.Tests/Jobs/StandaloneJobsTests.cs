@@ -134,6 +134,30 @@ public sealed class StandaloneJobsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upstream_that_never_answers_is_cut_by_the_upstream_timeout_not_left_running()
+    {
+        // A job's call is not bounded by its message (a broker drop must not cut it), so it has a deadline of its own.
+        await using var gateway = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["ABSTRACTCORE_AUTH_TOKEN"] = MediaFixture.Token,
+            ["OPENAI_COMPATIBLE_BASE_URL"] = _fx.Upstream.BaseUrl.AbsoluteUri,
+            ["ABSTRACTCORE_UPSTREAM_TIMEOUT_S"] = "1",
+            ["ABSTRACTCORE_JOBS_RETRIES"] = "1",
+            ["ABSTRACTCORE_JOBS_RETRY_MIN_S"] = "0.05",
+        });
+        using var http = gateway.Http(MediaFixture.Token);
+        _fx.Upstream.HoldAfter(0); // never answers
+        var id = await JobPolling.SubmitAsync(http, "/v1/vision/jobs/images/generations", """{"model":"openai-compatible/m","prompt":"stuck"}""");
+
+        var job = await JobPolling.WaitForTerminalAsync(http, id);
+
+        Assert.Equal("failed", (string?)job["state"]);
+        Assert.Contains("Failed after 2 attempt(s)", (string?)job["error"], StringComparison.Ordinal);
+        Assert.Contains("did not answer within 1 s", (string?)job["error"], StringComparison.Ordinal);
+        Assert.Equal(2, _fx.Upstream.Calls);
+    }
+
+    [Fact]
     public async Task A_permanent_upstream_error_fails_at_once()
     {
         using var http = _fx.Http();

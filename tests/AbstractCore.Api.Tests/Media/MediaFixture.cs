@@ -43,6 +43,8 @@ public sealed class MediaFixture : IAsyncLifetime
             ["ACEMUSIC_API_KEY"] = AceMusicKey,
             ["ABSTRACTCORE_SERVER_AUDIO_MAX_BYTES"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ABSTRACTCORE_CONFIG_FILE"] = ConfigFile,
+            // These tests own a private config file, so the server may use it.
+            ["ABSTRACTCORE_SERVER_DISABLE_CENTRALIZED_CONFIG"] = "0",
         });
         _ = Gateway.Server;
     }

@@ -152,7 +152,7 @@ public sealed class ChatTelemetryTests(GatewayFixture fx) : IClassFixture<Gatewa
                                        (int)r["http.response.status_code"]! == 200 && r["http.request.method"] as string == "POST");
         Assert.Contains(requests, r => r["http.route"] as string == "/v1/chat/completions" && r["gen_ai.provider.name"] is null &&
                                        (int)r["http.response.status_code"]! == 404);
-        Assert.Contains(requests, r => r["http.route"] as string == "/{provider}/v1/chat/completions" && r["gen_ai.provider.name"] as string == "vllm" &&
+        Assert.Contains(requests, r => r["http.route"] as string == "/{provider:provider}/v1/chat/completions" && r["gen_ai.provider.name"] as string == "vllm" &&
                                        (int)r["http.response.status_code"]! == 502);
 
         var tokens = meters.Of("gen_ai.client.token.usage");

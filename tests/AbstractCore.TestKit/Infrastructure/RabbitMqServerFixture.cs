@@ -19,6 +19,7 @@ public sealed class RabbitMqServerFixture : IAsyncLifetime
     private Process? _process;
     private string? _directory;
     private int _epmdPort;
+    private int _distPort;
 
     /// <summary><c>amqp://guest:guest@127.0.0.1:&lt;port&gt;/</c>.</summary>
     public string ConnectionString { get; private set; } = "";
@@ -41,12 +42,12 @@ public sealed class RabbitMqServerFixture : IAsyncLifetime
             _directory = ServerProcess.CreateTempDirectory("acore-rabbitmq-");
             Port = ServerProcess.GetFreePort();
             _epmdPort = ServerProcess.GetFreePort();
-            var distPort = ServerProcess.GetFreePort();
+            _distPort = ServerProcess.GetFreePort();
             NodeName = $"acore-{Guid.NewGuid().ToString("N")[..8]}@localhost";
             ConnectionString = $"amqp://guest:guest@127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/";
 
             var output = new OutputTail();
-            _process = Start(_directory, Port, _epmdPort, distPort, NodeName, output);
+            _process = Start(_directory, Port, _epmdPort, _distPort, NodeName, output);
             var failure = await WaitUntilReadyAsync(_process).ConfigureAwait(false);
             if (failure is null)
             {
@@ -65,6 +66,35 @@ public sealed class RabbitMqServerFixture : IAsyncLifetime
     }
 
     public Task DisposeAsync() => StopAsync();
+
+    /// <summary>The node's process id while it runs (0 when killed).</summary>
+    public int Pid => _process is { HasExited: false } process ? process.Id : 0;
+
+    /// <summary>
+    /// Kills the node by its PID (SIGKILL, like a crash or an OOM kill): connections drop at once, unacknowledged
+    /// deliveries stay in the durable queues on disk. The data folder, ports and epmd are kept for <see cref="RestartAsync"/>.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        await ServerProcess.KillAsync(_process).ConfigureAwait(false);
+        _process = null;
+    }
+
+    /// <summary>Starts the same node again (same name, ports and data, so durable queues and their messages are back).</summary>
+    public async Task RestartAsync()
+    {
+        if (_process is not null)
+        {
+            throw new InvalidOperationException($"RabbitMQ node {NodeName} is running (pid {Pid}): kill it first.");
+        }
+
+        var output = new OutputTail();
+        _process = Start(_directory ?? throw new InvalidOperationException("The fixture was not started."), Port, _epmdPort, _distPort, NodeName, output);
+        if (await WaitUntilReadyAsync(_process).ConfigureAwait(false) is { } failure)
+        {
+            throw new InvalidOperationException($"RabbitMQ node {NodeName} did not come back on 127.0.0.1:{Port}: {failure}{Environment.NewLine}{output}{Environment.NewLine}{ReadLogTail()}");
+        }
+    }
 
     private async Task StopAsync()
     {

@@ -15,15 +15,19 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     private Process? _process;
     private string? _directory;
+    private string? _executable;
 
     /// <summary><c>127.0.0.1:&lt;port&gt;</c>, as StackExchange.Redis takes it.</summary>
     public string ConnectionString { get; private set; } = "";
 
     public int Port { get; private set; }
 
+    /// <summary>The running server's process id; null while it is killed.</summary>
+    public int? ProcessId => _process?.Id;
+
     public async Task InitializeAsync()
     {
-        var executable = ServerProcess.FindExecutable("redis-server", "/usr/bin/redis-server")
+        var executable = _executable = ServerProcess.FindExecutable("redis-server", "/usr/bin/redis-server")
             ?? throw new InvalidOperationException("redis-server not found: apt-get install redis-server");
         _directory = ServerProcess.CreateTempDirectory("acore-redis-");
 
@@ -51,6 +55,32 @@ public sealed class RedisServerFixture : IAsyncLifetime
             ServerProcess.DeleteDirectory(_directory);
             throw new InvalidOperationException($"redis-server did not answer PING on 127.0.0.1:{port} within {StartTimeout.TotalSeconds} s. Its output:{Environment.NewLine}{log}");
         }
+    }
+
+    /// <summary>Kills the server (SIGKILL, by its process id), as an outage would: clients see their connections drop.</summary>
+    public async Task KillAsync()
+    {
+        await ServerProcess.KillAsync(_process).ConfigureAwait(false);
+        _process = null;
+    }
+
+    /// <summary>Starts the server again on the same port (empty: nothing is persisted); a no-op while it runs.</summary>
+    public async Task RestartAsync()
+    {
+        if (_process is not null)
+        {
+            return;
+        }
+
+        var output = new OutputTail();
+        var process = Start(_executable!, Port, _directory!, output);
+        if (!await WaitUntilReadyAsync(process, Port).ConfigureAwait(false))
+        {
+            await ServerProcess.KillAsync(process).ConfigureAwait(false);
+            throw new InvalidOperationException($"redis-server did not come back on 127.0.0.1:{Port} within {StartTimeout.TotalSeconds} s. Its output:{Environment.NewLine}{output}");
+        }
+
+        _process = process;
     }
 
     public async Task DisposeAsync()
