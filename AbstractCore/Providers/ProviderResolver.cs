@@ -44,8 +44,8 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
         provider.BaseUrlSettings.Any(s => Setting(s) is not null);
 
     /// <summary>A request-chosen base_url checked by the base_url policy (loopback unless allowlisted), as every route checks it.</summary>
-    public Task<Uri> ValidateBaseUrlAsync(string baseUrl, CancellationToken cancellationToken) =>
-        BaseUrlPolicy.ValidateAsync(baseUrl, _baseUrlAllowlist, cancellationToken);
+    public async Task<Uri> ValidateBaseUrlAsync(string baseUrl, CancellationToken cancellationToken) =>
+        (await CheckBaseUrlAsync(baseUrl, cancellationToken)).Url;
 
     /// <summary>
     /// The upstream for one request. Checks, in the original's order: the server-held key guard (401: no server token,
