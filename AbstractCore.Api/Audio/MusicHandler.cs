@@ -60,7 +60,7 @@ public sealed class MusicHandler(MediaTargets targets, MediaUpstream upstream, P
         {
             using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/music");
             request.Content = new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json");
-            using var response = await UpstreamRequests.SendAsync(upstream.Http, request, token);
+            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
             AudioFormats.SetFileHeaders(context.Response, "abstractcore-music", format);
             await MediaUpstream.CopyBodyAsync(context, response, token);
         });

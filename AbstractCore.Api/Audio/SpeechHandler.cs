@@ -51,7 +51,7 @@ public sealed class SpeechHandler(MediaTargets targets, MediaUpstream upstream, 
         {
             using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/speech");
             request.Content = new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json");
-            using var response = await UpstreamRequests.SendAsync(upstream.Http, request, token);
+            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
             AudioFormats.SetFileHeaders(context.Response, "abstractcore-speech", format);
             await MediaUpstream.CopyBodyAsync(context, response, token);
         });

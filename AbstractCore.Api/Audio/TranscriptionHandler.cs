@@ -35,7 +35,7 @@ public sealed class TranscriptionHandler(MediaTargets targets, MediaUpstream ups
             using var form = UpstreamForms.Build(upload, "file", target.Model.Model, GatewayFields);
             using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/transcriptions");
             request.Content = form;
-            using var response = await UpstreamRequests.SendAsync(upstream.Http, request, token);
+            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
             context.Response.ContentType = AudioFormats.TranscriptionContentType(format);
             await MediaUpstream.CopyBodyAsync(context, response, token);
         });

@@ -44,7 +44,7 @@ public sealed partial class VoiceCloneHandler(MediaTargets targets, MediaUpstrea
             using var form = UpstreamForms.Build(upload, fileField, model, GatewayFields);
             using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, path);
             request.Content = form;
-            using var response = await UpstreamRequests.SendAsync(upstream.Http, request, token);
+            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
             context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
             await MediaUpstream.CopyBodyAsync(context, response, token);
         });

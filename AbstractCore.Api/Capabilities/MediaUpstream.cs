@@ -11,7 +11,8 @@ namespace AbstractCore.Api.Capabilities;
 /// </summary>
 public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHttp http, GatewaySettings settings, ILogger<MediaUpstream> logger)
 {
-    public HttpClient Http => http.Client;
+    /// <summary>The client for a resolved endpoint (a request-chosen base_url gets the guarded one).</summary>
+    public HttpClient Http(ProviderEndpoint endpoint) => http.For(endpoint);
 
     /// <summary>The one place media routes resolve an upstream, so key and base_url policy changes land here once.
     /// A provider with no base URL anywhere is a backend this server lacks: 501 naming the setting.</summary>

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using AbstractCore.Providers;
+using AbstractCore.Security;
 
 namespace AbstractCore.Api.ControlPlane;
 
@@ -26,9 +27,15 @@ public sealed class ControlPlaneForwarder(UpstreamHttp http, ProviderResolver re
         return Uri.TryCreate(trimmed + "/", UriKind.Absolute, out var root) ? root : null;
     }
 
+    /// <summary>A request-chosen <c>base_url</c> under the same policy as chat's (403 when refused).</summary>
+    public Task<RequestBaseUrl> CheckBaseUrlAsync(string baseUrl, CancellationToken cancellationToken) =>
+        resolver.CheckBaseUrlAsync(baseUrl, cancellationToken);
+
     /// <summary>GET or POST <paramref name="path"/> under <paramref name="root"/>; the body is sent as JSON.</summary>
+    /// <param name="grant">Null when <paramref name="root"/> is the configured Inference service; for a request-chosen
+    /// root, the grant it was accepted under, which its connections are held to.</param>
     public async Task<(int Status, string Body)> SendAsync(
-        Uri root, string path, JsonObject? body, string? query, string? bearer, CancellationToken cancellationToken)
+        Uri root, string path, JsonObject? body, string? query, string? bearer, CancellationToken cancellationToken, BaseUrlGrant? grant = null)
     {
         using var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, new Uri(root, path + (query ?? "")));
         if (body is not null)
@@ -41,7 +48,7 @@ public sealed class ControlPlaneForwarder(UpstreamHttp http, ProviderResolver re
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         }
 
-        using var response = await http.Client.SendAsync(request, cancellationToken);
+        using var response = await http.For(grant).SendAsync(request, cancellationToken);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 }

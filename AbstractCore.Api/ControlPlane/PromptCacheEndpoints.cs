@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AbstractCore.Security;
+using AbstractCore.Upstream;
 
 namespace AbstractCore.Api.ControlPlane;
 
@@ -83,16 +84,16 @@ public static class PromptCacheEndpoints
         }
     }
 
-    private static UrlAllowlist BaseUrlAllowlist(HttpContext context) =>
-        UrlAllowlist.Parse(context.RequestServices.GetRequiredService<IConfiguration>()[UrlAllowlist.BaseUrlSetting]);
-
     private static async Task<IResult> ProxyAsync(
         HttpContext context, ControlPlaneForwarder forwarder, ControlPlaneRequest request, string baseUrl, string path, bool isGet, CancellationToken aborted)
     {
         Uri root;
+        BaseUrlGrant grant;
         try
         {
-            root = ControlPlaneForwarder.Root((await BaseUrlPolicy.ValidateAsync(baseUrl, BaseUrlAllowlist(context), aborted)).AbsoluteUri)
+            var accepted = await forwarder.CheckBaseUrlAsync(baseUrl, aborted);
+            grant = accepted.Grant;
+            root = ControlPlaneForwarder.Root(accepted.Url.AbsoluteUri)
                 ?? throw GatewayException.BadRequest("base_url must be an absolute http(s) URL.", "base_url");
         }
         catch (GatewayException e)
@@ -105,7 +106,7 @@ public static class PromptCacheEndpoints
         var upstream = new Uri(root, path).AbsoluteUri;
         try
         {
-            var (status, text) = await forwarder.SendAsync(root, path, isGet ? null : body, isGet ? ControlPlaneRequest.Query(body) : null, bearer, aborted);
+            var (status, text) = await forwarder.SendAsync(root, path, isGet ? null : body, isGet ? ControlPlaneRequest.Query(body) : null, bearer, aborted, grant);
             JsonNode? parsed = null;
             try
             {
@@ -124,7 +125,9 @@ public static class PromptCacheEndpoints
         }
         catch (HttpRequestException e)
         {
-            return Json(new JsonObject { ["supported"] = false, ["error"] = e.Message, ["upstream"] = upstream });
+            // A connection the base_url rule refused (the name now points elsewhere) reads as the policy's refusal above.
+            var message = UpstreamFailure.RefusalWithin(e)?.Message ?? e.Message;
+            return Json(new JsonObject { ["supported"] = false, ["error"] = message, ["upstream"] = upstream });
         }
     }
 

@@ -65,6 +65,10 @@ public sealed partial class ModelDiscovery(
             // holds but this caller may not use (no server token) makes the provider unavailable to it.
             return new Outcome(provider, e.Code == ServerKeyGuard.UnauthenticatedCode ? "unavailable" : "unconfigured", [], e.Message);
         }
+        catch (Exception e) when (e is not GatewayException && UpstreamFailure.RefusalWithin(e) is not null)
+        {
+            throw UpstreamFailure.RefusalWithin(e)!; // the base_url connect check: the policy's 403, nothing was asked
+        }
         catch (Exception e) when (e is not GatewayException && !cancellationToken.IsCancellationRequested)
         {
             var message = KeyScrubbing.Scrub(e is TimeoutException ? e.Message : UpstreamFailure.From(e, provider.Name).Message, sentKey);

@@ -6,7 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace AbstractCore.Api.Requests;
 
 /// <summary>
-/// A JSON request body, read once into a pooled buffer and checked (<see cref="JsonBodyCheck"/>) before it binds.
+/// A JSON request body, read once into one buffer and checked (<see cref="JsonBodyCheck"/>) before it binds.
 /// Every JSON route reads its body through here, so a malformed body is the same 400 naming the field on all of them.
 /// </summary>
 public sealed class JsonBody : IDisposable
@@ -15,11 +15,13 @@ public sealed class JsonBody : IDisposable
     public const int MaxDepth = 64;
 
     private const int InitialBytes = 64 * 1024;
+    private const int PooledBytes = 1024 * 1024;
 
     private byte[]? _buffer;
     private readonly int _length;
+    private readonly bool _pooled;
 
-    private JsonBody(byte[] buffer, int length) => (_buffer, _length) = (buffer, length);
+    private JsonBody(byte[] buffer, int length, bool pooled) => (_buffer, _length, _pooled) = (buffer, length, pooled);
 
     public ReadOnlySpan<byte> Utf8 => _buffer.AsSpan(0, _length);
 
@@ -79,7 +81,7 @@ public sealed class JsonBody : IDisposable
     {
         if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Return(buffer, _pooled);
         }
     }
 
@@ -93,14 +95,17 @@ public sealed class JsonBody : IDisposable
     }
 
     /// <summary>
-    /// The whole body in one pooled buffer that grows as bytes arrive (doubling, but never past a declared
-    /// Content-Length): a client that declares 64 MB and sends nothing holds 64 KB, not 64 MB. The server's body size
-    /// limit applies while reading.
+    /// The whole body in one buffer that grows as bytes arrive, never past a declared Content-Length: a client that
+    /// declares 64 MB and sends nothing holds 64 KB, not 64 MB. Small bodies use pooled buffers; past
+    /// <see cref="PooledBytes"/> the buffer is a plain array of the declared size, because the shared pool keeps the
+    /// large arrays it hands out (per thread) long after the request: a few 60 MB bodies left the process holding a
+    /// gigabyte. The server's body size limit applies while reading.
     /// </summary>
     private static async Task<JsonBody> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var declared = request.ContentLength is > 0 and < int.MaxValue - 1 ? (int)request.ContentLength + 1 : int.MaxValue;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(declared, InitialBytes));
+        var pooled = true;
         var length = 0;
         try
         {
@@ -108,16 +113,18 @@ public sealed class JsonBody : IDisposable
             {
                 if (length == buffer.Length)
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(declared, length + 1), 2L * length));
+                    var size = (int)Math.Min(Math.Max(declared, length + 1), 2L * length);
+                    var bigger = size <= PooledBytes ? ArrayPool<byte>.Shared.Rent(size)
+                        : GC.AllocateUninitializedArray<byte>(declared == int.MaxValue ? size : declared);
                     buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
+                    Return(buffer, pooled);
+                    (buffer, pooled) = (bigger, size <= PooledBytes);
                 }
 
                 var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
                 if (read == 0)
                 {
-                    return new JsonBody(buffer, length);
+                    return new JsonBody(buffer, length, pooled);
                 }
 
                 length += read;
@@ -125,8 +132,16 @@ public sealed class JsonBody : IDisposable
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Return(buffer, pooled);
             throw;
+        }
+    }
+
+    private static void Return(byte[] buffer, bool pooled)
+    {
+        if (pooled)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

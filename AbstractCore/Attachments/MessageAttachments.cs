@@ -203,10 +203,11 @@ public sealed partial class MessageAttachments(SafeFetcher fetcher, LocalFilePol
 
     private async Task<Attachment> LoadLocalAsync(string path, Budget budget, CancellationToken cancellationToken, string? name = null)
     {
-        var full = localFiles.Resolve(path);
+        var (full, bytes) = await localFiles.ReadAsync(
+            path, MediaLimits.MaxFileBytes, () => Budget.TooLarge(name ?? Path.GetFileName(path)), cancellationToken);
         name ??= Path.GetFileName(full);
-        budget.Add(new FileInfo(full).Length, name); // checked before reading
-        return AttachmentReader.Read(await File.ReadAllBytesAsync(full, cancellationToken), name);
+        budget.Add(bytes.Length, name);
+        return AttachmentReader.Read(bytes, name);
     }
 
     private static string? Str(JsonElement obj, string name) =>
@@ -226,6 +227,10 @@ public sealed partial class MessageAttachments(SafeFetcher fetcher, LocalFilePol
     private sealed class Budget
     {
         private long _total;
+
+        /// <summary>A file found over the per-file limit while it was being read (its size was not known before).</summary>
+        public static GatewayException TooLarge(string name) =>
+            new(413, $"File too large: {name} is over {MediaLimits.MaxFileBytes} bytes (max 10MB per file).", "file_too_large", "file");
 
         public void Add(long bytes, string name)
         {

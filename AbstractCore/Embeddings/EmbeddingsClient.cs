@@ -95,7 +95,7 @@ public sealed class EmbeddingsClient(UpstreamHttp upstream)
     {
         using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, path);
         request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await UpstreamRequests.SendAsync(upstream.Client, request, cancellationToken).ConfigureAwait(false);
+        using var response = await UpstreamRequests.SendAsync(upstream.For(endpoint), request, cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {

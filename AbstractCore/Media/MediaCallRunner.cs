@@ -26,7 +26,7 @@ public sealed class MediaCallRunner(UpstreamHttp http, ProviderResolver provider
     public async Task<byte[]> RunAsync(
         MediaCall call, string? explicitKey, bool serverAuthenticated, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var (baseUrl, key, headers, auth) = await ResolveAsync(call, explicitKey, serverAuthenticated, cancellationToken);
+        var (baseUrl, key, headers, auth, grant) = await ResolveAsync(call, explicitKey, serverAuthenticated, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/" + call.Path) { Content = Body(call) };
         if (key is not null)
         {
@@ -52,7 +52,7 @@ public sealed class MediaCallRunner(UpstreamHttp http, ProviderResolver provider
 
         try
         {
-            using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await http.For(grant).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 throw await UpstreamHttpException.FromAsync(response, cancellationToken);
@@ -66,18 +66,18 @@ public sealed class MediaCallRunner(UpstreamHttp http, ProviderResolver provider
         }
     }
 
-    private async Task<(string BaseUrl, string? Key, IReadOnlyList<KeyValuePair<string, string>> Headers, ProviderAuthStyle Auth)> ResolveAsync(
+    private async Task<(string BaseUrl, string? Key, IReadOnlyList<KeyValuePair<string, string>> Headers, ProviderAuthStyle Auth, Security.BaseUrlGrant? Grant)> ResolveAsync(
         MediaCall call, string? explicitKey, bool serverAuthenticated, CancellationToken cancellationToken)
     {
         if (call.Provider == MediaKinds.MusicProvider)
         {
             var music = MusicBaseUrl ?? throw NoMusicEndpoint();
-            return (music, explicitKey ?? configuration[MusicApiKeySetting], [], ProviderAuthStyle.Bearer);
+            return (music, explicitKey ?? configuration[MusicApiKeySetting], [], ProviderAuthStyle.Bearer, null);
         }
 
         var endpoint = await providers.ResolveAsync(
             providers.Find(call.Provider), new ProviderRequest(call.BaseUrl, explicitKey, serverAuthenticated), cancellationToken);
-        return (endpoint.BaseUrl.AbsoluteUri.TrimEnd('/'), endpoint.ApiKey, endpoint.Headers, endpoint.Provider.AuthStyle);
+        return (endpoint.BaseUrl.AbsoluteUri.TrimEnd('/'), endpoint.ApiKey, endpoint.Headers, endpoint.Provider.AuthStyle, endpoint.Grant);
     }
 
     public static GatewayException NoMusicEndpoint() => new(501,

@@ -11,7 +11,7 @@ public sealed class ProviderModels(UpstreamHttp http)
     {
         using var request = AbstractCore.Media.UpstreamRequests.Create(endpoint, HttpMethod.Get, "/models");
 
-        using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await http.For(endpoint).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var doc = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);

@@ -6,8 +6,12 @@ namespace AbstractCore.Providers;
 /// <summary>Turns a provider name, an optional request <c>base_url</c> and an optional per-request key into
 /// the upstream to call. Settings come from configuration (environment variables included), read once: the
 /// configuration manager takes a lock on every read, which showed up as contention under load.</summary>
-public sealed class ProviderResolver(IConfiguration configuration)
+/// <param name="resolver">Resolves request-chosen hosts for the base_url policy (tests answer without DNS); the
+/// system resolver by default.</param>
+public sealed class ProviderResolver(IConfiguration configuration, HostResolver? resolver = null)
 {
+    private readonly HostResolver _resolver = resolver ?? HostResolvers.System;
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _settings = new(StringComparer.Ordinal);
 
     /// <summary>The endpoint each provider resolves to without request overrides, resolved once.</summary>
@@ -40,8 +44,8 @@ public sealed class ProviderResolver(IConfiguration configuration)
         provider.BaseUrlSettings.Any(s => Setting(s) is not null);
 
     /// <summary>A request-chosen base_url checked by the base_url policy (loopback unless allowlisted), as every route checks it.</summary>
-    public Task<Uri> ValidateBaseUrlAsync(string baseUrl, CancellationToken cancellationToken) =>
-        BaseUrlPolicy.ValidateAsync(baseUrl, _baseUrlAllowlist, cancellationToken);
+    public async Task<Uri> ValidateBaseUrlAsync(string baseUrl, CancellationToken cancellationToken) =>
+        (await CheckBaseUrlAsync(baseUrl, cancellationToken)).Url;
 
     /// <summary>
     /// The upstream for one request. Checks, in the original's order: the server-held key guard (401: no server token,
@@ -83,7 +87,7 @@ public sealed class ProviderResolver(IConfiguration configuration)
     private async Task<ProviderEndpoint> ResolveOverridesAsync(
         ProviderDescriptor provider, string? serverKeySetting, ProviderRequest request, CancellationToken cancellationToken)
     {
-        await ServerKeyGuard.RefuseExfiltrationAsync(provider.Name, serverKeySetting, request, cancellationToken);
+        await ServerKeyGuard.RefuseExfiltrationAsync(provider.Name, serverKeySetting, request, _resolver, cancellationToken);
         return await ResolveCoreAsync(provider, request.BaseUrl, request.ExplicitKey, cancellationToken);
     }
 
@@ -91,10 +95,12 @@ public sealed class ProviderResolver(IConfiguration configuration)
         ProviderDescriptor provider, string? requestBaseUrl, string? explicitKey, CancellationToken cancellationToken)
     {
         Uri baseUrl;
+        BaseUrlGrant? grant = null;
         string? key = explicitKey;
         if (!string.IsNullOrWhiteSpace(requestBaseUrl))
         {
-            baseUrl = await BaseUrlPolicy.ValidateAsync(requestBaseUrl, _baseUrlAllowlist, cancellationToken);
+            var accepted = await CheckBaseUrlAsync(requestBaseUrl, cancellationToken);
+            (baseUrl, grant) = (accepted.Url, accepted.Grant);
             // A server-held key never follows a request-chosen URL: only an explicit key does.
         }
         else
@@ -132,8 +138,13 @@ public sealed class ProviderResolver(IConfiguration configuration)
                 "or send X-AbstractCore-Provider-API-Key.", "authentication_error", code: "missing_provider_key");
         }
 
-        return new ProviderEndpoint(provider, WithoutTrailingSlash(baseUrl), key, ExtraHeaders(provider));
+        return new ProviderEndpoint(provider, WithoutTrailingSlash(baseUrl), key, ExtraHeaders(provider), grant);
     }
+
+    /// <summary>The base_url policy (403 when refused) for any request-chosen URL, with this server's allowlist and
+    /// resolver. Send to the result only through <see cref="UpstreamHttp.For(BaseUrlGrant?)"/> with its grant.</summary>
+    public Task<RequestBaseUrl> CheckBaseUrlAsync(string baseUrl, CancellationToken cancellationToken) =>
+        BaseUrlPolicy.CheckAsync(baseUrl, _baseUrlAllowlist, _resolver, cancellationToken);
 
     private List<KeyValuePair<string, string>> ExtraHeaders(ProviderDescriptor provider)
     {

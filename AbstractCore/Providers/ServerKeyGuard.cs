@@ -1,4 +1,4 @@
-using System.Net;
+using AbstractCore.Security;
 
 namespace AbstractCore.Providers;
 
@@ -35,7 +35,7 @@ public static class ServerKeyGuard
     /// <summary>403 when a request points a provider the server holds a key for at a non-loopback URL without bringing
     /// its own key. A URL that does not parse is left to the base_url policy (400).</summary>
     public static async Task RefuseExfiltrationAsync(
-        string provider, string? serverKeySetting, ProviderRequest request, CancellationToken cancellationToken)
+        string provider, string? serverKeySetting, ProviderRequest request, HostResolver resolver, CancellationToken cancellationToken)
     {
         if (serverKeySetting is null || request.ExplicitKey is not null || string.IsNullOrWhiteSpace(request.BaseUrl) ||
             !Uri.TryCreate(request.BaseUrl.Trim(), UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
@@ -43,38 +43,9 @@ public static class ServerKeyGuard
             return;
         }
 
-        if (!await IsLoopbackAsync(uri.IdnHost, cancellationToken))
+        if (!await AddressRules.IsLoopbackHostAsync(uri, resolver, cancellationToken))
         {
             throw new GatewayException(403, ExfiltrationMessage(serverKeySetting, provider), "forbidden", "base_url", ExfiltrationCode);
-        }
-    }
-
-    /// <summary><c>localhost</c>, a loopback IP literal, or a name whose every address is loopback.</summary>
-    internal static async Task<bool> IsLoopbackAsync(string host, CancellationToken cancellationToken)
-    {
-        host = host.Trim('[', ']').TrimEnd('.');
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        if (IPAddress.TryParse(host, out var ip))
-        {
-            return IPAddress.IsLoopback(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
-        }
-
-        try
-        {
-            var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
-            return addresses.Length > 0 && addresses.All(a => IPAddress.IsLoopback(a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a));
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 }

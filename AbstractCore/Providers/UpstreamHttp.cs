@@ -1,36 +1,69 @@
 using System.Net;
+using AbstractCore.Security;
 
 namespace AbstractCore.Providers;
 
 /// <summary>
-/// The one pooled connection handler every provider call goes through. No overall timeout here: LLM calls
-/// are long, and the gateway applies its own per-request deadline that it can tell apart from a client
-/// disconnect.
+/// The pooled connection handlers every provider call goes through. A base URL the server was configured with is
+/// trusted and uses the plain handler; one a request chose (<c>base_url</c>) uses a handler per
+/// <see cref="BaseUrlGrant"/> whose connections are checked on the address actually reached
+/// (<see cref="BaseUrlConnectGuard"/>), so a rebinding name cannot send the call elsewhere. Separate pools also keep
+/// a connection opened for one grant from being reused under another. No overall timeout here: LLM calls are long,
+/// and the gateway applies its own per-request deadline that it can tell apart from a client disconnect.
 /// </summary>
 public sealed class UpstreamHttp : IDisposable
 {
-    public UpstreamHttp()
+    private readonly HttpClient _loopback;
+    private readonly HttpClient _allowlisted;
+
+    /// <param name="resolver">The resolver the guarded handlers look request-chosen hosts up with (tests answer
+    /// without DNS); the system resolver by default.</param>
+    public UpstreamHttp(HostResolver? resolver = null)
     {
-        Handler = new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-            AutomaticDecompression = DecompressionMethods.All,
-            EnableMultipleHttp2Connections = true,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-        };
-        Client = new HttpClient(Handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        resolver ??= HostResolvers.System;
+        Client = new HttpClient(NewHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _loopback = Guarded(new BaseUrlConnectGuard(BaseUrlGrant.Loopback, resolver));
+        _allowlisted = Guarded(new BaseUrlConnectGuard(BaseUrlGrant.Allowlisted, resolver));
     }
 
-    public SocketsHttpHandler Handler { get; }
-
+    /// <summary>For base URLs from the server's configuration only; anything built from a request goes through
+    /// <see cref="For(ProviderEndpoint)"/>.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>The client for an endpoint: the plain one for a configured base URL, a guarded one for a request's.</summary>
+    public HttpClient For(ProviderEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return For(endpoint.Grant);
+    }
+
+    /// <summary>The client for a base URL accepted under <paramref name="grant"/>, or the plain one for null (configured).</summary>
+    public HttpClient For(BaseUrlGrant? grant) => grant switch
+    {
+        null => Client,
+        BaseUrlGrant.Loopback => _loopback,
+        BaseUrlGrant.Allowlisted => _allowlisted,
+        _ => throw new ArgumentOutOfRangeException(nameof(grant), grant, "unknown base_url grant"),
+    };
 
     public void Dispose()
     {
         Client.Dispose();
-        Handler.Dispose();
+        _loopback.Dispose();
+        _allowlisted.Dispose();
     }
+
+    private static HttpClient Guarded(BaseUrlConnectGuard guard) =>
+        new(guard.Configure(NewHandler()), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+    private static SocketsHttpHandler NewHandler() => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+        AutomaticDecompression = DecompressionMethods.All,
+        EnableMultipleHttp2Connections = true,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+    };
 }

@@ -73,6 +73,42 @@ public sealed class LocalFilePolicy
         return resolved;
     }
 
+    /// <summary>
+    /// The bytes of a file this policy lets a request read (<see cref="Resolve"/>), at most <paramref name="maxBytes"/>.
+    /// Only a regular file is read: a FIFO would block the request until some writer came, and a device or a /proc file
+    /// reports size 0 whatever it holds (/dev/zero never ends), so the type is checked before opening and the bytes are
+    /// counted while reading, whatever size the file reported.
+    /// </summary>
+    /// <param name="tooLarge">The failure once more than <paramref name="maxBytes"/> bytes were read.</param>
+    /// <returns>The resolved path (symlinks followed) and the file's bytes.</returns>
+    public async Task<(string Path, byte[] Content)> ReadAsync(string path, long maxBytes, Func<Exception> tooLarge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tooLarge);
+        var full = Resolve(path);
+        var type = FileTypes.Of(full);
+        if (type is not (FileType.Regular or FileType.Unknown))
+        {
+            throw new GatewayException(400,
+                type is null ? $"File not found: {path}" : $"Local file {path} is {FileTypes.Describe(type.Value)}: only regular files can be attached.",
+                "invalid_request_error", "file", type is null ? "file_not_found" : "not_a_regular_file");
+        }
+
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan, BufferSize = 0,
+            };
+            await using var stream = new FileStream(full, options);
+            return (full, await CappedRead.ReadAsync(stream, maxBytes, stream.Length, tooLarge, cancellationToken));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GatewayException(400, $"Could not read local file {path}: {e.Message}", "invalid_request_error", "file", "file_unreadable");
+        }
+    }
+
     private static bool IsInside(string path, string root) =>
         path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 

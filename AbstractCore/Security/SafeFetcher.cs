@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -205,14 +204,7 @@ public sealed partial class SafeFetcher : IDisposable
 
     private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
-        var bare = host.Trim('[', ']');
-        var zone = bare.IndexOf('%', StringComparison.Ordinal);
-        if (zone >= 0)
-        {
-            bare = bare[..zone];
-        }
-
-        if (IPAddress.TryParse(bare, out var literal) && (bare.Contains(':', StringComparison.Ordinal) || bare.Count(c => c == '.') == 3))
+        if (DirectConnect.Literal(host) is { } literal)
         {
             return [literal];
         }
@@ -234,20 +226,7 @@ public sealed partial class SafeFetcher : IDisposable
             ? await ResolveAsync(host, cancellationToken)
             : await ResolveCheckedAsync(host, cancellationToken);
 
-        SocketException? last = null;
-        foreach (var address in addresses)
-        {
-            try
-            {
-                return await _options.Connector(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
-            }
-            catch (SocketException ex)
-            {
-                last = ex;
-            }
-        }
-
-        throw last ?? new SocketException((int)SocketError.HostNotFound);
+        return await DirectConnect.FirstAsync(addresses, context.DnsEndPoint.Port, _options.Connector, cancellationToken);
     }
 
     private static bool IsRedirect(HttpStatusCode status) =>
@@ -264,27 +243,7 @@ public sealed partial class SafeFetcher : IDisposable
 
         // Counted while reading: a body without Content-Length (or one that lies) stops at the cap.
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(81920);
-        try
-        {
-            int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > max)
-                {
-                    throw TooLarge(max);
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        return buffer.ToArray();
+        return await CappedRead.ReadAsync(body, max, response.Content.Headers.ContentLength, () => TooLarge(max), cancellationToken);
     }
 
     /// <summary>The first 200 characters of an error body, read no further than needed.</summary>

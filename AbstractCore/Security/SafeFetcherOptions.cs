@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 
 namespace AbstractCore.Security;
@@ -23,26 +22,11 @@ public sealed record SafeFetcherOptions
     /// Opens the TCP stream to an address that already passed the checks. Replaceable so tests can see (and
     /// veto) every endpoint the fetcher would reach; the default is a plain socket.
     /// </summary>
-    public Func<IPEndPoint, CancellationToken, ValueTask<Stream>> Connector { get; init; } = ConnectSocketAsync;
+    public Func<IPEndPoint, CancellationToken, ValueTask<Stream>> Connector { get; init; } = DirectConnect.SocketAsync;
 
     public static SafeFetcherOptions FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         return new SafeFetcherOptions { Allowlist = UrlAllowlist.Parse(configuration[UrlAllowlist.UrlFetchSetting]) };
-    }
-
-    private static async ValueTask<Stream> ConnectSocketAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(endpoint, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 }

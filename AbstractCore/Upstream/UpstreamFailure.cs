@@ -16,6 +16,7 @@ public static class UpstreamFailure
     public static GatewayException From(Exception exception, string provider) => exception switch
     {
         GatewayException g => g,
+        _ when RefusalWithin(exception) is { } refused => refused,
         ClientResultException { Status: 0 } e => Unreachable(e.InnerException ?? e, provider),
         ClientResultException e => FromResponse(e.Status, ReadBody(e.GetRawResponse()), name => Header(e.GetRawResponse(), name), provider),
         UpstreamHttpException e => FromResponse(e.Status, e.Body, name => e.Headers.GetValueOrDefault(name), provider),
@@ -26,6 +27,22 @@ public static class UpstreamFailure
             $"Provider '{provider}' returned a response that could not be read: {exception.Message}", "upstream_error",
             code: "upstream_invalid_response"),
     };
+
+    /// <summary>A refusal the gateway raised inside the HTTP stack (the base_url connect check), which arrives wrapped
+    /// in the client's exceptions: it keeps its own answer (403), since nothing reached the upstream.</summary>
+    public static GatewayException? RefusalWithin(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is GatewayException refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
+    }
 
     public static GatewayException Timeout(string provider, TimeSpan after) => new(504,
         $"Provider '{provider}' did not answer within {after.TotalSeconds:0.#} s. Raise ABSTRACTCORE_UPSTREAM_TIMEOUT_S " +

@@ -166,6 +166,6 @@ public sealed class AnthropicBackend(UpstreamHttp http) : IChatBackend
             _clients.Clear(); // many distinct per-request keys: start over rather than grow without bound
         }
 
-        return _clients.GetOrAdd(endpoint.CacheKey, _ => new AnthropicChatClient(http.Client, endpoint));
+        return _clients.GetOrAdd(endpoint.CacheKey, _ => new AnthropicChatClient(http.For(endpoint), endpoint));
     }
 }

@@ -131,6 +131,6 @@ public sealed class OllamaBackend(UpstreamHttp http) : IChatBackend
             _clients.Clear();
         }
 
-        return _clients.GetOrAdd(endpoint.CacheKey, _ => new OllamaChatClient(http.Client, endpoint));
+        return _clients.GetOrAdd(endpoint.CacheKey, _ => new OllamaChatClient(http.For(endpoint), endpoint));
     }
 }

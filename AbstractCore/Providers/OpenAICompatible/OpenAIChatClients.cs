@@ -37,7 +37,7 @@ public sealed class OpenAIChatClients(UpstreamHttp http)
         var options = new OpenAIClientOptions
         {
             Endpoint = endpoint.BaseUrl,
-            Transport = new HttpClientPipelineTransport(http.Client),
+            Transport = new HttpClientPipelineTransport(http.For(endpoint)),
             // The gateway answers the client; retrying on its behalf would hide 429s and double latency.
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             NetworkTimeout = Timeout.InfiniteTimeSpan,
