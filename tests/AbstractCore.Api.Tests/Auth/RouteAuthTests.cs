@@ -24,14 +24,7 @@ public sealed class RouteAuthTests(GatewayFixture fx) : IClassFixture<GatewayFix
         using var http = fx.Gateway.CreateClient();
         foreach (var authorization in (string?[])[null, "Bearer wrong-token"])
         {
-            using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path);
-            request.Headers.TryAddWithoutValidation("Authorization", authorization);
-            if (route.Body != BodyKind.None)
-            {
-                request.Content = Wire.Json(AuthTestKit.ChatBody(GatewayFixture.Model));
-            }
-
-            using var response = await http.SendAsync(request);
+            using var response = await SendAsync(http, route, route.Path, authorization);
             var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
             AuthTestKit.AssertError(response, body, HttpStatusCode.Unauthorized,
                 authorization is null ? "Missing server Authorization bearer token" : "Invalid server Authorization bearer token", "authentication_error");
@@ -50,13 +43,7 @@ public sealed class RouteAuthTests(GatewayFixture fx) : IClassFixture<GatewayFix
 
         foreach (var prefix in DocsPrefixes)
         {
-            using var request = new HttpRequestMessage(new HttpMethod(route.Method), $"/{prefix}{tail}");
-            if (route.Body != BodyKind.None)
-            {
-                request.Content = Wire.Json(AuthTestKit.ChatBody(GatewayFixture.Model));
-            }
-
-            using var response = await http.SendAsync(request);
+            using var response = await SendAsync(http, route, $"/{prefix}{tail}", null);
             if (tail.Count(c => c == '/') == 1 && route.Method == "GET" && prefix.StartsWith("doc", StringComparison.OrdinalIgnoreCase) && prefix.Length == 4)
             {
                 // "/docs/providers" is Scalar's page for a document named "providers", not the API route.
@@ -81,5 +68,18 @@ public sealed class RouteAuthTests(GatewayFixture fx) : IClassFixture<GatewayFix
         using var response = await http.PostAsync($"/{name}/v1/chat/completions", Wire.Json(AuthTestKit.ChatBody(GatewayFixture.Model)));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    /// <summary>The route's method on <paramref name="path"/>, with a JSON body where the route reads one.</summary>
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, ApiRoute route, string path, string? authorization)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(route.Method), path);
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        if (route.Body != BodyKind.None)
+        {
+            request.Content = Wire.Json(AuthTestKit.ChatBody(GatewayFixture.Model));
+        }
+
+        return await http.SendAsync(request);
     }
 }

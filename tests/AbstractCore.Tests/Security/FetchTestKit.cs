@@ -52,16 +52,6 @@ internal sealed class RecordingConnector
             throw new SocketException((int)SocketError.NetworkUnreachable);
         }
 
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(endpoint, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        return await DirectConnect.SocketAsync(endpoint, cancellationToken);
     }
 }
