@@ -84,7 +84,7 @@ public sealed class BrokerOutageTests(InfrastructureFixture infra) : IClassFixtu
         using var http = api.Http(GatewayFixture.Token);
         await PurgeAsync(); // messages another test left without a worker
         _upstream.HoldAfter(0); // every generation stays in flight until released
-        using var worker = JobsWorkerProcess.Start(new Dictionary<string, string>
+        using var worker = ProjectProcess.StartWorker(new Dictionary<string, string>
         {
             ["ConnectionStrings__cache"] = infra.Redis.ConnectionString,
             ["ConnectionStrings__messaging"] = infra.RabbitMq.ConnectionString,

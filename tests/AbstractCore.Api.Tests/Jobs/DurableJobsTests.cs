@@ -51,7 +51,7 @@ public sealed class DurableJobsTests(InfrastructureFixture infra) : IClassFixtur
         await _upstream.DisposeAsync();
     }
 
-    private JobsWorkerProcess StartWorker() => JobsWorkerProcess.Start(new Dictionary<string, string>
+    private ProjectProcess StartWorker() => ProjectProcess.StartWorker(new Dictionary<string, string>
     {
         ["ConnectionStrings__cache"] = infra.Redis.ConnectionString,
         ["ConnectionStrings__messaging"] = infra.RabbitMq.ConnectionString,

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace AbstractCore.TestKit;
 
 /// <summary>Helpers shared by the fixtures that run real servers as child processes.</summary>
-internal static class ServerProcess
+public static class ServerProcess
 {
     /// <summary>A loopback port that was free a moment ago (bind 127.0.0.1:0, read it, release it).</summary>
     public static int GetFreePort()

@@ -1,29 +1,34 @@
 using System.Diagnostics;
 using System.Reflection;
 
-namespace AbstractCore.Api.Tests.Jobs;
+namespace AbstractCore.Api.Tests.Infrastructure;
 
 /// <summary>
-/// <c>AbstractCore.Jobs</c> as a real separate process (<c>dotnet AbstractCore.Jobs.dll</c>), so a test can kill it the
-/// way a crash would (SIGKILL: no graceful stop, unacknowledged messages go back to RabbitMQ) and start it again.
+/// One of the solution's services as a real separate process (<c>dotnet AbstractCore.Jobs.dll</c>, the build beside
+/// this test build), so a test can kill it the way a crash would (SIGKILL: no graceful stop, unacknowledged messages go
+/// back to RabbitMQ) and start it again, or run it exactly as a user would.
 /// </summary>
-public sealed class JobsWorkerProcess : IDisposable
+public sealed class ProjectProcess : IDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _output = new();
 
-    private JobsWorkerProcess(Process process) => _process = process;
+    private ProjectProcess(Process process) => _process = process;
 
-    public static JobsWorkerProcess Start(IReadOnlyDictionary<string, string> environment)
+    /// <summary>The Jobs worker.</summary>
+    public static ProjectProcess StartWorker(IReadOnlyDictionary<string, string> environment) => Start("AbstractCore.Jobs", environment);
+
+    public static ProjectProcess Start(string project, IReadOnlyDictionary<string, string> environment)
     {
+        var dll = ProjectDll(project);
         var info = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(WorkerDll)!,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        info.ArgumentList.Add(WorkerDll);
+        info.ArgumentList.Add(dll);
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["ABSTRACTCORE_SERVER_DISABLE_CENTRALIZED_CONFIG"] = "1";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -32,7 +37,7 @@ public sealed class JobsWorkerProcess : IDisposable
             info.Environment[key] = value;
         }
 
-        var worker = new JobsWorkerProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+        var worker = new ProjectProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
         worker._process.OutputDataReceived += (_, e) => worker.Keep(e.Data);
         worker._process.ErrorDataReceived += (_, e) => worker.Keep(e.Data);
         worker._process.BeginOutputReadLine();
@@ -40,7 +45,7 @@ public sealed class JobsWorkerProcess : IDisposable
         return worker;
     }
 
-    /// <summary>The worker's last output lines, for failure messages.</summary>
+    /// <summary>The process's last output lines, for failure messages.</summary>
     public string Output
     {
         get
@@ -88,21 +93,26 @@ public sealed class JobsWorkerProcess : IDisposable
         }
     }
 
-    /// <summary><c>AbstractCore.Jobs/bin/&lt;configuration&gt;/net10.0/AbstractCore.Jobs.dll</c> beside this test build.</summary>
-    private static string WorkerDll
+    /// <summary>The repository root: the folder above this test build that holds AbstractCore.sln.</summary>
+    public static string RepositoryRoot
     {
         get
         {
-            var configuration = typeof(JobsWorkerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
             var directory = new DirectoryInfo(AppContext.BaseDirectory);
             while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AbstractCore.sln")))
             {
                 directory = directory.Parent;
             }
 
-            var dll = Path.Combine(directory?.FullName ?? throw new InvalidOperationException("AbstractCore.sln not found above the test folder"),
-                "AbstractCore.Jobs", "bin", configuration, "net10.0", "AbstractCore.Jobs.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException("Build AbstractCore.Jobs first", dll);
+            return directory?.FullName ?? throw new InvalidOperationException("AbstractCore.sln not found above the test folder");
         }
+    }
+
+    /// <summary><c>&lt;project&gt;/bin/&lt;configuration&gt;/net10.0/&lt;project&gt;.dll</c>, built with this test build.</summary>
+    private static string ProjectDll(string project)
+    {
+        var configuration = typeof(ProjectProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var dll = Path.Combine(RepositoryRoot, project, "bin", configuration, "net10.0", project + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build {project} first", dll);
     }
 }

@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using AbstractCore.Api.Tests.Infrastructure;
+
+namespace AbstractCore.Api.Tests.Readme;
+
+/// <summary>The README's "Quick start" section, read from the file: its fenced blocks by language.</summary>
+public sealed partial class ReadmeQuickStart
+{
+    /// <summary>The address every snippet uses.</summary>
+    public const string Address = "http://127.0.0.1:8000";
+
+    private ReadmeQuickStart(IReadOnlyList<(string Language, string Code)> blocks) => Blocks = blocks;
+
+    public IReadOnlyList<(string Language, string Code)> Blocks { get; }
+
+    /// <summary>The block that starts the gateway (the bash block with <c>dotnet run</c>).</summary>
+    public string RunCommand => Single("bash", b => b.Contains("dotnet run", StringComparison.Ordinal));
+
+    public string Curl => Single("bash", b => b.TrimStart().StartsWith("curl ", StringComparison.Ordinal));
+
+    public string CSharp => Single("csharp", _ => true);
+
+    public string Python => Single("python", _ => true);
+
+    /// <summary>The <c>NAME=value</c> assignments in front of <c>dotnet run</c>.</summary>
+    public IReadOnlyDictionary<string, string> Environment =>
+        Assignment().Matches(RunCommand).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["value"].Value);
+
+    /// <summary>The project the run command starts (<c>dotnet run --project X</c>).</summary>
+    public string Project => RunProject().Match(RunCommand) is { Success: true } m ? m.Groups["project"].Value
+        : throw new InvalidOperationException("The quick start's run command names no --project.");
+
+    public static ReadmeQuickStart Load()
+    {
+        var text = File.ReadAllText(Path.Combine(ProjectProcess.RepositoryRoot, "README.md"));
+        var start = text.IndexOf("\n## Quick start", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no '## Quick start' section");
+        var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = text[start..(end < 0 ? text.Length : end)];
+        return new ReadmeQuickStart([.. Fence().Matches(section).Select(m => (m.Groups["lang"].Value, m.Groups["code"].Value))]);
+    }
+
+    private string Single(string language, Func<string, bool> match)
+    {
+        var found = Blocks.Where(b => b.Language == language && match(b.Code)).ToList();
+        Assert.True(found.Count == 1, $"the quick start should hold exactly one such {language} block, found {found.Count}");
+        return found[0].Code;
+    }
+
+    [GeneratedRegex(@"^```(?<lang>\w+)\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex Fence();
+
+    [GeneratedRegex(@"^(?<name>[A-Z][A-Z0-9_]*)=(?<value>\S+)\s*\\?$", RegexOptions.Multiline)]
+    private static partial Regex Assignment();
+
+    [GeneratedRegex(@"dotnet run --project (?<project>\S+)")]
+    private static partial Regex RunProject();
+}

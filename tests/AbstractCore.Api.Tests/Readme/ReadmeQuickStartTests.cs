@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AbstractCore.Api.Tests.Infrastructure;
+using AbstractCore.TestKit;
+
+namespace AbstractCore.Api.Tests.Readme;
+
+/// <summary>
+/// The gateway process started as the quick start starts it: the README's variables, the upstream address swapped for
+/// a fake speaking the OpenAI protocol, the port for a free one, and a private config folder.
+/// </summary>
+public sealed class ReadmeGatewayFixture : IAsyncLifetime
+{
+    public const string Reply = "Hello from the README's upstream.";
+
+    public ReadmeQuickStart Readme { get; } = ReadmeQuickStart.Load();
+
+    public string Home { get; } = ServerProcess.CreateTempDirectory("acore-readme-");
+
+    public FakeOpenAIUpstream Upstream { get; private set; } = null!;
+
+    public string Address { get; private set; } = null!;
+
+    private ProjectProcess _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        Upstream = await FakeOpenAIUpstream.StartAsync();
+        Upstream.DefaultReply = FakeReply.Text(Reply);
+        var port = ServerProcess.GetFreePort();
+        Address = $"http://127.0.0.1:{port}";
+
+        var environment = new Dictionary<string, string>(Readme.Environment)
+        {
+            ["OPENAI_COMPATIBLE_BASE_URL"] = Upstream.BaseUrl.AbsoluteUri,
+            ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ABSTRACTCORE_CONFIG_DIR"] = Home, // not the machine's ~/.abstractcore
+            ["ABSTRACTCORE_SERVER_DISABLE_CENTRALIZED_CONFIG"] = "0",
+        };
+        _gateway = ProjectProcess.Start(Readme.Project, environment);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if ((await http.GetAsync(Address + "/health")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (attempt < 240 && !_gateway.HasExited)
+            {
+            }
+
+            Assert.False(_gateway.HasExited || attempt >= 240, "The gateway did not start:\n" + _gateway.Output);
+            await Task.Delay(250);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _gateway?.Dispose();
+        await Upstream.DisposeAsync();
+        ServerProcess.DeleteDirectory(Home);
+    }
+}
+
+/// <summary>
+/// The quick start as a new user runs it: the gateway from <see cref="ReadmeGatewayFixture"/>, then the README's curl
+/// command and C# program, unchanged but for the address. A documented command that stops working fails here.
+/// </summary>
+public sealed partial class ReadmeQuickStartTests(ReadmeGatewayFixture fx) : IClassFixture<ReadmeGatewayFixture>
+{
+    private const string Reply = ReadmeGatewayFixture.Reply;
+
+    private ReadmeQuickStart Readme => fx.Readme;
+
+    [Fact]
+    public void The_quick_start_configures_the_provider_every_snippet_uses_and_names_the_upstream_key()
+    {
+        Assert.True(Directory.Exists(Path.Combine(ProjectProcess.RepositoryRoot, Readme.Project)), Readme.Project);
+        Assert.Contains("ABSTRACTCORE_AUTH_TOKEN", Readme.Environment.Keys);
+        Assert.Contains("OPENAI_COMPATIBLE_BASE_URL", Readme.Environment.Keys);
+        Assert.Contains("OPENAI_COMPATIBLE_API_KEY", Readme.Environment.Keys);
+
+        var token = Readme.Environment["ABSTRACTCORE_AUTH_TOKEN"];
+        foreach (var snippet in (string[])[Readme.Curl, Readme.CSharp, Readme.Python])
+        {
+            Assert.Contains(ReadmeQuickStart.Address, snippet, StringComparison.Ordinal);
+            Assert.Contains(token, snippet, StringComparison.Ordinal);
+            Assert.All(ModelNames().Matches(snippet), m => Assert.StartsWith("openai-compatible/", m.Groups["model"].Value, StringComparison.Ordinal));
+            Assert.NotEmpty(ModelNames().Matches(snippet));
+        }
+    }
+
+    [Fact]
+    public async Task The_curl_command_gets_the_upstreams_answer_with_the_upstream_key_not_the_token()
+    {
+        var (exit, output, errors) = await RunAsync("bash", ["-c", Local(Readme.Curl)], null);
+
+        Assert.True(exit == 0, errors);
+        Assert.Equal(Reply, (string?)JsonNode.Parse(output)!["choices"]![0]!["message"]!["content"]);
+        Assert.Equal("Bearer " + Readme.Environment["OPENAI_COMPATIBLE_API_KEY"], fx.Upstream.LastChatRequest.Headers["Authorization"]);
+    }
+
+    [Fact]
+    public async Task The_csharp_program_prints_the_upstreams_answer()
+    {
+        var project = Path.Combine(fx.Home, "csharp-snippet");
+        Directory.CreateDirectory(project);
+        await File.WriteAllTextAsync(Path.Combine(project, "Snippet.csproj"), $$"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="OpenAI" Version="{{OpenAIPackageVersion()}}" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), Local(Readme.CSharp));
+
+        var (exit, output, errors) = await RunAsync("dotnet", ["run", "--nologo"], project);
+
+        Assert.True(exit == 0, output + errors);
+        Assert.Equal(Reply, output.Trim().Split('\n')[^1].Trim());
+    }
+
+    [Fact]
+    public async Task The_docs_the_quick_start_points_at_answer()
+    {
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(fx.Address + "/docs")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(fx.Address + "/openapi.json")).StatusCode);
+    }
+
+    /// <summary>The snippet pointed at this test's gateway instead of port 8000.</summary>
+    private string Local(string snippet) => snippet.Replace(ReadmeQuickStart.Address, fx.Address, StringComparison.Ordinal);
+
+    /// <summary>The version the solution pins (Directory.Packages.props), so the program builds from the local cache.</summary>
+    private static string OpenAIPackageVersion()
+    {
+        var props = File.ReadAllText(Path.Combine(ProjectProcess.RepositoryRoot, "Directory.Packages.props"));
+        return PackageVersion().Match(props).Groups["version"].Value;
+    }
+
+    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string file, string[] arguments, string? directory)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory ?? "" };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // a hang fails, it does not stall the suite
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await errors);
+    }
+
+    [GeneratedRegex(@"model[""']?\s*[:=]\s*[""'](?<model>[^""']+)[""']|ChatClient\(""(?<model>[^""]+)""")]
+    private static partial Regex ModelNames();
+
+    [GeneratedRegex("""<PackageVersion Include="OpenAI" Version="(?<version>[^"]+)" />""")]
+    private static partial Regex PackageVersion();
+}
