@@ -4,7 +4,7 @@ namespace AbstractCore.Api.Auth;
 
 /// <summary>
 /// Which routes answer without the server token, declared on the endpoints themselves: ASP.NET Core's
-/// <see cref="IAllowAnonymous"/> (health probes) or <see cref="DocsPage"/> (open unless
+/// <see cref="IAllowAnonymous"/> (health probes, <c>/</c> and <c>/favicon.ico</c>) or <see cref="DocsPage"/> (open unless
 /// ABSTRACTCORE_SERVER_PROTECT_DOCS). A path is never open because of how it starts: <c>/docs/v1/chat/completions</c>
 /// is the chat route with <c>provider = docs</c>, and needs the token like any other.
 /// </summary>
@@ -19,9 +19,6 @@ public static class OpenEndpoints
     public static TBuilder AsDocsPage<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(DocsPage.Instance).ExcludeFromDescription();
 
-    /// <summary>Spec §2.1 exempts <c>/</c> and <c>/favicon.ico</c> by exact path; no route is mapped there.</summary>
-    private static readonly HashSet<string> UnmappedOpenPaths = new(StringComparer.OrdinalIgnoreCase) { "/", "/favicon.ico" };
-
     public static bool IsOpen(HttpContext context, bool protectDocs)
     {
         if (HttpMethods.IsOptions(context.Request.Method))
@@ -32,7 +29,7 @@ public static class OpenEndpoints
         var endpoint = context.GetEndpoint();
         if (endpoint is null)
         {
-            return UnmappedOpenPaths.Contains(context.Request.Path.Value ?? "");
+            return false;
         }
 
         // The docs rule first: Scalar marks its own assets IAllowAnonymous, which must not beat PROTECT_DOCS.

@@ -104,5 +104,5 @@ internal static class ChatCompletionsApi
     }
 
     private static int[] Tokenize(LoadedModel model, ChatInput input) =>
-        model.Encode(ChatTemplate.Render(model, input.MessagesJson, input.ToolsJson, addGenerationPrompt: true));
+        model.Encode(ChatTemplate.Render(model, input.MessagesJson, toolsJson: null, addGenerationPrompt: true));
 }

@@ -7,7 +7,7 @@ namespace AbstractCore.Inference.Generation;
 
 /// <summary>A validated chat request: the messages as the chat template wants them, limits and options.</summary>
 internal sealed record ChatInput(
-    string MessagesJson, string? ToolsJson, int? MaxTokens, IReadOnlyList<string> Stop, SamplingOptions Sampling,
+    string MessagesJson, int? MaxTokens, IReadOnlyList<string> Stop, SamplingOptions Sampling,
     string? CacheKey, bool Stream, bool IncludeUsage)
 {
     private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool" };
@@ -50,8 +50,10 @@ internal sealed record ChatInput(
         var cacheKey = request.Extra?.GetValueOrDefault("prompt_cache_key") is { ValueKind: JsonValueKind.String } key &&
             !string.IsNullOrWhiteSpace(key.GetString()) ? key.GetString()!.Trim() : null;
 
+        RefuseTools(request);
+        RefuseResponseFormat(request.ResponseFormat);
         return new ChatInput(
-            RenderMessages(messages), RenderTools(request), maxTokens, Stops(request.Stop),
+            RenderMessages(messages), maxTokens, Stops(request.Stop),
             new SamplingOptions(request.Temperature, request.TopP, topK is 0 ? null : topK, request.Seed),
             cacheKey, request.Stream == true, request.StreamOptions?.IncludeUsage == true);
     }
@@ -113,8 +115,48 @@ internal sealed record ChatInput(
         }
     }
 
-    private static string? RenderTools(ChatCompletionRequest request) =>
-        request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0 ? tools.GetRawText() : null;
+    /// <summary>The service returns text only (no tool-call parsing), so tools would be silently dropped: refused,
+    /// unless <c>tool_choice: "none"</c> asks for no calls anyway (then they are ignored and not rendered).</summary>
+    private static void RefuseTools(ChatCompletionRequest request)
+    {
+        switch (request.Tools)
+        {
+            case null or { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined }:
+            case { ValueKind: JsonValueKind.Array } empty when empty.GetArrayLength() == 0:
+            case { ValueKind: JsonValueKind.Array } when request.ToolChoice is { ValueKind: JsonValueKind.String } choice && choice.GetString() == "none":
+                return;
+            case { ValueKind: JsonValueKind.Array }:
+                throw InferenceException.BadRequest(
+                    "tools: local ONNX models answer in text only and cannot return tool calls; send tool_choice \"none\" to have them ignored, or use a provider with tool calling.",
+                    "tools", "unsupported_parameter");
+            default:
+                throw InferenceException.BadRequest("tools must be an array.", "tools");
+        }
+    }
+
+    /// <summary>Only free text can be generated (no constrained decoding), so a JSON format is refused rather than
+    /// answered with text that does not match it.</summary>
+    private static void RefuseResponseFormat(JsonElement? format)
+    {
+        if (format is null or { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined })
+        {
+            return;
+        }
+
+        var type = format is { ValueKind: JsonValueKind.Object } f && f.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+            ? t.GetString() : null;
+        switch (type)
+        {
+            case "text":
+                return;
+            case "json_object" or "json_schema":
+                throw InferenceException.BadRequest(
+                    $"response_format: local ONNX models cannot guarantee {type} output (no constrained decoding); omit response_format or use {{\"type\":\"text\"}}.",
+                    "response_format", "unsupported_parameter");
+            default:
+                throw InferenceException.BadRequest("response_format must be an object whose type is text, json_object or json_schema.", "response_format");
+        }
+    }
 
     private static List<string> Stops(JsonElement? stop)
     {

@@ -90,6 +90,37 @@ public sealed partial class DocsBrowserTests : IClassFixture<Chromium>, IAsyncLi
     }
 
     [Fact]
+    public async Task The_landing_page_leads_to_docs_where_one_token_field_authorizes_and_models_appear_once()
+    {
+        var (page, requests) = await _chromium.NewPageAsync(_gateway.Origin);
+
+        var landing = await page.GotoAsync(Url("/"));
+        Assert.Equal(200, landing!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "AbstractCore", Exact = true })).ToBeVisibleAsync();
+        // The first request is shown against the address the browser used, so it can be pasted as is.
+        await Assertions.Expect(page.Locator("pre")).ToContainTextAsync($"curl {_gateway.Origin}v1/chat/completions");
+        var icon = await page.Context.APIRequest.GetAsync(Url("/favicon.ico"));
+        Assert.Equal(200, icon.Status);
+        Assert.Equal("image/x-icon", icon.Headers["content-type"]);
+        await Screenshots.SaveAsync(page, "landing");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "/docs", Exact = true }).ClickAsync();
+        await page.FillAsync("#acore-token", Token);
+        await page.ClickAsync("#acore-token-submit");
+        await Assertions.Expect(page.Locator("#acore-token-status")).ToHaveTextAsync("Authorized with the server token");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Liveness of the gateway" }).First).ToBeVisibleAsync();
+
+        // One token UI: the gate's field, not Scalar's authentication panel beside it (among the rendered intro cards).
+        await Assertions.Expect(page.GetByText("Client Libraries").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Select Auth Type")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator(".scalar-reference-intro-auth")).ToBeHiddenAsync();
+        // One "Models" in the sidebar: the tag; Scalar's schema section of the same name is hidden.
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = ModelsEntry() })).ToHaveCountAsync(1);
+        await Screenshots.SaveAsync(page, "docs-token-accepted", fullPage: false);
+        AssertOnlyGatewayRequests(requests);
+    }
+
+    [Fact]
     public async Task Redoc_renders_the_operations_from_the_servers_own_bundle()
     {
         var (page, requests) = await _chromium.NewPageAsync(_gateway.Origin);
@@ -169,6 +200,9 @@ public sealed partial class DocsBrowserTests : IClassFixture<Chromium>, IAsyncLi
                 $"The page requested {url}, outside {origin}"));
         }
     }
+
+    [GeneratedRegex(@"\bModels$")]
+    private static partial Regex ModelsEntry();
 
     [GeneratedRegex("^Send")]
     private static partial Regex SendButton();

@@ -1,7 +1,8 @@
 // Scalar's configuration module for /docs (served by the gateway itself; see Docs/DocsAssets.cs).
 // When the server requires its token, a small form asks for it. The token is checked with GET /acore/auth/validate
 // before anything uses it: a rejected token shows the server's error and is never stored. An accepted one is kept in
-// sessionStorage and handed to Scalar's bearer scheme, so "Test Request" sends it.
+// sessionStorage and handed to Scalar's bearer scheme, so "Test Request" sends it. This form is the page's only token
+// field: Scalar's own authentication panel, which would take any token unchecked, is hidden (Hosting/Docs.cs).
 const storageKey = 'abstractcore.serverToken'
 const scheme = 'AbstractCoreBearerAuth'
 const validateUrl = new URL('../acore/auth/validate', import.meta.url)
