@@ -138,6 +138,7 @@ public sealed partial class ReadmeQuickStartTests(ReadmeGatewayFixture fx) : ICl
         using var http = new HttpClient();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(fx.Address + "/docs")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(fx.Address + "/openapi.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(fx.Address + "/")).StatusCode);
     }
 
     /// <summary>The snippet pointed at this test's gateway instead of port 8000.</summary>
