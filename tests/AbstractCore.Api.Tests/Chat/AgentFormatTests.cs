@@ -114,6 +114,22 @@ public sealed class AgentFormatTests(GatewayFixture fx) : IClassFixture<GatewayF
         Assert.Equal("call_r1", (string?)item["call_id"]);
     }
 
+    [Fact]
+    public async Task Responses_stream_a_requested_text_format_on_top_of_the_function_call_item()
+    {
+        using var http = fx.Http();
+        fx.Upstream.Enqueue(FakeReply.ToolCalls(new FakeToolCall("call_r2", "get_weather", """{"city":"Oslo"}""")));
+        const string responsesTools = """[{"type":"function","name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}]""";
+
+        var (_, events) = await AbstractCore.Api.Tests.Responses.ResponsesClients.StreamAsync(http,
+            $$"""{"model":"openai-compatible/fake-model","input":"weather?","agent_format":"xml","stream":true,"tools":{{responsesTools}} }""");
+
+        var output = events.Single(e => e.Event == "response.completed").Data["response"]!["output"]!.AsArray();
+        var text = (string?)output.Single(i => (string?)i!["type"] == "message")!["content"]![0]!["text"];
+        Assert.StartsWith("<tool_call>\n{\n  \"name\": \"get_weather\"", text, StringComparison.Ordinal);
+        Assert.Equal("call_r2", (string?)output.Single(i => (string?)i!["type"] == "function_call")!["call_id"]);
+    }
+
     /// <summary>An upstream that ends with "tool_calls" but sent none (or whose text did not parse) must not leave an
     /// agent waiting for a call: the client gets "stop".</summary>
     [Theory]
