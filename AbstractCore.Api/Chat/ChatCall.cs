@@ -48,7 +48,7 @@ public sealed partial class ChatCalls(
 
         return new ChatCall(
             backend, endpoint, backend.GetClient(endpoint), options, settings.TimeoutFor(extra),
-            AgentFormats.Resolve(request.AgentFormat, model.ToString(), context.Request.Headers.UserAgent),
+            AgentFormats.Resolve(request.AgentFormat, context.Request.Headers.UserAgent),
             request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
         {
             Request = request,

@@ -53,8 +53,14 @@ public static class ChatCompletionMapper
         };
     }
 
-    public static string FinishReason(ChatFinishReason? reason, bool hasToolCalls) =>
-        reason?.Value ?? (hasToolCalls ? "tool_calls" : "stop");
+    /// <summary>"tool_calls" only with calls: an upstream that says so without any (or whose text calls did not
+    /// parse) would leave an agent waiting for a call that never comes.</summary>
+    public static string FinishReason(ChatFinishReason? reason, bool hasToolCalls) => reason switch
+    {
+        null => hasToolCalls ? "tool_calls" : "stop",
+        _ when reason == ChatFinishReason.ToolCalls && !hasToolCalls => "stop",
+        _ => reason.Value.Value,
+    };
 
     public static Usage? ToUsage(UsageDetails? usage) => usage is null ? null : new Usage
     {

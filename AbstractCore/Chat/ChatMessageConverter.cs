@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
 using Microsoft.Extensions.AI;
 
@@ -47,6 +48,7 @@ public static class ChatMessageConverter
         AddContent(message.Contents, dto.Content, path);
         if (dto.ToolCalls is { Count: > 0 } calls)
         {
+            StripRenderedCalls(message.Contents);
             for (var i = 0; i < calls.Count; i++)
             {
                 message.Contents.Add(ToFunctionCall(calls[i], $"{path}.tool_calls[{i}]"));
@@ -54,6 +56,30 @@ public static class ChatMessageConverter
         }
 
         return message;
+    }
+
+    /// <summary>
+    /// An assistant turn that carries its calls as <c>tool_calls</c> may also hold them as text, rendered by an
+    /// <c>agent_format</c> (or by an older gateway that did so unasked). The upstream gets the calls once, structured:
+    /// markup sent back as assistant text would teach the model to answer in markup instead of calling tools.
+    /// </summary>
+    private static void StripRenderedCalls(IList<AIContent> contents)
+    {
+        for (var i = contents.Count - 1; i >= 0; i--)
+        {
+            if (contents[i] is TextContent { Text: { } text } && ToolCallText.ContainsCall(text))
+            {
+                var cleaned = ToolCallText.Clean(text);
+                if (cleaned.Length == 0)
+                {
+                    contents.RemoveAt(i);
+                }
+                else
+                {
+                    contents[i] = new TextContent(cleaned);
+                }
+            }
+        }
     }
 
     /// <summary>M.E.AI has no developer role; OpenAI upstreams receive it by name.</summary>

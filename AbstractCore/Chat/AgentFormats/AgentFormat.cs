@@ -16,11 +16,13 @@ public enum AgentFormat
 public static class AgentFormats
 {
     /// <summary>
-    /// The requested format, or the original server's auto-detection (user agent, then model family) when
-    /// absent or "auto"; any other value is a 400 naming the ones allowed. One deliberate difference: an OpenAI model or an official OpenAI SDK client
-    /// gets structured calls, where the original chose passthrough and so streamed no tool calls at all.
+    /// The requested format, or, when absent or "auto", structured calls (Codex's for the Codex CLI); any other value
+    /// is a 400 naming the ones allowed. Deliberate difference: the original picked a text syntax from the model family
+    /// (claude → xml, llama → llama3, …) for every client but OpenAI's, so clients that read only <c>tool_calls</c>
+    /// (the Vercel AI SDK, LangChain) lost their calls; a text syntax is now rendered only when asked for, on top of
+    /// the structured calls. The original names no text-parsing agent by user agent, so none is detected.
     /// </summary>
-    public static AgentFormat Resolve(string? requested, string providerAndModel, string? userAgent)
+    public static AgentFormat Resolve(string? requested, string? userAgent)
     {
         switch (requested?.Trim().ToLowerInvariant())
         {
@@ -37,29 +39,7 @@ public static class AgentFormats
                     $"'agent_format' value '{requested}' is not one of auto, openai, codex, qwen3, llama3, gemma, xml, passthrough.", "agent_format");
         }
 
-        var ua = userAgent ?? "";
-        if (ua.Contains("codex", StringComparison.OrdinalIgnoreCase))
-        {
-            return AgentFormat.Codex;
-        }
-
-        var model = providerAndModel.ToLowerInvariant();
-        if (ua.StartsWith("OpenAI/", StringComparison.OrdinalIgnoreCase) || ua.Contains("openai-dotnet", StringComparison.OrdinalIgnoreCase) ||
-            model.StartsWith("openai/", StringComparison.Ordinal) || model.Contains("gpt-", StringComparison.Ordinal))
-        {
-            return AgentFormat.OpenAI;
-        }
-
-        // Families are read from the model name only: "ollama/gemma3" must not match "llama" (the original did).
-        model = model[(model.IndexOf('/', StringComparison.Ordinal) + 1)..];
-        return model switch
-        {
-            _ when model.Contains("qwen", StringComparison.Ordinal) => AgentFormat.Qwen3,
-            _ when model.Contains("llama", StringComparison.Ordinal) => AgentFormat.Llama3,
-            _ when model.Contains("gemma", StringComparison.Ordinal) => AgentFormat.Gemma,
-            _ when model.Contains("claude", StringComparison.Ordinal) => AgentFormat.Xml,
-            _ => AgentFormat.OpenAI,
-        };
+        return (userAgent ?? "").Contains("codex", StringComparison.OrdinalIgnoreCase) ? AgentFormat.Codex : AgentFormat.OpenAI;
     }
 
     /// <summary>Formats whose tool calls are written into the content as text.</summary>

@@ -23,7 +23,7 @@ public static class AgentFormatting
         var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
         if (format.IsText() && calls.Count > 0)
         {
-            // Non-streamed answers keep the structured calls too, as the original does.
+            // The structured calls stay (the original keeps them too when not streamed).
             ReplaceText(message, ToolCallText.Append(format, text, calls.Select(c => (c.Name, Arguments(c)))));
         }
         else if (format.IsStructured() && calls.Count == 0 && toolsOffered && ToolCallText.ContainsCall(text))
@@ -62,12 +62,13 @@ public static class AgentFormatting
         {
             if (scanner is null)
             {
-                // Text format: each call becomes content in the family's syntax.
+                // Text format: each call is also written into the content in the family's syntax, just before the
+                // structured call itself, which stays so clients reading tool_calls still get it.
                 for (var i = 0; i < update.Contents.Count; i++)
                 {
                     if (update.Contents[i] is FunctionCallContent call)
                     {
-                        update.Contents[i] = new TextContent((sawText ? "\n\n" : "") + ToolCallText.Render(format, call.Name, Arguments(call)));
+                        update.Contents.Insert(i++, new TextContent((sawText ? "\n\n" : "") + ToolCallText.Render(format, call.Name, Arguments(call))));
                         sawText = true;
                     }
                     else if (update.Contents[i] is TextContent { Text.Length: > 0 })

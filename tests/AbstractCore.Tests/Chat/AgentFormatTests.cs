@@ -4,19 +4,19 @@ namespace AbstractCore.Tests.Chat;
 
 public sealed class AgentFormatTests
 {
+    // Auto gives structured calls whatever the model family or client (issue 14: the Vercel AI SDK and LangChain read
+    // only tool_calls); the original rendered qwen/llama/gemma/claude models' calls as text for all but OpenAI's SDKs.
     [Theory]
-    [InlineData(null, "ollama/qwen3:4b", null, AgentFormat.Qwen3)]
-    [InlineData("auto", "ollama/llama3.2", null, AgentFormat.Llama3)]
-    [InlineData(null, "anthropic/claude-sonnet", null, AgentFormat.Xml)]
-    [InlineData(null, "lmstudio/mistral", null, AgentFormat.OpenAI)]
-    [InlineData(null, "openai/gpt-4o", null, AgentFormat.OpenAI)]
-    [InlineData(null, "openrouter/x/gpt-5", null, AgentFormat.OpenAI)]
-    [InlineData(null, "ollama/qwen3", "codex_cli_rs/0.50", AgentFormat.Codex)]
-    [InlineData(null, "ollama/qwen3", "OpenAI/Python 1.99.0", AgentFormat.OpenAI)]
-    [InlineData("XML", "openai/gpt-4o", null, AgentFormat.Xml)]
-    [InlineData("passthrough", "ollama/qwen3", null, AgentFormat.Passthrough)]
-    public void Resolves_the_requested_format_or_detects_one(string? requested, string model, string? userAgent, AgentFormat expected) =>
-        Assert.Equal(expected, AgentFormats.Resolve(requested, model, userAgent));
+    [InlineData(null, null, AgentFormat.OpenAI)]
+    [InlineData("auto", "ai-sdk/openai-compatible/2.0.92", AgentFormat.OpenAI)]
+    [InlineData(null, "langchainjs-openai/1.2.9", AgentFormat.OpenAI)]
+    [InlineData(null, "OpenAI/Python 1.99.0", AgentFormat.OpenAI)]
+    [InlineData(null, "codex_cli_rs/0.50", AgentFormat.Codex)]
+    [InlineData("XML", null, AgentFormat.Xml)]
+    [InlineData(" llama3 ", "codex_cli_rs/0.50", AgentFormat.Llama3)]
+    [InlineData("passthrough", null, AgentFormat.Passthrough)]
+    public void Resolves_the_requested_format_or_structured_calls(string? requested, string? userAgent, AgentFormat expected) =>
+        Assert.Equal(expected, AgentFormats.Resolve(requested, userAgent));
 
     [Fact]
     public void Renders_each_syntax_with_two_space_indented_json()

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace AbstractCore.Api.Tests.Clients;
+
+/// <summary>
+/// The real Vercel AI SDK and LangChain (npm, pinned in <c>js/package.json</c> and its lock file) run by node through
+/// <c>js/agent.mjs</c>. The folder is copied to ~/.cache/abstractcore/js-clients-HASH (HASH of the lock file) and
+/// installed there once with <c>npm ci</c>, which <c>.ci/run</c> does ahead of the tests; never skipped: a machine
+/// without node fails.
+/// </summary>
+public sealed class JsAgentClients
+{
+    private static readonly SemaphoreSlim InstallLock = new(1, 1);
+
+    private JsAgentClients(string folder) => Folder = folder;
+
+    public string Folder { get; }
+
+    public static string Source => Path.Combine(AppContext.BaseDirectory, "Clients", "js");
+
+    /// <summary>The install folder for the current lock file (what .ci/run computes the same way).</summary>
+    public static string InstallFolder()
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(Source, "package-lock.json"))))[..12];
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "abstractcore", $"js-clients-{hash}");
+    }
+
+    public static async Task<JsAgentClients> LocateAsync()
+    {
+        var folder = InstallFolder();
+        await InstallLock.WaitAsync();
+        try
+        {
+            Directory.CreateDirectory(folder);
+            foreach (var file in Directory.GetFiles(Source))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
+            }
+
+            if (!Directory.Exists(Path.Combine(folder, "node_modules", "ai")) || !Directory.Exists(Path.Combine(folder, "node_modules", "@langchain", "openai")))
+            {
+                var (exit, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], folder, TimeSpan.FromMinutes(5));
+                if (exit != 0)
+                {
+                    throw new InvalidOperationException($"npm ci in {folder} failed (exit {exit}): {output}");
+                }
+            }
+        }
+        finally
+        {
+            InstallLock.Release();
+        }
+
+        return new JsAgentClients(folder);
+    }
+
+    /// <summary>One agent turn (<paramref name="mode"/>: plain, stream or result) of <paramref name="client"/>
+    /// (ai-sdk or langchain); the JSON it printed: content, calls [{id,name,args}], finish, final.</summary>
+    public async Task<JsonNode> RunAsync(string client, Uri baseUrl, string token, string model, string mode)
+    {
+        var (exit, output) = await RunAsync("node",
+            [Path.Combine(Folder, "agent.mjs"), client, baseUrl.AbsoluteUri.TrimEnd('/'), token, model, mode], Folder, TimeSpan.FromMinutes(1));
+        Assert.True(exit == 0, $"{client} {mode} on {model} exited with {exit}:\n{output}");
+        return JsonNode.Parse(output)!;
+    }
+
+    private static async Task<(int, string)> RunAsync(string file, string[] arguments, string directory, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return (-1, $"[killed after {timeout.TotalSeconds} s]\n{await stdout}{await stderr}");
+        }
+
+        var output = await stdout;
+        return (process.ExitCode, process.ExitCode == 0 ? output : output + await stderr);
+    }
+}
