@@ -15,6 +15,7 @@ namespace AbstractCore.Api.Tests.Chat;
 /// gateway's reading alone. Both figures are deterministic byte counts, never times. bench/large-body.sh gives the
 /// whole process's figures for a full call through an upstream.
 /// </summary>
+[Collection(nameof(MemoryMeasurements))]
 public sealed class LargeBodyMemoryTests(GatewayFixture fx, ITestOutputHelper output) : IClassFixture<GatewayFixture>
 {
     private const int BodyMegabytes = 60;

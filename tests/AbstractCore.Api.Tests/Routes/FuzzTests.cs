@@ -1,16 +1,13 @@
 using System.Globalization;
+using AbstractCore.Api.Tests.Infrastructure;
 
 namespace AbstractCore.Api.Tests.Routes;
-
-/// <summary>Runs alone: the memory bound below is about this run, not the other test classes' fixtures.</summary>
-[CollectionDefinition(nameof(FuzzTests), DisableParallelization = true)]
-public sealed class FuzzCollection;
 
 /// <summary>
 /// Generated malformed bodies (a fixed seed, so a failure replays) sent to every route of <see cref="ApiRoutes.WithBody"/>:
 /// no 5xx unless the request really reached an upstream, every error in the OpenAI envelope, and nothing retained.
 /// </summary>
-[Collection(nameof(FuzzTests))]
+[Collection(nameof(MemoryMeasurements))]
 public sealed class FuzzTests(RoutesFixture fx) : IClassFixture<RoutesFixture>
 {
     private const int Seed = 13;
