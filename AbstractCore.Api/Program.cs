@@ -40,6 +40,7 @@ AbstractCore.Api.Jobs.JobsEndpoint.MapJobs(app);
 app.MapResidencyControl();
 app.MapPromptCacheControl();
 app.MapDocs();
+app.LogStartup();
 app.Run();
 return 0;
 

@@ -48,6 +48,7 @@ public static partial class ErrorResponses
     public static void UseGatewayErrors(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AbstractCore.Api.Errors");
+        var refusals = app.Services.GetRequiredService<AbstractCore.Api.Logging.UpstreamRefusals>();
         app.Use(async (context, next) =>
         {
             try
@@ -65,6 +66,8 @@ public static partial class ErrorResponses
                 {
                     LogFailure(logger, context.Request.Path, e.Status, e.Message);
                 }
+
+                refusals.Note(context, e);
 
                 await WriteAsync(context, e);
             }

@@ -18,6 +18,9 @@ public static class GatewayServices
         AbstractCore.Api.Errors.ErrorResponses.AddGatewayErrors(services);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OpenAIJsonContext.Default));
         services.AddSingleton<UpstreamHttp>();
+        services.AddSingleton(sp => new SelfAddresses(() =>
+            sp.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? []));
         services.AddSingleton<ProviderResolver>();
         services.AddSingleton<ProviderModels>();
         services.AddSingleton<ChatBackends>();

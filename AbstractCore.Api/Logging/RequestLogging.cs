@@ -18,7 +18,9 @@ public static partial class RequestLogging
 
     /// <summary>Lets these logs through (at Information) when <c>ABSTRACTCORE_DEBUG</c> is on, whatever the default
     /// level; decided from the final configuration.</summary>
-    public static void AddRequestLogging(this WebApplicationBuilder builder) =>
+    public static void AddRequestLogging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(sp => new UpstreamRefusals(sp.GetRequiredService<ILogger<UpstreamRefusals>>()));
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<LoggerFilterOptions>>(sp =>
             new Microsoft.Extensions.Options.ConfigureOptions<LoggerFilterOptions>(options =>
             {
@@ -27,6 +29,7 @@ public static partial class RequestLogging
                     options.Rules.Add(new LoggerFilterRule(null, Category, LogLevel.Information, null));
                 }
             }));
+    }
 
     public static void UseRequestLogging(this WebApplication app)
     {

@@ -16,6 +16,9 @@ public sealed partial class ModelDiscovery(
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (DateTime Until, List<ModelInfo> Models)> _cache = new(StringComparer.Ordinal);
 
+    /// <summary>Unconfigured local providers (probed on their default ports) already reported absent, at Debug.</summary>
+    private readonly ConcurrentDictionary<string, bool> _absentNoted = new(StringComparer.Ordinal);
+
     private TimeSpan Timeout { get; } =
         double.TryParse(configuration["ABSTRACTCORE_DISCOVERY_TIMEOUT_S"], CultureInfo.InvariantCulture, out var s) && s > 0
             ? TimeSpan.FromSeconds(s)
@@ -72,11 +75,28 @@ public sealed partial class ModelDiscovery(
         catch (Exception e) when (e is not GatewayException && !cancellationToken.IsCancellationRequested)
         {
             var message = KeyScrubbing.Scrub(e is TimeoutException ? e.Message : UpstreamFailure.From(e, provider.Name).Message, sentKey);
-            LogUnavailable(logger, provider.Name, message);
+            if (baseUrl is null && key is null && !resolver.IsConfigured(provider))
+            {
+                // A local server nobody set up (Ollama, LM Studio on their default ports): its absence is normal, and
+                // listing is called on every page load of many UIs, so say it once and quietly.
+                if (_absentNoted.TryAdd(provider.Name, true))
+                {
+                    LogLocalAbsent(logger, provider.Name, message);
+                }
+            }
+            else
+            {
+                LogUnavailable(logger, provider.Name, message);
+            }
+
             return new Outcome(provider, "unavailable", [], message);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} did not list its models: {Message}")]
     private static partial void LogUnavailable(ILogger logger, string provider, string message);
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Provider {Provider} is not configured and did not answer on its default address ({Message}); not said again")]
+    private static partial void LogLocalAbsent(ILogger logger, string provider, string message);
 }

@@ -8,7 +8,9 @@ namespace AbstractCore.Providers;
 /// configuration manager takes a lock on every read, which showed up as contention under load.</summary>
 /// <param name="resolver">Resolves request-chosen hosts for the base_url policy (tests answer without DNS); the
 /// system resolver by default.</param>
-public sealed class ProviderResolver(IConfiguration configuration, HostResolver? resolver = null)
+/// <param name="self">This server's listening addresses, to refuse a configured URL that points back at it; none in a
+/// process that serves no HTTP.</param>
+public sealed class ProviderResolver(IConfiguration configuration, HostResolver? resolver = null, SelfAddresses? self = null)
 {
     private readonly HostResolver _resolver = resolver ?? HostResolvers.System;
 
@@ -119,6 +121,16 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
                     $"{provider.BaseUrlSettings[0]} is not an absolute URL: fix the server configuration.", "server_error");
             }
 
+            baseUrl = WithApiVersion(provider, baseUrl);
+            if (self?.Match(baseUrl) is { } listening)
+            {
+                var setting = provider.BaseUrlSettings.FirstOrDefault(s => Setting(s) is not null) ?? provider.BaseUrlSettings[0];
+                throw GatewayException.BadRequest(
+                    $"Provider '{provider.Name}' would call this gateway itself: its base URL {baseUrl} is the address the gateway " +
+                    $"listens on ({listening}). Set {setting} to the {provider.Name} server's address, or run the gateway on another " +
+                    "port (PORT).", "model", "provider_base_url_is_gateway");
+            }
+
             key ??= ServerKey(provider);
         }
 
@@ -170,6 +182,13 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
 
         return headers;
     }
+
+    /// <summary>An OpenAI-compatible server's configured URL given as its bare root (<c>http://host:8001</c>) gets the
+    /// <c>/v1</c> its API lives under, so both forms of the setting work.</summary>
+    private static Uri WithApiVersion(ProviderDescriptor provider, Uri url) =>
+        provider.Protocol == ProviderProtocol.OpenAICompatible && url.AbsolutePath == "/" && string.IsNullOrEmpty(url.Query)
+            ? new Uri(url, "/v1")
+            : url;
 
     private static Uri WithoutTrailingSlash(Uri uri) =>
         uri.AbsoluteUri.EndsWith('/') ? new Uri(uri.AbsoluteUri.TrimEnd('/')) : uri;

@@ -7,10 +7,18 @@ namespace AbstractCore.Upstream;
 /// <summary>
 /// Maps what went wrong upstream to the answer a client should get: the upstream's own 4xx (and its
 /// message) passes through, 429 keeps <c>Retry-After</c>, 5xx and unreadable answers become 502,
-/// an unreachable upstream 502, a deadline 504.
+/// an unreachable upstream 502, a deadline 504. Every answer names the provider (message prefix and
+/// <see cref="ProviderHeader"/>), and one the upstream sent carries its status in <see cref="StatusHeader"/>, so an
+/// upstream's 401 never reads as the server token being wrong.
 /// </summary>
 public static class UpstreamFailure
 {
+    /// <summary>The provider whose upstream failed or answered with an error.</summary>
+    public const string ProviderHeader = "X-AbstractCore-Provider";
+
+    /// <summary>The HTTP status the upstream answered (absent when it never answered).</summary>
+    public const string StatusHeader = "X-AbstractCore-Upstream-Status";
+
     private static readonly HashSet<int> PassThrough = [400, 401, 403, 404, 409, 413, 415, 422, 429];
 
     public static GatewayException From(Exception exception, string provider) => exception switch
@@ -46,22 +54,42 @@ public static class UpstreamFailure
 
     public static GatewayException Timeout(string provider, TimeSpan after) => new(504,
         $"Provider '{provider}' did not answer within {after.TotalSeconds:0.#} s. Raise ABSTRACTCORE_UPSTREAM_TIMEOUT_S " +
-        "or pass timeout_s if the model needs longer.", "upstream_timeout", code: "upstream_timeout");
+        "or pass timeout_s if the model needs longer.", "upstream_timeout", code: "upstream_timeout")
+    {
+        Headers = Named(provider, null),
+    };
 
     private static GatewayException Unreachable(Exception e, string provider) => new(502,
-        $"Could not reach provider '{provider}': {e.Message}", "upstream_error", code: "upstream_unreachable");
+        $"Could not reach provider '{provider}': {e.Message}", "upstream_error", code: "upstream_unreachable")
+    {
+        Headers = Named(provider, null),
+    };
+
+    private static Dictionary<string, string> Named(string provider, int? status)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [ProviderHeader] = provider };
+        if (status is { } s)
+        {
+            headers[StatusHeader] = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return headers;
+    }
 
     private static GatewayException FromResponse(int status, string body, Func<string, string?> header, string provider)
     {
         var (message, type, param, code) = ReadError(body);
-        message ??= $"Provider '{provider}' answered HTTP {status}.";
+        var headers = Named(provider, status);
         if (!PassThrough.Contains(status))
         {
-            return new GatewayException(502, $"Provider '{provider}' failed (HTTP {status}): {message}", "upstream_error",
-                code: "upstream_error");
+            return new GatewayException(502, $"Provider '{provider}' failed (HTTP {status})" + (message is null ? "." : $": {message}"), "upstream_error",
+                code: "upstream_error")
+            {
+                Headers = headers,
+            };
         }
 
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        message = message is null ? $"Provider '{provider}' answered HTTP {status}." : $"Provider '{provider}' answered HTTP {status}: {message}";
         foreach (var name in (string[])["Retry-After", "retry-after-ms", "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"])
         {
             if (header(name) is { } value)
@@ -72,7 +100,7 @@ public static class UpstreamFailure
 
         return new GatewayException(status, message, type ?? DefaultType(status), param, code)
         {
-            Headers = headers.Count > 0 ? headers : null,
+            Headers = headers,
         };
     }
 

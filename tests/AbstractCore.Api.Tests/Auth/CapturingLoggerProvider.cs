@@ -6,9 +6,12 @@ namespace AbstractCore.Api.Tests.Auth;
 /// <summary>Test-only: keeps every log line (category, formatted message, exception) written through it.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
-    private readonly ConcurrentQueue<(string Category, string Line)> _lines = new();
+    private readonly ConcurrentQueue<(string Category, LogLevel Level, string Line)> _lines = new();
 
-    public IReadOnlyList<(string Category, string Line)> Lines => [.. _lines];
+    public IReadOnlyList<(string Category, string Line)> Lines => [.. _lines.Select(l => (l.Category, l.Line))];
+
+    /// <summary>Every line with its level.</summary>
+    public IReadOnlyList<(string Category, LogLevel Level, string Line)> Entries => [.. _lines];
 
     /// <summary>Every line of every category, one per line.</summary>
     public string All => string.Join('\n', _lines.Select(l => l.Category + ": " + l.Line));
@@ -19,7 +22,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<(string, string)> lines) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<(string, LogLevel, string)> lines) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -31,7 +34,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? string.Join(' ', pairs.Select(p => p.Key + "=" + p.Value))
                 : "";
-            lines.Enqueue((category, formatter(state, exception) + " | " + values + (exception is null ? "" : " | " + exception)));
+            lines.Enqueue((category, logLevel, formatter(state, exception) + " | " + values + (exception is null ? "" : " | " + exception)));
         }
     }
 }

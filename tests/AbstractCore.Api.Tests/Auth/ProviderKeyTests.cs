@@ -151,7 +151,7 @@ public sealed class KeyEchoTests(TwoUpstreamsFixture fx) : IClassFixture<TwoUpst
             : Client(fx.Gateway, "Bearer " + Token, ("X-AbstractCore-Provider-API-Key", explicitKey));
         var (response, body) = await Wire.PostAsync(http, "/v1/chat/completions", ChatBody("vllm/fake-model"));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("Incorrect API key provided: [REDACTED]. Check it.", (string?)body!["error"]!["message"]);
+        Assert.Equal("Provider 'vllm' answered HTTP 401: Incorrect API key provided: [REDACTED]. Check it.", (string?)body!["error"]!["message"]);
         Assert.DoesNotContain(key, body.ToJsonString(), StringComparison.Ordinal);
     }
 }

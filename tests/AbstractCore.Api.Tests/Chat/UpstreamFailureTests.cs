@@ -24,8 +24,19 @@ public sealed class UpstreamFailureTests(GatewayFixture fx) : IClassFixture<Gate
 
         Assert.Equal(status, error.Status);
         var body = JsonNode.Parse(error.GetRawResponse()!.Content.ToString())!;
-        Assert.Equal($"upstream says {status}", (string?)body["error"]!["message"]);
+        // The upstream's words and code, but said to come from the provider, so an upstream 401 is not read as the server token's.
+        Assert.Equal($"Provider 'openai-compatible' answered HTTP {status}: upstream says {status}", (string?)body["error"]!["message"]);
         Assert.Equal("upstream_code", (string?)body["error"]!["code"]);
+        AssertNamesUpstream(error, status);
+    }
+
+    private static void AssertNamesUpstream(ClientResultException error, int? upstreamStatus)
+    {
+        var headers = error.GetRawResponse()!.Headers;
+        Assert.True(headers.TryGetValue("X-AbstractCore-Provider", out var provider));
+        Assert.Equal("openai-compatible", provider);
+        Assert.Equal(upstreamStatus is not null, headers.TryGetValue("X-AbstractCore-Upstream-Status", out var sent));
+        Assert.Equal(upstreamStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture), sent);
     }
 
     [Theory]
@@ -75,6 +86,7 @@ public sealed class UpstreamFailureTests(GatewayFixture fx) : IClassFixture<Gate
         if (failure == "503")
         {
             Assert.Contains("overloaded", (string?)body["error"]!["message"], StringComparison.Ordinal);
+            AssertNamesUpstream(error, 503);
         }
     }
 

@@ -575,7 +575,7 @@ public sealed class AnthropicTests(AnthropicFixture fx) : IClassFixture<Anthropi
         else
         {
             Assert.Equal(type, (string?)body["error"]!["type"]);
-            Assert.Equal($"anthropic says {type}", (string?)body["error"]!["message"]);
+            Assert.Equal($"Provider 'anthropic' answered HTTP {upstream}: anthropic says {type}", (string?)body["error"]!["message"]);
         }
     }
 
@@ -594,7 +594,7 @@ public sealed class AnthropicTests(AnthropicFixture fx) : IClassFixture<Anthropi
         Assert.Equal("17", retryAfter);
         var body = JsonNode.Parse(error.GetRawResponse()!.Content.ToString())!;
         Assert.Equal("rate_limit_error", (string?)body["error"]!["type"]);
-        Assert.Equal("Number of request tokens has exceeded your per-minute rate limit", (string?)body["error"]!["message"]);
+        Assert.Equal("Provider 'anthropic' answered HTTP 429: Number of request tokens has exceeded your per-minute rate limit", (string?)body["error"]!["message"]);
     }
 
     [Fact]

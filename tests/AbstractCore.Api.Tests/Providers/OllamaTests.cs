@@ -454,7 +454,7 @@ public sealed partial class OllamaTests(OllamaFixture fx) : IClassFixture<Ollama
             """{"model":"ollama/gemma2:2b","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}]}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("\"gemma2:2b\" does not support tools", (string?)body!["error"]!["message"]);
+        Assert.Equal("Provider 'ollama' answered HTTP 400: \"gemma2:2b\" does not support tools", (string?)body!["error"]!["message"]);
     }
 
     private static string? SentThink(TestKit.RecordedRequest request) =>
@@ -559,7 +559,7 @@ public sealed partial class OllamaTests(OllamaFixture fx) : IClassFixture<Ollama
             $$"""{"model":"ollama/llama3.2","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal(message, (string?)body!["error"]!["message"]);
+        Assert.Equal("Provider 'ollama' answered HTTP 404: " + message, (string?)body!["error"]!["message"]);
         Assert.Equal("not_found_error", (string?)body["error"]!["type"]);
     }
 
