@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using AbstractCore.Api.Tests.Infrastructure;
 
 namespace AbstractCore.Api.Tests.Clients;
 
@@ -42,10 +41,10 @@ public sealed class JsAgentClients
 
             if (!Directory.Exists(Path.Combine(folder, "node_modules", "ai")) || !Directory.Exists(Path.Combine(folder, "node_modules", "@langchain", "openai")))
             {
-                var (exit, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], folder, TimeSpan.FromMinutes(5));
-                if (exit != 0)
+                var install = await CommandRun.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5), folder);
+                if (install.ExitCode != 0)
                 {
-                    throw new InvalidOperationException($"npm ci in {folder} failed (exit {exit}): {output}");
+                    throw new InvalidOperationException($"npm ci in {folder} failed (exit {install.ExitCode}): {install.All}");
                 }
             }
         }
@@ -61,42 +60,9 @@ public sealed class JsAgentClients
     /// (ai-sdk or langchain); the JSON it printed: content, calls [{id,name,args}], finish, final.</summary>
     public async Task<JsonNode> RunAsync(string client, Uri baseUrl, string token, string model, string mode)
     {
-        var (exit, output) = await RunAsync("node",
-            [Path.Combine(Folder, "agent.mjs"), client, baseUrl.AbsoluteUri.TrimEnd('/'), token, model, mode], Folder, TimeSpan.FromMinutes(1));
-        Assert.True(exit == 0, $"{client} {mode} on {model} exited with {exit}:\n{output}");
-        return JsonNode.Parse(output)!;
-    }
-
-    private static async Task<(int, string)> RunAsync(string file, string[] arguments, string directory, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return (-1, $"[killed after {timeout.TotalSeconds} s]\n{await stdout}{await stderr}");
-        }
-
-        var output = await stdout;
-        return (process.ExitCode, process.ExitCode == 0 ? output : output + await stderr);
+        var run = await CommandRun.RunAsync("node",
+            [Path.Combine(Folder, "agent.mjs"), client, baseUrl.AbsoluteUri.TrimEnd('/'), token, model, mode], TimeSpan.FromMinutes(1), Folder);
+        Assert.True(run.ExitCode == 0, $"{client} {mode} on {model} exited with {run.ExitCode}:\n{run.All}");
+        return JsonNode.Parse(run.Output)!;
     }
 }

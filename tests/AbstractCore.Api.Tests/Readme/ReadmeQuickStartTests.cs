@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -99,10 +98,10 @@ public sealed partial class ReadmeQuickStartTests(ReadmeGatewayFixture fx) : ICl
     [Fact]
     public async Task The_curl_command_gets_the_upstreams_answer_with_the_upstream_key_not_the_token()
     {
-        var (exit, output, errors) = await RunAsync("bash", ["-c", Local(Readme.Curl)], null);
+        var curl = await CommandRun.RunAsync("bash", ["-c", Local(Readme.Curl)], TimeSpan.FromMinutes(1));
 
-        Assert.True(exit == 0, errors);
-        Assert.Equal(Reply, (string?)JsonNode.Parse(output)!["choices"]![0]!["message"]!["content"]);
+        Assert.True(curl.ExitCode == 0, curl.All);
+        Assert.Equal(Reply, (string?)JsonNode.Parse(curl.Output)!["choices"]![0]!["message"]!["content"]);
         Assert.Equal("Bearer " + Readme.Environment["OPENAI_COMPATIBLE_API_KEY"], fx.Upstream.LastChatRequest.Headers["Authorization"]);
     }
 
@@ -126,10 +125,10 @@ public sealed partial class ReadmeQuickStartTests(ReadmeGatewayFixture fx) : ICl
             """);
         await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), Local(Readme.CSharp));
 
-        var (exit, output, errors) = await RunAsync("dotnet", ["run", "--nologo"], project);
+        var program = await CommandRun.RunAsync("dotnet", ["run", "--nologo"], TimeSpan.FromMinutes(5), project);
 
-        Assert.True(exit == 0, output + errors);
-        Assert.Equal(Reply, output.Trim().Split('\n')[^1].Trim());
+        Assert.True(program.ExitCode == 0, program.All);
+        Assert.Equal(Reply, program.Output.Trim().Split('\n')[^1].Trim());
     }
 
     [Fact]
@@ -151,21 +150,6 @@ public sealed partial class ReadmeQuickStartTests(ReadmeGatewayFixture fx) : ICl
         return PackageVersion().Match(props).Groups["version"].Value;
     }
 
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string file, string[] arguments, string? directory)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory ?? "" };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // a hang fails, it does not stall the suite
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
-    }
 
     [GeneratedRegex(@"model[""']?\s*[:=]\s*[""'](?<model>[^""']+)[""']|ChatClient\(""(?<model>[^""]+)""")]
     private static partial Regex ModelNames();

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using AbstractCore.Api.Tests.Infrastructure;
 
 namespace AbstractCore.Api.Tests.Responses;
 
@@ -34,11 +33,11 @@ public sealed class CodexCli
         {
             if (!File.Exists(executable))
             {
-                var (exit, output) = await RunAsync("npm", ["install", "--no-audit", "--no-fund", "--prefix", prefix, $"@openai/codex@{Version}"],
-                    null, TimeSpan.FromMinutes(5));
-                if (exit != 0 || !File.Exists(executable))
+                var install = await CommandRun.RunAsync("npm", ["install", "--no-audit", "--no-fund", "--prefix", prefix, $"@openai/codex@{Version}"],
+                    TimeSpan.FromMinutes(5));
+                if (install.ExitCode != 0 || !File.Exists(executable))
                 {
-                    throw new InvalidOperationException($"npm could not install @openai/codex@{Version} (exit {exit}): {output}");
+                    throw new InvalidOperationException($"npm could not install @openai/codex@{Version} (exit {install.ExitCode}): {install.All}");
                 }
             }
         }
@@ -69,53 +68,14 @@ public sealed class CodexCli
                 stream_max_retries = 0
                 """);
             var environment = new Dictionary<string, string> { ["CODEX_HOME"] = home, ["ACORE_TEST_TOKEN"] = token };
-            return await RunAsync(Executable,
+            var run = await CommandRun.RunAsync(Executable,
                 ["exec", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", "--cd", workDirectory, prompt],
-                environment, TimeSpan.FromMinutes(3));
+                TimeSpan.FromMinutes(3), environment: environment);
+            return (run.ExitCode, run.All);
         }
         finally
         {
             Directory.Delete(home, recursive: true);
         }
-    }
-
-    private static async Task<(int, string)> RunAsync(string file, string[] arguments, Dictionary<string, string>? environment, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment ?? [])
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close(); // codex exec reads more prompt from a piped stdin: give it none
-        var output = new StringBuilder();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            output.Append($"[killed after {timeout.TotalSeconds} s]\n");
-        }
-
-        output.Append(await stdout).Append(await stderr);
-        return (process.ExitCode, output.ToString());
     }
 }
