@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using AbstractCore.Api.Logging;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static AbstractCore.Api.Tests.Auth.AuthTestKit;
@@ -109,7 +108,7 @@ public sealed class RedactorTests
 }
 
 /// <summary><c>ABSTRACTCORE_DEBUG</c>: request/response logs with every secret redacted, streams untouched.</summary>
-public sealed class DebugLoggingTests : IAsyncLifetime, IDisposable
+public sealed class DebugLoggingTests : IAsyncLifetime
 {
     private const string ProviderSecret = "sk-provider-header-secret";
     private const string LegacySecret = "sk-legacy-header-secret";
@@ -118,39 +117,20 @@ public sealed class DebugLoggingTests : IAsyncLifetime, IDisposable
     private const string CookieSecret = "cookie-session-secret";
     private const string UserinfoSecret = "pw-userinfo-secret";
 
-    private readonly CapturingLoggerProvider _logs = new();
-    private FakeOpenAIUpstream _upstream = null!;
-    private GatewayFactory _gateway = null!;
-    private WebApplicationFactory<Program> _logged = null!;
+    private LoggedGateway _gw = null!;
 
-    public async Task InitializeAsync()
-    {
-        _upstream = await FakeOpenAIUpstream.StartAsync();
-        _gateway = new GatewayFactory(new Dictionary<string, string?>
+    public async Task InitializeAsync() => _gw = await LoggedGateway.StartAsync(upstream => new Dictionary<string, string?>
         {
             ["ABSTRACTCORE_DEBUG"] = "true",
             ["ABSTRACTCORE_AUTH_TOKEN"] = Token,
-            ["OPENAI_COMPATIBLE_BASE_URL"] = _upstream.BaseUrl.AbsoluteUri,
+            ["OPENAI_COMPATIBLE_BASE_URL"] = upstream,
         });
-        _logged = _gateway.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(_logs)));
-    }
 
-    public void Dispose()
-    {
-        _logged.Dispose();
-        _gateway.Dispose();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _logged.DisposeAsync();
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _gw.DisposeAsync();
 
     private HttpClient Http(params (string, string)[] headers)
     {
-        var http = _logged.CreateClient();
+        var http = _gw.CreateClient();
         http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + Token);
         foreach (var (name, value) in headers)
         {
@@ -160,11 +140,11 @@ public sealed class DebugLoggingTests : IAsyncLifetime, IDisposable
         return http;
     }
 
-    private List<string> RequestLines => [.. _logs.Lines.Where(l => l.Category == RequestLogging.Category).Select(l => l.Line)];
+    private List<string> RequestLines => [.. _gw.Logs.Lines.Where(l => l.Category == RequestLogging.Category).Select(l => l.Line)];
 
     private void AssertNoSecretLogged()
     {
-        var all = _logs.All;
+        var all = _gw.Logs.All;
         foreach (var secret in (string[])[Token, ProviderSecret, LegacySecret, BodySecret, QuerySecret, CookieSecret, UserinfoSecret, "leaky-user"])
         {
             Assert.DoesNotContain(secret, all, StringComparison.Ordinal);
@@ -214,7 +194,7 @@ public sealed class DebugLoggingTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Refused_requests_are_logged_redacted_too()
     {
-        using var http = _logged.CreateClient();
+        using var http = _gw.CreateClient();
         http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer wrong-" + Token);
         var response = await http.GetAsync("/v1/models?api_key=" + QuerySecret);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -226,7 +206,7 @@ public sealed class DebugLoggingTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Streams_still_stream_and_their_status_is_logged()
     {
-        _upstream.Enqueue(FakeReply.Text("one two three four five six"));
+        _gw.Upstream.Enqueue(FakeReply.Text("one two three four five six"));
         using var http = Http(("X-AbstractCore-Provider-API-Key", ProviderSecret));
         var (response, events) = await Wire.StreamAsync(http, "/v1/chat/completions",
             ChatBody("openai-compatible/fake-model", ""","stream":true"""));
@@ -250,9 +230,9 @@ public sealed class DebugLoggingTests : IAsyncLifetime, IDisposable
         var (ok, _) = await Wire.PostAsync(http, "/v1/chat/completions",
             $$"""{"model":"openai-compatible/fake-model","messages":[{"role":"user","content":"{{content}}"}]}""");
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        Assert.Equal(content, (string?)_upstream.LastChatRequest.Json!["messages"]![0]!["content"]);
+        Assert.Equal(content, (string?)_gw.Upstream.LastChatRequest.Json!["messages"]![0]!["content"]);
         Assert.Contains(RequestLines, l => l.Contains($"[JSON body above {RequestLogging.BodyCap} bytes not logged]", StringComparison.Ordinal));
-        Assert.DoesNotContain(new string('x', 5000), _logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('x', 5000), _gw.Logs.All, StringComparison.Ordinal);
         AssertNoSecretLogged();
     }
 }

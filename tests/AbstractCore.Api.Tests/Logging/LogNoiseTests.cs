@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using AbstractCore.Api.Models;
-using AbstractCore.Api.Tests.Auth;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AbstractCore.Api.Tests.Logging;
@@ -14,46 +11,26 @@ namespace AbstractCore.Api.Tests.Logging;
 /// The shipped logging defaults (AbstractCore.Api/appsettings.json): ASP.NET Core's per-request Information lines
 /// are off, and listing models does not warn on every call about local servers nobody configured.
 /// </summary>
-public sealed class LogNoiseTests : IAsyncLifetime, IDisposable
+public sealed class LogNoiseTests : IAsyncLifetime
 {
-    private readonly CapturingLoggerProvider _logs = new();
-    private FakeOpenAIUpstream _upstream = null!;
-    private GatewayFactory _gateway = null!;
-    private WebApplicationFactory<Program> _logged = null!;
+    private LoggedGateway _gw = null!;
 
-    public async Task InitializeAsync()
-    {
-        _upstream = await FakeOpenAIUpstream.StartAsync();
-        _gateway = new GatewayFactory(new Dictionary<string, string?>
+    public async Task InitializeAsync() => _gw = await LoggedGateway.StartAsync(upstream => new Dictionary<string, string?>
         {
             ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
-            ["OPENAI_COMPATIBLE_BASE_URL"] = _upstream.BaseUrl.AbsoluteUri,
+            ["OPENAI_COMPATIBLE_BASE_URL"] = upstream,
             ["OPENAI_COMPATIBLE_API_KEY"] = "upstream-key",
             // The test factory lowers every category to Warning; undo that so only the shipped appsettings.json decides.
             ["Logging:LogLevel:Default"] = "Information",
             [$"Logging:LogLevel:{typeof(ModelDiscovery).FullName}"] = "Debug",
         });
-        _logged = _gateway.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(_logs)));
-        _ = _logged.Server;
-    }
 
-    public void Dispose()
-    {
-        _gateway.Dispose();
-        _logs.Dispose();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _logged.DisposeAsync();
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _gw.DisposeAsync();
 
     [Fact]
     public async Task A_chat_request_at_the_shipped_defaults_writes_no_AspNetCore_information()
     {
-        using var http = _logged.CreateClient();
+        using var http = _gw.CreateClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.Token);
 
         var response = await http.PostAsJsonAsync("/v1/chat/completions",
@@ -61,15 +38,15 @@ public sealed class LogNoiseTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // Information is on by default (the host's own lifetime lines are there), just not ASP.NET Core's per-request lines.
-        Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Information && !e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
-        var aspNetCore = _logs.Entries.Where(e => e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && e.Level < LogLevel.Warning);
+        Assert.Contains(_gw.Logs.Entries, e => e.Level == LogLevel.Information && !e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        var aspNetCore = _gw.Logs.Entries.Where(e => e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && e.Level < LogLevel.Warning);
         Assert.Empty(aspNetCore.Select(e => e.Category + ": " + e.Line));
     }
 
     [Fact]
     public async Task Unconfigured_local_providers_are_noted_once_at_debug_not_warned_on_every_listing()
     {
-        using var http = _logged.CreateClient();
+        using var http = _gw.CreateClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.Token);
 
         for (var i = 0; i < 3; i++)
@@ -77,7 +54,7 @@ public sealed class LogNoiseTests : IAsyncLifetime, IDisposable
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/models")).StatusCode);
         }
 
-        var discovery = _logs.Entries.Where(e => e.Category == typeof(ModelDiscovery).FullName).ToList();
+        var discovery = _gw.Logs.Entries.Where(e => e.Category == typeof(ModelDiscovery).FullName).ToList();
         Assert.DoesNotContain(discovery, e => e.Level >= LogLevel.Warning);
         foreach (var local in (string[])["ollama", "lmstudio"])
         {

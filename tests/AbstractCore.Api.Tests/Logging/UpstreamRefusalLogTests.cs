@@ -3,54 +3,32 @@ using AbstractCore.Api.Logging;
 using AbstractCore.Api.Tests.Auth;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AbstractCore.Api.Tests.Logging;
 
 /// <summary>An upstream's 4xx reaches the operator's log: once per request, with provider, model, status and code,
 /// never the key, and a flood is capped.</summary>
-public sealed class UpstreamRefusalLogTests : IAsyncLifetime, IDisposable
+public sealed class UpstreamRefusalLogTests : IAsyncLifetime
 {
     private const string UpstreamKey = "sk-upstream-secret-key";
-    private readonly CapturingLoggerProvider _logs = new();
-    private FakeOpenAIUpstream _upstream = null!;
-    private GatewayFactory _gateway = null!;
-    private WebApplicationFactory<Program> _logged = null!;
+    private LoggedGateway _gw = null!;
 
-    public async Task InitializeAsync()
-    {
-        _upstream = await FakeOpenAIUpstream.StartAsync();
-        _gateway = new GatewayFactory(new Dictionary<string, string?>
+    public async Task InitializeAsync() => _gw = await LoggedGateway.StartAsync(upstream => new Dictionary<string, string?>
         {
             ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
-            ["OPENAI_COMPATIBLE_BASE_URL"] = _upstream.BaseUrl.AbsoluteUri,
+            ["OPENAI_COMPATIBLE_BASE_URL"] = upstream,
             ["OPENAI_COMPATIBLE_API_KEY"] = UpstreamKey,
         });
-        _logged = _gateway.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(_logs)));
-        _ = _logged.Server;
-    }
 
-    public void Dispose()
-    {
-        _gateway.Dispose();
-        _logs.Dispose();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _logged.DisposeAsync();
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _gw.DisposeAsync();
 
     private List<string> Refusals() =>
-        [.. _logs.Entries.Where(e => e.Category == typeof(UpstreamRefusals).FullName && e.Level == LogLevel.Warning).Select(e => e.Line)];
+        [.. _gw.Logs.Entries.Where(e => e.Category == typeof(UpstreamRefusals).FullName && e.Level == LogLevel.Warning).Select(e => e.Line)];
 
     private async Task<HttpStatusCode> ChatAsync(bool stream = false)
     {
-        using var http = _logged.CreateClient();
+        using var http = _gw.CreateClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.Token);
         var (response, _) = await Wire.PostAsync(http, "/v1/chat/completions",
             $$"""{"model":"{{GatewayFixture.Model}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""");
@@ -64,14 +42,14 @@ public sealed class UpstreamRefusalLogTests : IAsyncLifetime, IDisposable
     [InlineData(429, "rate_limit_exceeded", false)]
     public async Task A_refusal_is_logged_once_with_provider_model_status_and_code_never_the_key(int status, string code, bool stream)
     {
-        _upstream.Enqueue(FakeReply.Error(status, $"Incorrect API key provided: {UpstreamKey}", code: code));
+        _gw.Upstream.Enqueue(FakeReply.Error(status, $"Incorrect API key provided: {UpstreamKey}", code: code));
 
         Assert.Equal((HttpStatusCode)status, await ChatAsync(stream));
 
         var line = Assert.Single(Refusals());
         Assert.Contains("Provider openai-compatible refused a request for openai-compatible/fake-model", line, StringComparison.Ordinal);
         Assert.Contains($"HTTP {status}, code {code}", line, StringComparison.Ordinal);
-        Assert.DoesNotContain(UpstreamKey, _logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(UpstreamKey, _gw.Logs.All, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,7 +57,7 @@ public sealed class UpstreamRefusalLogTests : IAsyncLifetime, IDisposable
     {
         for (var i = 0; i < UpstreamRefusals.PerMinute + 4; i++)
         {
-            _upstream.Enqueue(FakeReply.Error(401, "bad key", code: "invalid_api_key"));
+            _gw.Upstream.Enqueue(FakeReply.Error(401, "bad key", code: "invalid_api_key"));
             Assert.Equal(HttpStatusCode.Unauthorized, await ChatAsync());
         }
 
