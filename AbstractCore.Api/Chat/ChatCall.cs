@@ -32,7 +32,7 @@ public sealed partial class ChatCalls(
         IReadOnlyDictionary<string, JsonElement>? extra)
     {
         telemetry.SetProvider(context, provider.Name);
-        context.Items[Logging.UpstreamRefusals.ModelItem] = model.ToString(); // named if the upstream refuses
+        context.Items[Logging.UpstreamRefusals.ModelItem] = model; // named (as text) only if the upstream refuses
         var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
 
         // The original's order: request checks (response_format, …) → server-held key guard → base_url → unload_after.

@@ -33,7 +33,7 @@ public sealed partial class UpstreamRefusals(ILogger<UpstreamRefusals> logger, T
         }
 
         var provider = error.Headers.GetValueOrDefault(UpstreamFailure.ProviderHeader) ?? "unknown";
-        var model = context.Items.TryGetValue(ModelItem, out var m) && m is string name ? name : "-";
+        var model = context.Items.TryGetValue(ModelItem, out var m) && m is not null ? m.ToString() ?? "-" : "-";
         Note(provider, model, status, error.Code);
     }
 
