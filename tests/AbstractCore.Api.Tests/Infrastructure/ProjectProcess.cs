@@ -109,7 +109,7 @@ public sealed class ProjectProcess : IDisposable
     }
 
     /// <summary><c>&lt;project&gt;/bin/&lt;configuration&gt;/net10.0/&lt;project&gt;.dll</c>, built with this test build.</summary>
-    private static string ProjectDll(string project)
+    public static string ProjectDll(string project)
     {
         var configuration = typeof(ProjectProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         var dll = Path.Combine(RepositoryRoot, project, "bin", configuration, "net10.0", project + ".dll");

@@ -30,14 +30,42 @@ public sealed partial class ReadmeQuickStart
     public string Project => RunProject().Match(RunCommand) is { Success: true } m ? m.Groups["project"].Value
         : throw new InvalidOperationException("The quick start's run command names no --project.");
 
-    public static ReadmeQuickStart Load()
+    public static ReadmeQuickStart Load() => new(SectionBlocks("## Quick start"));
+
+    /// <summary>The fenced blocks of the README section under <paramref name="heading"/> (up to the next heading of its level or higher).</summary>
+    public static IReadOnlyList<(string Language, string Code)> SectionBlocks(string heading)
     {
-        var text = File.ReadAllText(Path.Combine(ProjectProcess.RepositoryRoot, "README.md"));
-        var start = text.IndexOf("\n## Quick start", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no '## Quick start' section");
-        var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        var section = text[start..(end < 0 ? text.Length : end)];
-        return new ReadmeQuickStart([.. Fence().Matches(section).Select(m => (m.Groups["lang"].Value, m.Groups["code"].Value))]);
+        var lines = File.ReadAllLines(Path.Combine(ProjectProcess.RepositoryRoot, "README.md"));
+        var start = Array.IndexOf(lines, heading);
+        Assert.True(start >= 0, $"README.md has no '{heading}' section");
+        var level = heading.IndexOf(' ', StringComparison.Ordinal);
+        var blocks = new List<(string, string)>();
+        (string Language, List<string> Lines)? open = null;
+        foreach (var line in lines.Skip(start + 1))
+        {
+            if (line.StartsWith("```", StringComparison.Ordinal))
+            {
+                if (open is { } block)
+                {
+                    blocks.Add((block.Language, string.Join('\n', block.Lines) + "\n"));
+                    open = null;
+                }
+                else
+                {
+                    open = (line[3..].Trim(), []);
+                }
+            }
+            else if (open is { } block)
+            {
+                block.Lines.Add(line);
+            }
+            else if (Heading().Match(line) is { Success: true } h && h.Length - 1 <= level)
+            {
+                break;
+            }
+        }
+
+        return blocks;
     }
 
     private string Single(string language, Func<string, bool> match)
@@ -47,8 +75,8 @@ public sealed partial class ReadmeQuickStart
         return found[0].Code;
     }
 
-    [GeneratedRegex(@"^```(?<lang>\w+)\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
-    private static partial Regex Fence();
+    [GeneratedRegex("^#+ ")]
+    private static partial Regex Heading();
 
     [GeneratedRegex(@"^(?<name>[A-Z][A-Z0-9_]*)=(?<value>\S+)\s*\\?$", RegexOptions.Multiline)]
     private static partial Regex Assignment();
