@@ -31,14 +31,27 @@ public sealed partial class ChatCalls(
         HttpContext context, ProviderDescriptor provider, ModelRef model, ChatCompletionRequest request, List<ChatMessage> messages,
         IReadOnlyDictionary<string, JsonElement>? extra)
     {
+        var backend = backends.For(provider);
+        ChatOptions? options = null;
+        return await PrepareAsync(context, provider, backend, model, request, extra, warnings => options = backend.Prepare(provider, request, model.Model, messages, warnings),
+            endpoint => (backend.GetClient(endpoint), options!));
+    }
+
+    /// <summary>
+    /// The same checks in the same order for a request relayed as bytes: <paramref name="mapRequest"/> is the
+    /// protocol's own request mapping (which may refuse the request or add warnings), run before the endpoint is resolved.
+    /// </summary>
+    public async Task<ChatCall> PrepareAsync(
+        HttpContext context, ProviderDescriptor provider, IChatBackend backend, ModelRef model, ChatCompletionRequest request,
+        IReadOnlyDictionary<string, JsonElement>? extra, Action<ICollection<string>> mapRequest, Func<ProviderEndpoint, (IChatClient, ChatOptions)> client)
+    {
         telemetry.SetProvider(context, provider.Name);
         context.Items[Logging.UpstreamRefusals.ModelItem] = model; // named (as text) only if the upstream refuses
         var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
 
         // The original's order: request checks (response_format, …) → server-held key guard → base_url → unload_after.
-        var backend = backends.For(provider);
         var warnings = new List<string>(0);
-        var options = backend.Prepare(provider, request, model.Model, messages, warnings);
+        mapRequest(warnings);
         var endpoint = await providers.ResolveAsync(
             provider, new ProviderRequest(request.BaseUrl, key, Auth.ServerAuth.IsAuthenticated(context)), context.RequestAborted);
         unloads.Check(provider, backend, request, warnings);
@@ -47,8 +60,9 @@ public sealed partial class ChatCalls(
             context.Response.Headers["X-AbstractCore-Warning"] = string.Join("; ", warnings);
         }
 
+        var (chatClient, options) = client(endpoint);
         return new ChatCall(
-            backend, endpoint, backend.GetClient(endpoint), options, settings.TimeoutFor(extra),
+            backend, endpoint, chatClient, options, settings.TimeoutFor(extra),
             AgentFormats.Resolve(request.AgentFormat, context.Request.Headers.UserAgent),
             request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
         {

@@ -1,12 +1,15 @@
 using System.Text.Json;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Attachments;
+using AbstractCore.Api.Chat.Relay;
 using AbstractCore.Chat;
+using AbstractCore.Chat.Forwarding;
 using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.OpenAI.Sse;
 using AbstractCore.Providers;
+using AbstractCore.Providers.OpenAICompatible;
 using AbstractCore.Routing;
 using AbstractCore.Upstream;
 using Microsoft.Extensions.AI;
@@ -19,15 +22,27 @@ namespace AbstractCore.Api.Chat;
 /// slow upstream (504) is told apart from a client that left.
 /// </summary>
 public sealed partial class ChatCompletionsHandler(
-    ProviderResolver providers, ChatCalls calls, MessageAttachments attachments, ILogger<ChatCompletionsHandler> logger)
+    ProviderResolver providers, ChatBackends backends, ChatCalls calls, ChatRelay relay, MessageAttachments attachments,
+    ILogger<ChatCompletionsHandler> logger)
 {
+    private static readonly ChatOptions NoOptions = new();
+
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
         var aborted = context.RequestAborted;
-        var request = await ChatRequestReader.ReadAsync(context.Request, aborted);
+        using var body = await Requests.JsonBody.ReadAsync(context.Request, aborted);
+        var request = ChatRequestReader.Read(body);
         ChatRequestRules.Validate(request);
         var model = ModelRef.ForPath(request.Model!, pathProvider);
         var provider = providers.Find(model.Provider);
+        var backend = backends.For(provider);
+        if (backend.Protocol == ProviderProtocol.OpenAICompatible && !attachments.AnyToResolve(request.Messages!) &&
+            RelayEligibility.Accepts(request, RelayEligibility.Format(request.AgentFormat, context.Request.Headers.UserAgent)))
+        {
+            await RelayAsync(context, body, request, model, provider, backend);
+            return;
+        }
+
         await attachments.ResolveAsync(request.Messages!, aborted);
         var messages = ChatMessageConverter.Convert(request.Messages!);
         var call = await calls.PrepareAsync(context, provider, model, request, messages, request.Extra);
@@ -50,6 +65,20 @@ public sealed partial class ChatCompletionsHandler(
                 await JsonSerializer.SerializeAsync(context.Response.Body, completion, OpenAIJsonContext.Wire.ChatCompletion, aborted);
             }
         });
+    }
+
+    /// <summary>An OpenAI-compatible upstream gets the client's bytes, rewritten in one pass; the answer comes back the same way.</summary>
+    private async Task RelayAsync(
+        HttpContext context, Requests.JsonBody body, ChatCompletionRequest request, ModelRef model, ProviderDescriptor provider, IChatBackend backend)
+    {
+        IReadOnlyList<(string Name, string Json)> thinking = [];
+        var call = await calls.PrepareAsync(context, provider, backend, model, request, request.Extra,
+            warnings => thinking = OpenAIThinking.Fields(provider.Name, model.Model, request, warnings),
+            endpoint => (backend.GetClient(endpoint), NoOptions));
+        var stream = request.Stream == true;
+        var upstreamBody = UpstreamChatBody.Rewrite(body.Utf8, model.Model, stream, thinking);
+        await calls.RunAsync(context, call, model, request.UnloadAfter == true, deadline =>
+            relay.SendAsync(context, call, model, upstreamBody, stream, request.StreamOptions?.IncludeUsage == true, deadline));
     }
 
     private async Task StreamAsync(

@@ -9,7 +9,14 @@ public static class ChatRequestReader
 {
     public static async Task<ChatCompletionRequest> ReadAsync(HttpRequest http, CancellationToken cancellationToken)
     {
-        var request = await Requests.JsonBody.ReadAsync(http, OpenAIJsonContext.Wire.ChatCompletionRequest, cancellationToken);
+        using var body = await Requests.JsonBody.ReadAsync(http, cancellationToken);
+        return Read(body);
+    }
+
+    /// <summary>The request bound from a body the caller keeps (to relay its bytes).</summary>
+    public static ChatCompletionRequest Read(Requests.JsonBody body)
+    {
+        var request = body.Bind(OpenAIJsonContext.Wire.ChatCompletionRequest);
         RequireModelWithoutKey(request.Model, request.Extra);
 
         if (request.Messages is null)

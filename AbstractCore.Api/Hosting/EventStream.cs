@@ -20,6 +20,12 @@ public static class EventStream
                 "upstream_error", code: "upstream_invalid_response");
         }
 
+        Begin(context);
+    }
+
+    /// <summary>The event-stream headers, with buffering off.</summary>
+    public static void Begin(HttpContext context)
+    {
         var response = context.Response;
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";

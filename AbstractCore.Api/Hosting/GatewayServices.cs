@@ -33,6 +33,7 @@ public static class GatewayServices
         services.AddSingleton<IChatBackend, AbstractCore.Providers.Anthropic.AnthropicBackend>();
         services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ChatCompletionsHandler>();
+        services.AddSingleton<Chat.Relay.ChatRelay>();
         services.AddSingleton<UnloadAfter>();
         services.AddSingleton<AbstractCore.Api.ControlPlane.ControlPlaneForwarder>();
         services.AddSingleton<ChatCalls>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AbstractCore.Api.Chat;
+using AbstractCore.Chat.Forwarding;
 using AbstractCore.Routing;
 using Microsoft.Extensions.AI;
 
@@ -100,6 +101,30 @@ public sealed class ChatCallTelemetry : IDisposable
                 AddUsage(usage.Details);
             }
         }
+    }
+
+    /// <summary>A relayed stream's chunk arrived (the first stops the time-to-first-chunk clock).</summary>
+    public void FirstChunk()
+    {
+        if (_firstChunk == 0)
+        {
+            _firstChunk = Stopwatch.GetTimestamp();
+        }
+    }
+
+    /// <summary>What a relayed answer (whole or streamed) said about itself.</summary>
+    public void Relayed(ChatAnswerFacts facts)
+    {
+        _responseModel ??= facts.Model;
+        _responseId ??= facts.Id;
+        if (facts.FinishReason is { } finish)
+        {
+            AddFinishReason(new ChatFinishReason(finish));
+        }
+
+        _inputTokens = facts.InputTokens ?? _inputTokens;
+        _outputTokens = facts.OutputTokens ?? _outputTokens;
+        _cachedInputTokens = facts.CachedInputTokens ?? _cachedInputTokens;
     }
 
     /// <summary>The call failed (before or after a stream started): <c>error.type</c> is the answer's status

@@ -29,6 +29,20 @@ public sealed partial class MessageAttachments(SafeFetcher fetcher, LocalFilePol
         }
     }
 
+    /// <summary>Whether any message holds something <see cref="ResolveAsync"/> would change (a relay forwards the rest as is).</summary>
+    public bool AnyToResolve(List<ChatMessageDto> messages)
+    {
+        foreach (var message in messages)
+        {
+            if (message.Role is "user" or "system" or "developer" && message.Content is { } content && NeedsWork(content))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private bool NeedsWork(JsonElement content)
     {
         if (content.ValueKind == JsonValueKind.String)

@@ -93,8 +93,30 @@ public static class AgentFormatting
 
         if (scanner?.Finish() is { } tail)
         {
-            yield return tail;
+            yield return TailUpdate(tail);
         }
+    }
+
+    /// <summary>What the scanner held at the end: text, or the calls it held and the text around them.</summary>
+    private static ChatResponseUpdate TailUpdate((string Text, List<(string Name, string Arguments)> Calls) tail)
+    {
+        var update = new ChatResponseUpdate { Role = ChatRole.Assistant };
+        if (tail.Text.Length > 0)
+        {
+            update.Contents.Add(new TextContent(tail.Text));
+        }
+
+        foreach (var (name, arguments) in tail.Calls)
+        {
+            update.Contents.Add(ParsedCall(name, arguments));
+        }
+
+        if (tail.Calls.Count > 0)
+        {
+            update.FinishReason = ChatFinishReason.ToolCalls;
+        }
+
+        return update;
     }
 
     private static void ReplaceText(ChatMessage message, string text)
@@ -127,83 +149,5 @@ public static class AgentFormatting
         }
 
         return new FunctionCallContent("call_" + Guid.NewGuid().ToString("N")[..24], name, parsed);
-    }
-
-    /// <summary>
-    /// Streams text through until a tool-call marker may be starting; from there it holds the text back,
-    /// and at the end turns what it held into tool calls (or gives it back as text if none parse).
-    /// </summary>
-    private sealed class TextCallScanner
-    {
-        private readonly StringBuilder _held = new();
-        private bool _inCall;
-
-        public string Push(string piece)
-        {
-            _held.Append(piece);
-            var held = _held.ToString();
-            if (!_inCall)
-            {
-                var start = ToolCallText.OpenMarkers.Select(m => held.IndexOf(m, StringComparison.OrdinalIgnoreCase)).Where(i => i >= 0)
-                    .DefaultIfEmpty(-1).Min();
-                if (start >= 0)
-                {
-                    _inCall = true;
-                    _held.Remove(0, start);
-                    return held[..start];
-                }
-
-                // Keep back a tail that could be the beginning of a marker split across chunks.
-                var keep = PartialMarkerLength(held);
-                _held.Remove(0, held.Length - keep);
-                return held[..^keep];
-            }
-
-            return "";
-        }
-
-        public ChatResponseUpdate? Finish()
-        {
-            if (_held.Length == 0)
-            {
-                return null;
-            }
-
-            var held = _held.ToString();
-            var (cleaned, calls) = _inCall ? ToolCallText.Extract(held) : (held, []);
-            var update = new ChatResponseUpdate { Role = ChatRole.Assistant };
-            if (calls.Count == 0)
-            {
-                update.Contents.Add(new TextContent(held));
-                return update;
-            }
-
-            if (cleaned.Length > 0)
-            {
-                update.Contents.Add(new TextContent(cleaned));
-            }
-
-            foreach (var (name, arguments) in calls)
-            {
-                update.Contents.Add(ParsedCall(name, arguments));
-            }
-
-            update.FinishReason = ChatFinishReason.ToolCalls;
-            return update;
-        }
-
-        private static int PartialMarkerLength(string text)
-        {
-            for (var length = Math.Min(text.Length, 13); length > 0; length--)
-            {
-                var tail = text[^length..];
-                if (ToolCallText.OpenMarkers.Any(m => m.StartsWith(tail, StringComparison.OrdinalIgnoreCase)))
-                {
-                    return length;
-                }
-            }
-
-            return 0;
-        }
     }
 }

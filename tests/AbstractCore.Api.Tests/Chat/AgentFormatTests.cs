@@ -68,7 +68,11 @@ public sealed class AgentFormatTests(GatewayFixture fx) : IClassFixture<GatewayF
             var (_, events) = await Wire.StreamAsync(http, "/v1/chat/completions", body);
             var chunks = events[..^1].Select(e => JsonNode.Parse(e)!["choices"]![0]!).ToList();
             content = string.Concat(chunks.Select(c => (string?)c["delta"]!["content"]));
-            call = Assert.Single(chunks, c => c["delta"]!["tool_calls"] is not null)["delta"]!["tool_calls"]![0];
+            // Argument fragments arrive as the upstream sends them (issue 15): the call is the first delta, arguments appended.
+            var deltas = chunks.Where(c => c["delta"]!["tool_calls"] is not null).Select(c => c["delta"]!["tool_calls"]![0]!).ToList();
+            call = deltas[0].DeepClone();
+            call["function"]!["arguments"] = string.Concat(deltas.Select(d => (string?)d["function"]!["arguments"]));
+            Assert.All(deltas, d => Assert.Equal(0, (int)d["index"]!));
             finish = (string?)chunks[^1]["finish_reason"];
         }
         else

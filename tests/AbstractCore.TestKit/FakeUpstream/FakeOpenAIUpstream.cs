@@ -393,11 +393,17 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
                             return;
                         }
 
-                        foreach (var fragment in SplitArguments(toolCall.Arguments))
+                        var fragments = SplitArguments(toolCall.Arguments);
+                        for (var f = 0; f < fragments.Count; f++)
                         {
-                            if (!await sse.WriteAsync(ChunkKind.ToolCallArguments, index: i, text: fragment).ConfigureAwait(false))
+                            if (!await sse.WriteAsync(ChunkKind.ToolCallArguments, index: i, text: fragments[f]).ConfigureAwait(false))
                             {
                                 return;
+                            }
+
+                            if (f == 0 && tools.HoldAfterFirstFragment is { } hold)
+                            {
+                                await hold.ConfigureAwait(false);
                             }
                         }
                     }

@@ -31,6 +31,12 @@ public abstract record FakeReply
         return new ToolCallsReply([.. calls]);
     }
 
+    /// <summary>
+    /// A streamed tool call that stops after its first argument fragment until <paramref name="release"/> completes: a
+    /// test that waits for that fragment before releasing proves it was forwarded while the upstream was still sending.
+    /// </summary>
+    public static FakeReply HeldToolCall(Task release, FakeToolCall call) => new ToolCallsReply([call], release);
+
     /// <summary>An HTTP error with the OpenAI error envelope <c>{"error":{"message","type","param","code"}}</c>.</summary>
     /// <param name="headers">Extra response headers, e.g. <c>Retry-After</c>.</param>
     public static FakeReply Error(int status, string message, string type = "invalid_request_error", string? code = null, IReadOnlyDictionary<string, string>? headers = null)
@@ -75,7 +81,7 @@ public sealed record FakeToolCall(string Id, string Name, string Arguments);
 
 internal sealed record TextReply(string Content, string FinishReason, string? Reasoning, int PromptTokens, int CompletionTokens) : FakeReply;
 
-internal sealed record ToolCallsReply(IReadOnlyList<FakeToolCall> Calls) : FakeReply;
+internal sealed record ToolCallsReply(IReadOnlyList<FakeToolCall> Calls, Task? HoldAfterFirstFragment = null) : FakeReply;
 
 internal sealed record ErrorReply(int Status, string Message, string Type, string? Code, IReadOnlyDictionary<string, string>? Headers) : FakeReply;
 

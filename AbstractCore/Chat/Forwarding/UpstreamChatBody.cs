@@ -1,0 +1,113 @@
+using System.Text;
+using System.Text.Json;
+
+namespace AbstractCore.Chat.Forwarding;
+
+/// <summary>
+/// The body an OpenAI-compatible upstream receives: the client's bytes with the model swapped for the upstream's name,
+/// the gateway's own fields and null fields dropped, the thinking fields for this upstream added and, on a stream,
+/// <c>stream_options.include_usage</c> on so the gateway sees the usage (the client still gets it only when it asked).
+/// Messages, tools and every other field travel as the client wrote them.
+/// </summary>
+public static class UpstreamChatBody
+{
+    /// <summary>AbstractCore's extensions and fields the thinking mapping writes itself: consumed here, never forwarded.</summary>
+    private static readonly string[] GatewayOnly =
+        ["api_key", "base_url", "agent_format", "thinking", "timeout_s", "unload_after", "prompt_cache_binding", "reasoning_effort"];
+
+    private static readonly byte[] IncludeUsage = """{"include_usage":true}"""u8.ToArray();
+
+    public static byte[] Rewrite(ReadOnlySpan<byte> body, string model, bool stream, IReadOnlyList<(string Name, string Json)> added)
+    {
+        var splices = new JsonSplices();
+        var reader = new Utf8JsonReader(body);
+        reader.Read(); // the body was checked to be an object
+        int prevEnd = (int)reader.BytesConsumed, closing = body.Length - 1;
+        bool keptAny = false, removedAny = false, sawStreamOptions = false;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                closing = (int)reader.TokenStartIndex;
+                break;
+            }
+
+            var nameStart = (int)reader.TokenStartIndex;
+            var isModel = reader.ValueTextEquals("model"u8);
+            var isStreamOptions = reader.ValueTextEquals("stream_options"u8);
+            var drop = !isModel && !isStreamOptions && Dropped(ref reader, added);
+            reader.Read();
+            var valueStart = (int)reader.TokenStartIndex;
+            drop |= reader.TokenType == JsonTokenType.Null;
+            reader.Skip();
+            var valueEnd = (int)reader.BytesConsumed;
+
+            if (drop)
+            {
+                splices.Remove(keptAny ? prevEnd : nameStart, valueEnd - (keptAny ? prevEnd : nameStart));
+                removedAny = true;
+            }
+            else
+            {
+                if (!keptAny && removedAny)
+                {
+                    splices.Remove(prevEnd, nameStart - prevEnd); // the comma after properties removed before this one
+                }
+
+                keptAny = true;
+                if (isModel)
+                {
+                    splices.Replace(valueStart, valueEnd - valueStart, Quoted(model));
+                }
+                else if (isStreamOptions && stream)
+                {
+                    sawStreamOptions = true;
+                    splices.Replace(valueStart, valueEnd - valueStart, IncludeUsage);
+                }
+            }
+
+            prevEnd = valueEnd;
+        }
+
+        var tail = new StringBuilder();
+        foreach (var (name, json) in added)
+        {
+            tail.Append(keptAny || tail.Length > 0 ? "," : "").Append(JsonSerializer.Serialize(name, ChatJsonContext.Default.String)).Append(':').Append(json);
+        }
+
+        if (stream && !sawStreamOptions)
+        {
+            tail.Append(keptAny || tail.Length > 0 ? "," : "").Append("\"stream_options\":").Append(Encoding.UTF8.GetString(IncludeUsage));
+        }
+
+        if (tail.Length > 0)
+        {
+            splices.Insert(closing, Encoding.UTF8.GetBytes(tail.ToString()));
+        }
+
+        return splices.Apply(body);
+    }
+
+    private static bool Dropped(ref Utf8JsonReader reader, IReadOnlyList<(string Name, string Json)> added)
+    {
+        foreach (var name in GatewayOnly)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                return true;
+            }
+        }
+
+        foreach (var (name, _) in added)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                return true; // written once, at the end, as the thinking mapping says
+            }
+        }
+
+        return false;
+    }
+
+    internal static byte[] Quoted(string value) => JsonSerializer.SerializeToUtf8Bytes(value, ChatJsonContext.Default.String);
+}
