@@ -18,7 +18,7 @@ internal static class DemoModel
     public static void EnsureIn(InferenceSettings settings, ModelCatalog catalog, ILogger logger)
     {
         // No folder configured: nowhere well-defined to write (the AppHost always names one), so nothing is served as before.
-        if (!settings.DemoModel || settings.ModelsDir is not { } dir || catalog.List().Count > 0)
+        if (!settings.DemoModel || settings.ModelsDir is not { } dir)
         {
             return;
         }
@@ -27,6 +27,12 @@ internal static class DemoModel
         var temp = Path.Combine(dir, TempPrefix + Guid.NewGuid().ToString("N"));
         try
         {
+            // Listing an unreadable folder throws too: that is a warning like any other, not a crash.
+            if (catalog.List().Count > 0)
+            {
+                return;
+            }
+
             Directory.CreateDirectory(dir);
             TinyModelWriter.Write(temp, TinyModelSpec.Tiny);
 
