@@ -16,8 +16,12 @@ internal sealed class InferenceSettings
     public const string ProvidersVariable = "ABSTRACTCORE_ONNX_PROVIDERS";
     public const string IntraOpThreadsVariable = "ABSTRACTCORE_ONNX_INTRA_OP_THREADS";
     public const string StreamIntervalVariable = "ABSTRACTCORE_ONNX_STREAM_INTERVAL_MS";
+    public const string DemoModelVariable = "ABSTRACTCORE_ONNX_DEMO_MODEL";
 
     public string? ModelsDir { get; init; }
+
+    /// <summary>Whether an empty models folder gets the generated <c>demo</c> model, so a first request has an answer.</summary>
+    public bool DemoModel { get; init; } = true;
 
     /// <summary>Generators running at once per model (default: the core count).</summary>
     public int MaxConcurrency { get; init; } = Environment.ProcessorCount;
@@ -62,11 +66,20 @@ internal sealed class InferenceSettings
         double Number(string name, double fallback) =>
             double.TryParse(configuration[name], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
 
+        bool Bool(string name, bool fallback) => configuration[name]?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => fallback,
+            "true" or "1" or "yes" or "on" => true,
+            "false" or "0" or "no" or "off" => false,
+            var other => throw new InvalidOperationException($"{name} must be true or false (was {other})."),
+        };
+
         var defaults = new InferenceSettings();
         var providers = configuration[ProvidersVariable];
         return new InferenceSettings
         {
             ModelsDir = string.IsNullOrWhiteSpace(configuration[ModelsDirVariable]) ? null : configuration[ModelsDirVariable]!.Trim(),
+            DemoModel = Bool(DemoModelVariable, defaults.DemoModel),
             MaxConcurrency = Int(MaxConcurrencyVariable, defaults.MaxConcurrency, 1),
             MaxQueue = Int(MaxQueueVariable, defaults.MaxQueue, 0),
             DefaultMaxTokens = Int(DefaultMaxTokensVariable, defaults.DefaultMaxTokens, 1),

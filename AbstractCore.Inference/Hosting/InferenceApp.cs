@@ -39,7 +39,9 @@ public static class InferenceApp
         app.MapResidency();
         app.MapPromptCache();
 
-        InferenceLog.ModelsDirectory(app.Logger, app.Services.GetRequiredService<InferenceSettings>().ModelsDir);
+        var settings = app.Services.GetRequiredService<InferenceSettings>();
+        InferenceLog.ModelsDirectory(app.Logger, settings.ModelsDir);
+        DemoModel.EnsureIn(settings, app.Services.GetRequiredService<ModelCatalog>(), app.Logger);
         return app;
     }
 }

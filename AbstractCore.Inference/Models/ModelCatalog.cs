@@ -1,6 +1,9 @@
 namespace AbstractCore.Inference.Models;
 
-/// <summary>The models on disk: every sub-folder of the models directory that holds a genai_config.json.</summary>
+/// <summary>
+/// The models on disk: every sub-folder of the models directory that holds a genai_config.json. Hidden folders
+/// (a leading dot) are not models: the demo model is written in one and then moved into place.
+/// </summary>
 internal sealed class ModelCatalog(InferenceSettings settings)
 {
     public const string Provider = "onnx";
@@ -14,6 +17,7 @@ internal sealed class ModelCatalog(InferenceSettings settings)
         }
 
         return Directory.EnumerateDirectories(dir)
+            .Where(path => !IsHidden(Path.GetFileName(path)))
             .Select(ModelFolder.TryRead)
             .OfType<ModelFolder>()
             .OrderBy(m => m.Name, StringComparer.Ordinal)
@@ -24,7 +28,7 @@ internal sealed class ModelCatalog(InferenceSettings settings)
     public ModelFolder? Find(string? requested)
     {
         var name = Normalize(requested);
-        if (name is null || settings.ModelsDir is not { } dir || name.Contains("..", StringComparison.Ordinal) ||
+        if (name is null || settings.ModelsDir is not { } dir || IsHidden(name) || name.Contains("..", StringComparison.Ordinal) ||
             name.IndexOfAny(['/', '\\']) >= 0)
         {
             return null;
@@ -32,6 +36,8 @@ internal sealed class ModelCatalog(InferenceSettings settings)
 
         return ModelFolder.TryRead(Path.Combine(dir, name));
     }
+
+    private static bool IsHidden(string folderName) => folderName.StartsWith('.');
 
     public static string? Normalize(string? requested)
     {

@@ -32,7 +32,9 @@ public sealed class InferenceHost : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<InferenceHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    /// <param name="log">Receives Information and up (the console gets Warning and up only).</param>
+    public static async Task<InferenceHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null,
+        CapturedLog? log = null)
     {
         var app = InferenceApp.Build([], builder =>
         {
@@ -47,6 +49,12 @@ public sealed class InferenceHost : IAsyncDisposable
             }
 
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (log is not null)
+            {
+                builder.Logging.AddProvider(log);
+                builder.Logging.AddFilter<CapturedLog>(null, LogLevel.Information);
+            }
+
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             if (time is not null)
             {
