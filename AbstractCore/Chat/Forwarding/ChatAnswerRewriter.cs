@@ -213,8 +213,7 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
         {
             if (reader.ValueTextEquals("reasoning"u8))
             {
-                var start = (int)reader.TokenStartIndex;
-                reasoningName = (start, (int)reader.BytesConsumed - start);
+                reasoningName = ((int)reader.TokenStartIndex, reader.ValueSpan.Length + 2); // the name with its quotes
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {

