@@ -68,14 +68,15 @@ public sealed class ChatMessageDto
 public sealed class ToolCallDto
 {
     [JsonPropertyName("index")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Index { get; set; }
-    [JsonPropertyName("id")] public string? Id { get; set; }
-    [JsonPropertyName("type")] public string? Type { get; set; } = "function";
+    // Null only on a streamed call's later fragments, which OpenAI sends with just the index and the arguments.
+    [JsonPropertyName("id")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Id { get; set; }
+    [JsonPropertyName("type")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Type { get; set; } = "function";
     [JsonPropertyName("function")] public FunctionCallDto? Function { get; set; }
 }
 
 public sealed class FunctionCallDto
 {
-    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("name")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Name { get; set; }
 
     /// <summary>The arguments as a JSON-encoded string, as OpenAI sends them.</summary>
     [JsonPropertyName("arguments")] public string? Arguments { get; set; }

@@ -1,6 +1,7 @@
 using System.Text;
 using AbstractCore.OpenAI.Chat;
 using System.Text.Json;
+using AbstractCore.Chat.Streaming;
 using AbstractCore.Providers.OpenAICompatible;
 using Microsoft.Extensions.AI;
 
@@ -8,7 +9,7 @@ namespace AbstractCore.Chat;
 
 /// <summary>
 /// Turns a stream of <see cref="ChatResponseUpdate"/>s into OpenAI chunks: the first one carries the role,
-/// text and reasoning pass through as they come, tool calls go out complete with their index, and the end
+/// text, reasoning and tool-call argument fragments pass through as they come (a call that arrives whole goes out whole), each call with its index, and the end
 /// is a finish chunk, then (when asked) a usage chunk with empty choices, exactly as OpenAI orders them.
 /// </summary>
 public sealed class ChunkStreamMapper(string model, bool includeUsage, bool includeLogprobs = false)
@@ -19,6 +20,7 @@ public sealed class ChunkStreamMapper(string model, bool includeUsage, bool incl
     private int _toolIndex;
     private string? _finishReason;
     private UsageDetails? _usage;
+    private Dictionary<string, int>? _fragmentedCalls;
 
     public string Id => _id ??= ChatCompletionMapper.NewId();
 
@@ -52,6 +54,11 @@ public sealed class ChunkStreamMapper(string model, bool includeUsage, bool incl
                 case TextReasoningContent r when !string.IsNullOrEmpty(r.Text):
                     (reasoning ??= new()).Append(r.Text);
                     break;
+                case ToolCallFragment fragment:
+                    (calls ??= []).Add(Fragment(fragment));
+                    break;
+                case StreamedFunctionCallContent:
+                    break; // its fragments went out as they came
                 case FunctionCallContent call:
                     (calls ??= []).Add(ChatCompletionMapper.ToToolCall(call, null, _toolIndex++));
                     break;
@@ -75,6 +82,22 @@ public sealed class ChunkStreamMapper(string model, bool includeUsage, bool incl
             ReasoningContent = reasoning?.ToString(),
             ToolCalls = calls,
         }, null, includeLogprobs && text is not null ? RawLogprobs.From(update.RawRepresentation) : null);
+    }
+
+    /// <summary>A call's first fragment names it under the next index; later ones carry that index and their arguments only.</summary>
+    private ToolCallDto Fragment(ToolCallFragment fragment)
+    {
+        if ((_fragmentedCalls ??= new(StringComparer.Ordinal)).TryGetValue(fragment.CallId, out var index))
+        {
+            return new ToolCallDto { Index = index, Type = null, Function = new FunctionCallDto { Arguments = fragment.Arguments } };
+        }
+
+        index = _toolIndex++;
+        _fragmentedCalls[fragment.CallId] = index;
+        return new ToolCallDto
+        {
+            Index = index, Id = fragment.CallId, Function = new FunctionCallDto { Name = fragment.Name, Arguments = fragment.Arguments },
+        };
     }
 
     /// <summary>The closing chunks: finish reason, then usage when the client asked for it.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using AbstractCore.Chat;
+using AbstractCore.Chat.Streaming;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.OpenAI.Responses;
 using Microsoft.Extensions.AI;
@@ -21,6 +22,7 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
     private string? _finishReason;
     private UsageDetails? _usage;
     private readonly HashSet<string> _callIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResponseItem?> _streamedCalls = new(StringComparer.Ordinal);
 
     public ResponseObject Response => response;
 
@@ -124,6 +126,12 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
                     e.Logprobs = [];
                 }));
                 break;
+            case ToolCallFragment fragment:
+                AddFragment(fragment, events);
+                break;
+            case StreamedFunctionCallContent done when _streamedCalls.Remove(done.CallId, out var open) && open is not null:
+                FinishStreamedCall(open, events);
+                break;
             case FunctionCallContent call when _callIds.Add(call.CallId):
             {
                 CloseReasoning(events);
@@ -166,6 +174,67 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
                 _usage = usage.Details;
                 break;
         }
+    }
+
+    /// <summary>
+    /// A function call's fragment as it arrives: the first opens its <c>function_call</c> item, each one is an
+    /// <c>arguments.delta</c>. A custom tool's input is unwrapped from its JSON only once whole, so its fragments wait
+    /// for the whole call (null in the map).
+    /// </summary>
+    private void AddFragment(ToolCallFragment fragment, List<ResponseStreamEvent> events)
+    {
+        if (!_streamedCalls.TryGetValue(fragment.CallId, out var item))
+        {
+            if (fragment.Name is null || customTools?.Contains(fragment.Name) == true || !_callIds.Add(fragment.CallId))
+            {
+                _streamedCalls[fragment.CallId] = null;
+                return;
+            }
+
+            CloseReasoning(events);
+            CloseMessage(events);
+            item = new ResponseItem
+            {
+                Id = NewId("fc_"), Type = "function_call", Status = "in_progress", CallId = fragment.CallId, Name = fragment.Name, Arguments = "",
+            };
+            Open(item, events);
+            _streamedCalls[fragment.CallId] = item;
+        }
+
+        if (item is null || fragment.Arguments.Length == 0)
+        {
+            return;
+        }
+
+        item.Arguments += fragment.Arguments;
+        events.Add(Event("response.function_call_arguments.delta", e =>
+        {
+            e.ItemId = item.Id;
+            e.OutputIndex = IndexOf(item);
+            e.Delta = fragment.Arguments;
+        }));
+    }
+
+    private void FinishStreamedCall(ResponseItem item, List<ResponseStreamEvent> events)
+    {
+        var index = IndexOf(item);
+        if (string.IsNullOrEmpty(item.Arguments))
+        {
+            item.Arguments = "{}";
+        }
+
+        events.Add(Event("response.function_call_arguments.done", e =>
+        {
+            e.ItemId = item.Id;
+            e.OutputIndex = index;
+            e.Arguments = item.Arguments;
+        }));
+        item.Status = "completed";
+        events.Add(Event("response.output_item.done", e =>
+        {
+            e.OutputIndex = index;
+            e.Item = item;
+        }));
     }
 
     private void AddCustomCall(FunctionCallContent call, string arguments, List<ResponseStreamEvent> events)

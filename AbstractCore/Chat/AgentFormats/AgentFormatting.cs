@@ -132,6 +132,7 @@ public static class AgentFormatting
 
     private static string Arguments(FunctionCallContent call) => call.RawRepresentation switch
     {
+        _ when call is Streaming.StreamedFunctionCallContent streamed => streamed.ArgumentsJson,
         OpenAI.Chat.ToolCallDto dto when dto.Function?.Arguments is { } raw => raw,
         _ => call.Arguments is null ? "{}" : System.Text.Json.JsonSerializer.Serialize(call.Arguments, ChatJsonContext.Default.IDictionaryStringObject),
     };

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AbstractCore.Chat.Streaming;
 using AbstractCore.Upstream;
 using Microsoft.Extensions.AI;
 
@@ -110,8 +111,9 @@ public static class AnthropicResponses
 
 /// <summary>
 /// Anthropic stream events → <see cref="ChatResponseUpdate"/>s as they arrive: text and thinking deltas pass
-/// straight through; a tool_use block's <c>input_json_delta</c> fragments are collected and the call goes out whole
-/// at its <c>content_block_stop</c> (the json_schema tool's fragments are the answer text and pass through);
+/// straight through; a tool_use block is announced at its start and each <c>input_json_delta</c> fragment passes on as
+/// it comes (<see cref="ToolCallFragment"/>), the whole call following at its <c>content_block_stop</c> (the
+/// json_schema tool's fragments are the answer text and pass through);
 /// <c>message_delta</c> carries the finish reason and the usage.
 /// </summary>
 public sealed class AnthropicStreamTranslator(string? schemaTool)
@@ -148,7 +150,7 @@ public sealed class AnthropicStreamTranslator(string? schemaTool)
                         return [];
                     case "tool_use":
                         _toolBlocks[index] = (block.Id ?? "", block.Name ?? "", new StringBuilder());
-                        return [];
+                        return [Update(new ToolCallFragment(block.Id ?? "", block.Name ?? "", ""))];
                     case "text" when !string.IsNullOrEmpty(block.Text):
                         return [Update(new TextContent(block.Text))];
                     case "thinking" when !string.IsNullOrEmpty(block.Thinking):
@@ -170,13 +172,14 @@ public sealed class AnthropicStreamTranslator(string? schemaTool)
                         return [Update(new TextContent(delta.PartialJson))];
                     case "input_json_delta" when e.Index is { } i && _toolBlocks.TryGetValue(i, out var tool):
                         tool.Json.Append(delta.PartialJson);
-                        return [];
+                        return string.IsNullOrEmpty(delta.PartialJson) ? [] : [Update(new ToolCallFragment(tool.Id, null, delta.PartialJson))];
                     default:
                         return [];
                 }
 
             case "content_block_stop" when e.Index is { } index && _toolBlocks.Remove(index, out var call):
-                return [Update(new FunctionCallContent(call.Id, call.Name, ParseArguments(call.Json.ToString())))];
+                var json = call.Json.ToString();
+                return [Update(new StreamedFunctionCallContent(call.Id, call.Name, ParseArguments(json), string.IsNullOrWhiteSpace(json) ? "{}" : json))];
 
             case "message_delta":
                 Merge(e.Usage);

@@ -76,6 +76,10 @@ public sealed record AnthropicMessageReply(IReadOnlyList<AnthropicReplyBlock> Bl
     public int OutputTokens { get; init; } = 9;
     public int CacheReadInputTokens { get; init; }
     public int CacheCreationInputTokens { get; init; }
+
+    /// <summary>Streamed: the fake stops after the first non-empty tool-input fragment until this completes (a test releases
+    /// it once that fragment has reached the client).</summary>
+    public Task? HoldAfterFirstFragment { get; init; }
 }
 
 /// <summary>One content block of a scripted message; <paramref name="Value"/> is the text, the thinking, or the tool input JSON.</summary>

@@ -277,6 +277,10 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
             foreach (var piece in pieces)
             {
                 await sse("content_block_delta", w => Delta(w, i, deltaType, field, piece)).ConfigureAwait(false);
+                if (block.Type == "tool_use" && piece.Length > 0 && reply.HoldAfterFirstFragment is { IsCompleted: false } hold)
+                {
+                    await hold.ConfigureAwait(false);
+                }
             }
 
             if (block.Type == "thinking")
