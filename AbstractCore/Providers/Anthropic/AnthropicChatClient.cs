@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -65,54 +66,17 @@ public sealed class AnthropicChatClient : IChatClient
 
         var translator = new AnthropicStreamTranslator(built.SchemaToolName);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var reader = new StreamReader(body, Encoding.UTF8);
-
-        // Server-sent events: "event:" and "data:" lines, a blank line ends an event, ":" lines are comments.
-        string? eventName = null;
-        var data = new StringBuilder();
-        while (true)
+        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
         {
-            var line = await reader.ReadLineAsync(cancellationToken);
-            if (line is null || line.Length == 0)
+            var eventName = item.EventType == SseParser.EventTypeDefault ? null : item.EventType;
+            foreach (var update in translator.Handle(eventName, item.Data))
             {
-                if (data.Length > 0)
-                {
-                    foreach (var update in translator.Handle(eventName, data.ToString()))
-                    {
-                        yield return update;
-                    }
-                }
-
-                eventName = null;
-                data.Clear();
-                if (line is null || translator.Stopped)
-                {
-                    break;
-                }
-
-                continue;
+                yield return update;
             }
 
-            if (line[0] == ':')
+            if (translator.Stopped)
             {
-                continue;
-            }
-
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            var field = colon < 0 ? line : line[..colon];
-            var value = colon < 0 ? "" : line[(colon + 1)..];
-            if (value.StartsWith(' '))
-            {
-                value = value[1..];
-            }
-
-            if (field == "event")
-            {
-                eventName = value;
-            }
-            else if (field == "data")
-            {
-                data.Append(data.Length > 0 ? "\n" : "").Append(value);
+                break;
             }
         }
 
