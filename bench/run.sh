@@ -3,7 +3,7 @@
 # bare YARP pass-through (bench/AbstractCore.YarpBaseline) and through nginx (when installed), non-streamed and streamed.
 # Writes bench/results/<YYYY-MM-DD>-chat.md and .json. What it measures and how to read it: bench/README.md.
 #
-#   bench/run.sh                     # wrk for non-streamed load when installed, else the .NET client
+#   bench/run.sh                     # wrk for the load when installed, else the .NET client (TTFB: always .NET)
 #   bench/run.sh --install-wrk       # apt-get install -y wrk first (Debian package; needs root)
 #   BENCH_CLIENT=dotnet bench/run.sh # force the .NET load client (AbstractCore.Bench load)
 #
@@ -29,7 +29,7 @@ results=${BENCH_RESULTS:-$root/bench/results}
 for arg in "$@"; do
     case $arg in
         --install-wrk) DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null; } ;;
-        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -332,6 +332,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
         tests/AbstractCore.TestKit bench/AbstractCore.Bench bench/AbstractCore.YarpBaseline 2>/dev/null | wc -l)
     echo "commit: $(git -C "$root" rev-parse --short HEAD)$([ "$dirty" -gt 0 ] && echo " (work tree: $dirty uncommitted file(s) in the gateway's or bench's sources)")"
     echo "load average (1/5/15 min) before: $load_before; after: $load_after"
+    echo "quiet wait: ${quiet_wait}s for a quiet second, a point measured again when others took > $other_max cores, up to $retries retries"
     echo "measured: $(date -u '+%Y-%m-%d %H:%M UTC'), ${warmup}s warm-up + ${duration}s per point, no CPU pinning (client, proxy and upstream share all cores)"
 } >"$raw/machine.txt"
 

@@ -84,9 +84,9 @@ internal static partial class Report
                 {
                     vs[$"{mode}_c{c}"] = new JsonObject
                     {
-                        ["rps_ratio"] = Round(Num(point["gateway"], "rps") / Num(point[baseline], "rps"), 3),
-                        ["cpu_per_request_ratio"] = Round(CpuPerRequestUs(point["gateway"], "gateway") / CpuPerRequestUs(point[baseline], baseline), 3),
-                        ["added_p50_difference_ms"] = Round(AddedP50(point, "gateway") - AddedP50(point, baseline), 4),
+                        ["rps_ratio"] = Finite(Num(point["gateway"], "rps") / Num(point[baseline], "rps"), 3),
+                        ["cpu_per_request_ratio"] = Finite(CpuPerRequestUs(point["gateway"], "gateway") / CpuPerRequestUs(point[baseline], baseline), 3),
+                        ["added_p50_difference_ms"] = Finite(AddedP50(point, "gateway") - AddedP50(point, baseline), 4),
                     };
                 }
             }
@@ -114,25 +114,25 @@ internal static partial class Report
 
         if (ratios["gateway_vs_yarp"] is JsonObject yarp)
         {
-            if (yarp["non_streamed_c64"] is { } p64)
+            if (yarp["non_streamed_c64"]?["rps_ratio"] is not null && yarp["non_streamed_c64"] is { } p64)
             {
                 var rps = (double)p64["rps_ratio"]!;
                 targets.Add(Target("gateway requests/s at 64 connections, of YARP (non-streamed)", $">= {YarpRpsTarget:P0}", rps.ToString("P1", CultureInfo.InvariantCulture), rps >= YarpRpsTarget));
             }
 
-            if (yarp["streamed_c64"] is { } s64)
+            if (yarp["streamed_c64"]?["rps_ratio"] is not null && yarp["streamed_c64"] is { } s64)
             {
                 var rps = (double)s64["rps_ratio"]!;
                 targets.Add(Target("gateway requests/s at 64 connections, of YARP (streamed)", $">= {YarpStreamRpsTarget:P0}", rps.ToString("P1", CultureInfo.InvariantCulture), rps >= YarpStreamRpsTarget));
             }
 
-            if (yarp["non_streamed_c64"] is { } c64)
+            if (yarp["non_streamed_c64"]?["cpu_per_request_ratio"] is not null && yarp["non_streamed_c64"] is { } c64)
             {
                 var cpu = (double)c64["cpu_per_request_ratio"]!;
                 targets.Add(Target("gateway CPU per request ÷ YARP's (non-streamed, 64 connections)", $"<= {YarpCpuTarget:0.0#}×", $"{cpu:0.00}×", cpu <= YarpCpuTarget));
             }
 
-            if (yarp["non_streamed_c1"] is { } c1)
+            if (yarp["non_streamed_c1"]?["added_p50_difference_ms"] is not null && yarp["non_streamed_c1"] is { } c1)
             {
                 var diff = (double)c1["added_p50_difference_ms"]!;
                 targets.Add(Target("added p50 at 1 connection, gateway − YARP (non-streamed)", $"<= {Fmt(YarpAddedP50TargetMs)} ms", $"{Fmt(diff)} ms", diff <= YarpAddedP50TargetMs));
@@ -259,7 +259,8 @@ internal static partial class Report
                         if (document["ratios"]?[$"gateway_vs_{baseline}"]?[$"{mode}_c{c}"] is { } r)
                         {
                             md.AppendLine(CultureInfo.InvariantCulture,
-                                $"| {mode.Replace('_', '-')} | {c} | {baseline} | {(double)r["rps_ratio"]!:P1} | {Fmt2((double)r["cpu_per_request_ratio"]!)}× | {Fmt((double)r["added_p50_difference_ms"]!)} |");
+                                $"| {mode.Replace('_', '-')} | {c} | {baseline} | {Show(r["rps_ratio"], v => v.ToString("P1", CultureInfo.InvariantCulture))} | " +
+                                $"{Show(r["cpu_per_request_ratio"], v => Fmt2(v) + "×")} | {Show(r["added_p50_difference_ms"], Fmt)} |");
                         }
                     }
                 }
@@ -425,7 +426,12 @@ internal static partial class Report
 
     private static double Round(double value, int digits) => Math.Round(value, digits);
 
+    /// <summary>A ratio for the JSON: null when a figure is missing (NaN cannot be serialized).</summary>
+    private static JsonNode? Finite(double value, int digits) => double.IsFinite(value) ? Math.Round(value, digits) : null;
+
     private static string Fmt(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Show(JsonNode? node, Func<double, string> format) => node is null ? "–" : format((double)node);
 
     private static string Fmt2(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 
