@@ -7,7 +7,7 @@
 #   bench/report.sh --trial    # short durations, 200 streams for 10 s: checks that every stage works (marked TRIAL)
 #   REPORT_STAGES="hold" bench/report.sh   # re-run some stages; the others' last results in REPORT_DIR are reused
 #
-# Stages: chat (bench/run.sh: gateway vs direct at 1/16/64 connections, streamed TTFB), hold (HOLD_CLIENTS streams
+# Stages: chat (bench/run.sh: direct, gateway, YARP and nginx at 1/16/64 connections, streamed too), hold (HOLD_CLIENTS streams
 # held HOLD_SECONDS s, direct and through a fresh gateway, memory before/peak/after), inference (bench/inference.sh).
 # Knobs (environment): REPORT_STAGES ("chat hold inference"), REPORT_DIR (bench/results/report), HOLD_CLIENTS (1000),
 # HOLD_SECONDS (60), HOLD_INTERVAL_MS (500: one SSE chunk per stream every that many ms), HOLD_RAMP (10 s to start
@@ -47,9 +47,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 bench_dll=$root/bench/AbstractCore.Bench/bin/Release/net10.0/AbstractCore.Bench.dll
 api_dll=$root/AbstractCore.Api/bin/Release/net10.0/AbstractCore.Api.dll
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-    echo "== building Release (gateway, bench$(has_stage inference && echo ", inference bench"))" >&2
+    echo "== building Release (gateway, bench$(has_stage chat && echo ", YARP baseline")$(has_stage inference && echo ", inference bench"))" >&2
     dotnet build "$root/AbstractCore.Api/AbstractCore.Api.csproj" -c Release -nologo -v q >&2
     dotnet build "$root/bench/AbstractCore.Bench/AbstractCore.Bench.csproj" -c Release -nologo -v q >&2
+    if has_stage chat; then
+        dotnet build "$root/bench/AbstractCore.YarpBaseline/AbstractCore.YarpBaseline.csproj" -c Release -nologo -v q >&2
+    fi
     if has_stage inference; then
         dotnet build "$root/bench/AbstractCore.InferenceBench/AbstractCore.InferenceBench.csproj" -c Release -nologo -v q >&2
     fi
@@ -74,7 +77,7 @@ trap 'exit 130' INT TERM
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 
-# --- chat: gateway overhead against direct (bench/run.sh; exit 3 = a target missed, which the report shows).
+# --- chat: gateway overhead against direct, YARP and nginx (bench/run.sh; exit 3 = a target missed, which the report shows).
 if has_stage chat; then
     echo "== stage chat: bench/run.sh" >&2
     rm -f "$out/chat.md" "$out/chat.json"

@@ -8,7 +8,7 @@ namespace AbstractCore.Bench;
 
 internal sealed record LoadSettings(
     Uri Url, int Connections, TimeSpan Duration, TimeSpan Warmup, bool Stream, string Model, string Label,
-    (string Name, int Pid)[] CpuPids)
+    (string Name, int[] Pids)[] CpuPids)
 {
     public static LoadSettings From(Options o)
     {
@@ -22,8 +22,8 @@ internal sealed record LoadSettings(
         var pids = (o.String("cpu-pids") ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(p => p.Split('=') is [var name, var pid]
-                ? (name, int.Parse(pid, CultureInfo.InvariantCulture))
-                : throw new ArgumentException("--cpu-pids takes name=pid pairs, e.g. upstream=123,gateway=456"))
+                ? (name, pid.Split('+').Select(one => int.Parse(one, CultureInfo.InvariantCulture)).ToArray())
+                : throw new ArgumentException("--cpu-pids takes name=pid pairs, e.g. upstream=123,gateway=456,nginx=7+8+9 (summed)"))
             .ToArray();
         return new LoadSettings(
             url, connections,
@@ -149,11 +149,11 @@ internal static class LoadGenerator
     /// CPU seconds used inside the measured window: [0] this process, [1..n] each pid (user+system, Linux /proc),
     /// [n+1] the whole machine (busy time of all cores, so what other processes took can be told).
     /// </summary>
-    private static async Task<double[]> SampleCpuAsync((string Name, int Pid)[] pids, long from, long to)
+    private static async Task<double[]> SampleCpuAsync((string Name, int[] Pids)[] pids, long from, long to)
     {
         var result = new double[pids.Length + 2];
         await Task.Delay(Remaining(from));
-        var before = pids.Select(p => CpuTicks(p.Pid)).ToArray();
+        var before = pids.Select(p => p.Pids.Sum(CpuTicks)).ToArray();
         var machineBefore = MachineBusyTicks();
         var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
         await Task.Delay(Remaining(to));
@@ -162,7 +162,7 @@ internal static class LoadGenerator
         result[0] = (selfAfter - selfBefore).TotalSeconds;
         for (var i = 0; i < pids.Length; i++)
         {
-            result[i + 1] = (CpuTicks(pids[i].Pid) - before[i]) / 100.0; // USER_HZ is 100 on Linux
+            result[i + 1] = (pids[i].Pids.Sum(CpuTicks) - before[i]) / 100.0; // USER_HZ is 100 on Linux
         }
 
         result[^1] = (machineAfter - machineBefore) / 100.0;

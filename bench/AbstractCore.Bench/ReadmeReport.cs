@@ -136,6 +136,18 @@ internal static partial class ReadmeReport
             bars.Add(new Bar("latency", "stream TTFB p50, 1 conn.", ttfb50));
         }
 
+        if (chat["ratios"]?["gateway_vs_yarp"] is JsonObject yarp)
+        {
+            string Ratio(string point, string name) => yarp[point]?[name] is { } v ? Pct((double)v) : "–";
+            string Cpu(string point) => yarp[point]?["cpu_per_request_ratio"] is { } v ? $"{(double)v:0.00}×" : "–";
+            string Diff(string point) => yarp[point]?["added_p50_difference_ms"] is { } v ? $"{(double)v:+0.000;-0.000} ms" : "–";
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"Against a bare YARP pass-through in the same run (gateway ÷ YARP): requests/s at 64 connections **{Ratio("non_streamed_c64", "rps_ratio")}** " +
+                $"non-streamed, **{Ratio("streamed_c64", "rps_ratio")}** streamed; CPU per request {Cpu("non_streamed_c64")}; " +
+                $"added p50 at 1 connection {Diff("non_streamed_c1")} beyond YARP's.");
+        }
+
         if (chat["targets"] is JsonArray { Count: > 0 } targets)
         {
             md.AppendLine();
