@@ -15,6 +15,7 @@ var inference = builder.AddProject<Projects.AbstractCore_Inference>("inference")
     .WithEnvironment(ServiceSettings.OnnxModelsDirVariable, modelsDir)
     .WithOptionalEnvironment(builder, ServiceSettings.InferenceVariables)
     .WithDemoModelOnlyWithoutProvider(builder)
+    .WithoutDevelopmentCertificate()
     .WithHttpHealthCheck("/health");
 
 // The worker takes jobs from RabbitMQ; in embedded mode there is none, and the api runs the jobs itself.
@@ -24,6 +25,7 @@ if (!infra.IsEmbedded)
         .WithInfrastructure(infra)
         .WithOptionalSecrets(builder, ServiceSettings.ApiSecretVariables) // the worker calls the same upstreams
         .WithOptionalEnvironment(builder, ServiceSettings.ApiVariables)
+        .WithoutDevelopmentCertificate()
         .WithHttpHealthCheck("/health");
 }
 
@@ -36,6 +38,7 @@ builder.AddProject<Projects.AbstractCore_Api>("api")
     .WithEnvironment("ABSTRACTCORE_INFERENCE_URL", ReferenceExpression.Create($"{inference.GetEndpoint("http")}/v1"))
     .WithOptionalSecrets(builder, ServiceSettings.ApiSecretVariables)
     .WithOptionalEnvironment(builder, ServiceSettings.ApiVariables)
+    .WithoutDevelopmentCertificate()
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

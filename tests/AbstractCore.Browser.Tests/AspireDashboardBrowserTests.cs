@@ -60,6 +60,8 @@ public sealed class AspireDashboardBrowserTests(Chromium chromium, ITestOutputHe
             // Every listed resource shows Running (the api, last to start, is healthy already); executable mode adds
             // RabbitMQ's port mapper as a child of messaging, so there may be more.
             await Assertions.Expect(page.GetByText("Running", new() { Exact = true }).Nth(expected.Length - 1)).ToBeVisibleAsync();
+            // The services use plain HTTP, so the AppHost leaves the development certificate out: no red banner about it.
+            await Assertions.Expect(page.GetByText("No trusted development certificate")).ToHaveCountAsync(0);
             output.WriteLine("Screenshot: " + await Screenshots.SaveAsync(page, "aspire-dashboard-resources", fullPage: false));
         }
         catch

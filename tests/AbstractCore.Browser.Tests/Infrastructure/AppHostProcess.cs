@@ -101,12 +101,15 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops it as Ctrl+C does (SIGINT: the AppHost stops its resources); kills its process group when that fails.</summary>
+    /// <summary>
+    /// Stops it gracefully (SIGTERM, which the host handles like Ctrl+C: the AppHost stops its resources; SIGINT may be
+    /// ignored by a process started in the background); kills its process group when that fails.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            Signal("-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Signal("-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             using var patience = new CancellationTokenSource(StopPatience);
             try
             {
