@@ -46,5 +46,19 @@ internal static class OptionalSettingsExtensions
         return resource;
     }
 
+    /// <summary>
+    /// Inference writes a small demo model into an empty models folder, so a first run has something to chat with.
+    /// With a real provider configured it is an unasked-for model on disk: it is turned off, unless the user set
+    /// <c>ABSTRACTCORE_ONNX_DEMO_MODEL</c> (passed through by <see cref="ServiceSettings.InferenceVariables"/>).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDemoModelOnlyWithoutProvider(
+        this IResourceBuilder<ProjectResource> inference, IDistributedApplicationBuilder builder)
+    {
+        var userChose = FirstSet(builder.Configuration[ServiceSettings.OnnxDemoModelVariable]) is not null;
+        return userChose || !ServiceSettings.HasChatProvider(builder.Configuration)
+            ? inference
+            : inference.WithEnvironment(ServiceSettings.OnnxDemoModelVariable, "false");
+    }
+
     private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 }

@@ -53,7 +53,40 @@ internal static class ServiceSettings
         "ABSTRACTCORE_ONNX_PROMPT_CACHE_TTL_S",
         "ABSTRACTCORE_ONNX_PROVIDERS",
         "ABSTRACTCORE_ONNX_INTRA_OP_THREADS",
+        OnnxDemoModelVariable,
     ];
+
+    /// <summary>Whether Inference writes its demo model into an empty models folder (Inference's default: true).</summary>
+    public const string OnnxDemoModelVariable = "ABSTRACTCORE_ONNX_DEMO_MODEL";
+
+    /// <summary>
+    /// The settings that give the api a chat provider of its own (a key, or a base URL for the keyless local servers).
+    /// Music and speech keys are left out: with only those, the demo model is still the one thing to chat with.
+    /// </summary>
+    public static readonly string[] ChatProviderVariables =
+    [
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "OPENROUTER_API_KEY",
+        "PORTKEY_API_KEY",
+        "OPENAI_COMPATIBLE_API_KEY",
+        "VLLM_API_KEY",
+        "OPENAI_BASE_URL",
+        "ANTHROPIC_BASE_URL",
+        "OPENROUTER_BASE_URL",
+        "OLLAMA_BASE_URL",
+        "LMSTUDIO_BASE_URL",
+        "VLLM_BASE_URL",
+        "OPENAI_COMPATIBLE_BASE_URL",
+    ];
+
+    /// <summary>
+    /// Whether a chat provider is configured, read where <see cref="OptionalSettingsExtensions"/> reads it: the variable,
+    /// or for a key its user-secret parameter (<c>Parameters:openai-api-key</c>).
+    /// </summary>
+    public static bool HasChatProvider(IConfiguration configuration) => ChatProviderVariables.Any(variable =>
+        !string.IsNullOrWhiteSpace(configuration[variable])
+        || !string.IsNullOrWhiteSpace(configuration[$"Parameters:{variable.ToLowerInvariant().Replace('_', '-')}"]));
 
     /// <summary>
     /// Inference's models folder: the parameter when given (<c>--Parameters:onnx-models-dir=…</c>, user secrets),

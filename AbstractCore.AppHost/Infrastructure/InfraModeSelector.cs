@@ -10,7 +10,7 @@ internal static class InfraModeSelector
         var mode = string.IsNullOrWhiteSpace(configured) ? InfraMode.Auto
             : Enum.TryParse<InfraMode>(configured, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
             : throw new InvalidOperationException(
-                $"{InfraNames.ModeKey} = '{configured}' is not one of: auto, container, executable, external.");
+                $"{InfraNames.ModeKey} = '{configured}' is not one of: auto, container, executable, external, embedded.");
 
         // Publishing describes the deployment target, not this machine: nothing is probed, no local server is used,
         // and Redis and RabbitMQ are containers unless the deployment points at existing servers (external).
@@ -32,6 +32,7 @@ internal static class InfraModeSelector
             InfraMode.External => HasConnectionStrings(builder.Configuration)
                 ? new(mode, $"{InfraNames.ModeKey} = external")
                 : throw NoInfrastructure($"{InfraNames.ModeKey} = external, but the connection strings are missing."),
+            InfraMode.Embedded => new(mode, $"{InfraNames.ModeKey} = embedded"),
             _ => ChooseAutomatically(builder, servers),
         };
     }
@@ -57,8 +58,11 @@ internal static class InfraModeSelector
                 $"auto: no container engine ({probe}), local servers missing ({servers.Describe()}); connection strings are set");
         }
 
-        throw NoInfrastructure(
-            $"No container engine answered ({probe}) and the local servers are missing ({servers.Describe()}).");
+        // A machine with only the .NET SDK: the system still runs, in one process's memory, rather than not at all.
+        return new(InfraMode.Embedded,
+            $"auto: no container engine ({probe}), local servers missing ({servers.Describe()}), no connection strings. " +
+            "For Redis and RabbitMQ install them (apt-get install redis-server rabbitmq-server), start a container engine, " +
+            $"or set ConnectionStrings__{InfraNames.Cache} and ConnectionStrings__{InfraNames.Messaging}");
     }
 
     private static bool HasConnectionStrings(IConfiguration configuration) =>
@@ -69,5 +73,6 @@ internal static class InfraModeSelector
         $"{why} AbstractCore needs Redis ('{InfraNames.Cache}') and RabbitMQ ('{InfraNames.Messaging}'). Either install " +
         "the servers (apt-get install redis-server rabbitmq-server) for executable mode, or point at existing ones with " +
         $"ConnectionStrings__{InfraNames.Cache}=<host:port> and ConnectionStrings__{InfraNames.Messaging}=<amqp://user:pass@host:port> " +
-        $"(and {InfraNames.ModeKey.Replace(":", "__", StringComparison.Ordinal)}=external), or start a container engine.");
+        $"(and {InfraNames.ModeKey.Replace(":", "__", StringComparison.Ordinal)}=external), or start a container engine, " +
+        $"or run without them: {InfraNames.ModeKey.Replace(":", "__", StringComparison.Ordinal)}=embedded.");
 }

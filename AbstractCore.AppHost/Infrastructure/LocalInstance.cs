@@ -8,12 +8,13 @@ internal sealed record LocalInstance(string Id, string Directory)
 {
     private static readonly TimeSpan StaleAfter = TimeSpan.FromDays(1);
 
+    public static string Root { get; } = Path.Combine(Path.GetTempPath(), "abstractcore-apphost");
+
     public static LocalInstance Create()
     {
-        var root = Path.Combine(Path.GetTempPath(), "abstractcore-apphost");
-        PruneStale(root);
+        PruneStale(Root);
         var id = Guid.NewGuid().ToString("N")[..12];
-        var directory = Path.Combine(root, id);
+        var directory = Path.Combine(Root, id);
         System.IO.Directory.CreateDirectory(directory);
         return new(id, directory);
     }
@@ -25,7 +26,36 @@ internal sealed record LocalInstance(string Id, string Directory)
         return path;
     }
 
-    // Servers are stopped with the AppHost but their data stays; old runs are removed here instead.
+    /// <summary>
+    /// Removes this run's folder; called once the servers have stopped. A few attempts, because a server that is
+    /// still flushing can create a file between the listing and the delete. Returns the error when it stays.
+    /// </summary>
+    public string? Delete()
+    {
+        Exception? last = null;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            if (!System.IO.Directory.Exists(Directory))
+            {
+                return null;
+            }
+
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+                return null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                last = ex;
+                Thread.Sleep(200);
+            }
+        }
+
+        return last?.Message;
+    }
+
+    // A run that was killed (no graceful stop) leaves its folder; old ones are removed here.
     private static void PruneStale(string root)
     {
         if (!System.IO.Directory.Exists(root))

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace AbstractCore.AppHost.Infrastructure;
 
@@ -9,6 +11,20 @@ internal static class LocalServerBuilderExtensions
     public static InfraResources AddLocalServers(this IDistributedApplicationBuilder builder, LocalServers servers)
     {
         var instance = LocalInstance.Create();
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            // ApplicationStopped fires after every hosted service has stopped, the orchestrator included, and the
+            // orchestrator stops only once the executables it ran have exited: nothing writes to the folder any more.
+            var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AbstractCore.AppHost.Infrastructure");
+            e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() =>
+            {
+                if (instance.Delete() is { } error)
+                {
+                    InfraLog.FolderKept(logger, instance.Directory, error);
+                }
+            });
+            return Task.CompletedTask;
+        });
         return new(builder.AddRedisServer(servers.Redis!, instance), builder.AddRabbitMqServer(servers, instance));
     }
 

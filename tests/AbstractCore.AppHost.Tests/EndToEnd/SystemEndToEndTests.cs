@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using AbstractCore.TestKit;
 using AbstractCore.TinyModels;
 using Xunit.Abstractions;
@@ -36,6 +37,30 @@ public sealed class SystemEndToEndTests(SystemFixture system, ITestOutputHelper 
                 Assert.Equal(service, (string?)body["service"]);
             }
         }
+    }
+
+    [Fact]
+    public async Task The_AppHost_logs_when_each_resource_starts_and_becomes_ready()
+    {
+        // The log watches the same notifications the fixture waited on, so its last line may follow a moment later.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!system.Log.Since(0).Any(l => l.Contains("] All 6 resources are ready", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var progress = system.Log.Since(0).Where(l => l.Contains("[AbstractCore.AppHost.Progress]", StringComparison.Ordinal)).ToList();
+
+        foreach (var resource in new[] { "cache", "messaging", "messaging-epmd", "inference", "jobs", "api" })
+        {
+            Assert.Single(progress, l => Regex.IsMatch(l, $@"\] {Regex.Escape(resource)}: started \(\d+\.\d s\)$"));
+            Assert.Single(progress, l => Regex.IsMatch(l, $@"\] {Regex.Escape(resource)}: ready \(\d+\.\d s\)$"));
+        }
+
+        // The api waits for what it references, and says so once.
+        Assert.Single(progress, l => l.Contains("] api: waiting for cache, messaging, inference (", StringComparison.Ordinal));
+        Assert.Single(progress, l => Regex.IsMatch(l, @"\] All 6 resources are ready \(\d+\.\d s\)$"));
+        Assert.DoesNotContain(progress, l => l.Contains("failed", StringComparison.Ordinal) || l.Contains("exited", StringComparison.Ordinal));
     }
 
     [Fact]
