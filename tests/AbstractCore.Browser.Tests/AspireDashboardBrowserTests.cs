@@ -14,19 +14,22 @@ public sealed class AspireDashboardBrowserTests(Chromium chromium, ITestOutputHe
     private static readonly TimeSpan StartupPatience = TimeSpan.FromMinutes(5);
 
     [Fact]
-    public async Task The_dashboards_resources_page_lists_the_systems_resources()
+    public async Task The_readmes_first_answer_comes_and_the_dashboards_resources_page_lists_the_systems_resources()
     {
         var modelsDir = Directory.CreateTempSubdirectory("acore-dashboard-models-");
         try
         {
-            await using var appHost = AppHostProcess.Start(new Dictionary<string, string>
+            // The README's variables, and an empty models folder of its own, so the run never writes into the user's
+            // ~/.abstractcore/models (an empty one, like the README's on a fresh machine: the demo model is written there).
+            var environment = new Dictionary<string, string>(ReadmeFirstAnswer.Environment())
             {
-                // An empty folder of its own, so the run never writes into the user's ~/.abstractcore/models.
                 ["ABSTRACTCORE_ONNX_MODELS_DIR"] = modelsDir.FullName,
-            });
+            };
+            await using var appHost = AppHostProcess.Start(environment);
             try
             {
                 await ShowResourcesAsync(appHost);
+                await AnswerTheFirstRequestAsync(modelsDir);
             }
             finally
             {
@@ -37,6 +40,16 @@ public sealed class AspireDashboardBrowserTests(Chromium chromium, ITestOutputHe
         {
             modelsDir.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The README's curl command, as written, gets the demo model's answer through the gateway.</summary>
+    private async Task AnswerTheFirstRequestAsync(DirectoryInfo modelsDir)
+    {
+        var answer = System.Text.Json.Nodes.JsonNode.Parse(await ReadmeFirstAnswer.CurlAsync())!;
+        output.WriteLine(answer.ToJsonString());
+        Assert.Equal("onnx/demo", (string?)answer["model"]);
+        Assert.False(string.IsNullOrEmpty((string?)answer["choices"]![0]!["message"]!["content"]));
+        Assert.True(File.Exists(Path.Combine(modelsDir.FullName, "demo", "genai_config.json")), "the demo model was not written");
     }
 
     private async Task ShowResourcesAsync(AppHostProcess appHost)

@@ -13,10 +13,11 @@ public sealed partial class ReadmeQuickStart
 
     public IReadOnlyList<(string Language, string Code)> Blocks { get; }
 
-    /// <summary>The block that starts the gateway (the bash block with <c>dotnet run</c>).</summary>
-    public string RunCommand => Single("bash", b => b.Contains("dotnet run", StringComparison.Ordinal));
+    /// <summary>The block that starts the gateway in front of a real provider (the demo with the AppHost is run by the
+    /// browser tests, which start the AppHost).</summary>
+    public string RunCommand => Single("bash", b => b.Contains("dotnet run --project AbstractCore.Api", StringComparison.Ordinal));
 
-    public string Curl => Single("bash", b => b.TrimStart().StartsWith("curl ", StringComparison.Ordinal));
+    public string Curl => Single("bash", b => b.TrimStart().StartsWith("curl ", StringComparison.Ordinal) && !b.Contains("onnx/demo", StringComparison.Ordinal));
 
     public string CSharp => Single("csharp", _ => true);
 

@@ -149,7 +149,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string RepositoryRoot
+    public static string RepositoryRoot
     {
         get
         {
