@@ -131,6 +131,17 @@ public sealed partial class ReadmeQuickStartTests(ReadmeGatewayFixture fx) : ICl
         Assert.Equal(Reply, program.Output.Trim().Split('\n')[^1].Trim());
     }
 
+    /// <summary>The Python client cannot be installed here (no package index), so the snippet is compiled, not run: a
+    /// syntax slip fails; what it sends is the C# program's request, which runs above.</summary>
+    [Fact]
+    public async Task The_python_snippet_compiles()
+    {
+        var file = Path.Combine(fx.Home, "snippet.py");
+        await File.WriteAllTextAsync(file, Readme.Python);
+        var compile = await CommandRun.RunAsync("python3", ["-m", "py_compile", file], TimeSpan.FromMinutes(1));
+        Assert.True(compile.ExitCode == 0, compile.All);
+    }
+
     [Fact]
     public async Task The_docs_the_quick_start_points_at_answer()
     {
