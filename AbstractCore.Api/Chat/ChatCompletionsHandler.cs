@@ -104,7 +104,7 @@ public sealed partial class ChatCompletionsHandler(
                 }
 
                 deadline.CancelAfter(timeout); // the deadline is per silence, not for the whole stream
-                more = await NextAsync(updates, sse, aborted);
+                more = await EventStream.NextAsync(updates, context.Response.BodyWriter, aborted);
             }
         }
         catch (Exception e) when (!aborted.IsCancellationRequested)
@@ -123,38 +123,6 @@ public sealed partial class ChatCompletionsHandler(
         }
 
         await sse.WriteDoneAsync(aborted);
-    }
-
-
-    /// <summary>
-    /// The next update, flushing what was written only when it is not there yet: updates the upstream sent together
-    /// leave in one write, and nothing waits in the buffer while the gateway waits for the upstream.
-    /// </summary>
-    private static async ValueTask<bool> NextAsync(IAsyncEnumerator<ChatResponseUpdate> updates, SseWriter sse, CancellationToken aborted)
-    {
-        var next = updates.MoveNextAsync();
-        if (!next.IsCompleted)
-        {
-            try
-            {
-                await sse.FlushAsync(aborted);
-            }
-            catch
-            {
-                // The client left: the upstream read ends too (its token is linked to the request's); never leave it pending.
-                try
-                {
-                    await next;
-                }
-                catch (OperationCanceledException)
-                {
-                }
-
-                throw;
-            }
-        }
-
-        return await next;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chat stream for {Model} broke after it started: {Message}")]

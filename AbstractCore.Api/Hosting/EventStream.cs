@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Api.Hosting;
 
-/// <summary>The start of every streamed answer (chat chunks or Responses events).</summary>
+/// <summary>The start of every streamed answer (chat chunks or Responses events), and the flush rule between its items.</summary>
 public static class EventStream
 {
     /// <summary>
@@ -31,5 +31,36 @@ public static class EventStream
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    /// <summary>
+    /// The next item, flushing what was written only when it is not there yet: items the upstream sent together
+    /// leave in one write, and nothing waits in the buffer while the gateway waits for the upstream.
+    /// </summary>
+    public static async ValueTask<bool> NextAsync<T>(IAsyncEnumerator<T> items, System.IO.Pipelines.PipeWriter pipe, CancellationToken aborted)
+    {
+        var next = items.MoveNextAsync();
+        if (!next.IsCompleted)
+        {
+            try
+            {
+                await pipe.FlushAsync(aborted);
+            }
+            catch
+            {
+                // The client left: the upstream read ends too (its token is linked to the request's); never leave it pending.
+                try
+                {
+                    await next;
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                throw;
+            }
+        }
+
+        return await next;
     }
 }

@@ -103,7 +103,7 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
                     lastReset = Stopwatch.GetTimestamp();
                 }
 
-                if (!await NextAsync(frames, pipe, aborted))
+                if (!await EventStream.NextAsync(frames, pipe, aborted))
                 {
                     break;
                 }
@@ -124,37 +124,6 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
         call.Telemetry?.Relayed(rewriter.Facts);
         pipe.Write("data: [DONE]\n\n"u8);
         await pipe.FlushAsync(aborted);
-    }
-
-    /// <summary>
-    /// The next frame, flushing what was written only when it is not there yet: frames the upstream sent together leave
-    /// in one write, and nothing waits in the buffer while the gateway waits for the upstream.
-    /// </summary>
-    private static async ValueTask<bool> NextAsync(IAsyncEnumerator<SseItem<byte[]>> frames, PipeWriter pipe, CancellationToken aborted)
-    {
-        var next = frames.MoveNextAsync();
-        if (!next.IsCompleted)
-        {
-            try
-            {
-                await pipe.FlushAsync(aborted);
-            }
-            catch
-            {
-                // The client left: the upstream read ends too (its token is linked to the request's); never leave it pending.
-                try
-                {
-                    await next;
-                }
-                catch (OperationCanceledException)
-                {
-                }
-
-                throw;
-            }
-        }
-
-        return await next;
     }
 
     private static Uri ChatUrl(Uri baseUrl) =>
