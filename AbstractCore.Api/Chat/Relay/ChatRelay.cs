@@ -112,7 +112,8 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
         catch (Exception e) when (!aborted.IsCancellationRequested)
         {
             // Headers are gone: the failure travels in-band, then the stream ends without [DONE].
-            var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, call.Timeout) : UpstreamFailure.From(e, model.Provider);
+            var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, call.Timeout)
+                : KeyScrubbing.Scrub(UpstreamFailure.From(e, model.Provider), call.Endpoint.ApiKey);
             LogStreamFailure(logger, model.ToString(), failure.Message);
             call.Telemetry?.Fail(failure);
             using var sse = new SseWriter(pipe);
