@@ -42,20 +42,13 @@ public static class AgentFormatting
         }
     }
 
-    public static async IAsyncEnumerable<ChatResponseUpdate> Apply(
-        IAsyncEnumerable<ChatResponseUpdate> updates, AgentFormat format, bool toolsOffered,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>The stream as the format wants it; the stream itself (no wrapper) when there is nothing to change.</summary>
+    public static IAsyncEnumerable<ChatResponseUpdate> Apply(IAsyncEnumerable<ChatResponseUpdate> updates, AgentFormat format, bool toolsOffered) =>
+        format == AgentFormat.Passthrough || (format.IsStructured() && !toolsOffered) ? updates : Formatted(updates, format);
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> Formatted(
+        IAsyncEnumerable<ChatResponseUpdate> updates, AgentFormat format, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (format == AgentFormat.Passthrough || (format.IsStructured() && !toolsOffered))
-        {
-            await foreach (var update in updates.WithCancellation(cancellationToken))
-            {
-                yield return update;
-            }
-
-            yield break;
-        }
-
         var scanner = format.IsStructured() ? new TextCallScanner() : null;
         var sawText = false;
         await foreach (var update in updates.WithCancellation(cancellationToken))
