@@ -6,8 +6,8 @@ namespace AbstractCore.Api.Tests.Readme;
 
 /// <summary>
 /// The README's "The config file and its CLI" block, line by line, with a private home folder: each
-/// <c>dotnet run --project X -- args</c> runs the suite's build of X with the same arguments (so nothing is rebuilt
-/// under the running tests, which is also why <c>dotnet pack</c> gets <c>--no-build</c>), the tool is packed and installed
+/// <c>dotnet run --project X -- args</c> runs the suite's build of X with the same arguments (nothing is rebuilt under
+/// the running tests), the tool is packed (which builds the CLI project, which no test project references) and installed
 /// as written, and the installed <c>abstractcore</c> command writes the same file.
 /// </summary>
 public sealed class ReadmeConfigCliTests : IDisposable
@@ -59,11 +59,6 @@ public sealed class ReadmeConfigCliTests : IDisposable
         if (words is ["dotnet", "run", "--project", var project, "--", .. var arguments])
         {
             return CommandRun.RunAsync("dotnet", [ProjectProcess.ProjectDll(project), .. arguments], TimeSpan.FromMinutes(1), _home, environment);
-        }
-
-        if (words is ["dotnet", "pack", ..])
-        {
-            words.Add("--no-build");
         }
 
         // The installed tool by its full path: a child's PATH does not decide which file this process starts.

@@ -6,6 +6,7 @@ namespace AbstractCore.AppHost.Tests.EndToEnd;
 /// Executable mode keeps Redis's and RabbitMQ's data in a folder of its own under the temp folder; stopping the
 /// AppHost removes it, once the servers have exited. Only the servers run here: the services are taken out of the model.
 /// </summary>
+[Collection(LocalServersCollection.Name)]
 public sealed class ServerFolderTests
 {
     private static readonly TimeSpan Budget = TimeSpan.FromMinutes(4);

@@ -13,6 +13,7 @@ namespace AbstractCore.AppHost.Tests.EndToEnd;
 /// What a first-day user does with <c>dotnet run --project AbstractCore.AppHost</c>, through the <c>api</c> resource:
 /// chat with a local ONNX model served by <c>inference</c>, and queue an image job that <c>jobs</c> runs via RabbitMQ.
 /// </summary>
+[Collection(LocalServersCollection.Name)]
 public sealed class SystemEndToEndTests(SystemFixture system, ITestOutputHelper output) : IClassFixture<SystemFixture>, IDisposable
 {
     /// <summary>How long a job may take before the test gives up and shows the logs (a bound, not a measurement).</summary>
