@@ -11,7 +11,7 @@
 # the same process, not recorded; COLD_STEADY (10) s recorded ("steady"). Reported: requests/s of both windows, their
 # ratio, the gateway's CPU µs per request in both, and the cores other processes took (the machine is shared).
 # Knobs: COLD_RUNS, COLD_CONNECTIONS, COLD_FIRST, COLD_SETTLE, COLD_STEADY, COLD_MODES ("plain"), COLD_BUILD (r2r|build),
-# COLD_QUIET_WAIT (s, 60: wait up to this long for a quiet second before each fresh process), GATEWAY_ENV (extra
+# COLD_QUIET_WAIT (s, 10: wait up to this long for a quiet second before each fresh process), GATEWAY_ENV (extra
 # VAR=value words for the gateway, e.g. "DOTNET_TieredPGO=0"), BENCH_NAME (<UTC date>-cold-start), BENCH_RESULTS,
 # BENCH_SKIP_BUILD=1 (reuse the last build/publish output). Needs wrk (apt-get install -y wrk).
 set -euo pipefail
@@ -27,7 +27,7 @@ settle=${COLD_SETTLE:-30}
 steady=${COLD_STEADY:-10}
 modes=${COLD_MODES:-plain}
 build=${COLD_BUILD:-build}
-quiet_wait=${COLD_QUIET_WAIT:-60}
+quiet_wait=${COLD_QUIET_WAIT:-10}
 name=${BENCH_NAME:-$(date -u +%F)-cold-start}
 results=${BENCH_RESULTS:-$root/bench/results}
 command -v wrk >/dev/null 2>&1 || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 2; }
