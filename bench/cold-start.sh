@@ -26,7 +26,7 @@ first=${COLD_FIRST:-5}
 settle=${COLD_SETTLE:-30}
 steady=${COLD_STEADY:-10}
 modes=${COLD_MODES:-plain}
-build=${COLD_BUILD:-build}
+build=${COLD_BUILD:-r2r}
 quiet_wait=${COLD_QUIET_WAIT:-10}
 name=${BENCH_NAME:-$(date -u +%F)-cold-start}
 results=${BENCH_RESULTS:-$root/bench/results}
@@ -35,10 +35,11 @@ command -v wrk >/dev/null 2>&1 || { echo "wrk is not installed: apt-get install 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 bench_dll=$root/bench/AbstractCore.Bench/bin/Release/net10.0/AbstractCore.Bench.dll
 case $build in
-    # The container path: deploy/build-images.sh publishes for linux-x64, framework-dependent, ReadyToRun (Api csproj).
+    # The container path: deploy/build-images.sh publishes for linux-x64, framework-dependent; deploy/Containers.props
+    # turns ReadyToRun on when a RID is given, so this is what the api image runs.
     r2r) api_dir=$root/artifacts/cold-start/api-r2r
          api_publish=(dotnet publish "$root/AbstractCore.Api/AbstractCore.Api.csproj" -c Release -r linux-x64 --self-contained false
-             -p:PublishReadyToRun=true -o "$api_dir" -nologo -v q) ;;
+             -o "$api_dir" -nologo -v q) ;;
     build) api_dir=$root/AbstractCore.Api/bin/Release/net10.0
          api_publish=(dotnet build "$root/AbstractCore.Api/AbstractCore.Api.csproj" -c Release -nologo -v q) ;;
     *) echo "COLD_BUILD must be r2r or build" >&2; exit 2 ;;
@@ -144,7 +145,7 @@ function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j =
   row[m, k] = $0; r = $8 > 0 ? $5 / $8 : 0; ratio[m, k] = r; h[m, k] = $3; f[m, k] = $5; s[m, k] = $8; fu[m, k] = $6; su[m, k] = $9 }
 END {
   printf "# Cold start: %s\n\n", name > md
-  printf "Gateway build: **%s**%s; extra env: `%s`; %s connections (wrk, 1 thread); first %s s of load on a fresh process vs %s s steady after %s s more. Commit %s, %s, load average before %s, after %s, %d cores shared with the client and the fake upstream.\n\n", build, (build == "r2r" ? " (dotnet publish -r linux-x64 -p:PublishReadyToRun=true)" : " (dotnet build output)"), genv, conns, first, steady, settle, commit, date, lb, la, 2 > md
+  printf "Gateway build: **%s**%s; extra env: `%s`; %s connections (wrk, 1 thread); first %s s of load on a fresh process vs %s s steady after %s s more. Commit %s, %s, load average before %s, after %s, %d cores shared with the client and the fake upstream.\n\n", build, (build == "r2r" ? " (dotnet publish -r linux-x64, ReadyToRun)" : " (dotnet build output)"), genv, conns, first, steady, settle, commit, date, lb, la, 2 > md
   printf "| mode | median first ÷ steady req/s | steady ÷ first µs CPU/req | first req/s | steady req/s | first µs CPU/req | steady µs CPU/req | start → /health ms |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n" > md
   for (o = 1; o <= nm; o++) { m = order[o]; n = cnt[m]
     for (k = 1; k <= n; k++) { a1[k] = ratio[m, k]; a2[k] = f[m, k]; a3[k] = s[m, k]; a4[k] = fu[m, k]; a5[k] = su[m, k]; a6[k] = h[m, k] }
