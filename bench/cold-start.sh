@@ -138,14 +138,14 @@ dirty=$(git -C "$root" status --porcelain -- AbstractCore AbstractCore.Api Abstr
 [ "$dirty" -gt 0 ] && commit="$commit (+$dirty uncommitted file(s))"
 awk -F'\t' -v name="$name" -v build="$build" -v genv="${GATEWAY_ENV:-none}" -v conns="$conns" -v first="$first" \
     -v settle="$settle" -v steady="$steady" -v commit="$commit" -v lb="$load_before" -v la="$load_after" \
-    -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v md="$results/$name.md" -v js="$results/$name.json" '
+    -v cores="$(nproc)" -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v md="$results/$name.md" -v js="$results/$name.json" '
 function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
 { m = $1; if (!(m in cnt)) order[++nm] = m; k = ++cnt[m]
   row[m, k] = $0; r = $8 > 0 ? $5 / $8 : 0; ratio[m, k] = r; h[m, k] = $3; f[m, k] = $5; s[m, k] = $8; fu[m, k] = $6; su[m, k] = $9 }
 END {
   printf "# Cold start: %s\n\n", name > md
-  printf "Gateway build: **%s**%s; extra env: `%s`; %s connections (wrk, 1 thread); first %s s of load on a fresh process vs %s s steady after %s s more. Commit %s, %s, load average before %s, after %s, %d cores shared with the client and the fake upstream.\n\n", build, (build == "r2r" ? " (dotnet publish -r linux-x64, ReadyToRun)" : " (dotnet build output)"), genv, conns, first, steady, settle, commit, date, lb, la, 2 > md
+  printf "Gateway build: **%s**%s; extra env: `%s`; %s connections (wrk, 1 thread); first %s s of load on a fresh process vs %s s steady after %s s more. Commit %s, %s, load average before %s, after %s, %d cores shared with the client and the fake upstream.\n\n", build, (build == "r2r" ? " (dotnet publish -r linux-x64, ReadyToRun)" : " (dotnet build output)"), genv, conns, first, steady, settle, commit, date, lb, la, cores > md
   printf "| mode | median first ÷ steady req/s | steady ÷ first µs CPU/req | first req/s | steady req/s | first µs CPU/req | steady µs CPU/req | start → /health ms |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n" > md
   for (o = 1; o <= nm; o++) { m = order[o]; n = cnt[m]
     for (k = 1; k <= n; k++) { a1[k] = ratio[m, k]; a2[k] = f[m, k]; a3[k] = s[m, k]; a4[k] = fu[m, k]; a5[k] = su[m, k]; a6[k] = h[m, k] }
