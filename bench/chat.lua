@@ -1,12 +1,16 @@
 -- wrk script for bench/run.sh: POST one small chat body, print one JSON line at the end.
 -- The body is byte for byte the one AbstractCore.Bench `load` sends (LoadGenerator.ChatBody).
 -- BENCH_STREAM=1 adds "stream":true: latency is then the whole SSE stream (wrk reads the chunked body to its end).
+-- BENCH_MODEL sets the model (bench/anthropic.sh: anthropic/claude-test); BENCH_AUTH, when set, is sent as
+-- "Authorization: Bearer <BENCH_AUTH>" (a gateway with ABSTRACTCORE_AUTH_TOKEN, which a server-held provider key needs).
 local model = os.getenv("BENCH_MODEL") or "openai-compatible/fake-model"
 local label = os.getenv("BENCH_LABEL") or ""
 local stream = os.getenv("BENCH_STREAM") == "1"
+local auth = os.getenv("BENCH_AUTH")
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+if auth and auth ~= "" then wrk.headers["Authorization"] = "Bearer " .. auth end
 wrk.body = '{"model":"' .. model .. '","messages":[{"role":"user","content":"Say hello in five words."}],"max_tokens":16' .. (stream and ',"stream":true}' or '}')
 
 function done(summary, latency, requests)

@@ -5,14 +5,32 @@ using AbstractCore.TestKit;
 
 namespace AbstractCore.Bench;
 
-/// <summary>The zero-latency upstream: TestKit's fake with its default short text reply, nothing recorded.</summary>
+/// <summary>
+/// The zero-latency upstream: TestKit's fake with its default short text reply, nothing recorded. <c>upstream</c> hosts
+/// <see cref="FakeOpenAIUpstream"/> (prints <c>http://127.0.0.1:&lt;port&gt;/v1/</c>), <c>anthropic-upstream</c>
+/// <see cref="FakeAnthropicUpstream"/> (prints <c>http://127.0.0.1:&lt;port&gt;</c>, as ANTHROPIC_BASE_URL takes it).
+/// </summary>
 internal static class UpstreamHost
 {
-    public static async Task<int> RunAsync(Options options)
+    public static Task<int> RunAsync(Options options) =>
+        HostAsync(options, async () =>
+        {
+            var fake = await FakeOpenAIUpstream.StartAsync(record: false);
+            return (fake.BaseUrl, fake);
+        });
+
+    public static Task<int> RunAnthropicAsync(Options options) =>
+        HostAsync(options, async () =>
+        {
+            var fake = await FakeAnthropicUpstream.StartAsync(record: false);
+            return (fake.BaseUrl, fake);
+        });
+
+    private static async Task<int> HostAsync(Options options, Func<Task<(Uri BaseUrl, IAsyncDisposable Fake)>> start)
     {
         if (options.Int("port", 0) != 0)
         {
-            // FakeOpenAIUpstream always binds 127.0.0.1:0; the script reads the URL printed below instead.
+            // TestKit's fakes always bind 127.0.0.1:0; the script reads the URL printed below instead.
             throw new ArgumentException("the fake upstream binds a free port of its own; omit --port and read its base URL from stdout");
         }
 
@@ -20,8 +38,9 @@ internal static class UpstreamHost
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
-        await using var fake = await FakeOpenAIUpstream.StartAsync(record: false);
-        await Console.Out.WriteLineAsync(fake.BaseUrl.ToString());
+        var (baseUrl, fake) = await start();
+        await using var running = fake;
+        await Console.Out.WriteLineAsync(baseUrl.ToString());
         await Console.Out.FlushAsync();
         await stop.Task;
         return 0;

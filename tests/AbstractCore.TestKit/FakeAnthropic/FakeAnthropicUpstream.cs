@@ -14,23 +14,28 @@ namespace AbstractCore.TestKit;
 /// <c>GET /v1/models</c> (paged by <c>limit</c>/<c>after_id</c>); Anthropic's error body elsewhere. Like the real API
 /// it refuses a request without <c>x-api-key</c> (401), without <c>anthropic-version</c> or <c>max_tokens</c> (400).
 /// Replies are scripted with <see cref="Enqueue"/> (FIFO) and fall back to <see cref="DefaultReply"/>.
+/// Started with <c>record: false</c> (load tests, <c>AbstractCore.Bench anthropic-upstream</c>) it keeps no requests.
 /// </summary>
 public sealed class FakeAnthropicUpstream : IAsyncDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private readonly bool _record;
     private readonly ReplyQueue<AnthropicReply> _replies = new(AnthropicReply.Text("Hello from the fake Anthropic."));
     private LoopbackServer? _server;
     private Uri? _baseUrl;
     private long _ids;
 
-    private FakeAnthropicUpstream()
+    private FakeAnthropicUpstream(bool record)
     {
+        _record = record;
     }
 
-    public static async Task<FakeAnthropicUpstream> StartAsync()
+    /// <summary>Starts the fake on a free loopback port.</summary>
+    /// <param name="record">Whether to keep every request in <see cref="Requests"/>; pass false for load tests.</param>
+    public static async Task<FakeAnthropicUpstream> StartAsync(bool record = true)
     {
-        var fake = new FakeAnthropicUpstream();
+        var fake = new FakeAnthropicUpstream(record);
         fake._server = await LoopbackServer.StartAsync(fake.HandleAsync).ConfigureAwait(false);
         fake._baseUrl = new Uri(fake._server.Root);
         return fake;
@@ -39,13 +44,15 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:&lt;port&gt;</c>: the API root without <c>/v1</c>, as ANTHROPIC_BASE_URL takes it.</summary>
     public Uri BaseUrl => _baseUrl ?? throw new InvalidOperationException("The fake Anthropic upstream is not started.");
 
-    /// <summary>Every request received so far (headers and body).</summary>
+    /// <summary>Every request received so far (headers and body); empty when started with record=false.</summary>
     public IReadOnlyList<RecordedRequest> Requests => Server.Requests;
 
     /// <summary>The last <c>POST /v1/messages</c>; throws if there was none.</summary>
     public RecordedRequest LastMessagesRequest =>
         Requests.LastOrDefault(r => r.Method == "POST" && r.Path == "/v1/messages")
-        ?? throw new InvalidOperationException("The fake Anthropic upstream has received no POST /v1/messages.");
+        ?? throw new InvalidOperationException(_record
+            ? "The fake Anthropic upstream has received no POST /v1/messages."
+            : "The fake Anthropic upstream was started with record=false, so it keeps no requests.");
 
     public AnthropicReply DefaultReply
     {
@@ -73,7 +80,10 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
         await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
         var body = buffer.ToArray();
 
-        Server.Record(request, path, Encoding.UTF8.GetString(body));
+        if (_record)
+        {
+            Server.Record(request, path, Encoding.UTF8.GetString(body));
+        }
 
         try
         {
