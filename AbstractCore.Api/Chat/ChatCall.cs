@@ -10,11 +10,13 @@ using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Api.Chat;
 
-/// <summary>One upstream call, ready to run: the client, its options, the deadline and how tool calls are rendered.</summary>
+/// <summary>One upstream call, ready to run: the upstream, the options, the deadline and how tool calls are rendered.</summary>
 public sealed record ChatCall(
-    IChatBackend Backend, ProviderEndpoint Endpoint, IChatClient Client, ChatOptions Options, TimeSpan Timeout,
-    AgentFormat Format, bool ToolsOffered)
+    IChatBackend Backend, ProviderEndpoint Endpoint, ChatOptions Options, TimeSpan Timeout, AgentFormat Format, bool ToolsOffered)
 {
+    /// <summary>The translating paths' client for this upstream (cached per endpoint); a relayed call never asks for it.</summary>
+    public IChatClient Client => Backend.GetClient(Endpoint);
+
     /// <summary>The call's span and metrics while it runs (<see cref="ChatCalls.RunAsync"/>); null when nothing listens.</summary>
     public Telemetry.ChatCallTelemetry? Telemetry { get; set; }
 
@@ -32,18 +34,18 @@ public sealed partial class ChatCalls(
         IReadOnlyDictionary<string, JsonElement>? extra)
     {
         var backend = backends.For(provider);
-        ChatOptions? options = null;
-        return await PrepareAsync(context, provider, backend, model, request, extra, warnings => options = backend.Prepare(provider, request, model.Model, messages, warnings),
-            endpoint => (backend.GetClient(endpoint), options!));
+        return await PrepareAsync(context, provider, backend, model, request, extra,
+            warnings => backend.Prepare(provider, request, model.Model, messages, warnings));
     }
 
     /// <summary>
     /// The same checks in the same order for a request relayed as bytes: <paramref name="mapRequest"/> is the
-    /// protocol's own request mapping (which may refuse the request or add warnings), run before the endpoint is resolved.
+    /// protocol's own request mapping (which may refuse the request or add warnings), run before the endpoint is resolved;
+    /// its options are the call's.
     /// </summary>
     public async Task<ChatCall> PrepareAsync(
         HttpContext context, ProviderDescriptor provider, IChatBackend backend, ModelRef model, ChatCompletionRequest request,
-        IReadOnlyDictionary<string, JsonElement>? extra, Action<ICollection<string>> mapRequest, Func<ProviderEndpoint, (IChatClient, ChatOptions)> client)
+        IReadOnlyDictionary<string, JsonElement>? extra, Func<ICollection<string>, ChatOptions> mapRequest)
     {
         telemetry.SetProvider(context, provider.Name);
         context.Items[Logging.UpstreamRefusals.ModelItem] = model; // named (as text) only if the upstream refuses
@@ -51,7 +53,7 @@ public sealed partial class ChatCalls(
 
         // The original's order: request checks (response_format, …) → server-held key guard → base_url → unload_after.
         var warnings = new List<string>(0);
-        mapRequest(warnings);
+        var options = mapRequest(warnings);
         var endpoint = await providers.ResolveAsync(
             provider, new ProviderRequest(request.BaseUrl, key, Auth.ServerAuth.IsAuthenticated(context)), context.RequestAborted);
         unloads.Check(provider, backend, request, warnings);
@@ -60,9 +62,8 @@ public sealed partial class ChatCalls(
             context.Response.Headers["X-AbstractCore-Warning"] = string.Join("; ", warnings);
         }
 
-        var (chatClient, options) = client(endpoint);
         return new ChatCall(
-            backend, endpoint, chatClient, options, settings.TimeoutFor(extra),
+            backend, endpoint, options, settings.TimeoutFor(extra),
             AgentFormats.Resolve(request.AgentFormat, context.Request.Headers.UserAgent),
             request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
         {

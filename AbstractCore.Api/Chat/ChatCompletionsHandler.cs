@@ -73,8 +73,11 @@ public sealed partial class ChatCompletionsHandler(
     {
         IReadOnlyList<(string Name, string Json)> thinking = [];
         var call = await calls.PrepareAsync(context, provider, backend, model, request, request.Extra,
-            warnings => thinking = OpenAIThinking.Fields(provider.Name, model.Model, request, warnings),
-            endpoint => (backend.GetClient(endpoint), NoOptions));
+            warnings =>
+            {
+                thinking = OpenAIThinking.Fields(provider.Name, model.Model, request, warnings);
+                return NoOptions;
+            });
         var stream = request.Stream == true;
         var upstreamBody = UpstreamChatBody.Rewrite(body.Utf8, model.Model, stream, thinking);
         await calls.RunAsync(context, call, model, request.UnloadAfter == true, deadline =>

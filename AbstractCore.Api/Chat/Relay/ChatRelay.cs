@@ -55,10 +55,10 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
         else
         {
             var body = await response.Content.ReadAsByteArrayAsync(deadline.Token);
-            var answer = CompletionAnswer.Rewrite(body, rewriter);
-            call.Telemetry?.Relayed(rewriter.Facts);
             context.Response.ContentType = "application/json";
-            await context.Response.Body.WriteAsync(answer, context.RequestAborted);
+            CompletionAnswer.Write(body, rewriter, context.Response.BodyWriter);
+            call.Telemetry?.Relayed(rewriter.Facts);
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
 using AbstractCore.Chat.AgentFormats;
@@ -9,7 +10,8 @@ namespace AbstractCore.Chat.Forwarding;
 /// calls only when the scan found some.</summary>
 public static class CompletionAnswer
 {
-    public static byte[] Rewrite(byte[] body, ChatAnswerRewriter rewriter)
+    /// <summary>Rewrites the answer (refusing one that is an error), then writes it; nothing is written when it fails.</summary>
+    public static void Write(byte[] body, ChatAnswerRewriter rewriter, IBufferWriter<byte> output)
     {
         var splices = rewriter.Rewrite(body, chunk: false, out var kind);
         if (kind == AnswerKind.Error)
@@ -17,8 +19,14 @@ public static class CompletionAnswer
             throw new UpstreamHttpException(502, Encoding.UTF8.GetString(body)); // an error with status 200
         }
 
-        var answer = splices.Apply(body);
-        return rewriter.TextCallsFound && !rewriter.Facts.SawToolCalls ? WithTextCalls(answer, rewriter.Facts) : answer;
+        if (rewriter.TextCallsFound && !rewriter.Facts.SawToolCalls)
+        {
+            output.Write(WithTextCalls(splices.Apply(body), rewriter.Facts));
+        }
+        else
+        {
+            splices.WriteTo(body, output);
+        }
     }
 
     /// <summary>Calls the model wrote as text become structured calls, the markup leaves the content.</summary>

@@ -13,7 +13,7 @@ public sealed class ChatAnswerRewriterTests
         var rewriter = new ChatAnswerRewriter("openrouter/deepseek-r1", scanToolText: false);
         var body = Encoding.UTF8.GetBytes("""{"id":"gen-1","created":7,"model":"deepseek-r1","choices":[{"index":0,"message":{"role":"assistant","content":"4","reasoning":"2+2"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3,"prompt_tokens_details":{"cached_tokens":2}},"system_fingerprint":"fp"}""");
 
-        var answer = JsonNode.Parse(CompletionAnswer.Rewrite(body, rewriter))!;
+        var answer = JsonNode.Parse(Written(body, rewriter))!;
 
         Assert.Equal("openrouter/deepseek-r1", (string?)answer["model"]);
         Assert.Equal("2+2", (string?)answer["choices"]![0]!["message"]!["reasoning_content"]);
@@ -29,7 +29,7 @@ public sealed class ChatAnswerRewriterTests
         var rewriter = new ChatAnswerRewriter("a/b", scanToolText: false);
         var body = Encoding.UTF8.GetBytes("""{"choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":"no call"}}]}""");
 
-        var answer = JsonNode.Parse(CompletionAnswer.Rewrite(body, rewriter))!;
+        var answer = JsonNode.Parse(Written(body, rewriter))!;
 
         Assert.Equal("stop", (string?)answer["choices"]![0]!["finish_reason"]);
         Assert.Equal("a/b", (string?)answer["model"]); // added when the upstream named none
@@ -41,7 +41,7 @@ public sealed class ChatAnswerRewriterTests
         var rewriter = new ChatAnswerRewriter("a/llama", scanToolText: true);
         var body = Encoding.UTF8.GetBytes("""{"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Sure.\n<tool_call>\n{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Oslo\"}}\n</tool_call>"}}]}""");
 
-        var message = JsonNode.Parse(CompletionAnswer.Rewrite(body, rewriter))!["choices"]![0]!;
+        var message = JsonNode.Parse(Written(body, rewriter))!["choices"]![0]!;
 
         Assert.Equal("tool_calls", (string?)message["finish_reason"]);
         Assert.Equal("Sure.", (string?)message["message"]!["content"]);
@@ -55,5 +55,12 @@ public sealed class ChatAnswerRewriterTests
         rewriter.Rewrite("""{"id":"c","model":"b","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}"""u8, chunk: true, out var kind);
         Assert.Equal(AnswerKind.UsageOnly, kind);
         Assert.Equal(2, rewriter.Facts.OutputTokens);
+    }
+
+    private static byte[] Written(byte[] body, ChatAnswerRewriter rewriter)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        CompletionAnswer.Write(body, rewriter, output);
+        return output.WrittenSpan.ToArray();
     }
 }
