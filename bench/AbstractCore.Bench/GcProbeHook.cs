@@ -26,7 +26,7 @@ internal static class StartupHook
         {
             // GetTotalMemory(false) is what dotnet-counters shows as "GC heap size": live objects plus garbage not yet collected.
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"heap={GC.GetTotalMemory(false)} gen0={GC.CollectionCount(0)} gen2={GC.CollectionCount(2)}\n");
+                $"heap={GC.GetTotalMemory(false)} gen0={GC.CollectionCount(0)} gen2={GC.CollectionCount(2)} allocated={GC.GetTotalAllocatedBytes()}\n");
             var temp = file + ".tmp";
             File.WriteAllText(temp, line);
             File.Move(temp, file, overwrite: true);

@@ -66,10 +66,11 @@ public sealed class AnthropicChatClient : IChatClient
 
         var translator = new AnthropicStreamTranslator(built.SchemaToolName);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
+        // Each event is translated from its UTF-8 bytes as the parser completes it (no string per event).
+        var events = SseParser.Create(body, (type, data) => translator.Handle(type == SseParser.EventTypeDefault ? null : type, data));
+        await foreach (var item in events.EnumerateAsync(cancellationToken))
         {
-            var eventName = item.EventType == SseParser.EventTypeDefault ? null : item.EventType;
-            foreach (var update in translator.Handle(eventName, item.Data))
+            foreach (var update in item.Data)
             {
                 yield return update;
             }

@@ -130,7 +130,7 @@ public sealed class AnthropicStreamTranslator(string? schemaTool)
 
     /// <param name="eventName">The SSE <c>event:</c> name, or null to go by the data's <c>type</c>.</param>
     /// <param name="data">The SSE <c>data:</c> JSON.</param>
-    public IEnumerable<ChatResponseUpdate> Handle(string? eventName, string data)
+    public ChatResponseUpdate[] Handle(string? eventName, ReadOnlySpan<byte> data)
     {
         var e = JsonSerializer.Deserialize(data, AnthropicJsonContext.Default.AnthropicStreamEvent)
                 ?? throw new JsonException("An Anthropic stream event was null.");
@@ -192,7 +192,7 @@ public sealed class AnthropicStreamTranslator(string? schemaTool)
                 return [];
 
             case "error":
-                throw new UpstreamHttpException(AnthropicResponses.Status(e.Error?.Type), data);
+                throw new UpstreamHttpException(AnthropicResponses.Status(e.Error?.Type), Encoding.UTF8.GetString(data));
 
             default:
                 return []; // ping, and event types newer than this translator
