@@ -14,6 +14,7 @@ if (AbstractCore.Configuration.Cli.AbstractCoreCli.IsCliInvocation(args))
 }
 
 var builder = WebApplication.CreateBuilder(CommandLine.Normalize(args));
+builder.AddLoggingDefaults();
 builder.Configuration.AddAbstractCoreConfigFile();
 builder.ConfigureListenAddress();
 builder.AddServiceDefaults();

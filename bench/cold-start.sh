@@ -10,7 +10,7 @@
 # COLD_CONNECTIONS (64) wrk connections for COLD_FIRST (5) s, recorded ("first"); COLD_SETTLE (30) s more of load on
 # the same process, not recorded; COLD_STEADY (10) s recorded ("steady"). Reported: requests/s of both windows, their
 # ratio, the gateway's CPU µs per request in both, and the cores other processes took (the machine is shared).
-# Knobs: COLD_RUNS, COLD_CONNECTIONS, COLD_FIRST, COLD_SETTLE, COLD_STEADY, COLD_MODES ("plain"), COLD_BUILD (r2r|build),
+# Knobs: COLD_RUNS, COLD_CONNECTIONS, COLD_FIRST, COLD_SETTLE, COLD_STEADY, COLD_MODES ("plain"), COLD_BUILD (r2r|build), COLD_TARGET (gateway|yarp: the bare YARP baseline instead),
 # COLD_QUIET_WAIT (s, 10: wait up to this long for a quiet second before each fresh process), GATEWAY_ENV (extra
 # VAR=value words for the gateway, e.g. "DOTNET_TieredPGO=0"), BENCH_NAME (<UTC date>-cold-start), BENCH_RESULTS,
 # BENCH_SKIP_BUILD=1 (reuse the last build/publish output). Needs wrk (apt-get install -y wrk).
@@ -34,17 +34,24 @@ command -v wrk >/dev/null 2>&1 || { echo "wrk is not installed: apt-get install 
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 bench_dll=$root/bench/AbstractCore.Bench/bin/Release/net10.0/AbstractCore.Bench.dll
+# COLD_TARGET=yarp measures the bare YARP pass-through (bench/AbstractCore.YarpBaseline) the same way, built the same way.
+case ${COLD_TARGET:-gateway} in
+    gateway) project=AbstractCore.Api ;;
+    yarp) project=bench/AbstractCore.YarpBaseline ;;
+    *) echo "COLD_TARGET must be gateway or yarp" >&2; exit 2 ;;
+esac
+assembly=$(basename "$project")
 case $build in
     # The container path: deploy/build-images.sh publishes for linux-x64, framework-dependent; deploy/Containers.props
     # turns ReadyToRun on when a RID is given, so this is what the api image runs.
-    r2r) api_dir=$root/artifacts/cold-start/api-r2r
-         api_publish=(dotnet publish "$root/AbstractCore.Api/AbstractCore.Api.csproj" -c Release -r linux-x64 --self-contained false
-             -o "$api_dir" -nologo -v q) ;;
-    build) api_dir=$root/AbstractCore.Api/bin/Release/net10.0
-         api_publish=(dotnet build "$root/AbstractCore.Api/AbstractCore.Api.csproj" -c Release -nologo -v q) ;;
+    r2r) api_dir=$root/artifacts/cold-start/$assembly-r2r
+         api_publish=(dotnet publish "$root/$project/$assembly.csproj" -c Release -r linux-x64 --self-contained false
+             -p:PublishReadyToRun=true -o "$api_dir" -nologo -v q) ;;
+    build) api_dir=$root/$project/bin/Release/net10.0
+         api_publish=(dotnet build "$root/$project/$assembly.csproj" -c Release -nologo -v q) ;;
     *) echo "COLD_BUILD must be r2r or build" >&2; exit 2 ;;
 esac
-api_dll=$api_dir/AbstractCore.Api.dll
+api_dll=$api_dir/$assembly.dll
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     echo "== building ($build)" >&2
     "${api_publish[@]}" >&2
@@ -108,12 +115,14 @@ for mode in $modes; do
         t0=$(date +%s%N)
         # shellcheck disable=SC2086
         env -u ASPNETCORE_URLS -u URLS -u HTTP_PORTS -u OTEL_EXPORTER_OTLP_ENDPOINT -u ABSTRACTCORE_AUTH_TOKEN \
-            HOST=127.0.0.1 PORT="$port" ASPNETCORE_ENVIRONMENT=Production \
+            HOST=127.0.0.1 PORT="$port" URLS="http://127.0.0.1:$port" UPSTREAM="${upstream_base%v1/}" ASPNETCORE_ENVIRONMENT=Production \
             OPENAI_COMPATIBLE_BASE_URL="${upstream_base%/}" \
-            ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED=1 Logging__LogLevel__Default=Warning \
+            ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED=1 \
             ${GATEWAY_ENV:-} dotnet "$api_dll" >"$work/gateway.out" 2>"$work/gateway.err" &
         gateway_pid=$!
-        until curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; do
+        # The gateway is up when /health answers; YARP (which would forward /health) when its port accepts a connection.
+        until if [ "$assembly" = AbstractCore.Api ]; then curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null
+              else (: </dev/tcp/127.0.0.1/"$port") 2>/dev/null; fi; do
             kill -0 "$gateway_pid" 2>/dev/null || { cat "$work/gateway.out" "$work/gateway.err" >&2; exit 1; }
             [ $(( ($(date +%s%N) - t0) / 1000000 )) -gt 60000 ] && { echo "the gateway did not answer /health in 60 s" >&2; exit 1; }
             sleep 0.02
@@ -136,7 +145,7 @@ mkdir -p "$results"
 commit=$(git -C "$root" rev-parse --short HEAD)
 dirty=$(git -C "$root" status --porcelain -- AbstractCore AbstractCore.Api AbstractCore.ServiceDefaults 2>/dev/null | wc -l)
 [ "$dirty" -gt 0 ] && commit="$commit (+$dirty uncommitted file(s))"
-awk -F'\t' -v name="$name" -v build="$build" -v genv="${GATEWAY_ENV:-none}" -v conns="$conns" -v first="$first" \
+awk -F'\t' -v name="$name" -v target="$assembly" -v build="$build" -v genv="${GATEWAY_ENV:-none}" -v conns="$conns" -v first="$first" \
     -v settle="$settle" -v steady="$steady" -v commit="$commit" -v lb="$load_before" -v la="$load_after" \
     -v cores="$(nproc)" -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v md="$results/$name.md" -v js="$results/$name.json" '
 function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -145,7 +154,7 @@ function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j =
   row[m, k] = $0; r = $8 > 0 ? $5 / $8 : 0; ratio[m, k] = r; h[m, k] = $3; f[m, k] = $5; s[m, k] = $8; fu[m, k] = $6; su[m, k] = $9 }
 END {
   printf "# Cold start: %s\n\n", name > md
-  printf "Gateway build: **%s**%s; extra env: `%s`; %s connections (wrk, 1 thread); first %s s of load on a fresh process vs %s s steady after %s s more. Commit %s, %s, load average before %s, after %s, %d cores shared with the client and the fake upstream.\n\n", build, (build == "r2r" ? " (dotnet publish -r linux-x64, ReadyToRun)" : " (dotnet build output)"), genv, conns, first, steady, settle, commit, date, lb, la, cores > md
+  printf "Target: **%s**; build: **%s**%s; extra env: `%s`; %s connections (wrk, 1 thread); first %s s of load on a fresh process vs %s s steady after %s s more. Commit %s, %s, load average before %s, after %s, %d cores shared with the client and the fake upstream.\n\n", target, build, (build == "r2r" ? " (dotnet publish -r linux-x64, ReadyToRun)" : " (dotnet build output)"), genv, conns, first, steady, settle, commit, date, lb, la, cores > md
   printf "| mode | median first ÷ steady req/s | steady ÷ first µs CPU/req | first req/s | steady req/s | first µs CPU/req | steady µs CPU/req | start → /health ms |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n" > md
   for (o = 1; o <= nm; o++) { m = order[o]; n = cnt[m]
     for (k = 1; k <= n; k++) { a1[k] = ratio[m, k]; a2[k] = f[m, k]; a3[k] = s[m, k]; a4[k] = fu[m, k]; a5[k] = su[m, k]; a6[k] = h[m, k] }

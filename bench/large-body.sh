@@ -42,7 +42,7 @@ port=$(dotnet "$bench_dll" free-port)
 # shellcheck disable=SC2086
 env -u ASPNETCORE_URLS -u URLS -u HTTP_PORTS -u OTEL_EXPORTER_OTLP_ENDPOINT \
     HOST=127.0.0.1 PORT="$port" ASPNETCORE_ENVIRONMENT=Production ABSTRACTCORE_AUTH_TOKEN=$token \
-    OPENAI_COMPATIBLE_BASE_URL="${upstream_base%/}" Logging__LogLevel__Default=Warning \
+    OPENAI_COMPATIBLE_BASE_URL="${upstream_base%/}" \
     ${GATEWAY_ENV:-} dotnet "$api_dll" >"$work/gateway.out" 2>"$work/gateway.err" &
 gateway_pid=$!
 wait_for "the gateway (GET /health)" 60 curl -fsS "http://127.0.0.1:$port/health" \

@@ -123,7 +123,7 @@ if has_stage hold; then
     env -u ASPNETCORE_URLS -u URLS -u HTTP_PORTS -u OTEL_EXPORTER_OTLP_ENDPOINT -u ABSTRACTCORE_AUTH_TOKEN \
         HOST=127.0.0.1 PORT="$gateway_port" ASPNETCORE_ENVIRONMENT=Production \
         OPENAI_COMPATIBLE_BASE_URL="${drip_base%/}" \
-        ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED=1 Logging__LogLevel__Default=Warning \
+        ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED=1 \
         DOTNET_STARTUP_HOOKS="$bench_dll" ABSTRACTCORE_BENCH_GC_FILE="$work/gateway.gc" \
         ${GATEWAY_ENV:-} dotnet "$api_dll" >"$work/gateway.out" 2>"$work/gateway.err" &
     gateway_pid=$!

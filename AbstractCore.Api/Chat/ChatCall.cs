@@ -35,6 +35,7 @@ public sealed partial class ChatCalls(
     {
         var backend = backends.For(provider);
         return await PrepareAsync(context, provider, backend, model, request, extra,
+            request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0,
             warnings => backend.Prepare(provider, request, model.Model, messages, warnings));
     }
 
@@ -45,7 +46,7 @@ public sealed partial class ChatCalls(
     /// </summary>
     public async Task<ChatCall> PrepareAsync(
         HttpContext context, ProviderDescriptor provider, IChatBackend backend, ModelRef model, ChatCompletionRequest request,
-        IReadOnlyDictionary<string, JsonElement>? extra, Func<ICollection<string>, ChatOptions> mapRequest)
+        IReadOnlyDictionary<string, JsonElement>? extra, bool toolsOffered, Func<ICollection<string>, ChatOptions> mapRequest)
     {
         telemetry.SetProvider(context, provider.Name);
         context.Items[Logging.UpstreamRefusals.ModelItem] = model; // named (as text) only if the upstream refuses
@@ -64,8 +65,7 @@ public sealed partial class ChatCalls(
 
         return new ChatCall(
             backend, endpoint, options, settings.TimeoutFor(extra),
-            AgentFormats.Resolve(request.AgentFormat, context.Request.Headers.UserAgent),
-            request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
+            AgentFormats.Resolve(request.AgentFormat, context.Request.Headers.UserAgent), toolsOffered)
         {
             Request = request,
         };

@@ -31,18 +31,15 @@ public sealed partial class ChatCompletionsHandler(
     {
         var aborted = context.RequestAborted;
         using var body = await Requests.JsonBody.ReadAsync(context.Request, aborted);
+        if (await TryRelayAsync(context, body, pathProvider))
+        {
+            return;
+        }
+
         var request = ChatRequestReader.Read(body);
         ChatRequestRules.Validate(request);
         var model = ModelRef.ForPath(request.Model!, pathProvider);
         var provider = providers.Find(model.Provider);
-        var backend = backends.For(provider);
-        if (backend.Protocol == ProviderProtocol.OpenAICompatible && !attachments.AnyToResolve(request.Messages!) &&
-            RelayEligibility.Accepts(request, RelayEligibility.Format(request.AgentFormat, context.Request.Headers.UserAgent)))
-        {
-            await RelayAsync(context, body, request, model, provider, backend);
-            return;
-        }
-
         await attachments.ResolveAsync(request.Messages!, aborted);
         var messages = ChatMessageConverter.Convert(request.Messages!);
         var call = await calls.PrepareAsync(context, provider, model, request, messages, request.Extra);
@@ -67,12 +64,30 @@ public sealed partial class ChatCompletionsHandler(
         });
     }
 
-    /// <summary>An OpenAI-compatible upstream gets the client's bytes, rewritten in one pass; the answer comes back the same way.</summary>
-    private async Task RelayAsync(
-        HttpContext context, Requests.JsonBody body, ChatCompletionRequest request, ModelRef model, ProviderDescriptor provider, IChatBackend backend)
+    /// <summary>
+    /// An OpenAI-compatible upstream gets the client's bytes, rewritten in one pass, when the body's head
+    /// (<see cref="ChatRequestHead"/>) shows nothing the translating path would change; the answer comes back the same
+    /// way. False, having sent nothing, when the request is not for relaying.
+    /// </summary>
+    private async Task<bool> TryRelayAsync(HttpContext context, Requests.JsonBody body, string? pathProvider)
     {
+        if (ChatRequestHead.TryRead(body.Utf8, attachments, out var toolsOffered) is not { } request)
+        {
+            return false;
+        }
+
+        ChatRequestReader.RequireModelWithoutKey(request.Model, request.Extra);
+        ChatRequestRules.Validate(request);
+        var model = ModelRef.ForPath(request.Model!, pathProvider);
+        var provider = providers.Find(model.Provider);
+        var backend = backends.For(provider);
+        if (backend.Protocol != ProviderProtocol.OpenAICompatible || !RelayEligibility.Relays(request.AgentFormat, context.Request.Headers.UserAgent))
+        {
+            return false;
+        }
+
         IReadOnlyList<(string Name, string Json)> thinking = [];
-        var call = await calls.PrepareAsync(context, provider, backend, model, request, request.Extra,
+        var call = await calls.PrepareAsync(context, provider, backend, model, request, request.Extra, toolsOffered,
             warnings =>
             {
                 thinking = OpenAIThinking.Fields(provider.Name, model.Model, request, warnings);
@@ -82,6 +97,7 @@ public sealed partial class ChatCompletionsHandler(
         var upstreamBody = UpstreamChatBody.Rewrite(body.Utf8, model.Model, stream, thinking);
         await calls.RunAsync(context, call, model, request.UnloadAfter == true, deadline =>
             relay.SendAsync(context, call, model, upstreamBody, stream, request.StreamOptions?.IncludeUsage == true, deadline));
+        return true;
     }
 
     private async Task StreamAsync(

@@ -29,25 +29,18 @@ public sealed partial class MessageAttachments(SafeFetcher fetcher, LocalFilePol
         }
     }
 
-    /// <summary>Whether any message holds something <see cref="ResolveAsync"/> would change (a relay forwards the rest as is).</summary>
-    public bool AnyToResolve(List<ChatMessageDto> messages)
-    {
-        foreach (var message in messages)
-        {
-            if (message.Role is "user" or "system" or "developer" && message.Content is { } content && NeedsWork(content))
-            {
-                return true;
-            }
-        }
+    /// <summary>Whether message text can hold something <see cref="ResolveAsync"/> would change (local file
+    /// references, when local files are allowed); a relay forwards text as is when not.</summary>
+    public bool ResolvesText => localFiles.Enabled;
 
-        return false;
-    }
+    /// <summary>Whether <see cref="ResolveAsync"/> would change this user, system or developer text.</summary>
+    public bool TextNeedsWork(string text) => localFiles.Enabled && FileReference().IsMatch(text);
 
     private bool NeedsWork(JsonElement content)
     {
         if (content.ValueKind == JsonValueKind.String)
         {
-            return localFiles.Enabled && FileReference().IsMatch(content.GetString()!);
+            return TextNeedsWork(content.GetString()!);
         }
 
         if (content.ValueKind != JsonValueKind.Array)

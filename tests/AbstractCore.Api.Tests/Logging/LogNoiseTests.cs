@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace AbstractCore.Api.Tests.Logging;
 
 /// <summary>
-/// The shipped logging defaults (AbstractCore.Api/appsettings.json): ASP.NET Core's per-request Information lines
+/// The shipped logging defaults (built in: AbstractCore.Api/Logging/LoggingDefaults.cs, no appsettings.json): ASP.NET Core's per-request Information lines
 /// are off, and listing models does not warn on every call about local servers nobody configured.
 /// </summary>
 public sealed class LogNoiseTests : IAsyncLifetime
@@ -20,7 +20,7 @@ public sealed class LogNoiseTests : IAsyncLifetime
             ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
             ["OPENAI_COMPATIBLE_BASE_URL"] = upstream,
             ["OPENAI_COMPATIBLE_API_KEY"] = "upstream-key",
-            // The test factory lowers every category to Warning; undo that so only the shipped appsettings.json decides.
+            // The test factory lowers every category to Warning; undo that so only the shipped defaults decide.
             ["Logging:LogLevel:Default"] = "Information",
             [$"Logging:LogLevel:{typeof(ModelDiscovery).FullName}"] = "Debug",
         });

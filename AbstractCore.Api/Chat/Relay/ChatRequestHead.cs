@@ -1,0 +1,343 @@
+using System.Text.Json;
+using AbstractCore.Attachments;
+using AbstractCore.Chat.AgentFormats;
+using AbstractCore.OpenAI.Chat;
+
+namespace AbstractCore.Api.Chat.Relay;
+
+/// <summary>
+/// One pass over a chat body that may be relayed as bytes: the top-level fields the gateway acts on are read into a
+/// request without messages, and the messages are checked to be ones an OpenAI-compatible upstream can receive as they
+/// are. Anything else — a value of the wrong type, <c>api_key</c>, content parts, reasoning sent back, tool-call markup
+/// beside calls, a local file reference — gives null: the full binder then answers with the same 400, or the
+/// translating path gets the request, as it would without this scan. No message, tool or value is copied.
+/// </summary>
+public static class ChatRequestHead
+{
+    /// <param name="toolsOffered">True when <c>tools</c> is a non-empty array (the request keeps no copy of it).</param>
+    public static ChatCompletionRequest? TryRead(ReadOnlySpan<byte> body, MessageAttachments attachments, out bool toolsOffered)
+    {
+        toolsOffered = false;
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            return Read(ref reader, body, attachments, ref toolsOffered);
+        }
+        catch (JsonException)
+        {
+            return null; // a number out of range, a string that is not one: the binder names the field
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static ChatCompletionRequest? Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, MessageAttachments attachments, ref bool toolsOffered)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        var request = new ChatCompletionRequest();
+        var sawMessages = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            reader.Read();
+            var ok = name switch
+            {
+                _ when name.SequenceEqual("model"u8) => AsString(ref reader, out var model) && Set(request.Model = model),
+                _ when name.SequenceEqual("messages"u8) => sawMessages = Messages(ref reader, body, attachments),
+                _ when name.SequenceEqual("stream"u8) => AsBool(ref reader, out var stream) && Set(request.Stream = stream),
+                _ when name.SequenceEqual("stream_options"u8) => StreamOptions(ref reader, request),
+                _ when name.SequenceEqual("tools"u8) => Tools(ref reader, out toolsOffered),
+                _ when name.SequenceEqual("parallel_tool_calls"u8) => AsBool(ref reader, out var parallel) && Set(request.ParallelToolCalls = parallel),
+                _ when name.SequenceEqual("temperature"u8) => AsDouble(ref reader, out var temperature) && Set(request.Temperature = temperature),
+                _ when name.SequenceEqual("top_p"u8) => AsDouble(ref reader, out var topP) && Set(request.TopP = topP),
+                _ when name.SequenceEqual("max_tokens"u8) => AsInt(ref reader, out var max) && Set(request.MaxTokens = max),
+                _ when name.SequenceEqual("max_completion_tokens"u8) => AsInt(ref reader, out var maxCompletion) && Set(request.MaxCompletionTokens = maxCompletion),
+                _ when name.SequenceEqual("seed"u8) => AsLong(ref reader, out var seed) && Set(request.Seed = seed),
+                _ when name.SequenceEqual("presence_penalty"u8) => AsDouble(ref reader, out var presence) && Set(request.PresencePenalty = presence),
+                _ when name.SequenceEqual("frequency_penalty"u8) => AsDouble(ref reader, out var frequency) && Set(request.FrequencyPenalty = frequency),
+                _ when name.SequenceEqual("user"u8) => AsString(ref reader, out var user) && Set(request.User = user),
+                _ when name.SequenceEqual("logprobs"u8) => AsBool(ref reader, out var logprobs) && Set(request.Logprobs = logprobs),
+                _ when name.SequenceEqual("top_logprobs"u8) => AsInt(ref reader, out var top) && Set(request.TopLogprobs = top),
+                _ when name.SequenceEqual("reasoning_effort"u8) => AsString(ref reader, out var effort) && Set(request.ReasoningEffort = effort),
+                _ when name.SequenceEqual("thinking"u8) => Set(request.Thinking = reader.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref reader)),
+                _ when name.SequenceEqual("agent_format"u8) => AsString(ref reader, out var format) && Set(request.AgentFormat = format),
+                _ when name.SequenceEqual("unload_after"u8) => AsBool(ref reader, out var unload) && Set(request.UnloadAfter = unload),
+                _ when name.SequenceEqual("base_url"u8) => AsString(ref reader, out var baseUrl) && Set(request.BaseUrl = baseUrl),
+                _ when name.SequenceEqual("timeout_s"u8) => Set(request.Extra = new() { ["timeout_s"] = JsonElement.ParseValue(ref reader) }),
+                _ when name.SequenceEqual("api_key"u8) => false, // refused with its own 400 by the binder's path
+                _ => Skip(ref reader), // tool_choice, stop, response_format and the rest travel as the client wrote them
+            };
+
+            if (!ok)
+            {
+                return null;
+            }
+        }
+
+        return sawMessages ? request : null;
+    }
+
+    /// <summary>A non-empty array of messages an upstream takes as they are (see <see cref="Message"/>).</summary>
+    private static bool Messages(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, MessageAttachments attachments)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (!Message(ref reader, body, attachments))
+            {
+                return false;
+            }
+
+            count++;
+        }
+
+        return count > 0;
+    }
+
+    /// <summary>
+    /// A known role; content text or null; no reasoning sent back; a tool answer names its call; every call has an id
+    /// and a function name, and no markup beside them; no file reference to resolve in a user, system or developer turn.
+    /// </summary>
+    private static bool Message(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, MessageAttachments attachments)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        string? role = null;
+        var (contentAt, calls, toolCallId) = (-1, 0, false);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            reader.Read();
+            var ok = name switch
+            {
+                _ when name.SequenceEqual("role"u8) => AsString(ref reader, out role),
+                _ when name.SequenceEqual("content"u8) => reader.TokenType == JsonTokenType.Null ||
+                                                          (reader.TokenType == JsonTokenType.String && Set(contentAt = (int)reader.TokenStartIndex)),
+                _ when name.SequenceEqual("name"u8) => AsString(ref reader, out _),
+                _ when name.SequenceEqual("tool_call_id"u8) => AsString(ref reader, out var id) && Set(toolCallId = !string.IsNullOrEmpty(id)),
+                _ when name.SequenceEqual("reasoning_content"u8) => reader.TokenType == JsonTokenType.Null,
+                _ when name.SequenceEqual("tool_calls"u8) => ToolCalls(ref reader, out calls),
+                _ => Skip(ref reader),
+            };
+
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        if (role is not ("system" or "developer" or "user" or "assistant" or "tool") || (role == "tool" && !toolCallId))
+        {
+            return false;
+        }
+
+        var checkFiles = attachments.ResolvesText && role is "user" or "system" or "developer";
+        if (contentAt < 0 || (calls == 0 && !checkFiles))
+        {
+            return true;
+        }
+
+        var text = StringAt(body, contentAt);
+        return !(calls > 0 && ToolCallText.ContainsCall(text)) && !(checkFiles && attachments.TextNeedsWork(text));
+    }
+
+    /// <summary>Null, or an array of calls each with an id and a function name (the binder's types: strings, an int index).</summary>
+    private static bool ToolCalls(ref Utf8JsonReader reader, out int count)
+    {
+        count = 0;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            bool hasId = false, hasName = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                reader.Read();
+                var ok = name switch
+                {
+                    _ when name.SequenceEqual("id"u8) => AsString(ref reader, out var id) && Set(hasId = !string.IsNullOrEmpty(id)),
+                    _ when name.SequenceEqual("type"u8) => AsString(ref reader, out _),
+                    _ when name.SequenceEqual("index"u8) => AsInt(ref reader, out _),
+                    _ when name.SequenceEqual("function"u8) => Function(ref reader, out hasName),
+                    _ => Skip(ref reader),
+                };
+
+                if (!ok)
+                {
+                    return false;
+                }
+            }
+
+            if (!hasId || !hasName)
+            {
+                return false;
+            }
+
+            count++;
+        }
+
+        return true;
+    }
+
+    private static bool Function(ref Utf8JsonReader reader, out bool hasName)
+    {
+        hasName = false;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false; // a call without a function object is the translating path's to refuse
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            reader.Read();
+            var ok = name switch
+            {
+                _ when name.SequenceEqual("name"u8) => AsString(ref reader, out var fn) && Set(hasName = !string.IsNullOrEmpty(fn)),
+                _ when name.SequenceEqual("arguments"u8) => AsString(ref reader, out _),
+                _ => Skip(ref reader),
+            };
+
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool StreamOptions(ref Utf8JsonReader reader, ChatCompletionRequest request)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        request.StreamOptions = new StreamOptions();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var usage = reader.ValueTextEquals("include_usage"u8);
+            reader.Read();
+            if (!(usage ? AsBool(ref reader, out var include) && Set(request.StreamOptions.IncludeUsage = include) : Skip(ref reader)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Tools(ref Utf8JsonReader reader, out bool offered)
+    {
+        offered = false;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return Skip(ref reader); // any JSON binds; only a non-empty array offers tools
+        }
+
+        reader.Read();
+        offered = reader.TokenType != JsonTokenType.EndArray;
+        while (reader.TokenType != JsonTokenType.EndArray)
+        {
+            reader.Skip();
+            reader.Read();
+        }
+
+        return true;
+    }
+
+    private static bool AsString(ref Utf8JsonReader reader, out string? value)
+    {
+        value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        return reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
+    }
+
+    private static bool AsBool(ref Utf8JsonReader reader, out bool? value)
+    {
+        value = reader.TokenType switch { JsonTokenType.True => true, JsonTokenType.False => false, _ => null };
+        return reader.TokenType is JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null;
+    }
+
+    private static bool AsDouble(ref Utf8JsonReader reader, out double? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var number))
+        {
+            value = number;
+        }
+
+        return value is not null || reader.TokenType == JsonTokenType.Null;
+    }
+
+    private static bool AsInt(ref Utf8JsonReader reader, out int? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number))
+        {
+            value = number;
+        }
+
+        return value is not null || reader.TokenType == JsonTokenType.Null;
+    }
+
+    private static bool AsLong(ref Utf8JsonReader reader, out long? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number))
+        {
+            value = number;
+        }
+
+        return value is not null || reader.TokenType == JsonTokenType.Null;
+    }
+
+    private static bool Skip(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return true;
+    }
+
+    /// <summary>An assignment as a step of the scan's conditions.</summary>
+    private static bool Set<T>(T _) => true;
+
+    private static string StringAt(ReadOnlySpan<byte> body, int at)
+    {
+        var reader = new Utf8JsonReader(body[at..]);
+        reader.Read();
+        return reader.GetString()!;
+    }
+}
