@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Chat.AgentFormats;
@@ -30,35 +31,93 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
     /// <summary>How often at most the per-silence deadline is pushed back while chunks keep coming.</summary>
     private static readonly long IdleResetTicks = Stopwatch.Frequency;
 
+    /// <summary>Base URLs and models are few (configured ones, and what requests chose), so each is built once.</summary>
+    private static readonly BoundedCache<string, Uri> ChatUrls = new(256,
+        static baseUrl => new Uri(baseUrl.EndsWith('/') ? baseUrl + "chat/completions" : baseUrl + "/chat/completions"));
+
+    private static readonly BoundedCache<ModelRef, string> ClientModels = new(256, static model => model.ToString());
+
+    /// <summary>A whole answer is read into a pooled buffer of its Content-Length (up to this), else of a typical size, grown as needed.</summary>
+    private const int MaxPresized = 1 << 20;
+    private const int TypicalAnswer = 16 * 1024;
+
     public async Task SendAsync(
         HttpContext context, ChatCall call, ModelRef model, ReadOnlyMemory<byte> upstreamBody, bool stream, bool clientWantsUsage,
         CancellationTokenSource deadline)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, ChatUrl(call.Endpoint.BaseUrl))
+        using var request = new HttpRequestMessage(HttpMethod.Post, ChatUrls.Get(call.Endpoint.BaseUrl.AbsoluteUri))
         {
             Content = new ReadOnlyMemoryContent(upstreamBody) { Headers = { ContentType = Json } },
         };
         request.Headers.Accept.Add(stream ? AcceptEvents : AcceptJson);
         ProviderHeaders.Apply(request, call.Endpoint);
 
-        using var response = await http.For(call.Endpoint).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var response = await http.RelayFor(call.Endpoint).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        ContentDecoding.Apply(response);
         if (!response.IsSuccessStatusCode)
         {
             throw await UpstreamHttpException.FromAsync(response, deadline.Token);
         }
 
-        var rewriter = new ChatAnswerRewriter(model.ToString(), call.Format.IsStructured() && call.ToolsOffered);
+        var rewriter = new ChatAnswerRewriter(ClientModels.Get(model), call.Format.IsStructured() && call.ToolsOffered);
         if (stream)
         {
             await RelayStreamAsync(context, call, model, response, rewriter, clientWantsUsage, deadline);
+            return;
         }
-        else
+
+        var (buffer, length) = await ReadAnswerAsync(response.Content, deadline.Token);
+        try
         {
-            var body = await response.Content.ReadAsByteArrayAsync(deadline.Token);
             context.Response.ContentType = "application/json";
-            CompletionAnswer.Write(body, rewriter, context.Response.BodyWriter);
-            call.Telemetry?.Relayed(rewriter.Facts);
-            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+            CompletionAnswer.Write(buffer.AsSpan(0, length), rewriter, context.Response.BodyWriter);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer); // the answer was copied into the response pipe
+        }
+
+        call.Telemetry?.Relayed(rewriter.Facts);
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>The whole answer in a buffer from the shared pool, which the caller returns.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadAnswerAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var pool = ArrayPool<byte>.Shared;
+        var buffer = pool.Rent((int)Math.Clamp(content.Headers.ContentLength + 1 ?? TypicalAnswer, 1, MaxPresized)); // +1: the end is seen without growing
+        var length = 0;
+        var handedOver = false;
+        try
+        {
+            await using var body = await content.ReadAsStreamAsync(cancellationToken);
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+            {
+                length += read;
+                if (length == buffer.Length)
+                {
+                    var bigger = pool.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    pool.Return(buffer);
+                    buffer = bigger;
+                }
+            }
+
+            handedOver = true;
+            return (buffer, length);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            throw new HttpRequestException("Error while copying content to a stream.", e); // as ReadAsByteArrayAsync reported it
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                pool.Return(buffer);
+            }
         }
     }
 
@@ -114,7 +173,7 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
             // Headers are gone: the failure travels in-band, then the stream ends without [DONE].
             var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, call.Timeout)
                 : KeyScrubbing.Scrub(UpstreamFailure.From(e, model.Provider), call.Endpoint.ApiKey);
-            LogStreamFailure(logger, model.ToString(), failure.Message);
+            LogStreamFailure(logger, rewriter.ClientModel, failure.Message);
             call.Telemetry?.Fail(failure);
             using var sse = new SseWriter(pipe);
             await sse.WriteAsync(failure.ToEnvelope(), OpenAIJsonContext.Wire.ErrorEnvelope, aborted);
@@ -126,9 +185,6 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
         pipe.Write("data: [DONE]\n\n"u8);
         await pipe.FlushAsync(aborted);
     }
-
-    private static Uri ChatUrl(Uri baseUrl) =>
-        new(baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl.AbsoluteUri + "chat/completions" : baseUrl.AbsoluteUri + "/chat/completions");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chat stream for {Model} broke after it started: {Message}")]
     private static partial void LogStreamFailure(ILogger logger, string model, string message);

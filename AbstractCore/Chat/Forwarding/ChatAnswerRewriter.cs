@@ -12,7 +12,10 @@ namespace AbstractCore.Chat.Forwarding;
 /// </summary>
 public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
 {
-    private readonly byte[] _model = UpstreamChatBody.Quoted(clientModel);
+    private static readonly byte[] ModelName = ",\"model\":"u8.ToArray();
+    private static readonly byte[] ReasoningContentName = "\"reasoning_content\""u8.ToArray();
+
+    private readonly byte[] _model = UpstreamChatBody.QuotedName(clientModel);
 
     /// <summary>The model as the client named it (<c>provider/model</c>).</summary>
     public string ClientModel => clientModel;
@@ -71,7 +74,7 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
             else if (reader.ValueTextEquals("choices"u8))
             {
                 reader.Read();
-                emptyChoices = ReadChoices(ref reader, splices, chunk);
+                emptyChoices = ReadChoices(ref reader, ref splices, chunk);
             }
             else if (reader.ValueTextEquals("usage"u8))
             {
@@ -99,7 +102,8 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
 
         if (!sawModel && kind == AnswerKind.Answer)
         {
-            splices.Insert(closing, [.. ",\"model\":"u8, .. _model]);
+            splices.Insert(closing, ModelName);
+            splices.Insert(closing, _model);
         }
 
         if (chunk && kind == AnswerKind.Answer && emptyChoices && sawUsage)
@@ -111,7 +115,7 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
     }
 
     /// <summary>Reads the choices; true when the array is empty (a usage-only chunk).</summary>
-    private bool ReadChoices(ref Utf8JsonReader reader, JsonSplices splices, bool chunk)
+    private bool ReadChoices(ref Utf8JsonReader reader, ref JsonSplices splices, bool chunk)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -136,7 +140,7 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
                 if (reader.ValueTextEquals(chunk ? "delta"u8 : "message"u8))
                 {
                     reader.Read();
-                    calls |= ReadMessage(ref reader, splices, chunk);
+                    calls |= ReadMessage(ref reader, ref splices, chunk);
                 }
                 else if (reader.ValueTextEquals("finish_reason"u8))
                 {
@@ -156,7 +160,7 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
             Facts.SawToolCalls |= calls;
             if (finish is { } f)
             {
-                FixFinishReason(splices, f, chunk);
+                FixFinishReason(ref splices, f, chunk);
             }
         }
 
@@ -164,7 +168,7 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
     }
 
     /// <summary>"tool_calls" only with calls; a whole completion also gets a reason when the upstream gave none.</summary>
-    private void FixFinishReason(JsonSplices splices, (int Start, int Length, string? Value) finish, bool chunk)
+    private void FixFinishReason(ref JsonSplices splices, (int Start, int Length, string? Value) finish, bool chunk)
     {
         var value = finish.Value;
         if (value is null && chunk)
@@ -193,12 +197,12 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
         Facts.FinishReason = fixedValue;
         if (!string.Equals(fixedValue, value, StringComparison.Ordinal))
         {
-            splices.Replace(finish.Start, finish.Length, UpstreamChatBody.Quoted(fixedValue));
+            splices.Replace(finish.Start, finish.Length, UpstreamChatBody.QuotedName(fixedValue));
         }
     }
 
     /// <summary>Reads a message or delta; true when it holds tool calls.</summary>
-    private bool ReadMessage(ref Utf8JsonReader reader, JsonSplices splices, bool chunk)
+    private bool ReadMessage(ref Utf8JsonReader reader, ref JsonSplices splices, bool chunk)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -238,7 +242,7 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
             else if (scanToolText && reader.ValueTextEquals("content"u8))
             {
                 reader.Read();
-                ScanContent(ref reader, splices, chunk);
+                ScanContent(ref reader, ref splices, chunk);
             }
             else
             {
@@ -249,13 +253,13 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
 
         if (reasoningName is { } name && !sawReasoningContent)
         {
-            splices.Replace(name.Start, name.Length, "\"reasoning_content\""u8.ToArray());
+            splices.Replace(name.Start, name.Length, ReasoningContentName);
         }
 
         return calls;
     }
 
-    private void ScanContent(ref Utf8JsonReader reader, JsonSplices splices, bool chunk)
+    private void ScanContent(ref Utf8JsonReader reader, ref JsonSplices splices, bool chunk)
     {
         if (reader.TokenType != JsonTokenType.String)
         {

@@ -11,7 +11,7 @@ namespace AbstractCore.Chat.Forwarding;
 public static class CompletionAnswer
 {
     /// <summary>Rewrites the answer (refusing one that is an error), then writes it; nothing is written when it fails.</summary>
-    public static void Write(byte[] body, ChatAnswerRewriter rewriter, IBufferWriter<byte> output)
+    public static void Write(ReadOnlySpan<byte> body, ChatAnswerRewriter rewriter, IBufferWriter<byte> output)
     {
         var splices = rewriter.Rewrite(body, chunk: false, out var kind);
         if (kind == AnswerKind.Error)

@@ -1,53 +1,111 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace AbstractCore.Chat.Forwarding;
 
 /// <summary>
 /// Edits to one JSON text as byte ranges replaced (or removed, or inserted at a point), found in one reader pass and
 /// applied in one copy: what a forwarder changes is a few tokens, so everything else is copied as it came, escapes and
-/// number spellings included.
+/// number spellings included. A mutable struct (pass it by <c>ref</c>): a rewrite makes a few edits, which live inline
+/// so that no rewrite of a request or of a streamed chunk allocates for them; more spill to an array.
 /// </summary>
-public sealed class JsonSplices
+public struct JsonSplices
 {
-    private readonly List<(int Start, int Length, byte[] With)> _edits = new(4);
+    private const int Inline = 4;
 
-    public bool Any => _edits.Count > 0;
+    private Slots _inline;
+    private Edit[]? _spilled;
+    private int _count;
+    private int _growth; // bytes added minus bytes removed
+
+    public readonly bool Any => _count > 0;
 
     /// <summary>Replaces <paramref name="length"/> bytes at <paramref name="start"/>; edits must not overlap.</summary>
-    public void Replace(int start, int length, byte[] with) => _edits.Add((start, length, with));
+    public void Replace(int start, int length, byte[] with) => Add(new Edit(start, length, with));
 
-    public void Remove(int start, int length) => _edits.Add((start, length, []));
+    public void Remove(int start, int length) => Add(new Edit(start, length, []));
 
-    public void Insert(int at, byte[] text) => _edits.Add((at, 0, text));
+    /// <summary>Inserts at a point; texts inserted at the same point come out in the order they were added.</summary>
+    public void Insert(int at, byte[] text) => Add(new Edit(at, 0, text));
 
     /// <summary>The text with every edit applied.</summary>
-    public void WriteTo(ReadOnlySpan<byte> source, IBufferWriter<byte> output)
+    public readonly void WriteTo(ReadOnlySpan<byte> source, IBufferWriter<byte> output)
     {
-        if (_edits.Count > 1)
+        for (var i = 0; i <= 2 * _count; i++)
         {
-            _edits.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Length.CompareTo(b.Length));
+            output.Write(Piece(source, i));
         }
-
-        var at = 0;
-        foreach (var (start, length, with) in _edits)
-        {
-            output.Write(source[at..start]);
-            output.Write(with);
-            at = start + length;
-        }
-
-        output.Write(source[at..]);
     }
 
-    public byte[] Apply(ReadOnlySpan<byte> source)
+    public readonly byte[] Apply(ReadOnlySpan<byte> source)
     {
-        if (!Any)
+        var result = new byte[source.Length + _growth];
+        var rest = result.AsSpan();
+        for (var i = 0; i <= 2 * _count; i++)
         {
-            return source.ToArray();
+            var piece = Piece(source, i);
+            piece.CopyTo(rest);
+            rest = rest[piece.Length..];
         }
 
-        var output = new ArrayBufferWriter<byte>(source.Length + 64);
-        WriteTo(source, output);
-        return output.WrittenSpan.ToArray();
+        return result;
+    }
+
+    /// <summary>The output in pieces: even ones are the source before edit i/2 (after the last, its end), odd ones
+    /// edit i/2's text.</summary>
+    private readonly ReadOnlySpan<byte> Piece(ReadOnlySpan<byte> source, int i)
+    {
+        var edits = Edits;
+        if (i % 2 == 1)
+        {
+            return edits[i / 2].With;
+        }
+
+        var from = i == 0 ? 0 : edits[(i / 2) - 1].End;
+        var to = i / 2 < edits.Length ? edits[i / 2].Start : source.Length;
+        return source[from..to];
+    }
+
+    /// <summary>Keeps the edits in order: they mostly come in order, so this rarely moves any.</summary>
+    private void Add(Edit edit)
+    {
+        if (_count == Storage.Length)
+        {
+            var bigger = new Edit[_count * 2];
+            Storage.CopyTo(bigger);
+            _spilled = bigger;
+        }
+
+        var edits = Storage;
+        var i = _count;
+        for (; i > 0 && edits[i - 1].After(edit); i--)
+        {
+            edits[i] = edits[i - 1];
+        }
+
+        edits[i] = edit;
+        _count++;
+        _growth += edit.With.Length - edit.Length;
+    }
+
+    [UnscopedRef]
+    private Span<Edit> Storage => _spilled is null ? _inline : _spilled;
+
+    [UnscopedRef]
+    private readonly ReadOnlySpan<Edit> Edits => _spilled is null ? ((ReadOnlySpan<Edit>)_inline)[.._count] : _spilled.AsSpan(0, _count);
+
+    private readonly record struct Edit(int Start, int Length, byte[] With)
+    {
+        public int End => Start + Length;
+
+        /// <summary>By start, and a shorter edit (an insertion) first at the same start; equal ones keep their order.</summary>
+        public bool After(Edit other) => Start != other.Start ? Start > other.Start : Length > other.Length;
+    }
+
+    [InlineArray(Inline)]
+    private struct Slots
+    {
+        private Edit _first;
     }
 }

@@ -16,6 +16,11 @@ public static class UpstreamChatBody
         ["api_key", "base_url", "agent_format", "thinking", "timeout_s", "unload_after", "prompt_cache_binding", "reasoning_effort"];
 
     private static readonly byte[] IncludeUsage = """{"include_usage":true}"""u8.ToArray();
+    private static readonly byte[] StreamOptions = "\"stream_options\":{\"include_usage\":true}"u8.ToArray();
+    private static readonly byte[] Comma = ","u8.ToArray();
+
+    /// <summary>Model names and finish reasons are few; a client may still send any, hence the bound.</summary>
+    private static readonly BoundedCache<string, byte[]> QuotedNames = new(256, Quoted);
 
     public static byte[] Rewrite(ReadOnlySpan<byte> body, string model, bool stream, IReadOnlyList<(string Name, string Json)> added)
     {
@@ -58,7 +63,7 @@ public static class UpstreamChatBody
                 keptAny = true;
                 if (isModel)
                 {
-                    splices.Replace(valueStart, valueEnd - valueStart, Quoted(model));
+                    splices.Replace(valueStart, valueEnd - valueStart, QuotedName(model));
                 }
                 else if (isStreamOptions && stream)
                 {
@@ -70,23 +75,30 @@ public static class UpstreamChatBody
             prevEnd = valueEnd;
         }
 
-        var tail = new StringBuilder();
+        // Added fields go before the closing brace in order (insertions at one point keep theirs), commas between.
+        var first = !keptAny;
         foreach (var (name, json) in added)
         {
-            tail.Append(keptAny || tail.Length > 0 ? "," : "").Append(JsonSerializer.Serialize(name, ChatJsonContext.Default.String)).Append(':').Append(json);
+            Append(ref splices, closing, ref first, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(name, ChatJsonContext.Default.String) + ":" + json));
         }
 
         if (stream && !sawStreamOptions)
         {
-            tail.Append(keptAny || tail.Length > 0 ? "," : "").Append("\"stream_options\":").Append(Encoding.UTF8.GetString(IncludeUsage));
-        }
-
-        if (tail.Length > 0)
-        {
-            splices.Insert(closing, Encoding.UTF8.GetBytes(tail.ToString()));
+            Append(ref splices, closing, ref first, StreamOptions);
         }
 
         return splices.Apply(body);
+    }
+
+    private static void Append(ref JsonSplices splices, int closing, ref bool first, byte[] field)
+    {
+        if (!first)
+        {
+            splices.Insert(closing, Comma);
+        }
+
+        splices.Insert(closing, field);
+        first = false;
     }
 
     private static bool Dropped(ref Utf8JsonReader reader, IReadOnlyList<(string Name, string Json)> added)
@@ -109,6 +121,9 @@ public static class UpstreamChatBody
 
         return false;
     }
+
+    /// <summary>A name as a JSON string, shared between calls: never to be written into.</summary>
+    internal static byte[] QuotedName(string name) => QuotedNames.Get(name);
 
     internal static byte[] Quoted(string value) => JsonSerializer.SerializeToUtf8Bytes(value, ChatJsonContext.Default.String);
 }

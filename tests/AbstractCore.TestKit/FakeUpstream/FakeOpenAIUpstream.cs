@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Globalization;
+using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace AbstractCore.TestKit;
 
@@ -184,6 +186,10 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
 
         switch (reply)
         {
+            case GzippedReply gzipped:
+                await ServeGzippedAsync(context, chat, gzipped.Then, call).ConfigureAwait(false);
+                return;
+
             case HangReply:
                 {
                     using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Server.ShutdownToken);
@@ -234,6 +240,33 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
             default:
                 throw new InvalidOperationException($"Unknown fake reply {reply.GetType().Name}.");
         }
+    }
+
+    /// <summary>The reply written to memory, then sent compressed with its compressed length.</summary>
+    private async Task ServeGzippedAsync(HttpContext context, ChatRequest chat, FakeReply reply, ChatCall call)
+    {
+        var wire = context.Features.Get<IHttpResponseBodyFeature>()!;
+        using var plain = new MemoryStream();
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(plain));
+        try
+        {
+            await ServeAsync(context, chat, reply, call).ConfigureAwait(false);
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Features.Set(wire);
+        }
+
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(plain.GetBuffer(), 0, (int)plain.Length);
+        }
+
+        context.Response.Headers.ContentEncoding = "gzip";
+        context.Response.ContentLength = compressed.Length;
+        await wire.Writer.WriteAsync(compressed.ToArray(), context.RequestAborted).ConfigureAwait(false);
     }
 
     private string NextId() => _idPrefix + Interlocked.Increment(ref _ids).ToString("x", CultureInfo.InvariantCulture);

@@ -68,6 +68,14 @@ public abstract record FakeReply
         return new CutStreamReply(content, chunksBeforeCut);
     }
 
+    /// <summary><paramref name="then"/> sent gzip-encoded (<c>Content-Encoding: gzip</c>) whatever the request's
+    /// <c>Accept-Encoding</c>, as some servers do; a stream arrives compressed in one piece at its end.</summary>
+    public static FakeReply Gzipped(FakeReply then)
+    {
+        ArgumentNullException.ThrowIfNull(then);
+        return new GzippedReply(then);
+    }
+
     /// <summary>Waits <paramref name="delay"/> (abortable by the client) before serving <paramref name="then"/>.</summary>
     public static FakeReply Delayed(TimeSpan delay, FakeReply then)
     {
@@ -95,3 +103,5 @@ internal sealed record HangReply : FakeReply
 internal sealed record CutStreamReply(string Content, int ChunksBeforeCut) : FakeReply;
 
 internal sealed record DelayedReply(TimeSpan Delay, FakeReply Then) : FakeReply;
+
+internal sealed record GzippedReply(FakeReply Then) : FakeReply;
