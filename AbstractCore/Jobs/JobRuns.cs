@@ -85,9 +85,13 @@ public sealed class JobRuns(JobSettings settings) : IHostedService, IDisposable
     {
         // Their outcomes belong to their deliveries: only wait here (until the deadline), never throw.
         await ((Task)Task.WhenAll(_runs.Values)).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (Volatile.Read(ref _disposed) == 0)
+        try
         {
             await _stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host disposed this while the wait above ran out (its shutdown timeout): Dispose already cancelled the runs.
         }
     }
 
