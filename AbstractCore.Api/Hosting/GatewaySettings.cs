@@ -1,4 +1,3 @@
-using AbstractCore.Configuration;
 
 namespace AbstractCore.Api.Hosting;
 

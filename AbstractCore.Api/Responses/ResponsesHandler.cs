@@ -194,7 +194,7 @@ public sealed partial class ResponsesHandler(
             while (more)
             {
                 telemetry?.Update(updates.Current);
-                await WriteAll(assembler.Add(updates.Current, updates.Current.RawRepresentation));
+                await WriteAll(assembler.Add(updates.Current));
                 deadline.CancelAfter(timeout); // the deadline is per silence, not for the whole stream
                 more = await updates.MoveNextAsync();
             }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using AbstractCore.OpenAI.Chat;
-using AbstractCore.Providers.OpenAICompatible;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Chat;
@@ -24,7 +23,7 @@ public static class ChatCompletionMapper
                     (reasoning ??= new()).Append(r.Text);
                     break;
                 case FunctionCallContent call:
-                    (toolCalls ??= []).Add(ToToolCall(call, response.RawRepresentation));
+                    (toolCalls ??= []).Add(ToToolCall(call));
                     break;
             }
         }
@@ -46,7 +45,7 @@ public static class ChatCompletionMapper
                         ToolCalls = toolCalls,
                     },
                     FinishReason = FinishReason(response.FinishReason, toolCalls is not null),
-                    Logprobs = includeLogprobs ? RawLogprobs.From(response.RawRepresentation) : null,
+                    Logprobs = includeLogprobs ? Chat.Logprobs.Of(response.AdditionalProperties) : null,
                 },
             ],
             Usage = ToUsage(response.Usage) ?? new Usage(),
@@ -71,21 +70,16 @@ public static class ChatCompletionMapper
         CompletionTokensDetails = usage.ReasoningTokenCount is { } r ? new CompletionTokensDetails { ReasoningTokens = r } : null,
     };
 
-    public static ToolCallDto ToToolCall(FunctionCallContent call, object? rawResponse, int? index = null) => new()
+    /// <summary>A call as OpenAI writes it: its arguments as the upstream spelled them when kept (<see cref="RawFunctionCallContent"/>).</summary>
+    public static ToolCallDto ToToolCall(FunctionCallContent call, int? index = null) => new()
     {
         Index = index,
         Id = call.CallId,
         Type = "function",
-        Function = new FunctionCallDto { Name = call.Name, Arguments = RawArguments(call.CallId, rawResponse) ?? Serialize(call.Arguments) },
+        Function = new FunctionCallDto { Name = call.Name, Arguments = (call as RawFunctionCallContent)?.ArgumentsJson ?? Serialize(call.Arguments) },
     };
 
     public static string NewId() => "chatcmpl-" + Guid.NewGuid().ToString("N");
-
-    /// <summary>The upstream's argument string, byte for byte, when the OpenAI SDK kept it.</summary>
-    private static string? RawArguments(string callId, object? rawResponse) =>
-        rawResponse is global::OpenAI.Chat.ChatCompletion completion
-            ? completion.ToolCalls.FirstOrDefault(c => c.Id == callId)?.FunctionArguments?.ToString()
-            : null;
 
     private static string Serialize(IDictionary<string, object?>? arguments) =>
         arguments is null ? "{}" : JsonSerializer.Serialize(arguments, ChatJsonContext.Default.IDictionaryStringObject);

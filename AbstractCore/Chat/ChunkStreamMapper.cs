@@ -2,7 +2,6 @@ using System.Text;
 using AbstractCore.OpenAI.Chat;
 using System.Text.Json;
 using AbstractCore.Chat.Streaming;
-using AbstractCore.Providers.OpenAICompatible;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Chat;
@@ -60,7 +59,7 @@ public sealed class ChunkStreamMapper(string model, bool includeUsage, bool incl
                 case StreamedFunctionCallContent:
                     break; // its fragments went out as they came
                 case FunctionCallContent call:
-                    (calls ??= []).Add(ChatCompletionMapper.ToToolCall(call, null, _toolIndex++));
+                    (calls ??= []).Add(ChatCompletionMapper.ToToolCall(call, _toolIndex++));
                     break;
                 case UsageContent usage:
                     _usage = usage.Details;
@@ -81,7 +80,7 @@ public sealed class ChunkStreamMapper(string model, bool includeUsage, bool incl
             Content = text?.ToString() ?? (role is not null && reasoning is null && calls is null ? "" : null),
             ReasoningContent = reasoning?.ToString(),
             ToolCalls = calls,
-        }, null, includeLogprobs && text is not null ? RawLogprobs.From(update.RawRepresentation) : null);
+        }, null, includeLogprobs && text is not null ? Logprobs.Of(update.AdditionalProperties) : null);
     }
 
     /// <summary>A call's first fragment names it under the next index; later ones carry that index and their arguments only.</summary>

@@ -1,3 +1,4 @@
+using AbstractCore;
 using AbstractCore.Configuration;
 
 namespace Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
 using AbstractCore.Jobs.Contracts;
-using AbstractCore.Telemetry;
+using AbstractCore.Jobs.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -35,7 +35,7 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings sett
             new("attempts", 0),
         ]);
         _ = transaction.KeyExpireAsync(keys[0], JobSettings.InFlightTtl);
-        _ = transaction.StringSetAsync(keys[1], JsonSerializer.SerializeToUtf8Bytes(call, MediaJsonContext.Default.MediaCall), JobSettings.InFlightTtl);
+        _ = transaction.StringSetAsync(keys[1], JsonSerializer.SerializeToUtf8Bytes(call, JobsJsonContext.Default.MediaCall), JobSettings.InFlightTtl);
         await transaction.ExecuteAsync();
     }
 
@@ -45,7 +45,7 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings sett
     public async Task<MediaCall?> GetCallAsync(string id, CancellationToken cancellationToken)
     {
         var value = await Db.StringGetAsync(Keys(id)[1]);
-        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])value!, MediaJsonContext.Default.MediaCall);
+        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])value!, JobsJsonContext.Default.MediaCall);
     }
 
     public async Task<JobClaim> TryClaimAsync(string id, string owner, TimeSpan lease, CancellationToken cancellationToken)
@@ -114,12 +114,12 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings sett
             UpdatedAt = (long)Field("updated") / 1000.0,
             Progress = progress.IsNullOrEmpty
                 ? JobProgress.Queued
-                : JsonSerializer.Deserialize((byte[])progress!, MediaJsonContext.Default.JobProgress) ?? JobProgress.Queued,
+                : JsonSerializer.Deserialize((byte[])progress!, JobsJsonContext.Default.JobProgress) ?? JobProgress.Queued,
             Result = Field("result") is { IsNullOrEmpty: false } r ? (byte[])r! : null,
             Error = (string?)Field("error"),
             Attempts = Field("attempts").TryParse(out int attempts) ? attempts : 0,
         };
     }
 
-    private static string Json(JobProgress progress) => JsonSerializer.Serialize(progress, MediaJsonContext.Default.JobProgress);
+    private static string Json(JobProgress progress) => JsonSerializer.Serialize(progress, JobsJsonContext.Default.JobProgress);
 }

@@ -55,7 +55,7 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
         Event("response.in_progress", e => e.Response = response),
     ];
 
-    public List<ResponseStreamEvent> Add(ChatResponseUpdate update, object? raw = null)
+    public List<ResponseStreamEvent> Add(ChatResponseUpdate update)
     {
         if (update.FinishReason is { } finish)
         {
@@ -65,13 +65,13 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
         var events = new List<ResponseStreamEvent>();
         foreach (var content in update.Contents)
         {
-            Add(content, raw, events);
+            Add(content, events);
         }
 
         return events;
     }
 
-    public void Add(AIContent content, object? raw, List<ResponseStreamEvent> events)
+    public void Add(AIContent content, List<ResponseStreamEvent> events)
     {
         switch (content)
         {
@@ -136,7 +136,7 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
             {
                 CloseReasoning(events);
                 CloseMessage(events);
-                var arguments = ChatCompletionMapper.ToToolCall(call, raw).Function!.Arguments ?? "{}";
+                var arguments = ChatCompletionMapper.ToToolCall(call).Function!.Arguments ?? "{}";
                 if (customTools?.Contains(call.Name) == true)
                 {
                     AddCustomCall(call, arguments, events);
@@ -325,7 +325,7 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
         var ignored = new List<ResponseStreamEvent>();
         foreach (var content in chat.Messages.SelectMany(m => m.Contents))
         {
-            Add(content, chat.RawRepresentation, ignored);
+            Add(content, ignored);
         }
 
         Finish(chat.FinishReason, chat.Usage);

@@ -1,4 +1,3 @@
-using AbstractCore.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace AbstractCore.Security;

@@ -46,6 +46,6 @@ public sealed class OpenAIChatClients(UpstreamHttp http)
 
         // The SDK insists on a credential; ProviderHeadersPolicy removes it when the upstream takes none.
         var credential = new ApiKeyCredential(endpoint.ApiKey ?? "unused");
-        return new ToolCallFragments(new OpenAIClient(credential, options).GetChatClient("default").AsIChatClient());
+        return new OpenAISdkChatClient(new OpenAIClient(credential, options).GetChatClient("default").AsIChatClient());
     }
 }

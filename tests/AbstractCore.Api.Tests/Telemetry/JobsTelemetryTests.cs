@@ -6,7 +6,7 @@ using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.Api.Tests.Jobs;
 using AbstractCore.Jobs;
 using AbstractCore.Media;
-using AbstractCore.Telemetry;
+using AbstractCore.Jobs.Telemetry;
 using AbstractCore.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

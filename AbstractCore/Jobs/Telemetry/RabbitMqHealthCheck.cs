@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RabbitMQ.Client;
 
-namespace AbstractCore.Telemetry;
+namespace AbstractCore.Jobs.Telemetry;
 
 /// <summary>
 /// RabbitMQ (the <c>messaging</c> connection) is reachable: one small connection of its own, kept open between checks

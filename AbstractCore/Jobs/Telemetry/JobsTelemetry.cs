@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace AbstractCore.Telemetry;
+namespace AbstractCore.Jobs.Telemetry;
 
 /// <summary>
 /// The media-job consumer's spans and metrics (activity source and meter <c>AbstractCore.Jobs</c>): a <c>job {kind}</c>

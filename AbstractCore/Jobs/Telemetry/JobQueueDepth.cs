@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using AbstractCore.Jobs;
 using Microsoft.Extensions.Hosting;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace AbstractCore.Telemetry;
+namespace AbstractCore.Jobs.Telemetry;
 
 /// <summary>
 /// <c>abstractcore.jobs.queued</c>: the messages waiting in the job queue (<c>acore-media-jobs</c>) as the consuming

@@ -1,4 +1,4 @@
-namespace AbstractCore.Configuration;
+namespace AbstractCore;
 
 /// <summary>The original's boolean rule: <c>1|true|yes|on</c>, trimmed, any case.</summary>
 public static class Flags
