@@ -15,7 +15,7 @@ public static class CommandLine
     public static void ConfigureListenAddress(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        if (AbstractCore.Configuration.Flags.IsOn(config["ABSTRACTCORE_DEBUG"]))
+        if (Flags.IsOn(config["ABSTRACTCORE_DEBUG"]))
         {
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
         }
