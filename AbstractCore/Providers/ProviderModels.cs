@@ -9,7 +9,7 @@ public sealed class ProviderModels(UpstreamHttp http)
 {
     public async Task<List<ModelInfo>> ListAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken)
     {
-        using var request = AbstractCore.Media.UpstreamRequests.Create(endpoint, HttpMethod.Get, "/models");
+        using var request = UpstreamRequests.Create(endpoint, HttpMethod.Get, "/models");
 
         using var response = await http.For(endpoint).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();

@@ -1,8 +1,7 @@
 using System.Net.Http.Headers;
-using AbstractCore.Providers;
 using AbstractCore.Upstream;
 
-namespace AbstractCore.Media;
+namespace AbstractCore.Providers;
 
 /// <summary>
 /// Plain HTTP calls to a resolved provider endpoint for the routes the OpenAI SDK clients don't cover (embeddings,
