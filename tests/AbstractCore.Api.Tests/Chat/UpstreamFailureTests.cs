@@ -127,13 +127,25 @@ public sealed class UpstreamFailureTests(GatewayFixture fx) : IClassFixture<Gate
     {
         using var http = fx.Http();
         var before = fx.Upstream.CancelledRequests;
+        var received = fx.Upstream.Requests.Count;
         fx.Upstream.Enqueue(FakeReply.Hang());
-        using var leave = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => http.PostAsync("/v1/chat/completions", Wire.Json(
+        using var leave = new CancellationTokenSource();
+        var call = http.PostAsync("/v1/chat/completions", Wire.Json(
             $$"""{"model":"openai-compatible/fake-model","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}"""),
-            leave.Token));
+            leave.Token);
 
+        // The client leaves once the upstream holds the request: leaving earlier (a slow machine) would test nothing.
         var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (fx.Upstream.Requests.Count == received && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(fx.Upstream.Requests.Count > received, "the gateway never called the upstream");
+        await leave.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+        deadline = DateTime.UtcNow.AddSeconds(10);
         while (fx.Upstream.CancelledRequests == before && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
