@@ -317,8 +317,12 @@ public sealed class FakeOpenAIUpstreamTests : IAsyncLifetime
         _fake.Enqueue(FakeReply.Hang());
         Assert.False(await _fake.WaitForCancellationAsync(TimeSpan.FromMilliseconds(10)));
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PostChatAsync(ChatBody(), cts.Token));
+        var received = _fake.Requests.Count;
+        using var cts = new CancellationTokenSource();
+        var call = PostChatAsync(ChatBody(), cts.Token);
+        Assert.True(await _fake.WaitForRequestsAfterAsync(received, TimeSpan.FromSeconds(10)));
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
         Assert.True(await _fake.WaitForCancellationAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(1, _fake.CancelledRequests);
@@ -340,8 +344,12 @@ public sealed class FakeOpenAIUpstreamTests : IAsyncLifetime
         Assert.Equal(0, _fake.CancelledRequests);
 
         _fake.Enqueue(FakeReply.Delayed(TimeSpan.FromMinutes(5), FakeReply.Text("never")));
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PostChatAsync(ChatBody(), cts.Token));
+        var received = _fake.Requests.Count;
+        using var cts = new CancellationTokenSource();
+        var call = PostChatAsync(ChatBody(), cts.Token);
+        Assert.True(await _fake.WaitForRequestsAfterAsync(received, TimeSpan.FromSeconds(10)));
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.True(await _fake.WaitForCancellationAsync(TimeSpan.FromSeconds(5)));
     }
 

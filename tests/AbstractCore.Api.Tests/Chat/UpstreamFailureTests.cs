@@ -135,17 +135,11 @@ public sealed class UpstreamFailureTests(GatewayFixture fx) : IClassFixture<Gate
             leave.Token);
 
         // The client leaves once the upstream holds the request: leaving earlier (a slow machine) would test nothing.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (fx.Upstream.Requests.Count == received && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(fx.Upstream.Requests.Count > received, "the gateway never called the upstream");
+        Assert.True(await fx.Upstream.WaitForRequestsAfterAsync(received, TimeSpan.FromSeconds(10)), "the gateway never called the upstream");
         await leave.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
-        deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
         while (fx.Upstream.CancelledRequests == before && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);

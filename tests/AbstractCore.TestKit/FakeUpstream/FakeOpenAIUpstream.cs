@@ -78,6 +78,21 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     /// <summary>True as soon as <see cref="CancelledRequests"/> is above zero; false if that did not happen within <paramref name="timeout"/>.</summary>
     public Task<bool> WaitForCancellationAsync(TimeSpan timeout) => Server.WaitForCancellationAsync(timeout);
 
+    /// <summary>
+    /// Waits until more than <paramref name="count"/> requests were received; true if that happened within <paramref name="timeout"/>.
+    /// Tests that cancel a call wait for this first, so a slow machine cannot make them cancel before anything was sent.
+    /// </summary>
+    public async Task<bool> WaitForRequestsAfterAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Requests.Count <= count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        return Requests.Count > count;
+    }
+
     public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private LoopbackServer Server => _server ?? throw new InvalidOperationException("The fake upstream is not started.");
