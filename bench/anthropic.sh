@@ -77,7 +77,7 @@ start_gateway() { # name dll; sets <name>_pid and <name>_url
         HOST=127.0.0.1 PORT="$port" ASPNETCORE_ENVIRONMENT=Production \
         ANTHROPIC_BASE_URL="${upstream_base%/}" ANTHROPIC_API_KEY=x \
         ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED=1 ABSTRACTCORE_AUTH_TOKEN="$token" Logging__LogLevel__Default=Warning \
-        dotnet "$dll" >"$work/$gw.out" 2>"$work/$gw.err" &
+        $(image_env) dotnet "$dll" >"$work/$gw.out" 2>"$work/$gw.err" &
     pid=$!
     pids="$pid $pids"
     wait_for "the $gw gateway (GET /health)" 60 curl -fsS "http://127.0.0.1:$port/health" \

@@ -36,8 +36,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 bench_dll=$root/bench/AbstractCore.Bench/bin/Release/net10.0/AbstractCore.Bench.dll
 # COLD_TARGET=yarp measures the bare YARP pass-through (bench/AbstractCore.YarpBaseline) the same way, built the same way.
 case ${COLD_TARGET:-gateway} in
-    gateway) project=AbstractCore.Api ;;
-    yarp) project=bench/AbstractCore.YarpBaseline ;;
+    gateway) project=AbstractCore.Api; shipped_env=$(image_env) ;; # with the runtime settings its container image sets
+    yarp) project=bench/AbstractCore.YarpBaseline; shipped_env= ;;
     *) echo "COLD_TARGET must be gateway or yarp" >&2; exit 2 ;;
 esac
 assembly=$(basename "$project")
@@ -118,7 +118,7 @@ for mode in $modes; do
             HOST=127.0.0.1 PORT="$port" URLS="http://127.0.0.1:$port" UPSTREAM="${upstream_base%v1/}" ASPNETCORE_ENVIRONMENT=Production \
             OPENAI_COMPATIBLE_BASE_URL="${upstream_base%/}" \
             ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED=1 \
-            ${GATEWAY_ENV:-} dotnet "$api_dll" >"$work/gateway.out" 2>"$work/gateway.err" &
+            $shipped_env ${GATEWAY_ENV:-} dotnet "$api_dll" >"$work/gateway.out" 2>"$work/gateway.err" &
         gateway_pid=$!
         # The gateway is up when /health answers; YARP (which would forward /health) when its port accepts a connection.
         until if [ "$assembly" = AbstractCore.Api ]; then curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null
@@ -145,7 +145,7 @@ mkdir -p "$results"
 commit=$(git -C "$root" rev-parse --short HEAD)
 dirty=$(git -C "$root" status --porcelain -- AbstractCore AbstractCore.Api AbstractCore.ServiceDefaults 2>/dev/null | wc -l)
 [ "$dirty" -gt 0 ] && commit="$commit (+$dirty uncommitted file(s))"
-awk -F'\t' -v name="$name" -v target="$assembly" -v build="$build" -v genv="${GATEWAY_ENV:-none}" -v conns="$conns" -v first="$first" \
+awk -F'\t' -v name="$name" -v target="$assembly" -v build="$build" -v genv="$(echo ${shipped_env} ${GATEWAY_ENV:-})" -v conns="$conns" -v first="$first" \
     -v settle="$settle" -v steady="$steady" -v commit="$commit" -v lb="$load_before" -v la="$load_after" \
     -v cores="$(nproc)" -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v md="$results/$name.md" -v js="$results/$name.json" '
 function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -154,7 +154,7 @@ function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j =
   row[m, k] = $0; r = $8 > 0 ? $5 / $8 : 0; ratio[m, k] = r; h[m, k] = $3; f[m, k] = $5; s[m, k] = $8; fu[m, k] = $6; su[m, k] = $9 }
 END {
   printf "# Cold start: %s\n\n", name > md
-  printf "Target: **%s**; build: **%s**%s; extra env: `%s`; %s connections (wrk, 1 thread); first %s s of load on a fresh process vs %s s steady after %s s more. Commit %s, %s, load average before %s, after %s, %d cores shared with the client and the fake upstream.\n\n", target, build, (build == "r2r" ? " (dotnet publish -r linux-x64, ReadyToRun)" : " (dotnet build output)"), genv, conns, first, steady, settle, commit, date, lb, la, cores > md
+  printf "Target: **%s**; build: **%s**%s; runtime env: `%s`; %s connections (wrk, 1 thread); first %s s of load on a fresh process vs %s s steady after %s s more. Commit %s, %s, load average before %s, after %s, %d cores shared with the client and the fake upstream.\n\n", target, build, (build == "r2r" ? " (dotnet publish -r linux-x64, ReadyToRun)" : " (dotnet build output)"), (genv == "" ? "none" : genv), conns, first, steady, settle, commit, date, lb, la, cores > md
   printf "| mode | median first ÷ steady req/s | steady ÷ first µs CPU/req | first req/s | steady req/s | first µs CPU/req | steady µs CPU/req | start → /health ms |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n" > md
   for (o = 1; o <= nm; o++) { m = order[o]; n = cnt[m]
     for (k = 1; k <= n; k++) { a1[k] = ratio[m, k]; a2[k] = f[m, k]; a3[k] = s[m, k]; a4[k] = fu[m, k]; a5[k] = su[m, k]; a6[k] = h[m, k] }

@@ -125,7 +125,7 @@ if has_stage hold; then
         OPENAI_COMPATIBLE_BASE_URL="${drip_base%/}" \
         ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED=1 \
         DOTNET_STARTUP_HOOKS="$bench_dll" ABSTRACTCORE_BENCH_GC_FILE="$work/gateway.gc" \
-        ${GATEWAY_ENV:-} dotnet "$api_dll" >"$work/gateway.out" 2>"$work/gateway.err" &
+        $(image_env) ${GATEWAY_ENV:-} dotnet "$api_dll" >"$work/gateway.out" 2>"$work/gateway.err" &
     gateway_pid=$!
     wait_for "the gateway (GET /health)" 60 curl -fsS "http://127.0.0.1:$gateway_port/health" \
         || { cat "$work/gateway.out" "$work/gateway.err" >&2; exit 1; }

@@ -103,7 +103,7 @@ env -u ASPNETCORE_URLS -u URLS -u HTTP_PORTS -u OTEL_EXPORTER_OTLP_ENDPOINT -u A
     HOST=127.0.0.1 PORT="$gateway_port" ASPNETCORE_ENVIRONMENT=Production \
     OPENAI_COMPATIBLE_BASE_URL="${upstream_base%/}" \
     ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED=1 \
-    ${GATEWAY_ENV:-} dotnet "$api_dll" >"$work/gateway.out" 2>"$work/gateway.err" &
+    $(image_env) ${GATEWAY_ENV:-} dotnet "$api_dll" >"$work/gateway.out" 2>"$work/gateway.err" &
 gateway_pid=$!
 wait_for "the gateway (GET /health)" 60 curl -fsS "http://127.0.0.1:$gateway_port/health" \
     || { cat "$work/gateway.out" "$work/gateway.err" >&2; exit 1; }

@@ -12,3 +12,10 @@ wait_for() {
         sleep 0.2
     done
 }
+
+# image_env: the runtime settings the container images set (DOTNET_* ContainerEnvironmentVariable items in
+# deploy/Containers.props), as VAR=value words, so the gateway is measured as it ships (read from that file, not copied).
+image_env() {
+    sed -n 's/.*<ContainerEnvironmentVariable Include="\(DOTNET_[A-Za-z_]*\)" Value="\([^"]*\)".*/\1=\2/p' \
+        "$(dirname "${BASH_SOURCE[0]}")/../deploy/Containers.props" | grep -v '^DOTNET_RUNNING_IN_CONTAINER=' | tr '\n' ' '
+}
