@@ -10,7 +10,7 @@ namespace AbstractCore.Chat.Forwarding;
 /// </summary>
 public sealed class ChunkWriter(IBufferWriter<byte> output, ChatAnswerRewriter rewriter)
 {
-    public AnswerKind Write(byte[] frame, bool clientWantsUsage)
+    public AnswerKind Write(ReadOnlySpan<byte> frame, bool clientWantsUsage)
     {
         var splices = rewriter.Rewrite(frame, chunk: true, out var kind);
         if (kind == AnswerKind.UsageOnly && !clientWantsUsage)
