@@ -104,6 +104,25 @@ public sealed class UpstreamFailureTests(GatewayFixture fx) : IClassFixture<Gate
         Assert.True(await fx.Upstream.WaitForCancellationAsync(TimeSpan.FromSeconds(10)), "the upstream call was not cancelled");
     }
 
+    [Theory]
+    [InlineData(null)] // relayed as bytes
+    [InlineData("xml")] // translated
+    public async Task A_stream_that_keeps_talking_outlives_its_timeout_s(string? agentFormat)
+    {
+        using var http = fx.Http();
+        fx.Upstream.Enqueue(FakeReply.Paced("alpha beta gamma delta epsilon zeta", TimeSpan.FromMilliseconds(400)));
+        var extra = agentFormat is null ? "" : $",\"agent_format\":\"{agentFormat}\"";
+        var (response, events) = await Wire.StreamAsync(http, "/v1/chat/completions",
+            $$"""{"model":"openai-compatible/fake-model","stream":true,"timeout_s":1{{extra}},"messages":[{"role":"user","content":"hi"}]}""");
+
+        // ~3 s of answer under a 1 s deadline per silence: never silent that long, so never cut.
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("[DONE]", events[^1]);
+        Assert.DoesNotContain(events, e => e.Contains("\"error\"", StringComparison.Ordinal));
+        Assert.Equal("alpha beta gamma delta epsilon zeta", string.Concat(events[..^1].Select(e =>
+            (string?)JsonNode.Parse(e)!["choices"]?.AsArray().FirstOrDefault()?["delta"]?["content"])));
+    }
+
     [Fact]
     public async Task A_stream_cut_midway_ends_with_one_in_band_error_chunk()
     {

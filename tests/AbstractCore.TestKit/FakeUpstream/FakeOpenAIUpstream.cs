@@ -410,9 +410,15 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
                         }
                     }
 
-                    foreach (var piece in SplitText(text.Content))
+                    var pieces = SplitText(text.Content);
+                    for (var i = 0; i < pieces.Count; i++)
                     {
-                        if (!await sse.WriteAsync(ChunkKind.Content, text: piece).ConfigureAwait(false))
+                        if (i > 0 && text.Pace > TimeSpan.Zero)
+                        {
+                            await Task.Delay(text.Pace, context.RequestAborted).ConfigureAwait(false);
+                        }
+
+                        if (!await sse.WriteAsync(ChunkKind.Content, text: pieces[i]).ConfigureAwait(false))
                         {
                             return;
                         }

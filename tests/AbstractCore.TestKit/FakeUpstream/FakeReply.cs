@@ -76,6 +76,13 @@ public abstract record FakeReply
         return new GzippedReply(then);
     }
 
+    /// <summary>A text answer whose stream sends one word every <paramref name="every"/>: never silent that long, however long in total.</summary>
+    public static FakeReply Paced(string content, TimeSpan every)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return new TextReply(content, "stop", null, 11, 7) { Pace = every };
+    }
+
     /// <summary>Waits <paramref name="delay"/> (abortable by the client) before serving <paramref name="then"/>.</summary>
     public static FakeReply Delayed(TimeSpan delay, FakeReply then)
     {
@@ -87,7 +94,11 @@ public abstract record FakeReply
 /// <summary>A tool call the fake upstream asks for; <paramref name="Arguments"/> is the raw JSON argument string.</summary>
 public sealed record FakeToolCall(string Id, string Name, string Arguments);
 
-internal sealed record TextReply(string Content, string FinishReason, string? Reasoning, int PromptTokens, int CompletionTokens) : FakeReply;
+internal sealed record TextReply(string Content, string FinishReason, string? Reasoning, int PromptTokens, int CompletionTokens) : FakeReply
+{
+    /// <summary>When streamed, the pause before each content chunk after the first.</summary>
+    public TimeSpan Pace { get; init; }
+}
 
 internal sealed record ToolCallsReply(IReadOnlyList<FakeToolCall> Calls, Task? HoldAfterFirstFragment = null) : FakeReply;
 
