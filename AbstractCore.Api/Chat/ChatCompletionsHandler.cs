@@ -8,6 +8,7 @@ using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.OpenAI.Sse;
+using AbstractCore.Pipeline;
 using AbstractCore.Providers;
 using AbstractCore.Providers.OpenAICompatible;
 using AbstractCore.Routing;
@@ -22,11 +23,8 @@ namespace AbstractCore.Api.Chat;
 /// slow upstream (504) is told apart from a client that left.
 /// </summary>
 public sealed partial class ChatCompletionsHandler(
-    ProviderResolver providers, ChatBackends backends, ChatCalls calls, ChatRelay relay, MessageAttachments attachments,
-    ILogger<ChatCompletionsHandler> logger)
+    ChatPlanner planner, ChatCalls calls, ChatRelay relay, MessageAttachments attachments, ILogger<ChatCompletionsHandler> logger)
 {
-    private static readonly ChatOptions NoOptions = new();
-
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
         var aborted = context.RequestAborted;
@@ -38,24 +36,23 @@ public sealed partial class ChatCompletionsHandler(
 
         var request = ChatRequestReader.Read(body);
         ChatRequestRules.Validate(request);
-        var model = ModelRef.ForPath(request.Model!, pathProvider);
-        var provider = providers.Find(model.Provider);
+        var route = planner.Route(request.Model!, pathProvider);
         await attachments.ResolveAsync(request.Messages!, aborted);
         var messages = ChatMessageConverter.Convert(request.Messages!);
-        var call = await calls.PrepareAsync(context, provider, model, request, messages, request.Extra);
-        var (timeout, format, toolsOffered) = (call.Timeout, call.Format, call.ToolsOffered);
+        var plan = await calls.PlanAsync(context, route, request, messages);
+        var (model, timeout, format, toolsOffered) = (plan.Model, plan.Timeout, plan.Format, plan.ToolsOffered);
 
-        await calls.RunAsync(context, call, model, request.UnloadAfter == true, async deadline =>
+        await calls.RunAsync(context, plan, async (deadline, telemetry) =>
         {
             if (request.Stream == true)
             {
-                var updates = AgentFormatting.Apply(call.Client.GetStreamingResponseAsync(messages, call.Options, deadline.Token), format, toolsOffered);
-                await StreamAsync(context, updates, model, request, deadline, timeout, call.Telemetry);
+                var updates = AgentFormatting.Apply(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token), format, toolsOffered);
+                await StreamAsync(context, updates, model, request, deadline, timeout, telemetry);
             }
             else
             {
-                var response = await call.Client.GetResponseAsync(messages, call.Options, deadline.Token);
-                call.Telemetry?.Response(response);
+                var response = await plan.Client.GetResponseAsync(messages, plan.Options, deadline.Token);
+                telemetry?.Response(response);
                 AgentFormatting.Apply(response, format, toolsOffered);
                 var completion = ChatCompletionMapper.ToCompletion(response, model.ToString(), request.Logprobs == true);
                 context.Response.ContentType = "application/json";
@@ -78,25 +75,16 @@ public sealed partial class ChatCompletionsHandler(
 
         ChatRequestReader.RequireModelWithoutKey(request.Model, request.Extra);
         ChatRequestRules.Validate(request);
-        var model = ModelRef.ForPath(request.Model!, pathProvider);
-        var provider = providers.Find(model.Provider);
-        var backend = backends.For(provider);
-        if (backend.Protocol != ProviderProtocol.OpenAICompatible || !RelayEligibility.Relays(request.AgentFormat, context.Request.Headers.UserAgent))
+        var route = planner.Route(request.Model!, pathProvider);
+        if (await calls.PlanRelayAsync(context, route, request, toolsOffered) is not { } plan)
         {
             return false;
         }
 
-        IReadOnlyList<(string Name, string Json)> thinking = [];
-        var call = await calls.PrepareAsync(context, provider, backend, model, request, request.Extra, toolsOffered,
-            warnings =>
-            {
-                thinking = OpenAIThinking.Fields(provider.Name, model.Model, request, warnings);
-                return NoOptions;
-            });
         var stream = request.Stream == true;
-        var upstreamBody = UpstreamChatBody.Rewrite(body.Utf8, model.Model, stream, thinking);
-        await calls.RunAsync(context, call, model, request.UnloadAfter == true, deadline =>
-            relay.SendAsync(context, call, model, upstreamBody, stream, request.StreamOptions?.IncludeUsage == true, deadline));
+        var upstreamBody = UpstreamChatBody.Rewrite(body.Utf8, plan.Model.Model, stream, plan.Thinking);
+        await calls.RunAsync(context, plan, (deadline, telemetry) =>
+            relay.SendAsync(context, plan, telemetry, upstreamBody, stream, request.StreamOptions?.IncludeUsage == true, deadline));
         return true;
     }
 

@@ -34,7 +34,9 @@ public static class GatewayServices
         services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddSingleton<Chat.Relay.ChatRelay>();
-        services.AddSingleton<UnloadAfter>();
+        services.AddSingleton<AbstractCore.Pipeline.UnloadAfter>();
+        services.AddSingleton(sp => sp.GetRequiredService<GatewaySettings>().ChatPlanning);
+        services.AddSingleton<AbstractCore.Pipeline.ChatPlanner>();
         services.AddSingleton<AbstractCore.Api.ControlPlane.ControlPlaneForwarder>();
         services.AddSingleton<ChatCalls>();
 

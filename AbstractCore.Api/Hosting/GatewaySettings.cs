@@ -16,10 +16,10 @@ public sealed record GatewaySettings(
 
     /// <summary>The upstream deadline for one request: its <c>timeout_s</c> (capped at 12× the server's), else the server's.</summary>
     public TimeSpan TimeoutFor(IReadOnlyDictionary<string, System.Text.Json.JsonElement>? extra) =>
-        extra?.TryGetValue("timeout_s", out var t) == true && t.ValueKind == System.Text.Json.JsonValueKind.Number &&
-        t.TryGetDouble(out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(Math.Min(seconds, UpstreamTimeout.TotalSeconds * 12))
-            : UpstreamTimeout;
+        AbstractCore.Pipeline.ChatPlanSettings.TimeoutFor(UpstreamTimeout, extra);
+
+    /// <summary>What the chat planner applies of these settings.</summary>
+    public AbstractCore.Pipeline.ChatPlanSettings ChatPlanning => new(UpstreamTimeout, AllowUnsafeUnloadAfter);
 
     public static GatewaySettings From(IConfiguration config)
     {

@@ -6,6 +6,7 @@ using AbstractCore.Chat;
 using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.OpenAI.Responses;
+using AbstractCore.Pipeline;
 using AbstractCore.Providers;
 using AbstractCore.Responses;
 using AbstractCore.Routing;
@@ -21,7 +22,7 @@ namespace AbstractCore.Api.Responses;
 /// (or its events). A body with <c>messages</c> and no <c>input</c> is served by the chat path.
 /// </summary>
 public sealed partial class ResponsesHandler(
-    ProviderResolver providers, ChatCalls calls, IResponseStore store, MessageAttachments attachments,
+    ChatPlanner planner, ChatCalls calls, IResponseStore store, MessageAttachments attachments,
     ChatCompletionsHandler chat, ILogger<ResponsesHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider = null)
@@ -47,8 +48,8 @@ public sealed partial class ResponsesHandler(
         }
 
         Validate(request);
-        var model = ModelRef.ForPath(request.Model!, pathProvider);
-        var provider = providers.Find(model.Provider);
+        var route = planner.Route(request.Model!, pathProvider);
+        var model = route.Model;
 
         // The conversation so far (from previous_response_id), then this request's input.
         var history = new List<ChatMessageDto>();
@@ -80,22 +81,22 @@ public sealed partial class ResponsesHandler(
         ChatRequestRules.Validate(chatRequest);
         ResponsesTranslator.Tools(request.Tools, out var echoedTools);
         var messages = ChatMessageConverter.Convert(wire);
-        var call = await calls.PrepareAsync(context, provider, model, chatRequest, messages, request.Extra);
-        var (timeout, format, toolsOffered) = (call.Timeout, call.Format, call.ToolsOffered);
+        var plan = await calls.PlanAsync(context, route, chatRequest, messages);
+        var (timeout, format, toolsOffered) = (plan.Timeout, plan.Format, plan.ToolsOffered);
         var assembler = new ResponseAssembler(NewResponse(request, echoedTools, chatRequest.ToolChoice), ResponsesTranslator.CustomToolNames(request.Tools));
 
-        await calls.RunAsync(context, call, model, request.UnloadAfter == true, async deadline =>
+        await calls.RunAsync(context, plan, async (deadline, telemetry) =>
         {
             if (request.Stream == true)
             {
-                var updates = AgentFormatting.Apply(call.Client.GetStreamingResponseAsync(messages, call.Options, deadline.Token), format, toolsOffered);
+                var updates = AgentFormatting.Apply(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token), format, toolsOffered);
                 await StreamAsync(context, updates, model, assembler, deadline, timeout, () => SaveAsync(request, history, assembler, aborted),
-                    call.Telemetry);
+                    telemetry);
             }
             else
             {
-                var response = await call.Client.GetResponseAsync(messages, call.Options, deadline.Token);
-                call.Telemetry?.Response(response);
+                var response = await plan.Client.GetResponseAsync(messages, plan.Options, deadline.Token);
+                telemetry?.Response(response);
                 AgentFormatting.Apply(response, format, toolsOffered);
                 assembler.AddAll(response);
                 if (!await SaveAsync(request, history, assembler, aborted))

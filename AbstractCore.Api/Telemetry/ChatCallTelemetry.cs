@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using AbstractCore.Api.Chat;
 using AbstractCore.Chat.Forwarding;
+using AbstractCore.Pipeline;
 using AbstractCore.Routing;
 using Microsoft.Extensions.AI;
 
@@ -31,7 +31,7 @@ public sealed class ChatCallTelemetry : IDisposable
     private string? _errorType;
     private bool _ended;
 
-    internal ChatCallTelemetry(GatewayTelemetry owner, Activity? activity, ChatCall call, ModelRef model)
+    internal ChatCallTelemetry(GatewayTelemetry owner, Activity? activity, ChatPlan plan, ModelRef model)
     {
         _owner = owner;
         _activity = activity;
@@ -47,24 +47,24 @@ public sealed class ChatCallTelemetry : IDisposable
         activity.SetTag(GenAiConventions.ProviderName, model.Provider);
         activity.SetTag(GenAiConventions.System, model.Provider);
         activity.SetTag(GenAiConventions.RequestModel, model.Model);
-        var options = call.Options;
-        var request = call.Request;
-        if ((request?.MaxCompletionTokens ?? request?.MaxTokens ?? options.MaxOutputTokens) is { } maxTokens)
+        var options = plan.Options;
+        var request = plan.Request;
+        if ((request.MaxCompletionTokens ?? request.MaxTokens ?? options.MaxOutputTokens) is { } maxTokens)
         {
             activity.SetTag(GenAiConventions.RequestMaxTokens, maxTokens);
         }
 
-        if ((request?.Temperature ?? options.Temperature) is { } temperature)
+        if ((request.Temperature ?? options.Temperature) is { } temperature)
         {
             activity.SetTag(GenAiConventions.RequestTemperature, temperature);
         }
 
-        if ((request?.TopP ?? options.TopP) is { } topP)
+        if ((request.TopP ?? options.TopP) is { } topP)
         {
             activity.SetTag(GenAiConventions.RequestTopP, topP);
         }
 
-        var upstream = call.Endpoint.BaseUrl;
+        var upstream = plan.Endpoint.BaseUrl;
         activity.SetTag(GenAiConventions.ServerAddress, upstream.Host);
         activity.SetTag(GenAiConventions.ServerPort, upstream.Port);
         activity.Start();

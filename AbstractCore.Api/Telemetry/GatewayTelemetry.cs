@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using AbstractCore.Api.Chat;
+using AbstractCore.Pipeline;
 using AbstractCore.Routing;
 
 namespace AbstractCore.Api.Telemetry;
@@ -49,7 +49,7 @@ public sealed class GatewayTelemetry
     /// Starts the telemetry of one upstream chat call (chat completions or Responses): a <c>chat {model}</c> span when
     /// the source is listened to, timings when an instrument is. Null (nothing allocated) when neither is.
     /// </summary>
-    public ChatCallTelemetry? Start(ChatCall call, ModelRef model)
+    public ChatCallTelemetry? Start(ChatPlan plan, ModelRef model)
     {
         var activity = Source.HasListeners() ? Source.CreateActivity(GenAiConventions.ChatOperation, ActivityKind.Client) : null;
         if (activity is null && !TokenUsage.Enabled && !OperationDuration.Enabled && !TimeToFirstChunk.Enabled)
@@ -57,7 +57,7 @@ public sealed class GatewayTelemetry
             return null;
         }
 
-        return new ChatCallTelemetry(this, activity, call, model);
+        return new ChatCallTelemetry(this, activity, plan, model);
     }
 
     /// <summary>Tells the request counter which provider a model route went to (only when the counter is on).</summary>

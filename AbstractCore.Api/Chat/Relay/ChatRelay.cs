@@ -10,6 +10,7 @@ using AbstractCore.Chat.AgentFormats;
 using AbstractCore.Chat.Forwarding;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.OpenAI.Sse;
+using AbstractCore.Pipeline;
 using AbstractCore.Providers;
 using AbstractCore.Routing;
 using AbstractCore.Upstream;
@@ -42,27 +43,28 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
     private const int TypicalAnswer = 16 * 1024;
 
     public async Task SendAsync(
-        HttpContext context, ChatCall call, ModelRef model, ReadOnlyMemory<byte> upstreamBody, bool stream, bool clientWantsUsage,
-        CancellationTokenSource deadline)
+        HttpContext context, ChatPlan plan, Telemetry.ChatCallTelemetry? telemetry, ReadOnlyMemory<byte> upstreamBody, bool stream,
+        bool clientWantsUsage, CancellationTokenSource deadline)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, ChatUrls.Get(call.Endpoint.BaseUrl.AbsoluteUri))
+        var model = plan.Model;
+        using var request = new HttpRequestMessage(HttpMethod.Post, ChatUrls.Get(plan.Endpoint.BaseUrl.AbsoluteUri))
         {
             Content = new ReadOnlyMemoryContent(upstreamBody) { Headers = { ContentType = Json } },
         };
         request.Headers.Accept.Add(stream ? AcceptEvents : AcceptJson);
-        ProviderHeaders.Apply(request, call.Endpoint);
+        ProviderHeaders.Apply(request, plan.Endpoint);
 
-        using var response = await http.RelayFor(call.Endpoint).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var response = await http.RelayFor(plan.Endpoint).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
         ContentDecoding.Apply(response);
         if (!response.IsSuccessStatusCode)
         {
             throw await UpstreamHttpException.FromAsync(response, deadline.Token);
         }
 
-        var rewriter = new ChatAnswerRewriter(ClientModels.Get(model), call.Format.IsStructured() && call.ToolsOffered);
+        var rewriter = new ChatAnswerRewriter(ClientModels.Get(model), plan.Format.IsStructured() && plan.ToolsOffered);
         if (stream)
         {
-            await RelayStreamAsync(context, call, model, response, rewriter, clientWantsUsage, deadline);
+            await RelayStreamAsync(context, plan, telemetry, response, rewriter, clientWantsUsage, deadline);
             return;
         }
 
@@ -77,7 +79,7 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
             ArrayPool<byte>.Shared.Return(buffer); // the answer was copied into the response pipe
         }
 
-        call.Telemetry?.Relayed(rewriter.Facts);
+        telemetry?.Relayed(rewriter.Facts);
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
@@ -122,9 +124,10 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
     }
 
     private async Task RelayStreamAsync(
-        HttpContext context, ChatCall call, ModelRef model, HttpResponseMessage response, ChatAnswerRewriter rewriter, bool clientWantsUsage,
-        CancellationTokenSource deadline)
+        HttpContext context, ChatPlan plan, Telemetry.ChatCallTelemetry? telemetry, HttpResponseMessage response, ChatAnswerRewriter rewriter,
+        bool clientWantsUsage, CancellationTokenSource deadline)
     {
+        var model = plan.Model;
         var body = await response.Content.ReadAsStreamAsync(deadline.Token);
         await using var frames = SseParser.Create(body, static (_, data) => data.ToArray()).EnumerateAsync(deadline.Token).GetAsyncEnumerator(deadline.Token);
         if (!await frames.MoveNextAsync())
@@ -150,15 +153,15 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
 
                 if (writer.Write(frame, clientWantsUsage) == AnswerKind.Error)
                 {
-                    call.Telemetry?.Fail(new GatewayException(502, $"Provider '{model.Provider}' sent an error in its stream.", "upstream_error"));
+                    telemetry?.Fail(new GatewayException(502, $"Provider '{model.Provider}' sent an error in its stream.", "upstream_error"));
                     await pipe.FlushAsync(aborted);
                     return; // the upstream's error went out as it came; no [DONE] after it
                 }
 
-                call.Telemetry?.FirstChunk();
+                telemetry?.FirstChunk();
                 if (Stopwatch.GetTimestamp() - lastReset > IdleResetTicks)
                 {
-                    deadline.CancelAfter(call.Timeout); // the deadline is per silence, pushed back at most once a second
+                    deadline.CancelAfter(plan.Timeout); // the deadline is per silence, pushed back at most once a second
                     lastReset = Stopwatch.GetTimestamp();
                 }
 
@@ -171,17 +174,17 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
         catch (Exception e) when (!aborted.IsCancellationRequested)
         {
             // Headers are gone: the failure travels in-band, then the stream ends without [DONE].
-            var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, call.Timeout)
-                : KeyScrubbing.Scrub(UpstreamFailure.From(e, model.Provider), call.Endpoint.ApiKey);
+            var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, plan.Timeout)
+                : KeyScrubbing.Scrub(UpstreamFailure.From(e, model.Provider), plan.Endpoint.ApiKey);
             LogStreamFailure(logger, rewriter.ClientModel, failure.Message);
-            call.Telemetry?.Fail(failure);
+            telemetry?.Fail(failure);
             using var sse = new SseWriter(pipe);
             await sse.WriteAsync(failure.ToEnvelope(), OpenAIJsonContext.Wire.ErrorEnvelope, aborted);
             return;
         }
 
         writer.WriteTail();
-        call.Telemetry?.Relayed(rewriter.Facts);
+        telemetry?.Relayed(rewriter.Facts);
         pipe.Write("data: [DONE]\n\n"u8);
         await pipe.FlushAsync(aborted);
     }

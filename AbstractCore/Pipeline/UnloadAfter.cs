@@ -1,20 +1,22 @@
-using AbstractCore.Api.Hosting;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.Providers;
+using Microsoft.Extensions.Logging;
 
-namespace AbstractCore.Api.Chat;
+namespace AbstractCore.Pipeline;
 
 /// <summary>
 /// <c>unload_after</c>: unloads a local model once a request is done, but only when no other request is still
 /// using it (the unload waits for the last one), and for Ollama only when the operator allowed it, since it
 /// disrupts every other client of that server.
 /// </summary>
-public sealed partial class UnloadAfter(GatewaySettings settings, ILogger<UnloadAfter> logger)
+public sealed partial class UnloadAfter(ILogger<UnloadAfter> logger)
 {
     private readonly Dictionary<string, (int InFlight, bool Pending)> _models = new(StringComparer.Ordinal);
 
-    /// <summary>Refuses (403) or warns before anything is sent upstream.</summary>
-    public void Check(ProviderDescriptor provider, IChatBackend backend, ChatCompletionRequest request, ICollection<string> warnings)
+    /// <summary>Refuses (403) or warns before anything is sent upstream; <paramref name="allowUnsafe"/> is the operator's
+    /// <c>ABSTRACTCORE_ALLOW_UNSAFE_UNLOAD_AFTER</c>.</summary>
+    public static void Check(
+        ProviderDescriptor provider, IChatBackend backend, ChatCompletionRequest request, bool allowUnsafe, ICollection<string> warnings)
     {
         if (request.UnloadAfter != true)
         {
@@ -25,7 +27,7 @@ public sealed partial class UnloadAfter(GatewaySettings settings, ILogger<Unload
         {
             warnings.Add($"unload_after has no effect for provider '{provider.Name}'");
         }
-        else if (!settings.AllowUnsafeUnloadAfter)
+        else if (!allowUnsafe)
         {
             throw new GatewayException(403,
                 $"unload_after=true is disabled for provider '{provider.Name}' because it can unload shared server state and " +

@@ -1,11 +1,11 @@
 using AbstractCore.Chat.AgentFormats;
 
-namespace AbstractCore.Api.Chat.Relay;
+namespace AbstractCore.Pipeline;
 
 /// <summary>
 /// Which agent formats a relayed answer serves: those that pass calls on as OpenAI structures. A text format (the
 /// calls written as markup) or an unknown name (refused there with its 400) goes to the translating path. The
-/// messages' part of the decision is <see cref="ChatRequestHead"/>'s.
+/// messages' part of the decision is the Api's <c>ChatRequestHead</c>'s.
 /// </summary>
 public static class RelayEligibility
 {

@@ -1,0 +1,121 @@
+using AbstractCore.Api.Hosting;
+using AbstractCore.OpenAI.Chat;
+using AbstractCore.Pipeline;
+using AbstractCore.Providers;
+using AbstractCore.Upstream;
+using Microsoft.Extensions.AI;
+
+namespace AbstractCore.Api.Chat;
+
+/// <summary>
+/// Runs the chat calls the library plans (<see cref="ChatPlanner"/>), the same way for chat completions and the Responses
+/// API: the request's caller and abort token go in, the plan's warnings come out as a header, and the call runs under
+/// its deadline, telemetry and <c>unload_after</c> bookkeeping.
+/// </summary>
+public sealed partial class ChatCalls(
+    ChatPlanner planner, UnloadAfter unloads, GatewaySettings settings, Telemetry.GatewayTelemetry telemetry, ILogger<ChatCalls> logger)
+{
+    /// <summary>The translating lane's plan; from here on the request counts as the provider's.</summary>
+    public async Task<ChatPlan> PlanAsync(HttpContext context, ChatRoute route, ChatCompletionRequest request, IList<ChatMessage> messages)
+    {
+        Routed(context, route);
+        var plan = await planner.PlanAsync(route, request, messages, Caller(context), context.RequestAborted);
+        Warn(context, plan);
+        return plan;
+    }
+
+    /// <summary>
+    /// The relay lane's plan, or null, having changed nothing, when the request goes to the translating lane. Once the
+    /// lane is chosen the request counts as the provider's, whether or not the plan's checks pass.
+    /// </summary>
+    public async Task<ChatPlan?> PlanRelayAsync(HttpContext context, ChatRoute route, ChatCompletionRequest request, bool toolsOffered)
+    {
+        ChatPlan? plan;
+        try
+        {
+            plan = await planner.PlanRelayAsync(route, request, toolsOffered, Caller(context), context.RequestAborted);
+        }
+        catch (Exception) when (RoutedThenRethrow(context, route))
+        {
+            throw; // never reached: the filter marks the request and lets the exception pass
+        }
+
+        if (plan is not null)
+        {
+            Routed(context, route);
+            Warn(context, plan);
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// Runs the call under its deadline (a linked token, so a slow upstream is a 504 while a client that left
+    /// just cancels the upstream request), inside <c>unload_after</c>'s bookkeeping, with upstream failures mapped.
+    /// The call's <c>chat {model}</c> span (the parent of the upstream HTTP call) and metrics cover exactly this;
+    /// <paramref name="run"/> gets them (null when nothing listens).
+    /// </summary>
+    public async Task RunAsync(HttpContext context, ChatPlan plan, Func<CancellationTokenSource, Telemetry.ChatCallTelemetry?, Task> run)
+    {
+        var model = plan.Model;
+        var aborted = context.RequestAborted;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(plan.Timeout);
+        using var recorder = telemetry.Start(plan, model);
+        try
+        {
+            await unloads.RunAsync(plan.Backend, plan.Endpoint, model.Model, plan.UnloadAfter, () => run(deadline, recorder));
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            recorder?.Cancelled();
+            LogClientLeft(logger, model.ToString());
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            var failure = UpstreamFailure.Timeout(model.Provider, plan.Timeout);
+            recorder?.Fail(failure);
+            throw failure;
+        }
+        catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
+        {
+            var failure = KeyScrubbing.Scrub(UpstreamFailure.From(e, model.Provider), plan.Endpoint.ApiKey);
+            recorder?.Fail(failure);
+            throw failure;
+        }
+        catch (GatewayException e) when (Telemetry.ChatCallTelemetry.Record(recorder, e))
+        {
+            throw; // never reached: the filter records and lets the exception pass
+        }
+    }
+
+    /// <summary>What the planner needs to know of the caller, read from the request.</summary>
+    private ChatCaller Caller(HttpContext context) => new(
+        ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled), Auth.ServerAuth.IsAuthenticated(context),
+        context.Request.Headers.UserAgent);
+
+    /// <summary>The request counter's provider, and the model named (as text) only if the upstream refuses.</summary>
+    private void Routed(HttpContext context, ChatRoute route)
+    {
+        telemetry.SetProvider(context, route.Provider.Name);
+        context.Items[Logging.UpstreamRefusals.ModelItem] = route.Model;
+    }
+
+    /// <summary><see cref="Routed"/> as an exception filter that never catches.</summary>
+    private bool RoutedThenRethrow(HttpContext context, ChatRoute route)
+    {
+        Routed(context, route);
+        return false;
+    }
+
+    private static void Warn(HttpContext context, ChatPlan plan)
+    {
+        if (plan.Warning is { } warning)
+        {
+            context.Response.Headers[ChatPlan.WarningHeader] = warning;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Model}: the client disconnected; the upstream call was cancelled")]
+    private static partial void LogClientLeft(ILogger logger, string model);
+}

@@ -1,0 +1,11 @@
+namespace AbstractCore.Pipeline;
+
+/// <summary>How a planned call reaches its upstream.</summary>
+public enum ChatLane
+{
+    /// <summary>Through the backend's <c>IChatClient</c>, request and answer translated (every protocol).</summary>
+    Translating,
+
+    /// <summary>The client's bytes, rewritten in one pass, to an OpenAI-compatible upstream, the answer likewise.</summary>
+    Relay,
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using AbstractCore.Chat.AgentFormats;
+using AbstractCore.OpenAI.Chat;
+using AbstractCore.Providers;
+using AbstractCore.Providers.OpenAICompatible;
+using AbstractCore.Routing;
+using Microsoft.Extensions.AI;
+
+namespace AbstractCore.Pipeline;
+
+/// <summary>
+/// Builds a <see cref="ChatPlan"/> the same way for chat completions (either lane) and the Responses API, from what the
+/// host read off the request. The checks keep the original's order: the request mapping (response_format, thinking, …,
+/// which may refuse or add warnings) → the server-held key guard → base_url (both in
+/// <see cref="ProviderResolver.ResolveAsync"/>) → <c>unload_after</c> → agent_format.
+/// </summary>
+public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backends, ChatPlanSettings settings)
+{
+    /// <summary>The provider <paramref name="model"/> names on this path (404 when unknown) and its backend (501 when not registered).</summary>
+    public ChatRoute Route(string model, string? pathProvider)
+    {
+        var reference = ModelRef.ForPath(model, pathProvider);
+        var provider = providers.Find(reference.Provider);
+        return new ChatRoute(reference, provider, backends.For(provider));
+    }
+
+    /// <summary>
+    /// Whether a request whose messages allow it is relayed as bytes: an OpenAI-compatible upstream and an agent format
+    /// with structured calls. Decides without throwing; anything else goes to the translating lane.
+    /// </summary>
+    public static bool Relays(ChatRoute route, string? agentFormat, string? userAgent) =>
+        route.Backend.Protocol == ProviderProtocol.OpenAICompatible && RelayEligibility.Relays(agentFormat, userAgent);
+
+    /// <summary>The translating lane: the backend maps the request (and may adjust <paramref name="messages"/> for its protocol).</summary>
+    public async Task<ChatPlan> PlanAsync(
+        ChatRoute route, ChatCompletionRequest request, IList<ChatMessage> messages, ChatCaller caller, CancellationToken cancellationToken)
+    {
+        var warnings = new List<string>(0);
+        var options = route.Backend.Prepare(route.Provider, request, route.Model.Model, messages, warnings);
+        var toolsOffered = request.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0;
+        return await CheckAsync(route, request, caller, warnings, ChatLane.Translating, toolsOffered, options, [], cancellationToken);
+    }
+
+    /// <summary>
+    /// The relay lane, for a request whose messages allow it (<paramref name="toolsOffered"/> read from its body): null,
+    /// having thrown nothing and changed nothing, when it must go to the translating lane (<see cref="Relays"/>).
+    /// </summary>
+    public async Task<ChatPlan?> PlanRelayAsync(
+        ChatRoute route, ChatCompletionRequest request, bool toolsOffered, ChatCaller caller, CancellationToken cancellationToken)
+    {
+        if (!Relays(route, request.AgentFormat, caller.UserAgent))
+        {
+            return null;
+        }
+
+        var warnings = new List<string>(0);
+        var thinking = OpenAIThinking.Fields(route.Provider.Name, route.Model.Model, request, warnings);
+        return await CheckAsync(route, request, caller, warnings, ChatLane.Relay, toolsOffered, ChatPlan.NoOptions, thinking, cancellationToken);
+    }
+
+    /// <summary>The checks after the request mapping, in order, then the plan.</summary>
+    private async Task<ChatPlan> CheckAsync(
+        ChatRoute route, ChatCompletionRequest request, ChatCaller caller, List<string> warnings, ChatLane lane, bool toolsOffered,
+        ChatOptions options, IReadOnlyList<(string Name, string Json)> thinking, CancellationToken cancellationToken)
+    {
+        var endpoint = await providers.ResolveAsync(
+            route.Provider, new ProviderRequest(request.BaseUrl, caller.ProviderKey, caller.Authenticated), cancellationToken);
+        UnloadAfter.Check(route.Provider, route.Backend, request, settings.AllowUnsafeUnloadAfter, warnings);
+        var format = Format(request, caller, warnings);
+        return new ChatPlan(
+            lane, route.Model, route.Provider, route.Backend, endpoint, request, settings.TimeoutFor(request.Extra), format, toolsOffered, warnings)
+        {
+            Options = options,
+            Thinking = thinking,
+        };
+    }
+
+    /// <summary>
+    /// The agent format, resolved last as it always was: a refused <c>agent_format</c> (400) is answered after the
+    /// warnings were reported, so the error carries them in <see cref="ChatPlan.WarningHeader"/>.
+    /// </summary>
+    private static AgentFormat Format(ChatCompletionRequest request, ChatCaller caller, List<string> warnings)
+    {
+        try
+        {
+            return AgentFormats.Resolve(request.AgentFormat, caller.UserAgent);
+        }
+        catch (GatewayException e) when (warnings.Count > 0 && e.Headers is null)
+        {
+            throw new GatewayException(e.Status, e.Message, e.Type, e.Param, e.Code)
+            {
+                Headers = new Dictionary<string, string> { [ChatPlan.WarningHeader] = ChatPlan.Joined(warnings) },
+            };
+        }
+    }
+}
