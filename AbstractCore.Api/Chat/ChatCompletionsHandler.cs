@@ -46,7 +46,8 @@ public sealed partial class ChatCompletionsHandler(
         {
             if (request.Stream == true)
             {
-                var updates = AgentFormatting.Apply(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token), format, toolsOffered);
+                var upstream = new IdleDeadline(deadline, timeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token));
+                var updates = AgentFormatting.Apply(upstream, format, toolsOffered);
                 await StreamAsync(context, updates, model, request, deadline, timeout, telemetry);
             }
             else
@@ -110,7 +111,6 @@ public sealed partial class ChatCompletionsHandler(
                     sse.Write(chunk, OpenAIJsonContext.Wire.ChatCompletionChunk);
                 }
 
-                deadline.CancelAfter(timeout); // the deadline is per silence, not for the whole stream
                 more = await EventStream.NextAsync(updates, context.Response.BodyWriter, aborted);
             }
         }

@@ -89,7 +89,8 @@ public sealed partial class ResponsesHandler(
         {
             if (request.Stream == true)
             {
-                var updates = AgentFormatting.Apply(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token), format, toolsOffered);
+                var upstream = new IdleDeadline(deadline, timeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token));
+                var updates = AgentFormatting.Apply(upstream, format, toolsOffered);
                 await StreamAsync(context, updates, model, assembler, deadline, timeout, () => SaveAsync(request, history, assembler, aborted),
                     telemetry);
             }
@@ -196,7 +197,6 @@ public sealed partial class ResponsesHandler(
             {
                 telemetry?.Update(updates.Current);
                 await WriteAll(assembler.Add(updates.Current));
-                deadline.CancelAfter(timeout); // the deadline is per silence, not for the whole stream
                 more = await updates.MoveNextAsync();
             }
         }

@@ -317,10 +317,10 @@ public sealed class FakeOpenAIUpstreamTests : IAsyncLifetime
         _fake.Enqueue(FakeReply.Hang());
         Assert.False(await _fake.WaitForCancellationAsync(TimeSpan.FromMilliseconds(10)));
 
-        var received = _fake.Requests.Count;
+        var received = _fake.ChatRequestCount;
         using var cts = new CancellationTokenSource();
         var call = PostChatAsync(ChatBody(), cts.Token);
-        Assert.True(await _fake.WaitForRequestsAfterAsync(received, TimeSpan.FromSeconds(10)));
+        Assert.True(await _fake.WaitForChatRequestsAfterAsync(received, TimeSpan.FromSeconds(10)));
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
@@ -344,10 +344,10 @@ public sealed class FakeOpenAIUpstreamTests : IAsyncLifetime
         Assert.Equal(0, _fake.CancelledRequests);
 
         _fake.Enqueue(FakeReply.Delayed(TimeSpan.FromMinutes(5), FakeReply.Text("never")));
-        var received = _fake.Requests.Count;
+        var received = _fake.ChatRequestCount;
         using var cts = new CancellationTokenSource();
         var call = PostChatAsync(ChatBody(), cts.Token);
-        Assert.True(await _fake.WaitForRequestsAfterAsync(received, TimeSpan.FromSeconds(10)));
+        Assert.True(await _fake.WaitForChatRequestsAfterAsync(received, TimeSpan.FromSeconds(10)));
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.True(await _fake.WaitForCancellationAsync(TimeSpan.FromSeconds(5)));

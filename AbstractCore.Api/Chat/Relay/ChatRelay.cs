@@ -29,9 +29,6 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptEvents = new("text/event-stream");
 
-    /// <summary>How often at most the per-silence deadline is pushed back while chunks keep coming.</summary>
-    private static readonly long IdleResetTicks = Stopwatch.Frequency;
-
     /// <summary>Base URLs and models are few (configured ones, and what requests chose), so each is built once.</summary>
     private static readonly BoundedCache<string, Uri> ChatUrls = new(256,
         static baseUrl => new Uri(baseUrl.EndsWith('/') ? baseUrl + "chat/completions" : baseUrl + "/chat/completions"));
@@ -129,7 +126,8 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
     {
         var model = plan.Model;
         var body = await response.Content.ReadAsStreamAsync(deadline.Token);
-        await using var frames = SseParser.Create(body, static (_, data) => data.ToArray()).EnumerateAsync(deadline.Token).GetAsyncEnumerator(deadline.Token);
+        using var held = new FrameBuffer();
+        await using var frames = SseParser.Create(body, (_, data) => held.Hold(data)).EnumerateAsync(deadline.Token).GetAsyncEnumerator(deadline.Token);
         if (!await frames.MoveNextAsync())
         {
             throw new GatewayException(502, $"Provider '{model.Provider}' returned an empty or unreadable stream.",
@@ -139,14 +137,14 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
         EventStream.Begin(context);
         var pipe = context.Response.BodyWriter;
         var aborted = context.RequestAborted;
-        var lastReset = Stopwatch.GetTimestamp();
+        var idle = new IdleDeadline(deadline, plan.Timeout);
         var writer = new ChunkWriter(pipe, rewriter);
         try
         {
             while (true)
             {
-                var frame = frames.Current.Data;
-                if (frame.AsSpan().SequenceEqual("[DONE]"u8))
+                var frame = frames.Current.Data.Span;
+                if (frame.SequenceEqual("[DONE]"u8))
                 {
                     break;
                 }
@@ -159,11 +157,7 @@ public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logg
                 }
 
                 telemetry?.FirstChunk();
-                if (Stopwatch.GetTimestamp() - lastReset > IdleResetTicks)
-                {
-                    deadline.CancelAfter(plan.Timeout); // the deadline is per silence, pushed back at most once a second
-                    lastReset = Stopwatch.GetTimestamp();
-                }
+                idle.Touch();
 
                 if (!await EventStream.NextAsync(frames, pipe, aborted))
                 {

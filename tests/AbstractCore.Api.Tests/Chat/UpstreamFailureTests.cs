@@ -110,12 +110,12 @@ public sealed class UpstreamFailureTests(GatewayFixture fx) : IClassFixture<Gate
     public async Task A_stream_that_keeps_talking_outlives_its_timeout_s(string? agentFormat)
     {
         using var http = fx.Http();
-        fx.Upstream.Enqueue(FakeReply.Paced("alpha beta gamma delta epsilon zeta", TimeSpan.FromMilliseconds(400)));
+        fx.Upstream.Enqueue(FakeReply.Paced("alpha beta gamma delta epsilon zeta", TimeSpan.FromMilliseconds(500)));
         var extra = agentFormat is null ? "" : $",\"agent_format\":\"{agentFormat}\"";
         var (response, events) = await Wire.StreamAsync(http, "/v1/chat/completions",
-            $$"""{"model":"openai-compatible/fake-model","stream":true,"timeout_s":1{{extra}},"messages":[{"role":"user","content":"hi"}]}""");
+            $$"""{"model":"openai-compatible/fake-model","stream":true,"timeout_s":2{{extra}},"messages":[{"role":"user","content":"hi"}]}""");
 
-        // ~3 s of answer under a 1 s deadline per silence: never silent that long, so never cut.
+        // ~4 s of answer under a 2 s deadline per silence: never silent that long, so never cut.
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("[DONE]", events[^1]);
         Assert.DoesNotContain(events, e => e.Contains("\"error\"", StringComparison.Ordinal));
@@ -146,7 +146,7 @@ public sealed class UpstreamFailureTests(GatewayFixture fx) : IClassFixture<Gate
     {
         using var http = fx.Http();
         var before = fx.Upstream.CancelledRequests;
-        var received = fx.Upstream.Requests.Count;
+        var received = fx.Upstream.ChatRequestCount;
         fx.Upstream.Enqueue(FakeReply.Hang());
         using var leave = new CancellationTokenSource();
         var call = http.PostAsync("/v1/chat/completions", Wire.Json(
@@ -154,7 +154,7 @@ public sealed class UpstreamFailureTests(GatewayFixture fx) : IClassFixture<Gate
             leave.Token);
 
         // The client leaves once the upstream holds the request: leaving earlier (a slow machine) would test nothing.
-        Assert.True(await fx.Upstream.WaitForRequestsAfterAsync(received, TimeSpan.FromSeconds(10)), "the gateway never called the upstream");
+        Assert.True(await fx.Upstream.WaitForChatRequestsAfterAsync(received, TimeSpan.FromSeconds(10)), "the gateway never called the upstream");
         await leave.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 

@@ -544,6 +544,22 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
     }
 
     [Fact]
+    public async Task A_stream_that_keeps_talking_outlives_its_timeout_s()
+    {
+        using var http = fx.Http();
+        fx.Upstream.Enqueue(FakeReply.Paced("alpha beta gamma delta epsilon zeta", TimeSpan.FromMilliseconds(500)));
+
+        var (response, events) = await ResponsesClients.StreamAsync(http,
+            """{"model":"openai-compatible/fake-model","input":"hi","stream":true,"timeout_s":2}""");
+
+        // ~4 s of answer under a 2 s deadline per silence: never silent that long, so never cut.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("response.completed", events[^1].Event);
+        Assert.Equal("alpha beta gamma delta epsilon zeta",
+            string.Concat(events.Where(e => e.Event == "response.output_text.delta").Select(e => (string?)e.Data["delta"])));
+    }
+
+    [Fact]
     public async Task A_streamed_response_is_stored_and_continues_by_previous_response_id()
     {
         using var http = fx.Http();

@@ -78,19 +78,23 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     /// <summary>True as soon as <see cref="CancelledRequests"/> is above zero; false if that did not happen within <paramref name="timeout"/>.</summary>
     public Task<bool> WaitForCancellationAsync(TimeSpan timeout) => Server.WaitForCancellationAsync(timeout);
 
+    /// <summary>How many chat completion requests were received so far (0 when started with record=false).</summary>
+    public int ChatRequestCount => Requests.Count(r => IsChat(r.Method, r.Path));
+
     /// <summary>
-    /// Waits until more than <paramref name="count"/> requests were received; true if that happened within <paramref name="timeout"/>.
-    /// Tests that cancel a call wait for this first, so a slow machine cannot make them cancel before anything was sent.
+    /// Waits until more than <paramref name="count"/> chat completion requests were received; true if that happened
+    /// within <paramref name="timeout"/>. Tests that cancel a call wait for this first, so a slow machine cannot make them
+    /// cancel before anything was sent (other requests, such as the gateway's model discovery, do not count).
     /// </summary>
-    public async Task<bool> WaitForRequestsAfterAsync(int count, TimeSpan timeout)
+    public async Task<bool> WaitForChatRequestsAfterAsync(int count, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (Requests.Count <= count && DateTime.UtcNow < deadline)
+        while (ChatRequestCount <= count && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20).ConfigureAwait(false);
         }
 
-        return Requests.Count > count;
+        return ChatRequestCount > count;
     }
 
     public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
