@@ -24,9 +24,7 @@ public sealed class ChunkWriter(IBufferWriter<byte> output, ChatAnswerRewriter r
             WriteTail(tail);
         }
 
-        output.Write("data: "u8);
-        splices.WriteTo(frame, output);
-        output.Write("\n\n"u8);
+        splices.WriteTo(frame, output, "data: "u8, "\n\n"u8);
         return kind;
     }
 

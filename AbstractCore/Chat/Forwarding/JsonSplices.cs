@@ -29,27 +29,50 @@ public struct JsonSplices
     /// <summary>Inserts at a point; texts inserted at the same point come out in the order they were added.</summary>
     public void Insert(int at, byte[] text) => Add(new Edit(at, 0, text));
 
-    /// <summary>The text with every edit applied.</summary>
-    public readonly void WriteTo(ReadOnlySpan<byte> source, IBufferWriter<byte> output)
+    /// <summary>Texts up to this long go out in one write: each write into the response pipe takes its lock.</summary>
+    private const int OneWrite = 4096;
+
+    /// <summary>The text's length with every edit applied.</summary>
+    public readonly int LengthAfter(int sourceLength) => sourceLength + _growth;
+
+    /// <summary>The text with every edit applied, between <paramref name="before"/> and <paramref name="after"/>.</summary>
+    public readonly void WriteTo(ReadOnlySpan<byte> source, IBufferWriter<byte> output, ReadOnlySpan<byte> before = default, ReadOnlySpan<byte> after = default)
     {
+        var length = before.Length + LengthAfter(source.Length) + after.Length;
+        if (length <= OneWrite)
+        {
+            var span = output.GetSpan(length);
+            before.CopyTo(span);
+            CopyTo(source, span[before.Length..]);
+            after.CopyTo(span[(length - after.Length)..]);
+            output.Advance(length);
+            return;
+        }
+
+        output.Write(before);
         for (var i = 0; i <= 2 * _count; i++)
         {
             output.Write(Piece(source, i));
         }
+
+        output.Write(after);
     }
 
     public readonly byte[] Apply(ReadOnlySpan<byte> source)
     {
-        var result = new byte[source.Length + _growth];
-        var rest = result.AsSpan();
+        var result = new byte[LengthAfter(source.Length)];
+        CopyTo(source, result);
+        return result;
+    }
+
+    private readonly void CopyTo(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
         for (var i = 0; i <= 2 * _count; i++)
         {
             var piece = Piece(source, i);
-            piece.CopyTo(rest);
-            rest = rest[piece.Length..];
+            piece.CopyTo(destination);
+            destination = destination[piece.Length..];
         }
-
-        return result;
     }
 
     /// <summary>The output in pieces: even ones are the source before edit i/2 (after the last, its end), odd ones

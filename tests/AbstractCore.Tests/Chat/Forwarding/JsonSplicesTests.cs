@@ -46,6 +46,23 @@ public sealed class JsonSplicesTests
         Assert.Equal(Encoding.UTF8.GetString(Source), Applied(ref splices));
     }
 
+    [Theory]
+    [InlineData(10)] // one write
+    [InlineData(10_000)] // piece by piece
+    public void A_text_is_written_between_what_goes_before_and_after_it(int padding)
+    {
+        var source = Encoding.UTF8.GetBytes($$"""{"pad":"{{new string('x', padding)}}","model":"m"}""");
+        var splices = new JsonSplices();
+        var model = source.AsSpan().IndexOf("\"m\""u8);
+        splices.Replace(model, 3, Bytes("\"client/m\""));
+        var written = new ArrayBufferWriter<byte>();
+
+        splices.WriteTo(source, written, "data: "u8, "\n\n"u8);
+
+        Assert.Equal($$"""data: {"pad":"{{new string('x', padding)}}","model":"client/m"}""" + "\n\n", Encoding.UTF8.GetString(written.WrittenSpan));
+        Assert.Equal(source.Length + 7, splices.LengthAfter(source.Length));
+    }
+
     /// <summary>Both ways of applying, which must agree.</summary>
     private static string Applied(ref JsonSplices splices)
     {
