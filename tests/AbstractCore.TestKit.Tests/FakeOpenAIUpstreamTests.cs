@@ -34,6 +34,17 @@ public sealed class FakeOpenAIUpstreamTests : IAsyncLifetime
             ["stream_options"] = includeUsage ? new JsonObject { ["include_usage"] = true } : null,
         }.ToJsonString();
 
+    /// <summary>Posts a chat request and cancels it once the fake holds it (not after a fixed time: a slow machine would cancel first).</summary>
+    private async Task PostThenLeaveAsync()
+    {
+        var received = _fake.ChatRequestCount;
+        using var cts = new CancellationTokenSource();
+        var call = PostChatAsync(ChatBody(), cts.Token);
+        Assert.True(await _fake.WaitForChatRequestsAfterAsync(received, TimeSpan.FromSeconds(10)));
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+    }
+
     private Task<HttpResponseMessage> PostChatAsync(string body, CancellationToken cancellationToken = default) =>
         _http.PostAsync("chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
 
@@ -317,12 +328,7 @@ public sealed class FakeOpenAIUpstreamTests : IAsyncLifetime
         _fake.Enqueue(FakeReply.Hang());
         Assert.False(await _fake.WaitForCancellationAsync(TimeSpan.FromMilliseconds(10)));
 
-        var received = _fake.ChatRequestCount;
-        using var cts = new CancellationTokenSource();
-        var call = PostChatAsync(ChatBody(), cts.Token);
-        Assert.True(await _fake.WaitForChatRequestsAfterAsync(received, TimeSpan.FromSeconds(10)));
-        await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        await PostThenLeaveAsync();
 
         Assert.True(await _fake.WaitForCancellationAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(1, _fake.CancelledRequests);
@@ -344,12 +350,7 @@ public sealed class FakeOpenAIUpstreamTests : IAsyncLifetime
         Assert.Equal(0, _fake.CancelledRequests);
 
         _fake.Enqueue(FakeReply.Delayed(TimeSpan.FromMinutes(5), FakeReply.Text("never")));
-        var received = _fake.ChatRequestCount;
-        using var cts = new CancellationTokenSource();
-        var call = PostChatAsync(ChatBody(), cts.Token);
-        Assert.True(await _fake.WaitForChatRequestsAfterAsync(received, TimeSpan.FromSeconds(10)));
-        await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        await PostThenLeaveAsync();
         Assert.True(await _fake.WaitForCancellationAsync(TimeSpan.FromSeconds(5)));
     }
 
