@@ -1,4 +1,3 @@
-
 namespace AbstractCore.Api.Hosting;
 
 /// <summary>Server settings read once at startup (environment variables, config files, command line).</summary>
@@ -13,10 +12,6 @@ public sealed record GatewaySettings(
 
     /// <summary><c>ABSTRACTCORE_DEBUG</c>: structured request/response logs, secrets redacted.</summary>
     public bool Debug { get; init; }
-
-    /// <summary>The upstream deadline for one request: its <c>timeout_s</c> (capped at 12× the server's), else the server's.</summary>
-    public TimeSpan TimeoutFor(IReadOnlyDictionary<string, System.Text.Json.JsonElement>? extra) =>
-        AbstractCore.Pipeline.ChatPlanSettings.TimeoutFor(UpstreamTimeout, extra);
 
     /// <summary>What the chat planner applies of these settings.</summary>
     public AbstractCore.Pipeline.ChatPlanSettings ChatPlanning => new(UpstreamTimeout, AllowUnsafeUnloadAfter);

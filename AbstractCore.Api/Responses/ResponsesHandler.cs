@@ -252,8 +252,8 @@ public sealed partial class ResponsesHandler(
 
     private static void AddWarning(HttpResponse response, string warning)
     {
-        var existing = response.Headers["X-AbstractCore-Warning"].ToString();
-        response.Headers["X-AbstractCore-Warning"] = existing.Length == 0 ? warning : existing + "; " + warning;
+        var existing = response.Headers[ChatPlan.WarningHeader].ToString();
+        response.Headers[ChatPlan.WarningHeader] = existing.Length == 0 ? warning : existing + "; " + warning;
     }
 
     private static ResponseObject NewResponse(ResponsesRequest r, List<JsonElement> tools, JsonElement? toolChoice) => new()

@@ -9,11 +9,8 @@ namespace AbstractCore.Pipeline;
 public sealed record ChatPlanSettings(TimeSpan UpstreamTimeout, bool AllowUnsafeUnloadAfter)
 {
     /// <summary>The upstream deadline for one request: its <c>timeout_s</c> (capped at 12× the server's), else the server's.</summary>
-    public TimeSpan TimeoutFor(IReadOnlyDictionary<string, JsonElement>? extra) => TimeoutFor(UpstreamTimeout, extra);
-
-    /// <inheritdoc cref="TimeoutFor(IReadOnlyDictionary{string, JsonElement})"/>
-    public static TimeSpan TimeoutFor(TimeSpan upstreamTimeout, IReadOnlyDictionary<string, JsonElement>? extra) =>
+    public TimeSpan TimeoutFor(IReadOnlyDictionary<string, JsonElement>? extra) =>
         extra?.TryGetValue("timeout_s", out var t) == true && t.ValueKind == JsonValueKind.Number && t.TryGetDouble(out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(Math.Min(seconds, upstreamTimeout.TotalSeconds * 12))
-            : upstreamTimeout;
+            ? TimeSpan.FromSeconds(Math.Min(seconds, UpstreamTimeout.TotalSeconds * 12))
+            : UpstreamTimeout;
 }
