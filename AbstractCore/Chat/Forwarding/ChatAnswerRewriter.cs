@@ -43,6 +43,7 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
         }
 
         bool sawModel = false, emptyChoices = false, sawUsage = false;
+        var headOnly = chunk && Scanner is null && ChunkScreen.OnlyHeadMatters(json);
         var closing = json.Length - 1;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -54,6 +55,10 @@ public sealed class ChatAnswerRewriter(string clientModel, bool scanToolText)
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
                 splices.Replace(start, (int)reader.BytesConsumed - start, _model);
+                if (headOnly && Facts.Id is not null && Facts.Created != 0)
+                {
+                    return splices; // nothing past the model can need an edit or hold a fact
+                }
             }
             else if (reader.ValueTextEquals("id"u8))
             {

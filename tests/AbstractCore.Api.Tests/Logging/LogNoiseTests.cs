@@ -44,6 +44,24 @@ public sealed class LogNoiseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_exported_tracing_no_trace_context_is_sent_upstream()
+    {
+        using var http = _gw.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.Token);
+        foreach (var stream in (bool[])[false, true])
+        {
+            var response = await http.PostAsJsonAsync("/v1/chat/completions",
+                new { model = GatewayFixture.Model, stream, messages = new[] { new { role = "user", content = "hi" } } });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await response.Content.ReadAsStringAsync();
+        }
+
+        var chats = _gw.Upstream.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, chats.Count);
+        Assert.All(chats, r => Assert.DoesNotContain(r.Headers.Keys, k => k.Equals("traceparent", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    [Fact]
     public async Task Unconfigured_local_providers_are_noted_once_at_debug_not_warned_on_every_listing()
     {
         using var http = _gw.CreateClient();

@@ -57,6 +57,40 @@ public sealed class ChatAnswerRewriterTests
         Assert.Equal(2, rewriter.Facts.OutputTokens);
     }
 
+    /// <summary>Most chunks need only the model swapped (<see cref="ChunkScreen"/>); the rest are read to their end.</summary>
+    [Theory]
+    [InlineData("""{"id":"c","created":7,"model":"m","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}],"usage" : null}""",
+                """{"id":"c","created":7,"model":"a/b","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}],"usage" : null}""")]
+    [InlineData("""{"model":"m","id":"c","created":7,"choices":[{"index":0,"delta":{"content":"say \"reasoning\""},"finish_reason": null}]}""",
+                """{"model":"a/b","id":"c","created":7,"choices":[{"index":0,"delta":{"content":"say \"reasoning\""},"finish_reason": null}]}""")]
+    [InlineData("""{"id":"c","created":7,"model":"m","choices":[{"index":0,"delta":{"reasoning":"2+2"},"finish_reason":null}]}""",
+                """{"id":"c","created":7,"model":"a/b","choices":[{"index":0,"delta":{"reasoning_content":"2+2"},"finish_reason":null}]}""")]
+    [InlineData("""{"id":"c","created":7,"model":"m","choices":[{"index":0,"delta":{"re\u0061soning":"2+2"},"finish_reason":null}]}""",
+                """{"id":"c","created":7,"model":"a/b","choices":[{"index":0,"delta":{"reasoning_content":"2+2"},"finish_reason":null}]}""")]
+    [InlineData("""{"id":"c","created":7,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}""",
+                """{"id":"c","created":7,"model":"a/b","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""")]
+    public void A_chunk_is_read_as_far_as_it_needs(string chunk, string expected)
+    {
+        var rewriter = new ChatAnswerRewriter("a/b", scanToolText: false);
+        var json = Encoding.UTF8.GetBytes(chunk);
+
+        var splices = rewriter.Rewrite(json, chunk: true, out var kind);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(splices.Apply(json)));
+        Assert.Equal((AnswerKind.Answer, "c", 7L, "m"), (kind, rewriter.Facts.Id, rewriter.Facts.Created, rewriter.Facts.Model));
+    }
+
+    [Fact]
+    public void A_chunk_with_usage_or_an_error_is_read_to_its_end()
+    {
+        var rewriter = new ChatAnswerRewriter("a/b", scanToolText: false);
+        rewriter.Rewrite("""{"id":"c","created":7,"model":"m","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"usage":{"prompt_tokens":1,"completion_tokens":2}}"""u8, chunk: true, out var kind);
+        Assert.Equal((AnswerKind.Answer, 2L), (kind, rewriter.Facts.OutputTokens));
+
+        rewriter.Rewrite("""{"id":"c","created":7,"model":"m","error":{"message":"overloaded"}}"""u8, chunk: true, out kind);
+        Assert.Equal(AnswerKind.Error, kind);
+    }
+
     private static byte[] Written(byte[] body, ChatAnswerRewriter rewriter)
     {
         var output = new System.Buffers.ArrayBufferWriter<byte>();
