@@ -21,7 +21,7 @@ internal static class JsonBodyCheck
         }
 
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = JsonBody.MaxDepth });
-        var path = new PathTracker();
+        using var path = new PathTracker();
         try
         {
             while (reader.Read())
@@ -42,13 +42,13 @@ internal static class JsonBodyCheck
                         path.Leave();
                         break;
                     case JsonTokenType.PropertyName:
-                        path.Property(Text(ref reader, path, isKey: true));
+                        Text(ref reader, path, isKey: true);
                         break;
                     case JsonTokenType.String when reader.CurrentDepth == 0:
                         throw JsonBody.NotAnObject();
                     case JsonTokenType.String:
                         path.Value();
-                        _ = Text(ref reader, path, isKey: false);
+                        Text(ref reader, path, isKey: false);
                         break;
                     default:
                         if (reader.CurrentDepth == 0)
@@ -77,13 +77,18 @@ internal static class JsonBodyCheck
         }
     }
 
-    /// <summary>A key (returned, to find duplicates) or a string value (only checked): valid UTF-8, and escapes that
+    /// <summary>A key (handed to the path, unescaped) or a string value (only checked): valid UTF-8, and escapes that
     /// decode to whole characters.</summary>
-    private static string? Text(ref Utf8JsonReader reader, PathTracker path, bool isKey)
+    private static void Text(ref Utf8JsonReader reader, PathTracker path, bool isKey)
     {
         if (!reader.ValueIsEscaped && Utf8.IsValid(reader.ValueSpan))
         {
-            return isKey ? Encoding.UTF8.GetString(reader.ValueSpan) : null;
+            if (isKey)
+            {
+                path.Property(reader.ValueSpan);
+            }
+
+            return;
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(reader.ValueSpan.Length, 1));
@@ -95,7 +100,10 @@ internal static class JsonBodyCheck
                 throw new InvalidOperationException();
             }
 
-            return isKey ? Encoding.UTF8.GetString(buffer, 0, length) : null;
+            if (isKey)
+            {
+                path.Property(buffer.AsSpan(0, length));
+            }
         }
         catch (InvalidOperationException)
         {
@@ -118,47 +126,121 @@ internal static class JsonBodyCheck
         }
     }
 
-    /// <summary>Where the reader is, as the <c>param</c> of an error (<c>messages[0].content</c>), and the keys seen in
-    /// each open object.</summary>
-    private sealed class PathTracker
+    /// <summary>
+    /// Where the reader is, as the <c>param</c> of an error (<c>messages[0].content</c>), and the keys seen in each open
+    /// object, kept as unescaped bytes on one stack (an object's keys sit above its parent's), so a body is checked for
+    /// duplicates without a string or a set per key; a path is only spelled out for an error.
+    /// </summary>
+    private sealed class PathTracker : IDisposable
     {
-        private readonly List<Frame> _frames = [];
+        /// <summary>Beyond this many keys an object's duplicates are found with a set rather than by comparing each pair.</summary>
+        private const int ComparedKeys = 16;
 
-        public string? Current => Format(_frames.Count);
+        private Frame[] _frames = new Frame[8];
+        private int _depth;
+        private byte[] _keyBytes = ArrayPool<byte>.Shared.Rent(256);
+        private int _keyBytesUsed;
+        private readonly List<(int Start, int Length)> _keys = [];
+
+        public string? Current => Format(_depth);
 
         /// <summary>The object a key being read belongs to.</summary>
-        public string? Parent => Format(_frames.Count - 1);
+        public string? Parent => Format(_depth - 1);
 
         public void Enter(bool isObject)
         {
             Value();
-            _frames.Add(new Frame(isObject));
+            if (_depth == _frames.Length)
+            {
+                Array.Resize(ref _frames, _depth * 2);
+            }
+
+            _frames[_depth++] = new Frame { IsObject = isObject, Index = -1, Key = -1, FirstKey = _keys.Count, KeyBytesAt = _keyBytesUsed };
         }
 
-        public void Leave() => _frames.RemoveAt(_frames.Count - 1);
+        public void Leave()
+        {
+            ref var frame = ref _frames[--_depth];
+            _keys.RemoveRange(frame.FirstKey, _keys.Count - frame.FirstKey);
+            _keyBytesUsed = frame.KeyBytesAt;
+            frame = default; // drops its set, if it had one
+        }
 
         /// <summary>A value starts: in an array it is the next element.</summary>
         public void Value()
         {
-            if (_frames.Count > 0 && !_frames[^1].IsObject)
+            if (_depth > 0 && !_frames[_depth - 1].IsObject)
             {
-                _frames[^1].Index++;
+                _frames[_depth - 1].Index++;
             }
         }
 
-        public void Property(string? name)
+        public void Property(ReadOnlySpan<byte> name)
         {
-            var frame = _frames[^1];
-            frame.Key = name!;
-            if (!(frame.Keys ??= new HashSet<string>(StringComparer.Ordinal)).Add(name!))
+            ref var frame = ref _frames[_depth - 1];
+            frame.Key = _keys.Count;
+            if (IsDuplicate(ref frame, name))
             {
+                frame.Key = Find(frame, name);
                 throw GatewayException.BadRequest(
                     $"Duplicate key '{Current}': each key may appear once in an object.", Current, "duplicate_key");
             }
+
+            if (_keyBytesUsed + name.Length > _keyBytes.Length)
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_keyBytes.Length * 2, _keyBytesUsed + name.Length));
+                _keyBytes.AsSpan(0, _keyBytesUsed).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_keyBytes);
+                _keyBytes = bigger;
+            }
+
+            name.CopyTo(_keyBytes.AsSpan(_keyBytesUsed));
+            _keys.Add((_keyBytesUsed, name.Length));
+            _keyBytesUsed += name.Length;
         }
 
         /// <summary>The path of a key of the innermost object.</summary>
         public string Child(string key) => Parent is { } parent ? parent + "." + key : key;
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_keyBytes);
+
+        private bool IsDuplicate(ref Frame frame, ReadOnlySpan<byte> name)
+        {
+            var count = _keys.Count - frame.FirstKey;
+            if (count < ComparedKeys)
+            {
+                return Find(frame, name) >= 0;
+            }
+
+            if (frame.Set is null)
+            {
+                frame.Set = new HashSet<string>(StringComparer.Ordinal);
+                for (var i = frame.FirstKey; i < _keys.Count; i++)
+                {
+                    frame.Set.Add(KeyText(i));
+                }
+            }
+
+            return !frame.Set.Add(Encoding.UTF8.GetString(name));
+        }
+
+        /// <summary>The index of the frame's key spelled <paramref name="name"/>, or -1.</summary>
+        private int Find(in Frame frame, ReadOnlySpan<byte> name)
+        {
+            for (var i = frame.FirstKey; i < _keys.Count; i++)
+            {
+                if (KeyBytes(i).SequenceEqual(name))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private ReadOnlySpan<byte> KeyBytes(int key) => _keyBytes.AsSpan(_keys[key].Start, _keys[key].Length);
+
+        private string KeyText(int key) => Encoding.UTF8.GetString(KeyBytes(key));
 
         private string? Format(int depth)
         {
@@ -166,9 +248,9 @@ internal static class JsonBodyCheck
             for (var i = 0; i < depth; i++)
             {
                 var frame = _frames[i];
-                if (frame.IsObject && frame.Key is not null)
+                if (frame.IsObject && frame.Key >= 0)
                 {
-                    text.Append(text.Length == 0 ? "" : ".").Append(frame.Key);
+                    text.Append(text.Length == 0 ? "" : ".").Append(KeyText(frame.Key));
                 }
                 else if (!frame.IsObject && frame.Index >= 0)
                 {
@@ -179,12 +261,20 @@ internal static class JsonBodyCheck
             return text.Length == 0 ? null : text.ToString();
         }
 
-        private sealed class Frame(bool isObject)
+        private struct Frame
         {
-            public bool IsObject { get; } = isObject;
-            public string? Key { get; set; }
-            public int Index { get; set; } = -1;
-            public HashSet<string>? Keys { get; set; }
+            public bool IsObject;
+            public int Index;
+
+            /// <summary>The current key (an index into the key stack), -1 before the first.</summary>
+            public int Key;
+
+            /// <summary>Where this object's keys start on the key stack, and its bytes.</summary>
+            public int FirstKey;
+            public int KeyBytesAt;
+
+            /// <summary>The object's keys as a set, once it has more than <see cref="ComparedKeys"/>.</summary>
+            public HashSet<string>? Set;
         }
     }
 }
