@@ -8,9 +8,9 @@ using AbstractCore.Api.Logging;
 using AbstractCore.Api.Models;
 using AbstractCore.Api.Telemetry;
 
-if (AbstractCore.Configuration.Cli.AbstractCoreCli.IsCliInvocation(args))
+if (AbstractCore.Cli.AbstractCoreCli.IsCliInvocation(args))
 {
-    return AbstractCore.Configuration.Cli.AbstractCoreCli.Run(args, Console.Out, Console.Error);
+    return AbstractCore.Cli.AbstractCoreCli.Run(args, Console.Out, Console.Error);
 }
 
 var builder = WebApplication.CreateBuilder(CommandLine.Normalize(args));

@@ -1,3 +1,3 @@
-using AbstractCore.Configuration.Cli;
+using AbstractCore.Cli;
 
 return AbstractCoreCli.Run(args, Console.Out, Console.Error);

@@ -3,7 +3,6 @@ using System.Text;
 using AbstractCore.Api.Errors;
 using AbstractCore.Api.Hosting;
 using AbstractCore.OpenAI.Errors;
-using AbstractCore.Providers;
 
 namespace AbstractCore.Api.Auth;
 
@@ -36,7 +35,7 @@ public static class ServerAuth
 
             if (expected is null)
             {
-                return settings.AllowUnauthenticated || ProviderKeys.FromHeaders(context.Request.Headers, false) is not null
+                return settings.AllowUnauthenticated || context.Request.Headers.ProviderKey(false) is not null
                     ? next(context)
                     : NotConfigured(context);
             }

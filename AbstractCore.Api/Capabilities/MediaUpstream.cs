@@ -1,3 +1,4 @@
+using AbstractCore.Api.Auth;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Providers;
 using AbstractCore.Upstream;
@@ -25,8 +26,8 @@ public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHt
                 "or pass base_url in the request.", "not_implemented", "model", "capability_not_configured");
         }
 
-        var key = ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
-        return providers.ResolveAsync(provider, new ProviderRequest(baseUrl, key, Auth.ServerAuth.IsAuthenticated(context)), context.RequestAborted);
+        var key = context.Request.Headers.ProviderKey(settings.AuthEnabled);
+        return providers.ResolveAsync(provider, new ProviderRequest(baseUrl, key, ServerAuth.IsAuthenticated(context)), context.RequestAborted);
     }
 
     public async Task RunAsync(HttpContext context, string provider, Func<CancellationToken, Task> call)

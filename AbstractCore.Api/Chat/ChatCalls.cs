@@ -1,3 +1,4 @@
+using AbstractCore.Api.Auth;
 using AbstractCore.Api.Hosting;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.Pipeline;
@@ -91,7 +92,7 @@ public sealed partial class ChatCalls(
 
     /// <summary>What the planner needs to know of the caller, read from the request.</summary>
     private ChatCaller Caller(HttpContext context) => new(
-        ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled), Auth.ServerAuth.IsAuthenticated(context),
+        context.Request.Headers.ProviderKey(settings.AuthEnabled), ServerAuth.IsAuthenticated(context),
         context.Request.Headers.UserAgent);
 
     /// <summary>The request counter's provider, and the model named (as text) only if the upstream refuses.</summary>

@@ -1,5 +1,5 @@
+using AbstractCore.Api.Auth;
 using AbstractCore.Api.Hosting;
-using AbstractCore.Providers;
 
 namespace AbstractCore.Api.Media;
 
@@ -7,7 +7,7 @@ namespace AbstractCore.Api.Media;
 public readonly record struct MediaCaller(string? PathProvider, string? ExplicitKey)
 {
     public static MediaCaller Sync(HttpContext context, string? pathProvider) => new(pathProvider,
-        ProviderKeys.FromHeaders(context.Request.Headers, context.RequestServices.GetRequiredService<GatewaySettings>().AuthEnabled));
+        context.Request.Headers.ProviderKey(context.RequestServices.GetRequiredService<GatewaySettings>().AuthEnabled));
 
     /// <summary>Jobs run later in a worker with server-held keys: a per-request key would have to be stored with the
     /// job (Redis, the queue), so it is refused rather than silently dropped.</summary>

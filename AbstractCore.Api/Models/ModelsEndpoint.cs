@@ -55,7 +55,7 @@ public static class ModelsEndpoint
             var provider = resolver.Find(only);
             var settings = services.GetRequiredService<GatewaySettings>();
             // The query key (only accepted here) wins over the headers.
-            var key = ProviderKeys.Clean(apiKey) ?? ProviderKeys.FromHeaders(context.Request.Headers, settings.AuthEnabled);
+            var key = ProviderKeys.Clean(apiKey) ?? context.Request.Headers.ProviderKey(settings.AuthEnabled);
             var request = new ProviderRequest(baseUrl, key, authenticated);
             ServerKeyGuard.RequireAuthForServerKey(provider.Name, resolver.ServerKeySetting(provider), request);
             outcomes = [await discovery.ListAsync(provider, request, aborted)];

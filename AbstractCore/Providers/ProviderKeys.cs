@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace AbstractCore.Providers;
 
@@ -15,14 +15,18 @@ public static class ProviderKeys
         "", "not-needed", "not_needed", "notneeded", "unused", "dummy", "empty", "none",
     };
 
-    public static string? FromHeaders(IHeaderDictionary headers, bool serverAuthEnabled)
+    /// <summary>The provider key from a request's headers, as the host read them: <paramref name="key"/> is
+    /// <see cref="Header"/>, <paramref name="legacyKey"/> <see cref="LegacyHeader"/>, <paramref name="authorization"/>
+    /// <c>Authorization</c> (each empty when absent). <see cref="StringValues"/> as the host keeps them: nothing is
+    /// copied, and a header is read as a string only when the ones before it gave no key.</summary>
+    public static string? FromHeaders(StringValues key, StringValues legacyKey, StringValues authorization, bool serverAuthEnabled)
     {
-        var value = Clean(headers[Header], bearerRequired: false) ?? Clean(headers[LegacyHeader], bearerRequired: false);
+        var value = Clean(key, bearerRequired: false) ?? Clean(legacyKey, bearerRequired: false);
         if (value is null && !serverAuthEnabled)
         {
             // Without server auth, a bearer token can only be meant for the provider. With server auth it is the
             // server token and never leaves the gateway.
-            value = Clean(headers.Authorization, bearerRequired: true);
+            value = Clean(authorization, bearerRequired: true);
         }
 
         return value;

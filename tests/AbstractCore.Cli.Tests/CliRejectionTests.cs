@@ -1,4 +1,4 @@
-using AbstractCore.Configuration.Cli;
+using AbstractCore.Cli;
 
 namespace AbstractCore.Cli.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using AbstractCore.Configuration;
-using AbstractCore.Configuration.Cli;
+using AbstractCore.Cli;
 
 namespace AbstractCore.Cli.Tests;
 

@@ -199,7 +199,7 @@ public sealed class ConfigFileSourceTests : IDisposable
     public void What_the_cli_writes_the_gateway_reads()
     {
         var env = files.Environment();
-        Assert.Equal(0, Configuration.Cli.AbstractCoreCli.Run(
+        Assert.Equal(0, AbstractCoreCli.Run(
             ["--set-api-key", "openai-compatible", "cli-key", "--set-server-auth-token", "cli-token", "--set-server-port", "8123"],
             TextWriter.Null, TextWriter.Null, env));
 

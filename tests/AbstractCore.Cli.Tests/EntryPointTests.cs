@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using AbstractCore.Configuration;
-using AbstractCore.Configuration.Cli;
+using AbstractCore.Cli;
 
 namespace AbstractCore.Cli.Tests;
 

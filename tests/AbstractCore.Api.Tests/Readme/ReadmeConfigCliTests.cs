@@ -7,7 +7,7 @@ namespace AbstractCore.Api.Tests.Readme;
 /// <summary>
 /// The README's "The config file and its CLI" block, line by line, with a private home folder: each
 /// <c>dotnet run --project X -- args</c> runs the suite's build of X with the same arguments (nothing is rebuilt under
-/// the running tests), the tool is packed (which builds the CLI project, which no test project references) and installed
+/// the running tests), the tool is packed (which builds the CLI project) and installed
 /// as written, and the installed <c>abstractcore</c> command writes the same file.
 /// </summary>
 public sealed class ReadmeConfigCliTests : IDisposable
