@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit;
 using OpenAI.Chat;
+using static AbstractCore.Api.Tests.Chat.ChatTools;
 
 namespace AbstractCore.Api.Tests.Providers;
 
@@ -14,9 +15,6 @@ namespace AbstractCore.Api.Tests.Providers;
 public sealed class AnthropicTests(AnthropicFixture fx) : IClassFixture<AnthropicFixture>
 {
     private const string Chat = "/v1/chat/completions";
-
-    private static readonly ChatTool Weather = ChatTool.CreateFunctionTool("get_weather", "Weather for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
 
     private JsonNode Sent => fx.Upstream.LastMessagesRequest.Json!;
 

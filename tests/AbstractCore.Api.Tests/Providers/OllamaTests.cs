@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit.FakeOllama;
 using OpenAI.Chat;
+using static AbstractCore.Api.Tests.Chat.ChatTools;
 
 namespace AbstractCore.Api.Tests.Providers;
 
@@ -17,14 +18,6 @@ namespace AbstractCore.Api.Tests.Providers;
 /// </summary>
 public sealed class OllamaTests(OllamaFixture fx) : IClassFixture<OllamaFixture>
 {
-    private static readonly ChatTool Weather = ChatTool.CreateFunctionTool("get_weather", "Weather for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
-
-    private static readonly ChatTool Time = ChatTool.CreateFunctionTool("get_time", "Local time for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}}}"""));
-
-    private static ChatCompletionOptions WithTools() => new() { Tools = { Weather, Time } };
-
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private JsonNode Sent => fx.Ollama.LastChatRequest.Json!;

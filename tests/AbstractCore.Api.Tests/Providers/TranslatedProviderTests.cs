@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AbstractCore.Api.Tests.Infrastructure;
 using OpenAI.Chat;
+using static AbstractCore.Api.Tests.Chat.ChatTools;
 using static AbstractCore.Api.Tests.Providers.TranslatedProvider;
 
 namespace AbstractCore.Api.Tests.Providers;
@@ -17,14 +18,6 @@ public sealed partial class TranslatedProviderTests(AnthropicFixture anthropic, 
     : IClassFixture<AnthropicFixture>, IClassFixture<OllamaFixture>
 {
     private const string Chat = "/v1/chat/completions";
-
-    private static readonly ChatTool Weather = ChatTool.CreateFunctionTool("get_weather", "Weather for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
-
-    private static readonly ChatTool Time = ChatTool.CreateFunctionTool("get_time", "Local time for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}}}"""));
-
-    private static ChatCompletionOptions WithTools() => new() { Tools = { Weather, Time } };
 
     /// <summary>The id the gateway makes up for a call that came without one (Ollama before 0.12).</summary>
     [GeneratedRegex("^call_[0-9a-f]{24}$")]
@@ -89,9 +82,8 @@ public sealed partial class TranslatedProviderTests(AnthropicFixture anthropic, 
         var provider = Provider(name);
         provider.EnqueueToolCalls(null, (id, "get_weather", """{"city":"Paris","unit":"C"}"""));
 
-        var options = WithTools();
-        options.ToolChoice = ChatToolChoice.CreateAutoChoice();
-        ChatCompletion completion = await provider.Chat().CompleteChatAsync([new UserChatMessage("Weather in Paris?")], options);
+        ChatCompletion completion = await provider.Chat().CompleteChatAsync([new UserChatMessage("Weather in Paris?")],
+            WithTools(ChatToolChoice.CreateAutoChoice()));
 
         Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
         AssertCalls([(id, "get_weather", """{"city":"Paris","unit":"C"}""")], Calls(completion));
