@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit;
 using OpenAI.Chat;
+using static AbstractCore.Api.Tests.Chat.ChatTools;
 
 namespace AbstractCore.Api.Tests.Chat;
 
@@ -9,13 +10,7 @@ namespace AbstractCore.Api.Tests.Chat;
 /// multi-turn conversation that carries their results back.</summary>
 public sealed class ToolCallTests(GatewayFixture fx) : IClassFixture<GatewayFixture>
 {
-    private static readonly ChatTool Weather = ChatTool.CreateFunctionTool("get_weather", "Weather for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
-
-    private static readonly ChatTool Time = ChatTool.CreateFunctionTool("get_time", "Local time for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}}}"""));
-
-    private static ChatCompletionOptions WithTools() => new() { Tools = { Weather, Time }, ToolChoice = ChatToolChoice.CreateAutoChoice() };
+    private static ChatCompletionOptions WithTools() => ChatTools.WithTools(ChatToolChoice.CreateAutoChoice());
 
     [Fact]
     public async Task A_tool_call_comes_back_with_its_id_name_and_exact_arguments()

@@ -1,25 +1,20 @@
 using System.ClientModel;
-using System.Text;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit;
 using OpenAI.Chat;
+using static AbstractCore.Api.Tests.Chat.ChatTools;
 
 namespace AbstractCore.Api.Tests.Providers;
 
 /// <summary>
 /// <c>anthropic/*</c> through the gateway to a fake that speaks Anthropic's Messages API: what the client sends in the
 /// OpenAI shape reaches Anthropic in its own shape, and Anthropic's answers, streams and errors come back as OpenAI's.
+/// What Ollama must do alike (streamed text, tool calls, reasoning, errors mid-stream) is in <see cref="TranslatedProviderTests"/>.
 /// </summary>
 public sealed class AnthropicTests(AnthropicFixture fx) : IClassFixture<AnthropicFixture>
 {
     private const string Chat = "/v1/chat/completions";
-
-    private static readonly ChatTool Weather = ChatTool.CreateFunctionTool("get_weather", "Weather for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
-
-    private static readonly ChatTool Time = ChatTool.CreateFunctionTool("get_time", "Local time for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}}}"""));
 
     private JsonNode Sent => fx.Upstream.LastMessagesRequest.Json!;
 
@@ -52,41 +47,6 @@ public sealed class AnthropicTests(AnthropicFixture fx) : IClassFixture<Anthropi
         {
             Assert.False(sent.AsObject().ContainsKey(absent), absent);
         }
-    }
-
-    [Fact]
-    public async Task Streamed_text_arrives_in_pieces_then_finish_and_usage()
-    {
-        fx.Upstream.Enqueue(AnthropicReply.Text("one two three four five") with { InputTokens = 13, OutputTokens = 5 });
-
-        var text = new StringBuilder();
-        ChatFinishReason? finish = null;
-        ChatTokenUsage? usage = null;
-        var pieces = 0;
-        await foreach (var update in fx.Chat().CompleteChatStreamingAsync([new UserChatMessage("count")]))
-        {
-            foreach (var part in update.ContentUpdate)
-            {
-                if (part.Text.Length > 0)
-                {
-                    pieces++;
-                }
-
-                text.Append(part.Text);
-            }
-
-            finish ??= update.FinishReason;
-            usage ??= update.Usage;
-        }
-
-        Assert.Equal("one two three four five", text.ToString());
-        Assert.Equal(5, pieces);
-        Assert.Equal(ChatFinishReason.Stop, finish);
-        Assert.NotNull(usage);
-        Assert.Equal(13, usage.InputTokenCount);
-        Assert.Equal(5, usage.OutputTokenCount);
-        Assert.Equal(18, usage.TotalTokenCount);
-        Assert.True((bool)Sent["stream"]!);
     }
 
     [Fact]
@@ -183,60 +143,6 @@ public sealed class AnthropicTests(AnthropicFixture fx) : IClassFixture<Anthropi
     }
 
     // ---- tools ----
-
-    [Fact]
-    public async Task A_tool_call_comes_back_with_its_id_name_and_arguments()
-    {
-        fx.Upstream.Enqueue(AnthropicReply.ToolUse(AnthropicReplyBlock.ToolUse("toolu_01", "get_weather", """{"city":"Paris","unit":"C"}""")));
-
-        ChatCompletion completion = await fx.Chat().CompleteChatAsync([new UserChatMessage("Weather in Paris?")],
-            new ChatCompletionOptions { Tools = { Weather, Time }, ToolChoice = ChatToolChoice.CreateAutoChoice() });
-
-        Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
-        var call = Assert.Single(completion.ToolCalls);
-        Assert.Equal("toolu_01", call.Id);
-        Assert.Equal("get_weather", call.FunctionName);
-        Assert.Equal("""{"city":"Paris","unit":"C"}""", call.FunctionArguments.ToString());
-
-        var sent = Sent;
-        Assert.Equal(
-            """[{"name":"get_weather","description":"Weather for a city","input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}},""" +
-            """{"name":"get_time","description":"Local time for a city","input_schema":{"type":"object","properties":{"city":{"type":"string"}}}}]""",
-            sent["tools"]!.ToJsonString());
-        Assert.Equal("""{"type":"auto"}""", sent["tool_choice"]!.ToJsonString());
-    }
-
-    [Fact]
-    public async Task Streamed_tool_call_input_json_fragments_arrive_as_one_call()
-    {
-        fx.Upstream.Enqueue(AnthropicReply.ToolUse(AnthropicReplyBlock.ToolUse("toolu_s1", "get_weather", """{"city":"San Francisco, CA","days":3}""")));
-
-        var calls = await StreamedCalls(new ChatCompletionOptions { Tools = { Weather } });
-
-        var call = Assert.Single(calls);
-        Assert.Equal(("toolu_s1", "get_weather", """{"city":"San Francisco, CA","days":3}"""), call);
-    }
-
-    [Fact]
-    public async Task Parallel_tool_calls_keep_order_and_ids_plain_and_streamed_after_text()
-    {
-        AnthropicReply Both() => AnthropicReply.Message("tool_use",
-            AnthropicReplyBlock.Text("Checking both."),
-            AnthropicReplyBlock.ToolUse("toolu_p1", "get_weather", """{"city":"Oslo"}"""),
-            AnthropicReplyBlock.ToolUse("toolu_p2", "get_time", """{"city":"Lima"}"""));
-        var options = new ChatCompletionOptions { Tools = { Weather, Time } };
-
-        fx.Upstream.Enqueue(Both());
-        ChatCompletion completion = await fx.Chat().CompleteChatAsync([new UserChatMessage("both")], options);
-        Assert.Equal("Checking both.", completion.Content[0].Text);
-        Assert.Equal(["toolu_p1", "toolu_p2"], completion.ToolCalls.Select(c => c.Id));
-        Assert.Equal(["get_weather", "get_time"], completion.ToolCalls.Select(c => c.FunctionName));
-        Assert.Equal(["""{"city":"Oslo"}""", """{"city":"Lima"}"""], completion.ToolCalls.Select(c => c.FunctionArguments.ToString()));
-
-        fx.Upstream.Enqueue(Both());
-        var streamed = await StreamedCalls(options);
-        Assert.Equal([("toolu_p1", "get_weather", """{"city":"Oslo"}"""), ("toolu_p2", "get_time", """{"city":"Lima"}""")], streamed);
-    }
 
     [Fact]
     public async Task Tool_results_go_back_as_tool_result_blocks_answering_tool_use_blocks_with_the_same_ids()
@@ -382,46 +288,6 @@ public sealed class AnthropicTests(AnthropicFixture fx) : IClassFixture<Anthropi
     }
 
     // ---- reasoning ----
-
-    [Fact]
-    public async Task Thinking_comes_back_as_reasoning_content_and_temperature_is_dropped_with_a_warning()
-    {
-        using var http = fx.Http();
-        fx.Upstream.Enqueue(AnthropicReply.Text("42", thinking: "Six times seven."));
-
-        var (response, body) = await Wire.PostAsync(http, Chat,
-            """{"model":"anthropic/claude-test","messages":[{"role":"user","content":"6*7?"}],"thinking":"high","temperature":0.5}""");
-
-        Assert.Equal(200, (int)response.StatusCode);
-        var message = body!["choices"]![0]!["message"]!;
-        Assert.Equal("42", (string?)message["content"]);
-        Assert.Equal("Six times seven.", (string?)message["reasoning_content"]);
-        Assert.Equal("""{"type":"enabled","budget_tokens":16384}""", Sent["thinking"]!.ToJsonString());
-        Assert.Equal(16384 + 4096, (int)Sent["max_tokens"]!);
-        Assert.False(Sent.AsObject().ContainsKey("temperature"));
-        Assert.Contains("temperature was ignored: Anthropic does not allow it with thinking on",
-            Wire.Header(response, "X-AbstractCore-Warning"), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Streamed_thinking_deltas_come_back_as_reasoning_content_deltas()
-    {
-        using var http = fx.Http();
-        fx.Upstream.Enqueue(AnthropicReply.Text("The answer is 42.", thinking: "Let me multiply six by seven."));
-
-        var (response, events) = await Wire.StreamAsync(http, Chat,
-            """{"model":"anthropic/claude-test","stream":true,"thinking":"on","messages":[{"role":"user","content":"6*7?"}]}""");
-
-        Assert.Equal(200, (int)response.StatusCode);
-        var chunks = Chunks(events);
-        var reasoning = chunks.Select(c => (string?)c["choices"]?[0]?["delta"]?["reasoning_content"]).Where(r => r is not null).ToList();
-        Assert.Equal(6, reasoning.Count);
-        Assert.Equal("Let me multiply six by seven.", string.Concat(reasoning));
-        Assert.Equal("The answer is 42.", string.Concat(chunks.Select(c => (string?)c["choices"]?[0]?["delta"]?["content"])));
-        Assert.Equal("""{"type":"enabled","budget_tokens":8192}""", Sent["thinking"]!.ToJsonString());
-        Assert.Equal(8192 + 4096, (int)Sent["max_tokens"]!);
-        Assert.Equal("[DONE]", events[^1]);
-    }
 
     [Theory]
     [InlineData("\"thinking\":\"low\"", 1024)]
@@ -598,24 +464,6 @@ public sealed class AnthropicTests(AnthropicFixture fx) : IClassFixture<Anthropi
     }
 
     [Fact]
-    public async Task An_error_event_mid_stream_becomes_an_in_band_error_and_no_done()
-    {
-        using var http = fx.Http();
-        fx.Upstream.Enqueue(AnthropicReply.StreamError("overloaded_error", "Overloaded", textBefore: "Half an ans"));
-
-        var (response, events) = await Wire.StreamAsync(http, Chat,
-            """{"model":"anthropic/claude-test","stream":true,"messages":[{"role":"user","content":"hi"}]}""");
-
-        Assert.Equal(200, (int)response.StatusCode);
-        Assert.DoesNotContain("[DONE]", events);
-        var chunks = events.Select(e => JsonNode.Parse(e)!).ToList();
-        Assert.Equal("Half an ans", string.Concat(chunks.Select(c => (string?)c["choices"]?[0]?["delta"]?["content"])));
-        var error = chunks[^1]["error"]!;
-        Assert.Equal("upstream_error", (string?)error["type"]);
-        Assert.Equal("Provider 'anthropic' failed (HTTP 529): Overloaded", (string?)error["message"]);
-    }
-
-    [Fact]
     public async Task A_stream_that_ends_before_message_stop_is_an_in_band_error()
     {
         using var http = fx.Http();
@@ -648,30 +496,6 @@ public sealed class AnthropicTests(AnthropicFixture fx) : IClassFixture<Anthropi
         {
             await chat.CompleteChatAsync([new UserChatMessage("hi")]);
         }
-    }
-
-    private async Task<List<(string Id, string Name, string Arguments)>> StreamedCalls(ChatCompletionOptions options)
-    {
-        var byIndex = new SortedDictionary<int, (string Id, string Name, StringBuilder Args)>();
-        ChatFinishReason? finish = null;
-        await foreach (var update in fx.Chat().CompleteChatStreamingAsync([new UserChatMessage("go")], options))
-        {
-            foreach (var part in update.ToolCallUpdates)
-            {
-                if (!byIndex.TryGetValue(part.Index, out var call))
-                {
-                    call = (part.ToolCallId, part.FunctionName, new StringBuilder());
-                    byIndex[part.Index] = call;
-                }
-
-                call.Args.Append(part.FunctionArgumentsUpdate?.ToString());
-            }
-
-            finish ??= update.FinishReason;
-        }
-
-        Assert.Equal(ChatFinishReason.ToolCalls, finish);
-        return [.. byIndex.Values.Select(c => (c.Id, c.Name, c.Args.ToString()))];
     }
 
     private static List<JsonNode> Chunks(List<string> events) =>

@@ -4,30 +4,20 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit.FakeOllama;
 using OpenAI.Chat;
+using static AbstractCore.Api.Tests.Chat.ChatTools;
 
 namespace AbstractCore.Api.Tests.Providers;
 
 /// <summary>
 /// <c>ollama/*</c> through the gateway to Ollama's native API (a fake speaking its wire format on real Kestrel), with
-/// the official OpenAI .NET SDK as the client, or raw HTTP where the SDK hides a field.
+/// the official OpenAI .NET SDK as the client, or raw HTTP where the SDK hides a field. What Anthropic must do alike
+/// (streamed text, tool calls, reasoning, errors mid-stream) is in <see cref="TranslatedProviderTests"/>.
 /// </summary>
-public sealed partial class OllamaTests(OllamaFixture fx) : IClassFixture<OllamaFixture>
+public sealed class OllamaTests(OllamaFixture fx) : IClassFixture<OllamaFixture>
 {
-    private static readonly ChatTool Weather = ChatTool.CreateFunctionTool("get_weather", "Weather for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
-
-    private static readonly ChatTool Time = ChatTool.CreateFunctionTool("get_time", "Local time for a city",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}}}"""));
-
-    private static ChatCompletionOptions WithTools() => new() { Tools = { Weather, Time } };
-
-    [GeneratedRegex("^call_[0-9a-f]{24}$")]
-    private static partial Regex CallId();
-
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private JsonNode Sent => fx.Ollama.LastChatRequest.Json!;
@@ -70,38 +60,6 @@ public sealed partial class OllamaTests(OllamaFixture fx) : IClassFixture<Ollama
     }
 
     [Fact]
-    public async Task Streamed_text_arrives_in_pieces_then_finish_and_usage()
-    {
-        fx.Ollama.Enqueue(OllamaReply.Text("one two three four five", promptEvalCount: 9, evalCount: 5));
-
-        var text = new StringBuilder();
-        ChatFinishReason? finish = null;
-        ChatTokenUsage? usage = null;
-        var pieces = 0;
-        await foreach (var update in fx.Chat().CompleteChatStreamingAsync([new UserChatMessage("count")]))
-        {
-            foreach (var part in update.ContentUpdate)
-            {
-                pieces++;
-                text.Append(part.Text);
-            }
-
-            finish ??= update.FinishReason;
-            usage ??= update.Usage;
-            Assert.Equal(OllamaFixture.Model, update.Model);
-        }
-
-        Assert.Equal("one two three four five", text.ToString());
-        Assert.True(pieces >= 5, $"expected the text in several pieces, got {pieces}");
-        Assert.Equal(ChatFinishReason.Stop, finish);
-        Assert.NotNull(usage);
-        Assert.Equal(9, usage.InputTokenCount);
-        Assert.Equal(5, usage.OutputTokenCount);
-        Assert.Equal(14, usage.TotalTokenCount);
-        Assert.True((bool)Sent["stream"]!);
-    }
-
-    [Fact]
     public async Task Streamed_lines_reach_the_client_as_they_arrive()
     {
         // The upstream sends two pieces and then stalls without a done line: they must already be at the client.
@@ -132,26 +90,6 @@ public sealed partial class OllamaTests(OllamaFixture fx) : IClassFixture<Ollama
     // ---------------------------------------------------------------- tools
 
     [Fact]
-    public async Task A_tool_call_comes_back_with_a_generated_id_and_exact_arguments()
-    {
-        fx.Ollama.Enqueue(OllamaReply.ToolCalls(new OllamaFakeToolCall("get_weather", """{"city":"Paris","unit":"C"}""")));
-
-        ChatCompletion completion = await fx.Chat().CompleteChatAsync([new UserChatMessage("Weather in Paris?")], WithTools());
-
-        Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
-        var call = Assert.Single(completion.ToolCalls);
-        Assert.Matches(CallId(), call.Id);
-        Assert.Equal("get_weather", call.FunctionName);
-        Assert.Equal("""{"city":"Paris","unit":"C"}""", call.FunctionArguments.ToString());
-        Assert.Equal(20, completion.Usage.InputTokenCount);
-
-        Assert.Equal(
-            """[{"type":"function","function":{"name":"get_weather","description":"Weather for a city","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}},""" +
-            """{"type":"function","function":{"name":"get_time","description":"Local time for a city","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]""",
-            Sent["tools"]!.ToJsonString());
-    }
-
-    [Fact]
     public async Task A_pure_tool_call_turn_has_null_content_on_the_wire()
     {
         using var http = fx.Http();
@@ -168,55 +106,6 @@ public sealed partial class OllamaTests(OllamaFixture fx) : IClassFixture<Ollama
         Assert.Equal("function", (string?)message["tool_calls"]![0]!["type"]);
         Assert.Equal("tool_calls", (string?)body["choices"]![0]!["finish_reason"]);
         Assert.Equal("""[{"type":"function","function":{"name":"get_time","parameters":{"type":"object"}}}]""", Sent["tools"]!.ToJsonString());
-    }
-
-    [Fact]
-    public async Task A_streamed_tool_call_arrives_whole_with_a_generated_id()
-    {
-        fx.Ollama.Enqueue(OllamaReply.ToolCalls(new OllamaFakeToolCall("get_weather", """{"city":"San Francisco, CA","days":3}""")));
-
-        var (calls, finish) = await CollectStreamedCalls(WithTools());
-
-        var call = Assert.Single(calls);
-        Assert.Matches(CallId(), call.Id);
-        Assert.Equal("get_weather", call.Name);
-        Assert.Equal("""{"city":"San Francisco, CA","days":3}""", call.Arguments.ToString());
-        Assert.Equal(ChatFinishReason.ToolCalls, finish);
-    }
-
-    [Fact]
-    public async Task Parallel_tool_calls_keep_their_order_with_distinct_ids_plain_and_streamed()
-    {
-        OllamaFakeToolCall[] both =
-        [
-            new("get_weather", """{"city":"Oslo"}"""),
-            new("get_time", """{"city":"Lima"}"""),
-        ];
-
-        fx.Ollama.Enqueue(OllamaReply.ToolCalls(both));
-        ChatCompletion completion = await fx.Chat().CompleteChatAsync([new UserChatMessage("both")], WithTools());
-        Assert.Equal(["get_weather", "get_time"], completion.ToolCalls.Select(c => c.FunctionName));
-        Assert.Equal(["""{"city":"Oslo"}""", """{"city":"Lima"}"""], completion.ToolCalls.Select(c => c.FunctionArguments.ToString()));
-        Assert.All(completion.ToolCalls, c => Assert.Matches(CallId(), c.Id));
-        Assert.NotEqual(completion.ToolCalls[0].Id, completion.ToolCalls[1].Id);
-
-        fx.Ollama.Enqueue(OllamaReply.ToolCalls(both));
-        var (streamed, finish) = await CollectStreamedCalls(WithTools());
-        Assert.Equal(["get_weather", "get_time"], streamed.Select(c => c.Name));
-        Assert.Equal(["""{"city":"Oslo"}""", """{"city":"Lima"}"""], streamed.Select(c => c.Arguments.ToString()));
-        Assert.All(streamed, c => Assert.Matches(CallId(), c.Id));
-        Assert.NotEqual(streamed[0].Id, streamed[1].Id);
-        Assert.Equal(ChatFinishReason.ToolCalls, finish);
-    }
-
-    [Fact]
-    public async Task An_id_sent_by_a_newer_ollama_is_kept()
-    {
-        fx.Ollama.Enqueue(OllamaReply.ToolCalls(new OllamaFakeToolCall("get_time", """{"city":"Rome"}""", Id: "call_fromollama1")));
-
-        ChatCompletion completion = await fx.Chat().CompleteChatAsync([new UserChatMessage("time?")], WithTools());
-
-        Assert.Equal("call_fromollama1", Assert.Single(completion.ToolCalls).Id);
     }
 
     [Fact]
@@ -327,47 +216,6 @@ public sealed partial class OllamaTests(OllamaFixture fx) : IClassFixture<Ollama
     }
 
     // ---------------------------------------------------------------- reasoning
-
-    [Fact]
-    public async Task Thinking_comes_back_as_reasoning_content()
-    {
-        using var http = fx.Http();
-        fx.Ollama.Enqueue(OllamaReply.Text("The answer is 4.", thinking: "2 plus 2 is 4."));
-
-        var (response, body) = await Wire.PostAsync(http, "/v1/chat/completions",
-            """{"model":"ollama/qwen3:8b","thinking":"on","messages":[{"role":"user","content":"2+2?"}]}""");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var message = body!["choices"]![0]!["message"]!;
-        Assert.Equal("The answer is 4.", (string?)message["content"]);
-        Assert.Equal("2 plus 2 is 4.", (string?)message["reasoning_content"]);
-        Assert.Equal("stop", (string?)body["choices"]![0]!["finish_reason"]);
-        Assert.True((bool)Sent["think"]!);
-    }
-
-    [Fact]
-    public async Task Streamed_thinking_comes_back_as_reasoning_content_deltas_before_the_text()
-    {
-        using var http = fx.Http();
-        fx.Ollama.Enqueue(OllamaReply.Text("The answer is 4.", thinking: "First add two and two."));
-
-        var (response, events) = await Wire.StreamAsync(http, "/v1/chat/completions",
-            """{"model":"ollama/qwen3:8b","stream":true,"thinking":true,"messages":[{"role":"user","content":"2+2?"}]}""");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("[DONE]", events[^1]);
-        var chunks = events[..^1].Select(e => JsonNode.Parse(e)!).ToList();
-        var deltas = chunks.Where(c => c["choices"]!.AsArray().Count > 0).Select(c => c["choices"]![0]!["delta"]!).ToList();
-        var reasoning = string.Concat(deltas.Select(d => (string?)d["reasoning_content"]));
-        var text = string.Concat(deltas.Select(d => (string?)d["content"]));
-        Assert.Equal("First add two and two.", reasoning);
-        Assert.Equal("The answer is 4.", text);
-        Assert.True(deltas.Count(d => d["reasoning_content"] is not null) >= 2, "reasoning should stream in pieces");
-        var lastReasoning = deltas.FindLastIndex(d => d["reasoning_content"] is not null);
-        var firstText = deltas.FindIndex(d => !string.IsNullOrEmpty((string?)d["content"]));
-        Assert.True(lastReasoning < firstText, "reasoning comes before the answer");
-        Assert.True((bool)Sent["think"]!);
-    }
 
     public static TheoryData<string, string?, string?> ThinkModes() => new()
     {
@@ -580,24 +428,6 @@ public sealed partial class OllamaTests(OllamaFixture fx) : IClassFixture<Ollama
     }
 
     [Fact]
-    public async Task An_error_line_mid_stream_becomes_an_in_band_error_without_done()
-    {
-        using var http = fx.Http();
-        fx.Ollama.Enqueue(OllamaReply.ErrorMidStream("partial answer", "an error was encountered while running the model: out of memory"));
-
-        var (response, events) = await Wire.StreamAsync(http, "/v1/chat/completions",
-            """{"model":"ollama/llama3.2","stream":true,"messages":[{"role":"user","content":"hi"}]}""");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.DoesNotContain("[DONE]", events);
-        var last = JsonNode.Parse(events[^1])!;
-        Assert.Equal("Provider 'ollama' reported an error: an error was encountered while running the model: out of memory",
-            (string?)last["error"]!["message"]);
-        var text = string.Concat(events[..^1].Select(e => (string?)JsonNode.Parse(e)!["choices"]![0]!["delta"]!["content"]));
-        Assert.Equal("partial answer", text);
-    }
-
-    [Fact]
     public async Task A_hanging_ollama_is_a_504_after_timeout_s_and_the_upstream_call_is_cancelled()
     {
         using var http = fx.Http();
@@ -636,37 +466,6 @@ public sealed partial class OllamaTests(OllamaFixture fx) : IClassFixture<Ollama
 
     // ---------------------------------------------------------------- helpers
 
-    private async Task<(List<(string Id, string Name, BinaryData Arguments)> Calls, ChatFinishReason? Finish)> CollectStreamedCalls(ChatCompletionOptions options)
-    {
-        var ids = new Dictionary<int, string>();
-        var names = new Dictionary<int, string>();
-        var arguments = new Dictionary<int, StringBuilder>();
-        ChatFinishReason? finish = null;
-        await foreach (var update in fx.Chat().CompleteChatStreamingAsync([new UserChatMessage("go")], options))
-        {
-            foreach (var part in update.ToolCallUpdates)
-            {
-                if (part.ToolCallId is { } id)
-                {
-                    ids[part.Index] = id;
-                }
-
-                if (part.FunctionName is { } name)
-                {
-                    names[part.Index] = name;
-                }
-
-                if (part.FunctionArgumentsUpdate is { } args)
-                {
-                    (arguments.TryGetValue(part.Index, out var sb) ? sb : arguments[part.Index] = new StringBuilder()).Append(args.ToString());
-                }
-            }
-
-            finish ??= update.FinishReason;
-        }
-
-        return (ids.Keys.Order().Select(i => (ids[i], names[i], BinaryData.FromString(arguments[i].ToString()))).ToList(), finish);
-    }
 }
 
 /// <summary>Settings that point the gateway at Ollama in other ways than a plain <c>OLLAMA_BASE_URL</c>.</summary>

@@ -20,6 +20,29 @@ public static class ResponsesClients
         RetryPolicy = new ClientRetryPolicy(0),
     });
 
+    /// <summary>Streams a response with the SDK: its text deltas, every update's sequence number and the completed response.</summary>
+    public static async Task<(List<string> Deltas, List<int> Sequence, ResponseResult? Completed)> StreamTextAsync(ResponsesClient client, CreateResponseOptions options)
+    {
+        var deltas = new List<string>();
+        var sequence = new List<int>();
+        ResponseResult? completed = null;
+        await foreach (var update in await client.CreateResponseStreamingAsync(options))
+        {
+            sequence.Add(update.SequenceNumber);
+            switch (update)
+            {
+                case StreamingResponseOutputTextDeltaUpdate delta:
+                    deltas.Add(delta.Delta);
+                    break;
+                case StreamingResponseCompletedUpdate done:
+                    completed = done.Response;
+                    break;
+            }
+        }
+
+        return (deltas, sequence, completed);
+    }
+
     /// <summary>Every SSE event as (event name, data JSON), in order.</summary>
     public static async Task<(HttpResponseMessage Response, List<(string? Event, JsonNode Data)> Events)> StreamAsync(HttpClient http, string json)
     {

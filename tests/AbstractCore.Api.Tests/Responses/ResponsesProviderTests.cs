@@ -36,43 +36,6 @@ public sealed class ResponsesAnthropicTests(AnthropicFixture fx) : IClassFixture
     }
 
     [Fact]
-    public async Task A_tool_use_comes_back_as_a_function_call_and_its_output_goes_back_as_a_tool_result()
-    {
-        fx.Upstream.Enqueue(AnthropicReply.ToolUse(AnthropicReplyBlock.ToolUse("toolu_1", "get_weather", """{"city":"Paris"}""")));
-        var client = ResponsesClients.For(fx.Gateway);
-        var tool = ResponseTool.CreateFunctionTool("get_weather",
-            BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}}}"""), null, "Weather");
-
-        ResponseResult first = await client.CreateResponseAsync(new CreateResponseOptions
-        {
-            Model = AnthropicFixture.Model,
-            InputItems = { ResponseItem.CreateUserMessageItem("Weather in Paris?") },
-            Tools = { tool },
-        });
-
-        var call = Assert.IsType<FunctionCallResponseItem>(Assert.Single(first.OutputItems));
-        Assert.Equal("toolu_1", call.CallId);
-        Assert.Equal("get_weather", (string?)Sent["tools"]![0]!["name"]);
-
-        fx.Upstream.Enqueue(AnthropicReply.Text("18°C."));
-        ResponseResult second = await client.CreateResponseAsync(new CreateResponseOptions
-        {
-            Model = AnthropicFixture.Model,
-            PreviousResponseId = first.Id,
-            InputItems = { ResponseItem.CreateFunctionCallOutputItem("toolu_1", "18°C") },
-            Tools = { tool },
-        });
-
-        Assert.Equal("18°C.", second.GetOutputText());
-        var messages = Sent["messages"]!.AsArray();
-        Assert.Equal(3, messages.Count);
-        Assert.Equal("tool_use", (string?)messages[1]!["content"]![0]!["type"]);
-        Assert.Equal("toolu_1", (string?)messages[1]!["content"]![0]!["id"]);
-        Assert.Equal("tool_result", (string?)messages[2]!["content"]![0]!["type"]);
-        Assert.Equal("toolu_1", (string?)messages[2]!["content"]![0]!["tool_use_id"]);
-    }
-
-    [Fact]
     public async Task A_streamed_answer_is_told_as_response_events()
     {
         fx.Upstream.Enqueue(AnthropicReply.Text("one two three"));

@@ -17,9 +17,6 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
 {
     private const string Model = GatewayFixture.Model;
 
-    private static readonly ResponseTool Weather = ResponseTool.CreateFunctionTool("get_weather",
-        BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""), null, "Weather for a city");
-
     private ResponsesClient Client => ResponsesClients.For(fx.Gateway);
 
     private JsonNode Sent => fx.Upstream.LastChatRequest.Json!;
@@ -90,27 +87,12 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
     {
         fx.Upstream.Enqueue(FakeReply.Text("one two three four"));
 
-        var deltas = new List<string>();
-        var sequence = new List<int>();
-        ResponseResult? completed = null;
-        await foreach (var update in await Client.CreateResponseStreamingAsync(new CreateResponseOptions
+        var (deltas, sequence, completed) = await ResponsesClients.StreamTextAsync(Client, new CreateResponseOptions
         {
             Model = Model,
             InputItems = { ResponseItem.CreateUserMessageItem("count") },
             StreamingEnabled = true,
-        }))
-        {
-            sequence.Add(update.SequenceNumber);
-            switch (update)
-            {
-                case StreamingResponseOutputTextDeltaUpdate delta:
-                    deltas.Add(delta.Delta);
-                    break;
-                case StreamingResponseCompletedUpdate done:
-                    completed = done.Response;
-                    break;
-            }
-        }
+        });
 
         Assert.Equal("one two three four", string.Concat(deltas));
         Assert.True(deltas.Count > 1);
@@ -172,51 +154,6 @@ public sealed class ResponsesTests(GatewayFixture fx) : IClassFixture<GatewayFix
         Assert.Equal("Let me think.", (string?)output[0]!["summary"]![0]!["text"]);
         Assert.Equal("message", (string?)output[1]!["type"]);
         Assert.Equal("low", (string?)Sent["reasoning_effort"]);
-    }
-
-    [Fact]
-    public async Task A_function_call_and_its_output_round_trip_as_tool_calls_and_a_tool_message()
-    {
-        fx.Upstream.Enqueue(FakeReply.ToolCalls(new FakeToolCall("call_w1", "get_weather", """{"city":"Paris"}""")));
-
-        ResponseResult first = await Client.CreateResponseAsync(new CreateResponseOptions
-        {
-            Model = Model,
-            InputItems = { ResponseItem.CreateUserMessageItem("Weather in Paris?") },
-            Tools = { Weather },
-        });
-
-        var call = Assert.IsType<FunctionCallResponseItem>(Assert.Single(first.OutputItems));
-        Assert.Equal("call_w1", call.CallId);
-        Assert.Equal("get_weather", call.FunctionName);
-        Assert.Equal("""{"city":"Paris"}""", call.FunctionArguments.ToString());
-        Assert.Equal("""[{"type":"function","function":{"name":"get_weather","description":"Weather for a city","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}]""",
-            Sent["tools"]!.ToJsonString());
-
-        fx.Upstream.Enqueue(FakeReply.Text("18°C in Paris."));
-        ResponseResult second = await Client.CreateResponseAsync(new CreateResponseOptions
-        {
-            Model = Model,
-            InputItems =
-            {
-                ResponseItem.CreateUserMessageItem("Weather in Paris?"),
-                ResponseItem.CreateFunctionCallItem("call_w1", "get_weather", BinaryData.FromString("""{"city":"Paris"}""")),
-                ResponseItem.CreateFunctionCallOutputItem("call_w1", "18°C"),
-            },
-            Tools = { Weather },
-            StoredOutputEnabled = false,
-        });
-
-        Assert.Equal("18°C in Paris.", second.GetOutputText());
-        var messages = Sent["messages"]!.AsArray();
-        Assert.Equal(3, messages.Count);
-        Assert.Equal("assistant", (string?)messages[1]!["role"]);
-        Assert.Equal("call_w1", (string?)messages[1]!["tool_calls"]![0]!["id"]);
-        Assert.Equal("get_weather", (string?)messages[1]!["tool_calls"]![0]!["function"]!["name"]);
-        Assert.Equal("""{"city":"Paris"}""", (string?)messages[1]!["tool_calls"]![0]!["function"]!["arguments"]);
-        Assert.Equal("tool", (string?)messages[2]!["role"]);
-        Assert.Equal("call_w1", (string?)messages[2]!["tool_call_id"]);
-        Assert.Equal("18°C", (string?)messages[2]!["content"]);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 
-namespace AbstractCore.Api.Tests.Infrastructure;
+namespace AbstractCore.TestKit;
 
 /// <summary>
 /// One of the solution's services as a real separate process (<c>dotnet AbstractCore.Jobs.dll</c>, the build beside
@@ -11,7 +11,7 @@ namespace AbstractCore.Api.Tests.Infrastructure;
 public sealed class ProjectProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly Queue<string> _output = new();
+    private readonly OutputTail _output = new();
 
     private ProjectProcess(Process process) => _process = process;
 
@@ -38,24 +38,12 @@ public sealed class ProjectProcess : IDisposable
         }
 
         var worker = new ProjectProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
-        worker._process.OutputDataReceived += (_, e) => worker.Keep(e.Data);
-        worker._process.ErrorDataReceived += (_, e) => worker.Keep(e.Data);
-        worker._process.BeginOutputReadLine();
-        worker._process.BeginErrorReadLine();
+        worker._output.Attach(worker._process);
         return worker;
     }
 
     /// <summary>The process's last output lines, for failure messages.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join(Environment.NewLine, _output);
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     public bool HasExited => _process.HasExited;
 
@@ -74,23 +62,6 @@ public sealed class ProjectProcess : IDisposable
     {
         Kill();
         _process.Dispose();
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Enqueue(line);
-            while (_output.Count > 80)
-            {
-                _output.Dequeue();
-            }
-        }
     }
 
     /// <summary>The repository root: the folder above this test build that holds AbstractCore.sln.</summary>

@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit;
 using RabbitMQ.Client;
 using StackExchange.Redis;
 
-namespace AbstractCore.Api.Tests.Jobs;
+namespace AbstractCore.Jobs.Tests;
 
 /// <summary>
 /// RabbitMQ killed (SIGKILL by its PID) and restarted under the job pipeline: submissions answer a prompt 503 and
@@ -33,7 +32,7 @@ public sealed class BrokerOutageTests(InfrastructureFixture infra) : IClassFixtu
     /// <summary>An Api replica queueing on this class's RabbitMQ, with a short send timeout.</summary>
     private GatewayFactory Api() => new(new Dictionary<string, string?>
     {
-        ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
+        ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFactory.Token,
         ["OPENAI_COMPATIBLE_BASE_URL"] = _upstream.BaseUrl.AbsoluteUri,
         ["ConnectionStrings:cache"] = infra.Redis.ConnectionString,
         ["ConnectionStrings:messaging"] = infra.RabbitMq.ConnectionString,
@@ -44,7 +43,7 @@ public sealed class BrokerOutageTests(InfrastructureFixture infra) : IClassFixtu
     public async Task With_the_broker_down_a_submission_answers_503_with_retry_after_the_job_is_failed_and_health_says_so()
     {
         await using var api = Api();
-        using var http = api.Http(GatewayFixture.Token);
+        using var http = api.Http(GatewayFactory.Token);
         http.Timeout = TimeSpan.FromSeconds(30); // the bug was a hang: fail the test instead of waiting 100 s
         await WaitForBusAsync(http, healthy: true);
         await JobPolling.SubmitAsync(http, Submit, """{"model":"openai-compatible/m","prompt":"before"}""");
@@ -81,7 +80,7 @@ public sealed class BrokerOutageTests(InfrastructureFixture infra) : IClassFixtu
     {
         const int jobs = 4;
         await using var api = Api();
-        using var http = api.Http(GatewayFixture.Token);
+        using var http = api.Http(GatewayFactory.Token);
         await PurgeAsync(); // messages another test left without a worker
         _upstream.HoldAfter(0); // every generation stays in flight until released
         using var worker = ProjectProcess.StartWorker(new Dictionary<string, string>

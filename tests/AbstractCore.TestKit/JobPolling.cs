@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AbstractCore.Api.Tests.Infrastructure;
+using Xunit;
 
-namespace AbstractCore.Api.Tests.Jobs;
+namespace AbstractCore.TestKit;
 
 /// <summary>Submits and polls jobs. Never a timed assertion: polls until the job is terminal, within a generous bound.</summary>
 public static class JobPolling

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
-using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.Api.Tests.Jobs;
 using AbstractCore.Jobs;
 using AbstractCore.Media;
 using AbstractCore.Jobs.Telemetry;
@@ -14,7 +12,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using AbstractCore.TestKit.Telemetry;
 
-namespace AbstractCore.Api.Tests.Telemetry;
+namespace AbstractCore.Jobs.Tests;
 
 /// <summary>
 /// The production shape with real Redis and RabbitMQ: the Api only queues, a worker (the Jobs service's registrations,
@@ -41,7 +39,7 @@ public sealed class JobsTelemetryTests(InfrastructureFixture infra) : IClassFixt
 
     private Dictionary<string, string?> Settings() => new()
     {
-        ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
+        ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFactory.Token,
         ["OPENAI_COMPATIBLE_BASE_URL"] = _upstream.BaseUrl.AbsoluteUri,
         ["ConnectionStrings:cache"] = infra.Redis.ConnectionString,
         ["ConnectionStrings:messaging"] = infra.RabbitMq.ConnectionString,
@@ -76,7 +74,7 @@ public sealed class JobsTelemetryTests(InfrastructureFixture infra) : IClassFixt
         try
         {
             var trace = TestTrace.New();
-            using var http = Api.Http(GatewayFixture.Token);
+            using var http = Api.Http(GatewayFactory.Token);
             using var submitted = await http.SendAsync(trace.Post("/v1/vision/jobs/images/generations", """{"model":"openai-compatible/m","prompt":"traced"}"""));
             Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
             var id = (string?)JsonNode.Parse(await submitted.Content.ReadAsStringAsync())!["job_id"];
@@ -113,7 +111,7 @@ public sealed class JobsTelemetryTests(InfrastructureFixture infra) : IClassFixt
         await using var depth = new JobQueueDepth(new JobsTelemetry(depthFactory), infra.RabbitMq.ConnectionString);
         await depth.StartAsync(CancellationToken.None);
         using var gauge = new MeterCollector(depthFactory, JobsTelemetry.Name);
-        using var http = Api.Http(GatewayFixture.Token);
+        using var http = Api.Http(GatewayFactory.Token);
 
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
@@ -154,7 +152,7 @@ public sealed class JobsTelemetryTests(InfrastructureFixture infra) : IClassFixt
     [Fact]
     public async Task Health_details_show_redis_and_rabbitmq_healthy()
     {
-        using var http = Api.Http(GatewayFixture.Token);
+        using var http = Api.Http(GatewayFactory.Token);
         var body = JsonNode.Parse(await http.GetStringAsync("/health"))!;
         var checks = body["details"]!["checks"]!.AsArray();
         Assert.Equal("healthy", (string?)checks.Single(c => (string?)c!["name"] == "StackExchange.Redis")!["status"]);

@@ -1,24 +1,8 @@
-using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 
-namespace AbstractCore.Api.Tests.Jobs;
-
-/// <summary>Real Redis and RabbitMQ (private servers), started once for the durable-jobs tests.</summary>
-public sealed class InfrastructureFixture : IAsyncLifetime
-{
-    public RedisServerFixture Redis { get; } = new();
-    public RabbitMqServerFixture RabbitMq { get; } = new();
-
-    public Task InitializeAsync() => Task.WhenAll(Redis.InitializeAsync(), RabbitMq.InitializeAsync());
-
-    public async Task DisposeAsync()
-    {
-        await RabbitMq.DisposeAsync();
-        await Redis.DisposeAsync();
-    }
-}
+namespace AbstractCore.Jobs.Tests;
 
 /// <summary>
 /// The production shape: Api replicas queue jobs on RabbitMQ and keep them in Redis; the Jobs worker, a separate
@@ -36,7 +20,7 @@ public sealed class DurableJobsTests(InfrastructureFixture infra) : IClassFixtur
         _upstream = await FakeVisionUpstream.StartAsync();
         GatewayFactory Replica() => new(new Dictionary<string, string?>
         {
-            ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
+            ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFactory.Token,
             ["OPENAI_COMPATIBLE_BASE_URL"] = _upstream.BaseUrl.AbsoluteUri,
             ["ConnectionStrings:cache"] = infra.Redis.ConnectionString,
             ["ConnectionStrings:messaging"] = infra.RabbitMq.ConnectionString,
@@ -66,8 +50,8 @@ public sealed class DurableJobsTests(InfrastructureFixture infra) : IClassFixtur
     [Fact]
     public async Task Twenty_jobs_survive_a_worker_crash_and_each_is_generated_exactly_once()
     {
-        using var submit = _apiA.Http(GatewayFixture.Token);
-        using var poll = _apiB.Http(GatewayFixture.Token); // another replica sees the same jobs
+        using var submit = _apiA.Http(GatewayFactory.Token);
+        using var poll = _apiB.Http(GatewayFactory.Token); // another replica sees the same jobs
         _upstream.HoldAfter(5); // five generations finish; the next ones stay in flight until released
 
         var worker = StartWorker();
@@ -130,7 +114,7 @@ public sealed class DurableJobsTests(InfrastructureFixture infra) : IClassFixtur
     [Fact]
     public async Task A_duplicated_message_on_rabbitmq_does_not_run_a_finished_job_again()
     {
-        using var http = _apiA.Http(GatewayFixture.Token);
+        using var http = _apiA.Http(GatewayFactory.Token);
         using var worker = StartWorker();
         var id = await JobPolling.SubmitAsync(http, "/v1/vision/jobs/videos/generations", """{"model":"openai-compatible/wan","prompt":"once"}""");
         Assert.Equal("succeeded", (string?)(await JobPolling.WaitForTerminalAsync(http, id))["state"]);
@@ -150,7 +134,7 @@ public sealed class DurableJobsTests(InfrastructureFixture infra) : IClassFixtur
     {
         await using var failing = await FakeVisionUpstream.StartAsync();
         failing.AlwaysFailWith = 500;
-        using var http = _apiA.Http(GatewayFixture.Token);
+        using var http = _apiA.Http(GatewayFactory.Token);
         using var worker = StartWorker();
 
         var id = await JobPolling.SubmitAsync(http, "/v1/vision/jobs/images/generations",
