@@ -144,7 +144,7 @@ internal static partial class ReadmeReport
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"Against a bare YARP pass-through in the same run (gateway ÷ YARP): requests/s at 64 connections **{Ratio("non_streamed_c64", "rps_ratio")}** " +
-                $"non-streamed, **{Ratio("streamed_c64", "rps_ratio")}** streamed; CPU per request {Cpu("non_streamed_c64")}; " +
+                $"non-streamed, **{Ratio("streamed_c64", "rps_ratio")}** streamed; CPU per request {Cpu("non_streamed_c64")} non-streamed, {Cpu("streamed_c64")} streamed; " +
                 $"added p50 at 1 connection {Diff("non_streamed_c1")} beyond YARP's.");
         }
 
