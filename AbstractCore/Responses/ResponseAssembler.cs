@@ -149,24 +149,7 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
                 };
                 var index = Open(item, events);
                 item.Arguments = arguments;
-                events.Add(Event("response.function_call_arguments.delta", e =>
-                {
-                    e.ItemId = item.Id;
-                    e.OutputIndex = index;
-                    e.Delta = arguments;
-                }));
-                events.Add(Event("response.function_call_arguments.done", e =>
-                {
-                    e.ItemId = item.Id;
-                    e.OutputIndex = index;
-                    e.Arguments = arguments;
-                }));
-                item.Status = "completed";
-                events.Add(Event("response.output_item.done", e =>
-                {
-                    e.OutputIndex = index;
-                    e.Item = item;
-                }));
+                AddWhole(item, index, arguments, events);
                 break;
             }
 
@@ -223,18 +206,7 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
             item.Arguments = "{}";
         }
 
-        events.Add(Event("response.function_call_arguments.done", e =>
-        {
-            e.ItemId = item.Id;
-            e.OutputIndex = index;
-            e.Arguments = item.Arguments;
-        }));
-        item.Status = "completed";
-        events.Add(Event("response.output_item.done", e =>
-        {
-            e.OutputIndex = index;
-            e.Item = item;
-        }));
+        Complete(item, index, item.Arguments, events);
     }
 
     private void AddCustomCall(FunctionCallContent call, string arguments, List<ResponseStreamEvent> events)
@@ -256,17 +228,37 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
         var item = new ResponseItem { Id = NewId("ctc_"), Type = "custom_tool_call", Status = "in_progress", CallId = call.CallId, Name = call.Name, Input = "" };
         var index = Open(item, events);
         item.Input = input;
-        events.Add(Event("response.custom_tool_call_input.delta", e =>
+        AddWhole(item, index, input, events);
+    }
+
+    /// <summary>A call whose text (function arguments, a custom tool's input) is whole: one delta with all of it, then done.</summary>
+    private void AddWhole(ResponseItem item, int index, string text, List<ResponseStreamEvent> events)
+    {
+        events.Add(Event(CallEvents(item) + ".delta", e =>
         {
             e.ItemId = item.Id;
             e.OutputIndex = index;
-            e.Delta = input;
+            e.Delta = text;
         }));
-        events.Add(Event("response.custom_tool_call_input.done", e =>
+        Complete(item, index, text, events);
+    }
+
+    /// <summary>A call's text is done, and so is its item.</summary>
+    private void Complete(ResponseItem item, int index, string text, List<ResponseStreamEvent> events)
+    {
+        var custom = item.Type == "custom_tool_call";
+        events.Add(Event(CallEvents(item) + ".done", e =>
         {
             e.ItemId = item.Id;
             e.OutputIndex = index;
-            e.Input = input;
+            if (custom)
+            {
+                e.Input = text;
+            }
+            else
+            {
+                e.Arguments = text;
+            }
         }));
         item.Status = "completed";
         events.Add(Event("response.output_item.done", e =>
@@ -275,6 +267,9 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
             e.Item = item;
         }));
     }
+
+    private static string CallEvents(ResponseItem item) =>
+        item.Type == "custom_tool_call" ? "response.custom_tool_call_input" : "response.function_call_arguments";
 
     /// <summary>Closes what is open and settles status, usage and incomplete_details; the terminal event last.</summary>
     public List<ResponseStreamEvent> Finish(ChatFinishReason? finishReason = null, UsageDetails? usage = null)
