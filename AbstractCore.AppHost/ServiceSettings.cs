@@ -13,25 +13,20 @@ internal static class ServiceSettings
     /// <summary>What Inference reads the models folder from (<c>InferenceSettings.ModelsDirVariable</c>).</summary>
     public const string OnnxModelsDirVariable = "ABSTRACTCORE_ONNX_MODELS_DIR";
 
-    /// <summary>Passed to the api as secret parameters, each only when set.</summary>
-    public static readonly string[] ApiSecretVariables =
+    /// <summary>The chat providers' keys (the rest of <see cref="ApiSecretVariables"/> are not chat keys).</summary>
+    private static readonly string[] ChatKeyVariables =
     [
-        "ABSTRACTCORE_AUTH_TOKEN",
         "OPENAI_API_KEY",
         "ANTHROPIC_API_KEY",
         "OPENROUTER_API_KEY",
         "PORTKEY_API_KEY",
         "OPENAI_COMPATIBLE_API_KEY",
         "VLLM_API_KEY",
-        "ACEMUSIC_API_KEY",
-        "ELEVENLABS_API_KEY",
-        "ABSTRACTCORE_MUSIC_API_KEY",
     ];
 
-    /// <summary>Passed to the api as plain environment variables, each only when set.</summary>
-    public static readonly string[] ApiVariables =
+    /// <summary>The chat providers' base URLs (keyless local servers are configured by these alone).</summary>
+    private static readonly string[] ChatBaseUrlVariables =
     [
-        "ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED",
         "OPENAI_BASE_URL",
         "ANTHROPIC_BASE_URL",
         "OPENROUTER_BASE_URL",
@@ -39,9 +34,15 @@ internal static class ServiceSettings
         "LMSTUDIO_BASE_URL",
         "VLLM_BASE_URL",
         "OPENAI_COMPATIBLE_BASE_URL",
-        "ABSTRACTCORE_VISION_MODEL_ID",
-        "ABSTRACTCORE_MUSIC_BASE_URL",
     ];
+
+    /// <summary>Passed to the api as secret parameters, each only when set.</summary>
+    public static readonly string[] ApiSecretVariables =
+        ["ABSTRACTCORE_AUTH_TOKEN", .. ChatKeyVariables, "ACEMUSIC_API_KEY", "ELEVENLABS_API_KEY", "ABSTRACTCORE_MUSIC_API_KEY"];
+
+    /// <summary>Passed to the api as plain environment variables, each only when set.</summary>
+    public static readonly string[] ApiVariables =
+        ["ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED", .. ChatBaseUrlVariables, "ABSTRACTCORE_VISION_MODEL_ID", "ABSTRACTCORE_MUSIC_BASE_URL"];
 
     /// <summary>Passed to Inference as plain environment variables, each only when set (the models folder is a parameter).</summary>
     public static readonly string[] InferenceVariables =
@@ -63,22 +64,7 @@ internal static class ServiceSettings
     /// The settings that give the api a chat provider of its own (a key, or a base URL for the keyless local servers).
     /// Music and speech keys are left out: with only those, the demo model is still the one thing to chat with.
     /// </summary>
-    public static readonly string[] ChatProviderVariables =
-    [
-        "OPENAI_API_KEY",
-        "ANTHROPIC_API_KEY",
-        "OPENROUTER_API_KEY",
-        "PORTKEY_API_KEY",
-        "OPENAI_COMPATIBLE_API_KEY",
-        "VLLM_API_KEY",
-        "OPENAI_BASE_URL",
-        "ANTHROPIC_BASE_URL",
-        "OPENROUTER_BASE_URL",
-        "OLLAMA_BASE_URL",
-        "LMSTUDIO_BASE_URL",
-        "VLLM_BASE_URL",
-        "OPENAI_COMPATIBLE_BASE_URL",
-    ];
+    public static readonly string[] ChatProviderVariables = [.. ChatKeyVariables, .. ChatBaseUrlVariables];
 
     /// <summary>
     /// Whether a chat provider is configured, read where <see cref="OptionalSettingsExtensions"/> reads it: the variable,
