@@ -17,7 +17,11 @@ public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHt
 
     /// <summary>The one place media routes resolve an upstream, so key and base_url policy changes land here once.
     /// A provider with no base URL anywhere is a backend this server lacks: 501 naming the setting.</summary>
-    public Task<ProviderEndpoint> ResolveAsync(HttpContext context, ProviderDescriptor provider, string? baseUrl)
+    public Task<ProviderEndpoint> ResolveAsync(HttpContext context, ProviderDescriptor provider, string? baseUrl) =>
+        ResolveAsync(context, provider, baseUrl, context.Request.Headers.ProviderKey(settings.AuthEnabled));
+
+    /// <param name="key">The caller's provider key as the route reads it (a job has none: see <c>MediaCaller.Job</c>).</param>
+    public Task<ProviderEndpoint> ResolveAsync(HttpContext context, ProviderDescriptor provider, string? baseUrl, string? key)
     {
         if (string.IsNullOrWhiteSpace(baseUrl) && providers.ConfiguredBaseUrl(provider) is null)
         {
@@ -26,45 +30,32 @@ public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHt
                 "or pass base_url in the request.", "not_implemented", "model", "capability_not_configured");
         }
 
-        var key = context.Request.Headers.ProviderKey(settings.AuthEnabled);
         return providers.ResolveAsync(provider, new ProviderRequest(baseUrl, key, ServerAuth.IsAuthenticated(context)), context.RequestAborted);
     }
 
     public async Task RunAsync(HttpContext context, string provider, Func<CancellationToken, Task> call)
     {
-        var aborted = context.RequestAborted;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        deadline.CancelAfter(settings.UpstreamTimeout);
         try
         {
-            await call(deadline.Token);
+            await UpstreamDeadline.RunAsync(provider, settings.UpstreamTimeout, async token =>
+            {
+                await call(token);
+                return true;
+            }, context.RequestAborted);
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             LogClientLeft(logger, context.Request.Path);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException && context.Response.HasStarted)
         {
-            var timeout = UpstreamFailure.Timeout(provider, settings.UpstreamTimeout);
-            if (!context.Response.HasStarted)
-            {
-                throw timeout;
-            }
-
-            LogBrokenStream(logger, context.Request.Path, timeout.Message);
+            // Audio bytes already went out: cut the connection so the client sees a truncated body, not a complete one.
+            LogBrokenStream(logger, context.Request.Path, (e as GatewayException ?? UpstreamFailure.From(e, provider)).Message);
             context.Abort();
         }
         catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
         {
-            var failure = UpstreamFailure.From(e, provider);
-            if (!context.Response.HasStarted)
-            {
-                throw failure;
-            }
-
-            // Audio bytes already went out: cut the connection so the client sees a truncated body, not a complete one.
-            LogBrokenStream(logger, context.Request.Path, failure.Message);
-            context.Abort();
+            throw UpstreamFailure.From(e, provider);
         }
     }
 

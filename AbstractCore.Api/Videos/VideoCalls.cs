@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AbstractCore.Api.Images;
+using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Media;
 using AbstractCore.Media;
 using AbstractCore.OpenAI.Images;
+using AbstractCore.OpenAI.Videos;
 
 namespace AbstractCore.Api.Videos;
 
@@ -12,7 +13,7 @@ namespace AbstractCore.Api.Videos;
 /// <c>response_format: b64_json</c>, <c>frames</c> read as <c>num_frames</c> and <c>extra</c> merged in.
 /// Image-to-video (<c>/v1/videos/edits</c>) forwards its multipart text fields and the first-frame image.
 /// </summary>
-public sealed class VideoCalls(MediaRouting routing)
+public sealed class VideoCalls(VisionRouting routing)
 {
     private static readonly HashSet<string> NotForwarded = new(StringComparer.Ordinal)
     {
@@ -28,7 +29,7 @@ public sealed class VideoCalls(MediaRouting routing)
         MediaFields.CheckResponseFormat(request.ResponseFormat);
         var size = MediaFields.Size(request.Size, request.Width, request.Height);
         var extra = MediaFields.Extra(request.Extra);
-        var target = await routing.ResolveAsync(context, "videos", request.Model, request.Provider, caller.PathProvider, request.BaseUrl, caller.ExplicitKey);
+        var target = await routing.ResolveAsync(context, MediaRoute.Videos, new MediaHead(request.Model, request.Provider, request.BaseUrl), caller);
 
         // The typed request, written back: null fields drop out, routing fields are replaced by the resolved target.
         var body = JsonSerializer.SerializeToNode(request, MediaWireJsonContext.Default.VideoGenerationRequest)!.AsObject();
@@ -64,8 +65,8 @@ public sealed class VideoCalls(MediaRouting routing)
             body["size"] = size;
         }
 
-        ImageCalls.Merge(body, extra);
-        return new MediaCall(MediaKinds.VideoGenerations, target.Provider.Name, ImageCalls.Trim(request.BaseUrl), "videos/generations", body.ToJsonString());
+        MediaFields.Merge(body, extra);
+        return new MediaCall(MediaKinds.VideoGenerations, target.Provider, target.BaseUrl, "videos/generations", body.ToJsonString());
     }
 
     public async Task<MediaCall> EditAsync(HttpContext context, MediaCaller caller, string route)
@@ -76,8 +77,7 @@ public sealed class VideoCalls(MediaRouting routing)
         var image = form.RequireFile("image");
         MediaFields.CheckResponseFormat(form.Text("response_format"));
         var extra = MediaFields.ExtraJson(form.Text("extra_json"));
-        var baseUrl = form.Text("base_url");
-        var target = await routing.ResolveAsync(context, "videos", form.Text("model"), form.Text("provider"), caller.PathProvider, baseUrl, caller.ExplicitKey);
+        var target = await routing.ResolveAsync(context, MediaRoute.Videos, form.Head, caller);
 
         var fields = new List<MediaFormField> { new("prompt", prompt), new("response_format", "b64_json") };
         if (target.Model is not null)
@@ -90,9 +90,8 @@ public sealed class VideoCalls(MediaRouting routing)
             fields.Add(new("num_frames", frames));
         }
 
-        fields.AddRange(form.Form.Where(f => !NotForwarded.Contains(f.Key) && !extra.ContainsKey(f.Key)).Select(f => new MediaFormField(f.Key, f.Value.ToString())));
-        fields.AddRange(extra.Select(e => new MediaFormField(e.Key, MediaFields.FormValue(e.Value))));
-        return new MediaCall(MediaKinds.VideoEdits, target.Provider.Name, baseUrl, "videos/edits", null, fields,
+        fields.AddRange(form.Forwarded(NotForwarded, extra));
+        return new MediaCall(MediaKinds.VideoEdits, target.Provider, target.BaseUrl, "videos/edits", null, fields,
             [await MediaFiles.ReadAsync(image, "image", "image.png", ct)]);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AbstractCore.OpenAI.Images;
+namespace AbstractCore.OpenAI.Videos;
 
 /// <summary>A <c>POST /v1/videos/generations</c> body. Every generation field is forwarded to the upstream.</summary>
 public sealed class VideoGenerationRequest
