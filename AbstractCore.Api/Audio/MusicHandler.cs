@@ -55,14 +55,8 @@ public sealed class MusicHandler(MediaRouter router, MediaUpstream upstream, Pro
         }
 
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
-        await upstream.RunAsync(context, provider.Name, async token =>
-        {
-            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/music");
-            request.Content = new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json");
-            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
-            AudioFormats.SetFileHeaders(context.Response, "abstractcore-music", format);
-            await MediaUpstream.CopyBodyAsync(context, response, token);
-        });
+        await upstream.RelayAsync(context, endpoint, "/audio/music", () => new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json"),
+            response => AudioFormats.SetFileHeaders(context.Response, "abstractcore-music", format));
     }
 
     private ProviderDescriptor Provider(string name, string? baseUrl)

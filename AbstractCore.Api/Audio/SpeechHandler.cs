@@ -47,14 +47,8 @@ public sealed class SpeechHandler(MediaRouter router, MediaUpstream upstream, Pr
         }
 
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
-        await upstream.RunAsync(context, provider.Name, async token =>
-        {
-            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/speech");
-            request.Content = new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json");
-            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
-            AudioFormats.SetFileHeaders(context.Response, "abstractcore-speech", format);
-            await MediaUpstream.CopyBodyAsync(context, response, token);
-        });
+        await upstream.RelayAsync(context, endpoint, "/audio/speech", () => new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json"),
+            response => AudioFormats.SetFileHeaders(context.Response, "abstractcore-speech", format));
     }
 
     private static void CopyNumber(JsonObject from, JsonObject to, string name)

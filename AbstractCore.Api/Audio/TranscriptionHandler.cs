@@ -30,14 +30,7 @@ public sealed class TranscriptionHandler(MediaRouter router, MediaUpstream upstr
         var provider = AudioProviders.Require(providers, target.Provider, MediaRoute.Transcription);
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
 
-        await upstream.RunAsync(context, provider.Name, async token =>
-        {
-            using var form = UpstreamForms.Build(upload, "file", target.Ref.Model, GatewayFields);
-            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/transcriptions");
-            request.Content = form;
-            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
-            context.Response.ContentType = AudioFormats.TranscriptionContentType(format);
-            await MediaUpstream.CopyBodyAsync(context, response, token);
-        });
+        await upstream.RelayAsync(context, endpoint, "/audio/transcriptions",
+            () => UpstreamForms.Build(upload, "file", target.Ref.Model, GatewayFields), response => context.Response.ContentType = AudioFormats.TranscriptionContentType(format));
     }
 }

@@ -39,15 +39,8 @@ public sealed partial class VoiceCloneHandler(MediaRouter router, MediaUpstream 
 
         var model = target.Ref.Model == "default" ? null : target.Ref.Model;
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
-        await upstream.RunAsync(context, provider.Name, async token =>
-        {
-            using var form = UpstreamForms.Build(upload, fileField, model, GatewayFields);
-            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, path);
-            request.Content = form;
-            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
-            context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
-            await MediaUpstream.CopyBodyAsync(context, response, token);
-        });
+        await upstream.RelayAsync(context, endpoint, path, () => UpstreamForms.Build(upload, fileField, model, GatewayFields),
+            response => context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json");
     }
 
     [GeneratedRegex("^/[A-Za-z0-9._~/-]{1,200}$")]

@@ -12,9 +12,6 @@ namespace AbstractCore.Api.Capabilities;
 /// </summary>
 public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHttp http, GatewaySettings settings, ILogger<MediaUpstream> logger)
 {
-    /// <summary>The client for a resolved endpoint (a request-chosen base_url gets the guarded one).</summary>
-    public HttpClient Http(ProviderEndpoint endpoint) => http.For(endpoint);
-
     /// <summary>The one place media routes resolve an upstream, so key and base_url policy changes land here once.
     /// A provider with no base URL anywhere is a backend this server lacks: 501 naming the setting.</summary>
     public Task<ProviderEndpoint> ResolveAsync(HttpContext context, ProviderDescriptor provider, string? baseUrl) =>
@@ -59,21 +56,29 @@ public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHt
         }
     }
 
-    /// <summary>Copies an upstream body to the client as it arrives (audio is not buffered).</summary>
-    public static async Task CopyBodyAsync(HttpContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
-    {
-        if (upstream.Content.Headers.ContentLength is { } length)
+    /// <summary>
+    /// POSTs <paramref name="content"/> to <c>{base}{path}</c> under <see cref="RunAsync"/> and copies the answer to the
+    /// client as it arrives (audio is not buffered), after <paramref name="head"/> has set the response's headers.
+    /// </summary>
+    public Task RelayAsync(HttpContext context, ProviderEndpoint endpoint, string path, Func<HttpContent> content, Action<HttpResponseMessage> head) =>
+        RunAsync(context, endpoint.Provider.Name, async token =>
         {
-            context.Response.ContentLength = length;
-        }
+            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, path);
+            request.Content = content();
+            using var response = await UpstreamRequests.SendAsync(http.For(endpoint), request, token);
+            head(response);
+            if (response.Content.Headers.ContentLength is { } length)
+            {
+                context.Response.ContentLength = length;
+            }
 
-        var body = await upstream.Content.ReadAsStreamAsync(cancellationToken);
-        await using (body)
-        {
-            await context.Response.StartAsync(cancellationToken);
-            await body.CopyToAsync(context.Response.Body, cancellationToken);
-        }
-    }
+            var body = await response.Content.ReadAsStreamAsync(token);
+            await using (body)
+            {
+                await context.Response.StartAsync(token);
+                await body.CopyToAsync(context.Response.Body, token);
+            }
+        });
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: the upstream body broke after it started: {Message}")]
     private static partial void LogBrokenStream(ILogger logger, string path, string message);

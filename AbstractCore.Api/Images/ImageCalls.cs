@@ -21,14 +21,8 @@ public sealed class ImageCalls(VisionRouting routing)
 
     public async Task<MediaCall> GenerationAsync(HttpContext context, MediaCaller caller)
     {
-        var ct = context.RequestAborted;
-        var request = await MediaFields.ReadJsonAsync(context.Request, MediaWireJsonContext.Default.ImageGenerationRequest, ct);
-        MediaFields.RejectUnknown(request.Unknown);
-        var prompt = MediaFields.RequirePrompt(request.Prompt);
-        MediaFields.CheckResponseFormat(request.ResponseFormat);
-        var size = MediaFields.Size(request.Size, request.Width, request.Height);
-        var extra = MediaFields.Extra(request.Extra);
-        var target = await routing.ResolveAsync(context, MediaRoute.Images, new MediaHead(request.Model, request.Provider, request.BaseUrl), caller);
+        var (request, prompt, size, extra, target) = await routing.ReadGenerationAsync(
+            context, MediaRoute.Images, MediaWireJsonContext.Default.ImageGenerationRequest, caller);
 
         var body = new JsonObject { ["prompt"] = prompt, ["n"] = MediaFields.ClampN(request.N) };
         if (target.Model is not null)

@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using AbstractCore.Api.Capabilities;
+using AbstractCore.OpenAI.Media;
 using AbstractCore.Providers;
 
 namespace AbstractCore.Api.Media;
@@ -10,6 +13,20 @@ namespace AbstractCore.Api.Media;
 /// </summary>
 public sealed class VisionRouting(MediaRouter router, MediaUpstream upstream, ProviderResolver providers)
 {
+    /// <summary>A generation body read and checked field by field in the order the clients see errors, then routed.</summary>
+    public async Task<VisionGeneration<T>> ReadGenerationAsync<T>(HttpContext context, MediaRoute route, JsonTypeInfo<T> type, MediaCaller caller)
+        where T : class, IMediaGenerationRequest
+    {
+        var request = await MediaFields.ReadJsonAsync(context.Request, type, context.RequestAborted);
+        MediaFields.RejectUnknown(request.Unknown);
+        var prompt = MediaFields.RequirePrompt(request.Prompt);
+        MediaFields.CheckResponseFormat(request.ResponseFormat);
+        var size = MediaFields.Size(request.Size, request.Width, request.Height);
+        var extra = MediaFields.Extra(request.Extra);
+        var target = await ResolveAsync(context, route, new MediaHead(request.Model, request.Provider, request.BaseUrl), caller);
+        return new VisionGeneration<T>(request, prompt, size, extra, target);
+    }
+
     public async Task<MediaTarget> ResolveAsync(HttpContext context, MediaRoute route, MediaHead head, MediaCaller caller)
     {
         var target = await router.ResolveAsync(route, head, caller.PathProvider, context.RequestAborted);
@@ -43,3 +60,6 @@ public sealed class VisionRouting(MediaRouter router, MediaUpstream upstream, Pr
         model.Contains("image", StringComparison.OrdinalIgnoreCase) || model.StartsWith("dall-e", StringComparison.OrdinalIgnoreCase) ||
         model.StartsWith("sora", StringComparison.OrdinalIgnoreCase) || model.Contains("video", StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>A checked generation request: the body as sent, its prompt, size (null: none given), <c>extra</c> and target.</summary>
+public sealed record VisionGeneration<T>(T Request, string Prompt, string? Size, JsonObject Extra, MediaTarget Target);

@@ -22,14 +22,8 @@ public sealed class VideoCalls(VisionRouting routing)
 
     public async Task<MediaCall> GenerationAsync(HttpContext context, MediaCaller caller)
     {
-        var ct = context.RequestAborted;
-        var request = await MediaFields.ReadJsonAsync(context.Request, MediaWireJsonContext.Default.VideoGenerationRequest, ct);
-        MediaFields.RejectUnknown(request.Unknown);
-        var prompt = MediaFields.RequirePrompt(request.Prompt);
-        MediaFields.CheckResponseFormat(request.ResponseFormat);
-        var size = MediaFields.Size(request.Size, request.Width, request.Height);
-        var extra = MediaFields.Extra(request.Extra);
-        var target = await routing.ResolveAsync(context, MediaRoute.Videos, new MediaHead(request.Model, request.Provider, request.BaseUrl), caller);
+        var (request, prompt, size, extra, target) = await routing.ReadGenerationAsync(
+            context, MediaRoute.Videos, MediaWireJsonContext.Default.VideoGenerationRequest, caller);
 
         // The typed request, written back: null fields drop out, routing fields are replaced by the resolved target.
         var body = JsonSerializer.SerializeToNode(request, MediaWireJsonContext.Default.VideoGenerationRequest)!.AsObject();
