@@ -21,27 +21,26 @@ public sealed class ImageCalls(VisionRouting routing)
 
     public async Task<MediaCall> GenerationAsync(HttpContext context, MediaCaller caller)
     {
-        var (request, prompt, size, extra, target) = await routing.ReadGenerationAsync(
+        var generation = await routing.ReadGenerationAsync(
             context, MediaRoute.Images, MediaWireJsonContext.Default.ImageGenerationRequest, caller);
 
-        var body = new JsonObject { ["prompt"] = prompt, ["n"] = MediaFields.ClampN(request.N) };
-        if (target.Model is not null)
+        var body = new JsonObject { ["prompt"] = generation.Prompt, ["n"] = MediaFields.ClampN(generation.Request.N) };
+        if (generation.Target.Model is not null)
         {
-            body["model"] = target.Model;
+            body["model"] = generation.Target.Model;
         }
 
-        if (size is not null)
+        if (generation.Size is not null)
         {
-            body["size"] = size;
+            body["size"] = generation.Size;
         }
 
-        foreach (var (name, value) in request.Passthrough())
+        foreach (var (name, value) in generation.Request.Passthrough())
         {
             body[name] = JsonNode.Parse(value.GetRawText());
         }
 
-        MediaFields.Merge(body, extra);
-        return new MediaCall(MediaKinds.ImageGenerations, target.Provider, target.BaseUrl, "images/generations", body.ToJsonString());
+        return generation.Call(MediaKinds.ImageGenerations, "images/generations", body);
     }
 
     public async Task<MediaCall> EditAsync(HttpContext context, MediaCaller caller, string route)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using AbstractCore.Api.Capabilities;
+using AbstractCore.Media;
 using AbstractCore.OpenAI.Media;
 using AbstractCore.Providers;
 
@@ -62,4 +63,12 @@ public sealed class VisionRouting(MediaRouter router, MediaUpstream upstream, Pr
 }
 
 /// <summary>A checked generation request: the body as sent, its prompt, size (null: none given), <c>extra</c> and target.</summary>
-public sealed record VisionGeneration<T>(T Request, string Prompt, string? Size, JsonObject Extra, MediaTarget Target);
+public sealed record VisionGeneration<T>(T Request, string Prompt, string? Size, JsonObject Extra, MediaTarget Target)
+{
+    /// <summary>The upstream call: <c>extra</c> merged in last (it wins), sent to the target.</summary>
+    public MediaCall Call(string kind, string path, JsonObject body)
+    {
+        MediaFields.Merge(body, Extra);
+        return new MediaCall(kind, Target.Provider, Target.BaseUrl, path, body.ToJsonString());
+    }
+}

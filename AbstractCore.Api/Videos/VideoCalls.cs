@@ -22,11 +22,11 @@ public sealed class VideoCalls(VisionRouting routing)
 
     public async Task<MediaCall> GenerationAsync(HttpContext context, MediaCaller caller)
     {
-        var (request, prompt, size, extra, target) = await routing.ReadGenerationAsync(
+        var generation = await routing.ReadGenerationAsync(
             context, MediaRoute.Videos, MediaWireJsonContext.Default.VideoGenerationRequest, caller);
 
         // The typed request, written back: null fields drop out, routing fields are replaced by the resolved target.
-        var body = JsonSerializer.SerializeToNode(request, MediaWireJsonContext.Default.VideoGenerationRequest)!.AsObject();
+        var body = JsonSerializer.SerializeToNode(generation.Request, MediaWireJsonContext.Default.VideoGenerationRequest)!.AsObject();
         foreach (var name in (string[])["provider", "base_url", "extra", "frames"])
         {
             body.Remove(name);
@@ -40,27 +40,26 @@ public sealed class VideoCalls(VisionRouting routing)
             }
         }
 
-        body["prompt"] = prompt;
+        body["prompt"] = generation.Prompt;
         body["response_format"] = "b64_json";
-        body["num_frames"] = request.NumFrames ?? request.Frames;
+        body["num_frames"] = generation.Request.NumFrames ?? generation.Request.Frames;
         if (body["num_frames"] is null)
         {
             body.Remove("num_frames");
         }
 
         body.Remove("model");
-        if (target.Model is not null)
+        if (generation.Target.Model is not null)
         {
-            body["model"] = target.Model;
+            body["model"] = generation.Target.Model;
         }
 
-        if (size is not null)
+        if (generation.Size is not null)
         {
-            body["size"] = size;
+            body["size"] = generation.Size;
         }
 
-        MediaFields.Merge(body, extra);
-        return new MediaCall(MediaKinds.VideoGenerations, target.Provider, target.BaseUrl, "videos/generations", body.ToJsonString());
+        return generation.Call(MediaKinds.VideoGenerations, "videos/generations", body);
     }
 
     public async Task<MediaCall> EditAsync(HttpContext context, MediaCaller caller, string route)
