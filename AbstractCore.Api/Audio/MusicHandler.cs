@@ -37,7 +37,8 @@ public sealed class MusicHandler(MediaRouter router, MediaUpstream upstream, Pro
             throw GatewayException.BadRequest($"'format' must be one of {string.Join(", ", Formats)}, not '{format}'.", "format");
         }
 
-        var target = await router.ResolveAsync(MediaRoute.Music, MediaHead.Read(name => BodyRules.OptionalString(body, name)), pathProvider, aborted);
+        var head = MediaHead.Read(name => BodyRules.OptionalString(body, name));
+        var target = await router.ResolveAsync(MediaRoute.Music, head, pathProvider, aborted);
         var provider = Provider(target.Provider, target.BaseUrl);
 
         var upstreamBody = new JsonObject { ["prompt"] = prompt, ["format"] = format };
@@ -55,7 +56,8 @@ public sealed class MusicHandler(MediaRouter router, MediaUpstream upstream, Pro
         }
 
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
-        await upstream.RelayAsync(context, endpoint, "/audio/music", () => new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json"),
+        await upstream.RelayAsync(context, endpoint, "/audio/music",
+            () => new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json"),
             response => AudioFormats.SetFileHeaders(context.Response, "abstractcore-music", format));
     }
 

@@ -27,7 +27,8 @@ public sealed class SpeechHandler(MediaRouter router, MediaUpstream upstream, Pr
                 $"'response_format' must be one of {string.Join(", ", AudioFormats.Speech)}, not '{format}'.", "response_format");
         }
 
-        var target = await router.ResolveAsync(MediaRoute.Speech, MediaHead.Read(name => BodyRules.OptionalString(body, name)), pathProvider, aborted);
+        var head = MediaHead.Read(name => BodyRules.OptionalString(body, name));
+        var target = await router.ResolveAsync(MediaRoute.Speech, head, pathProvider, aborted);
         var provider = AudioProviders.Require(providers, target.Provider, MediaRoute.Speech);
 
         var upstreamBody = new JsonObject
@@ -47,7 +48,8 @@ public sealed class SpeechHandler(MediaRouter router, MediaUpstream upstream, Pr
         }
 
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
-        await upstream.RelayAsync(context, endpoint, "/audio/speech", () => new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json"),
+        await upstream.RelayAsync(context, endpoint, "/audio/speech",
+            () => new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json"),
             response => AudioFormats.SetFileHeaders(context.Response, "abstractcore-speech", format));
     }
 

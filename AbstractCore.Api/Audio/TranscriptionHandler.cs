@@ -31,6 +31,7 @@ public sealed class TranscriptionHandler(MediaRouter router, MediaUpstream upstr
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
 
         await upstream.RelayAsync(context, endpoint, "/audio/transcriptions",
-            () => UpstreamForms.Build(upload, "file", target.Ref.Model, GatewayFields), response => context.Response.ContentType = AudioFormats.TranscriptionContentType(format));
+            () => UpstreamForms.Build(upload, "file", target.Ref.Model, GatewayFields),
+            response => context.Response.ContentType = AudioFormats.TranscriptionContentType(format));
     }
 }

@@ -6,9 +6,10 @@ using AbstractCore.Upstream;
 namespace AbstractCore.Api.Capabilities;
 
 /// <summary>
-/// What every media route (embeddings, audio, music, voice clone) does around its upstream call: resolve the
-/// endpoint with the request's key and base_url under the same rules as chat, run under the server's deadline
-/// (a linked token: a slow upstream is a 504, a client that left cancels the upstream request) and map failures.
+/// What the media routes do around their upstream call: resolve the endpoint with the request's key and base_url under
+/// the same rules as chat (every media route, images and videos included), then, for the streamed ones (embeddings,
+/// audio, music, voice clone), run under the server's deadline (<see cref="UpstreamDeadline"/>: a slow upstream is a
+/// 504, a client that left cancels the upstream request) and map failures.
 /// </summary>
 public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHttp http, GatewaySettings settings, ILogger<MediaUpstream> logger)
 {
