@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Capabilities;
+using AbstractCore.Api.Media;
 using AbstractCore.Media;
 using AbstractCore.Providers;
 
@@ -12,11 +13,10 @@ namespace AbstractCore.Api.Audio;
 /// route — and the audio streamed back. The original's local backends (ACE-Step, Stable Audio, Diffusers) are Python
 /// plugins this gateway does not host: they answer 501 naming what to configure instead.
 /// </summary>
-public sealed class MusicHandler(MediaTargets targets, MediaUpstream upstream, ProviderResolver providers)
+public sealed class MusicHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers)
 {
     public static readonly ProviderDescriptor AceMusic = new("acemusic", ["ACEMUSIC_BASE_URL"], null, ["ACEMUSIC_API_KEY"]);
 
-    private static readonly string[] LocalBackends = ["acestep", "ace-step", "stable-audio", "stable-audio-3", "diffusers", "musicgen"];
     private static readonly string[] GatewayFields = ["model", "provider", "base_url", "input", "text", "prompt", "format", "response_format"];
     private static readonly string[] Formats = ["wav", "mp3", "flac"];
 
@@ -37,14 +37,14 @@ public sealed class MusicHandler(MediaTargets targets, MediaUpstream upstream, P
             throw GatewayException.BadRequest($"'format' must be one of {string.Join(", ", Formats)}, not '{format}'.", "format");
         }
 
-        var target = await targets.ResolveAsync(MediaRoute.Music, BodyRules.OptionalString(body, "model"), pathProvider,
-            BodyRules.OptionalString(body, "provider"), BodyRules.OptionalString(body, "base_url"), aborted);
-        var provider = Provider(target.Model.Provider, target.BaseUrl);
+        var head = MediaHead.Read(name => BodyRules.OptionalString(body, name));
+        var target = await router.ResolveAsync(MediaRoute.Music, head, pathProvider, aborted);
+        var provider = Provider(target.Provider, target.BaseUrl);
 
         var upstreamBody = new JsonObject { ["prompt"] = prompt, ["format"] = format };
-        if (target.Model.Model != "default")
+        if (target.Ref.Model != "default")
         {
-            upstreamBody["model"] = target.Model.Model;
+            upstreamBody["model"] = target.Ref.Model;
         }
 
         foreach (var (name, value) in body)
@@ -56,26 +56,13 @@ public sealed class MusicHandler(MediaTargets targets, MediaUpstream upstream, P
         }
 
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
-        await upstream.RunAsync(context, provider.Name, async token =>
-        {
-            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/music");
-            request.Content = new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json");
-            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
-            AudioFormats.SetFileHeaders(context.Response, "abstractcore-music", format);
-            await MediaUpstream.CopyBodyAsync(context, response, token);
-        });
+        await upstream.RelayAsync(context, endpoint, "/audio/music",
+            () => new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json"),
+            response => AudioFormats.SetFileHeaders(context.Response, "abstractcore-music", format));
     }
 
     private ProviderDescriptor Provider(string name, string? baseUrl)
     {
-        if (LocalBackends.Contains(name))
-        {
-            throw new GatewayException(501,
-                $"Music backend '{name}' is a local plugin this gateway does not host. Use provider 'acemusic' with ACEMUSIC_BASE_URL " +
-                "(and ACEMUSIC_API_KEY) set on the server, or an OpenAI-compatible music server via openai-compatible/<model> and base_url.",
-                "not_implemented", "provider", "capability_not_configured");
-        }
-
         if (name != AceMusic.Name)
         {
             return AudioProviders.Require(providers, name, MediaRoute.Music);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Capabilities;
+using AbstractCore.Api.Media;
 using AbstractCore.Media;
 using AbstractCore.Providers;
 
@@ -11,7 +12,7 @@ namespace AbstractCore.Api.Audio;
 /// <c>POST /v1/audio/speech</c>: OpenAI's speech body to <c>{base}/audio/speech</c>; the audio bytes are streamed to
 /// the client as they arrive, as <c>audio/&lt;fmt&gt;</c> with an inline file name.
 /// </summary>
-public sealed class SpeechHandler(MediaTargets targets, MediaUpstream upstream, ProviderResolver providers)
+public sealed class SpeechHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers)
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
@@ -26,13 +27,13 @@ public sealed class SpeechHandler(MediaTargets targets, MediaUpstream upstream, 
                 $"'response_format' must be one of {string.Join(", ", AudioFormats.Speech)}, not '{format}'.", "response_format");
         }
 
-        var target = await targets.ResolveAsync(MediaRoute.Speech, BodyRules.OptionalString(body, "model"), pathProvider,
-            BodyRules.OptionalString(body, "provider"), BodyRules.OptionalString(body, "base_url"), aborted);
-        var provider = AudioProviders.Require(providers, target.Model.Provider, MediaRoute.Speech);
+        var head = MediaHead.Read(name => BodyRules.OptionalString(body, name));
+        var target = await router.ResolveAsync(MediaRoute.Speech, head, pathProvider, aborted);
+        var provider = AudioProviders.Require(providers, target.Provider, MediaRoute.Speech);
 
         var upstreamBody = new JsonObject
         {
-            ["model"] = target.Model.Model,
+            ["model"] = target.Ref.Model,
             ["input"] = input,
             ["voice"] = body["voice"]?.DeepClone() ?? "alloy", // OpenAI requires a voice; the original defaults to alloy
             ["response_format"] = format,
@@ -47,14 +48,9 @@ public sealed class SpeechHandler(MediaTargets targets, MediaUpstream upstream, 
         }
 
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
-        await upstream.RunAsync(context, provider.Name, async token =>
-        {
-            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/speech");
-            request.Content = new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json");
-            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
-            AudioFormats.SetFileHeaders(context.Response, "abstractcore-speech", format);
-            await MediaUpstream.CopyBodyAsync(context, response, token);
-        });
+        await upstream.RelayAsync(context, endpoint, "/audio/speech",
+            () => new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json"),
+            response => AudioFormats.SetFileHeaders(context.Response, "abstractcore-speech", format));
     }
 
     private static void CopyNumber(JsonObject from, JsonObject to, string name)

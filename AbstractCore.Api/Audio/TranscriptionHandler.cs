@@ -1,4 +1,5 @@
 using AbstractCore.Api.Capabilities;
+using AbstractCore.Api.Media;
 using AbstractCore.Media;
 using AbstractCore.Providers;
 
@@ -9,7 +10,7 @@ namespace AbstractCore.Api.Audio;
 /// file's own name and type, <c>model</c> unprefixed and the gateway's own fields (provider, base_url, format) left
 /// out; the answer is streamed back with the content type of its <c>response_format</c>.
 /// </summary>
-public sealed class TranscriptionHandler(MediaTargets targets, MediaUpstream upstream, ProviderResolver providers, AudioLimits limits)
+public sealed class TranscriptionHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers, AudioLimits limits)
 {
     private static readonly string[] GatewayFields = ["model", "provider", "base_url", "format"];
 
@@ -25,19 +26,12 @@ public sealed class TranscriptionHandler(MediaTargets targets, MediaUpstream ups
                 $"'response_format' must be one of {string.Join(", ", AudioFormats.Transcription)}, not '{format}'.", "response_format");
         }
 
-        var target = await targets.ResolveAsync(MediaRoute.Transcription, upload.Field("model"), pathProvider,
-            upload.Field("provider"), upload.Field("base_url"), aborted);
-        var provider = AudioProviders.Require(providers, target.Model.Provider, MediaRoute.Transcription);
+        var target = await router.ResolveAsync(MediaRoute.Transcription, MediaHead.Read(upload.Field), pathProvider, aborted);
+        var provider = AudioProviders.Require(providers, target.Provider, MediaRoute.Transcription);
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
 
-        await upstream.RunAsync(context, provider.Name, async token =>
-        {
-            using var form = UpstreamForms.Build(upload, "file", target.Model.Model, GatewayFields);
-            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/audio/transcriptions");
-            request.Content = form;
-            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
-            context.Response.ContentType = AudioFormats.TranscriptionContentType(format);
-            await MediaUpstream.CopyBodyAsync(context, response, token);
-        });
+        await upstream.RelayAsync(context, endpoint, "/audio/transcriptions",
+            () => UpstreamForms.Build(upload, "file", target.Ref.Model, GatewayFields),
+            response => context.Response.ContentType = AudioFormats.TranscriptionContentType(format));
     }
 }

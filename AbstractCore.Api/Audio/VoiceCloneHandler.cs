@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AbstractCore.Api.Capabilities;
+using AbstractCore.Api.Media;
 using AbstractCore.Media;
 using AbstractCore.Providers;
 
@@ -10,7 +11,7 @@ namespace AbstractCore.Api.Audio;
 /// (<c>/voice/clone</c> with a <c>file</c> part for AbstractVoice-compatible servers, <c>/audio/voices</c> with an
 /// <c>audio_sample</c> part for OpenAI, or the request's <c>clone_path</c>/<c>file_field</c>); the JSON answer comes back as is.
 /// </summary>
-public sealed partial class VoiceCloneHandler(MediaTargets targets, MediaUpstream upstream, ProviderResolver providers, AudioLimits limits)
+public sealed partial class VoiceCloneHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers, AudioLimits limits)
 {
     private static readonly string[] GatewayFields = ["model", "provider", "base_url", "clone_path", "file_field"];
 
@@ -19,9 +20,8 @@ public sealed partial class VoiceCloneHandler(MediaTargets targets, MediaUpstrea
         var aborted = context.RequestAborted;
         await using var upload = await MultipartUpload.ReadAsync(context.Request, "file", limits.MaxUploadBytes, aborted);
         BodyRules.RejectApiKey(upload.Fields.Any(f => f.Key == "api_key"));
-        var target = await targets.ResolveAsync(MediaRoute.VoiceClone, upload.Field("model"), pathProvider,
-            upload.Field("provider"), upload.Field("base_url"), aborted);
-        var provider = AudioProviders.Require(providers, target.Model.Provider, MediaRoute.VoiceClone);
+        var target = await router.ResolveAsync(MediaRoute.VoiceClone, MediaHead.Read(upload.Field), pathProvider, aborted);
+        var provider = AudioProviders.Require(providers, target.Provider, MediaRoute.VoiceClone);
         var isOpenAI = provider.Name == "openai";
 
         var path = upload.Field("clone_path") ?? (isOpenAI ? "/audio/voices" : "/voice/clone");
@@ -37,17 +37,10 @@ public sealed partial class VoiceCloneHandler(MediaTargets targets, MediaUpstrea
             throw GatewayException.BadRequest("'file_field' must be a plain form field name such as file or audio_sample.", "file_field");
         }
 
-        var model = target.Model.Model == "default" ? null : target.Model.Model;
+        var model = target.Ref.Model == "default" ? null : target.Ref.Model;
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
-        await upstream.RunAsync(context, provider.Name, async token =>
-        {
-            using var form = UpstreamForms.Build(upload, fileField, model, GatewayFields);
-            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, path);
-            request.Content = form;
-            using var response = await UpstreamRequests.SendAsync(upstream.Http(endpoint), request, token);
-            context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
-            await MediaUpstream.CopyBodyAsync(context, response, token);
-        });
+        await upstream.RelayAsync(context, endpoint, path, () => UpstreamForms.Build(upload, fileField, model, GatewayFields),
+            response => context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json");
     }
 
     [GeneratedRegex("^/[A-Za-z0-9._~/-]{1,200}$")]

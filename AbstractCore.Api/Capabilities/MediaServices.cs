@@ -1,5 +1,6 @@
 using AbstractCore.Api.Audio;
 using AbstractCore.Api.Embeddings;
+using AbstractCore.Api.Media;
 using AbstractCore.Embeddings;
 using AbstractCore.OpenAI.Embeddings;
 
@@ -18,7 +19,7 @@ public static class MediaServices
         });
         services.AddSingleton(sp => AudioLimits.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<MediaUpstream>();
-        services.AddSingleton<MediaTargets>();
+        services.AddSingleton<MediaRouter>();
         services.AddSingleton<EmbeddingsClient>();
         services.AddSingleton<SpeechHandler>();
         services.AddSingleton<TranscriptionHandler>();

@@ -6,18 +6,20 @@ using AbstractCore.Upstream;
 namespace AbstractCore.Api.Capabilities;
 
 /// <summary>
-/// What every media route (embeddings, audio, music, voice clone) does around its upstream call: resolve the
-/// endpoint with the request's key and base_url under the same rules as chat, run under the server's deadline
-/// (a linked token: a slow upstream is a 504, a client that left cancels the upstream request) and map failures.
+/// What the media routes do around their upstream call: resolve the endpoint with the request's key and base_url under
+/// the same rules as chat (every media route, images and videos included), then, for the streamed ones (embeddings,
+/// audio, music, voice clone), run under the server's deadline (<see cref="UpstreamDeadline"/>: a slow upstream is a
+/// 504, a client that left cancels the upstream request) and map failures.
 /// </summary>
 public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHttp http, GatewaySettings settings, ILogger<MediaUpstream> logger)
 {
-    /// <summary>The client for a resolved endpoint (a request-chosen base_url gets the guarded one).</summary>
-    public HttpClient Http(ProviderEndpoint endpoint) => http.For(endpoint);
-
     /// <summary>The one place media routes resolve an upstream, so key and base_url policy changes land here once.
     /// A provider with no base URL anywhere is a backend this server lacks: 501 naming the setting.</summary>
-    public Task<ProviderEndpoint> ResolveAsync(HttpContext context, ProviderDescriptor provider, string? baseUrl)
+    public Task<ProviderEndpoint> ResolveAsync(HttpContext context, ProviderDescriptor provider, string? baseUrl) =>
+        ResolveAsync(context, provider, baseUrl, context.Request.Headers.ProviderKey(settings.AuthEnabled));
+
+    /// <param name="key">The caller's provider key as the route reads it (a job has none: see <c>MediaCaller.Job</c>).</param>
+    public Task<ProviderEndpoint> ResolveAsync(HttpContext context, ProviderDescriptor provider, string? baseUrl, string? key)
     {
         if (string.IsNullOrWhiteSpace(baseUrl) && providers.ConfiguredBaseUrl(provider) is null)
         {
@@ -26,63 +28,58 @@ public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHt
                 "or pass base_url in the request.", "not_implemented", "model", "capability_not_configured");
         }
 
-        var key = context.Request.Headers.ProviderKey(settings.AuthEnabled);
         return providers.ResolveAsync(provider, new ProviderRequest(baseUrl, key, ServerAuth.IsAuthenticated(context)), context.RequestAborted);
     }
 
     public async Task RunAsync(HttpContext context, string provider, Func<CancellationToken, Task> call)
     {
-        var aborted = context.RequestAborted;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        deadline.CancelAfter(settings.UpstreamTimeout);
         try
         {
-            await call(deadline.Token);
+            await UpstreamDeadline.RunAsync(provider, settings.UpstreamTimeout, async token =>
+            {
+                await call(token);
+                return true;
+            }, context.RequestAborted);
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             LogClientLeft(logger, context.Request.Path);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException && context.Response.HasStarted)
         {
-            var timeout = UpstreamFailure.Timeout(provider, settings.UpstreamTimeout);
-            if (!context.Response.HasStarted)
-            {
-                throw timeout;
-            }
-
-            LogBrokenStream(logger, context.Request.Path, timeout.Message);
+            // Audio bytes already went out: cut the connection so the client sees a truncated body, not a complete one.
+            LogBrokenStream(logger, context.Request.Path, (e as GatewayException ?? UpstreamFailure.From(e, provider)).Message);
             context.Abort();
         }
         catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
         {
-            var failure = UpstreamFailure.From(e, provider);
-            if (!context.Response.HasStarted)
+            throw UpstreamFailure.From(e, provider);
+        }
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="content"/> to <c>{base}{path}</c> under <see cref="RunAsync"/> and copies the answer to the
+    /// client as it arrives (audio is not buffered), after <paramref name="head"/> has set the response's headers.
+    /// </summary>
+    public Task RelayAsync(HttpContext context, ProviderEndpoint endpoint, string path, Func<HttpContent> content, Action<HttpResponseMessage> head) =>
+        RunAsync(context, endpoint.Provider.Name, async token =>
+        {
+            using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, path);
+            request.Content = content();
+            using var response = await UpstreamRequests.SendAsync(http.For(endpoint), request, token);
+            head(response);
+            if (response.Content.Headers.ContentLength is { } length)
             {
-                throw failure;
+                context.Response.ContentLength = length;
             }
 
-            // Audio bytes already went out: cut the connection so the client sees a truncated body, not a complete one.
-            LogBrokenStream(logger, context.Request.Path, failure.Message);
-            context.Abort();
-        }
-    }
-
-    /// <summary>Copies an upstream body to the client as it arrives (audio is not buffered).</summary>
-    public static async Task CopyBodyAsync(HttpContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
-    {
-        if (upstream.Content.Headers.ContentLength is { } length)
-        {
-            context.Response.ContentLength = length;
-        }
-
-        var body = await upstream.Content.ReadAsStreamAsync(cancellationToken);
-        await using (body)
-        {
-            await context.Response.StartAsync(cancellationToken);
-            await body.CopyToAsync(context.Response.Body, cancellationToken);
-        }
-    }
+            var body = await response.Content.ReadAsStreamAsync(token);
+            await using (body)
+            {
+                await context.Response.StartAsync(token);
+                await body.CopyToAsync(context.Response.Body, token);
+            }
+        });
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: the upstream body broke after it started: {Message}")]
     private static partial void LogBrokenStream(ILogger logger, string path, string message);

@@ -1,4 +1,5 @@
 using AbstractCore.Api.Capabilities;
+using AbstractCore.Api.Media;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Embeddings;
 using AbstractCore.Media;
@@ -25,16 +26,16 @@ public static class EmbeddingsEndpoint
             .Produces<EmbeddingList>();
     }
 
-    private static async Task HandleAsync(HttpContext context, MediaTargets targets, MediaUpstream upstream, EmbeddingsClient client)
+    private static async Task HandleAsync(HttpContext context, MediaRouter router, MediaUpstream upstream, EmbeddingsClient client)
     {
         var aborted = context.RequestAborted;
         var request = EmbeddingRequest.From(await Requests.JsonBody.ReadMediaObjectAsync(context.Request, aborted));
-        var target = await targets.ResolveAsync(MediaRoute.Embeddings, request.Model, null, null, request.BaseUrl, aborted);
-        var provider = EmbeddingProviders.Require(target.Model.Provider);
+        var target = await router.ResolveAsync(MediaRoute.Embeddings, new MediaHead(request.Model, null, request.BaseUrl), null, aborted);
+        var provider = EmbeddingProviders.Require(target.Provider);
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
         await upstream.RunAsync(context, provider.Name, async token =>
         {
-            var json = await client.CreateAsync(endpoint, request, target.Model, token);
+            var json = await client.CreateAsync(endpoint, request, target.Ref, token);
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = json.Length;
             await context.Response.Body.WriteAsync(json, aborted);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Media;
 using AbstractCore.Media;
 using AbstractCore.OpenAI.Images;
@@ -10,7 +11,7 @@ namespace AbstractCore.Api.Images;
 /// <c>extra</c> / <c>extra_json</c> fields are merged in, local-engine fields (seed, steps, guidance_scale,
 /// negative_prompt, width, height) are not sent, <c>size</c> comes from width×height when absent, <c>n</c> is clamped.
 /// </summary>
-public sealed class ImageCalls(MediaRouting routing)
+public sealed class ImageCalls(VisionRouting routing)
 {
     private static readonly HashSet<string> NotForwarded = new(StringComparer.Ordinal)
     {
@@ -20,33 +21,26 @@ public sealed class ImageCalls(MediaRouting routing)
 
     public async Task<MediaCall> GenerationAsync(HttpContext context, MediaCaller caller)
     {
-        var ct = context.RequestAborted;
-        var request = await MediaFields.ReadJsonAsync(context.Request, MediaWireJsonContext.Default.ImageGenerationRequest, ct);
-        MediaFields.RejectUnknown(request.Unknown);
-        var prompt = MediaFields.RequirePrompt(request.Prompt);
-        MediaFields.CheckResponseFormat(request.ResponseFormat);
-        var size = MediaFields.Size(request.Size, request.Width, request.Height);
-        var extra = MediaFields.Extra(request.Extra);
-        var target = await routing.ResolveAsync(context, "images", request.Model, request.Provider, caller.PathProvider, request.BaseUrl, caller.ExplicitKey);
+        var generation = await routing.ReadGenerationAsync(
+            context, MediaRoute.Images, MediaWireJsonContext.Default.ImageGenerationRequest, caller);
 
-        var body = new JsonObject { ["prompt"] = prompt, ["n"] = MediaFields.ClampN(request.N) };
-        if (target.Model is not null)
+        var body = new JsonObject { ["prompt"] = generation.Prompt, ["n"] = MediaFields.ClampN(generation.Request.N) };
+        if (generation.Target.Model is not null)
         {
-            body["model"] = target.Model;
+            body["model"] = generation.Target.Model;
         }
 
-        if (size is not null)
+        if (generation.Size is not null)
         {
-            body["size"] = size;
+            body["size"] = generation.Size;
         }
 
-        foreach (var (name, value) in request.Passthrough())
+        foreach (var (name, value) in generation.Request.Passthrough())
         {
             body[name] = JsonNode.Parse(value.GetRawText());
         }
 
-        Merge(body, extra);
-        return new MediaCall(MediaKinds.ImageGenerations, target.Provider.Name, Trim(request.BaseUrl), "images/generations", body.ToJsonString());
+        return generation.Call(MediaKinds.ImageGenerations, "images/generations", body);
     }
 
     public async Task<MediaCall> EditAsync(HttpContext context, MediaCaller caller, string route)
@@ -60,8 +54,7 @@ public sealed class ImageCalls(MediaRouting routing)
         var size = MediaFields.Size(form.Text("size"), null, null);
         var n = MediaFields.ClampN(MediaFields.ParseInt(form.Text("n"), "n"));
         var extra = MediaFields.ExtraJson(form.Text("extra_json"));
-        var baseUrl = form.Text("base_url");
-        var target = await routing.ResolveAsync(context, "images", form.Text("model"), form.Text("provider"), caller.PathProvider, baseUrl, caller.ExplicitKey);
+        var target = await routing.ResolveAsync(context, MediaRoute.Images, form.Head, caller);
 
         var fields = new List<MediaFormField> { new("prompt", prompt), new("n", n.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
         if (target.Model is not null)
@@ -74,8 +67,7 @@ public sealed class ImageCalls(MediaRouting routing)
             fields.Add(new("size", size));
         }
 
-        fields.AddRange(form.Form.Where(f => !NotForwarded.Contains(f.Key) && !extra.ContainsKey(f.Key)).Select(f => new MediaFormField(f.Key, f.Value.ToString())));
-        fields.AddRange(extra.Select(e => new MediaFormField(e.Key, MediaFields.FormValue(e.Value))));
+        fields.AddRange(form.Forwarded(NotForwarded, extra));
 
         List<MediaFile> files = [await MediaFiles.ReadAsync(image, "image", "image.png", ct)];
         if (mask is not null)
@@ -83,16 +75,6 @@ public sealed class ImageCalls(MediaRouting routing)
             files.Add(await MediaFiles.ReadAsync(mask, "mask", "mask.png", ct));
         }
 
-        return new MediaCall(MediaKinds.ImageEdits, target.Provider.Name, baseUrl, "images/edits", null, fields, files);
+        return new MediaCall(MediaKinds.ImageEdits, target.Provider, target.BaseUrl, "images/edits", null, fields, files);
     }
-
-    internal static void Merge(JsonObject body, JsonObject extra)
-    {
-        foreach (var (name, value) in extra)
-        {
-            body[name] = value?.DeepClone();
-        }
-    }
-
-    internal static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -28,7 +28,7 @@ public static class ImagesEndpoint
 
     public static void AddImages(this IServiceCollection services)
     {
-        services.AddSingleton<MediaRouting>();
+        services.AddSingleton<VisionRouting>();
         services.AddSingleton<MediaRunner>();
         services.AddSingleton<ImageCalls>();
     }

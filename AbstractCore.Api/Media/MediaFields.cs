@@ -95,6 +95,15 @@ public static partial class MediaFields
             : throw GatewayException.BadRequest($"'{field}' must be a JSON object.", field);
     }
 
+    /// <summary>The <c>extra</c> fields join the upstream body, replacing any of the same name.</summary>
+    public static void Merge(JsonObject body, JsonObject extra)
+    {
+        foreach (var (name, value) in extra)
+        {
+            body[name] = value?.DeepClone();
+        }
+    }
+
     /// <summary><c>extra_json</c> (multipart): a JSON object string.</summary>
     public static JsonObject ExtraJson(string? text)
     {

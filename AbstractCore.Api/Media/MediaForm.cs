@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using AbstractCore.Media;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace AbstractCore.Api.Media;
@@ -70,6 +72,14 @@ public sealed class MediaForm
 
     /// <summary>A non-empty text field, trimmed; null when absent or blank.</summary>
     public string? Text(string name) => Form.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
+
+    /// <summary>The fields that choose the upstream.</summary>
+    public MediaHead Head => MediaHead.Read(Text);
+
+    /// <summary>The text fields the gateway does not read itself, then the <c>extra_json</c> ones (which win a clash).</summary>
+    public IEnumerable<MediaFormField> Forwarded(ISet<string> gatewayFields, JsonObject extra) =>
+        Form.Where(f => !gatewayFields.Contains(f.Key) && !extra.ContainsKey(f.Key)).Select(f => new MediaFormField(f.Key, f.Value.ToString()))
+            .Concat(extra.Select(e => new MediaFormField(e.Key, MediaFields.FormValue(e.Value))));
 
     public IFormFile? File(params string[] names) =>
         names.Select(n => Form.Files.GetFile(n)).FirstOrDefault(f => f is not null && f.Length > 0);

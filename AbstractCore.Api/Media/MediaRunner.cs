@@ -9,17 +9,9 @@ public sealed class MediaRunner(MediaCallRunner upstream, GatewaySettings settin
 {
     public async Task<IResult> RunAsync(HttpContext context, MediaCall call, string? explicitKey)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        deadline.CancelAfter(settings.UpstreamTimeout);
-        try
-        {
-            var answer = await upstream.RunAsync(
-                call, explicitKey, Auth.ServerAuth.IsAuthenticated(context), idempotencyKey: null, deadline.Token);
-            return Results.Bytes(answer, "application/json");
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
-        {
-            throw UpstreamFailure.Timeout(call.Provider, settings.UpstreamTimeout);
-        }
+        var answer = await UpstreamDeadline.RunAsync(call.Provider, settings.UpstreamTimeout,
+            token => upstream.RunAsync(call, explicitKey, Auth.ServerAuth.IsAuthenticated(context), idempotencyKey: null, token),
+            context.RequestAborted);
+        return Results.Bytes(answer, "application/json");
     }
 }

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AbstractCore.Api.Images;
+using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Media;
 using AbstractCore.Media;
 using AbstractCore.OpenAI.Images;
+using AbstractCore.OpenAI.Videos;
 
 namespace AbstractCore.Api.Videos;
 
@@ -12,7 +13,7 @@ namespace AbstractCore.Api.Videos;
 /// <c>response_format: b64_json</c>, <c>frames</c> read as <c>num_frames</c> and <c>extra</c> merged in.
 /// Image-to-video (<c>/v1/videos/edits</c>) forwards its multipart text fields and the first-frame image.
 /// </summary>
-public sealed class VideoCalls(MediaRouting routing)
+public sealed class VideoCalls(VisionRouting routing)
 {
     private static readonly HashSet<string> NotForwarded = new(StringComparer.Ordinal)
     {
@@ -21,17 +22,11 @@ public sealed class VideoCalls(MediaRouting routing)
 
     public async Task<MediaCall> GenerationAsync(HttpContext context, MediaCaller caller)
     {
-        var ct = context.RequestAborted;
-        var request = await MediaFields.ReadJsonAsync(context.Request, MediaWireJsonContext.Default.VideoGenerationRequest, ct);
-        MediaFields.RejectUnknown(request.Unknown);
-        var prompt = MediaFields.RequirePrompt(request.Prompt);
-        MediaFields.CheckResponseFormat(request.ResponseFormat);
-        var size = MediaFields.Size(request.Size, request.Width, request.Height);
-        var extra = MediaFields.Extra(request.Extra);
-        var target = await routing.ResolveAsync(context, "videos", request.Model, request.Provider, caller.PathProvider, request.BaseUrl, caller.ExplicitKey);
+        var generation = await routing.ReadGenerationAsync(
+            context, MediaRoute.Videos, MediaWireJsonContext.Default.VideoGenerationRequest, caller);
 
         // The typed request, written back: null fields drop out, routing fields are replaced by the resolved target.
-        var body = JsonSerializer.SerializeToNode(request, MediaWireJsonContext.Default.VideoGenerationRequest)!.AsObject();
+        var body = JsonSerializer.SerializeToNode(generation.Request, MediaWireJsonContext.Default.VideoGenerationRequest)!.AsObject();
         foreach (var name in (string[])["provider", "base_url", "extra", "frames"])
         {
             body.Remove(name);
@@ -45,27 +40,26 @@ public sealed class VideoCalls(MediaRouting routing)
             }
         }
 
-        body["prompt"] = prompt;
+        body["prompt"] = generation.Prompt;
         body["response_format"] = "b64_json";
-        body["num_frames"] = request.NumFrames ?? request.Frames;
+        body["num_frames"] = generation.Request.NumFrames ?? generation.Request.Frames;
         if (body["num_frames"] is null)
         {
             body.Remove("num_frames");
         }
 
         body.Remove("model");
-        if (target.Model is not null)
+        if (generation.Target.Model is not null)
         {
-            body["model"] = target.Model;
+            body["model"] = generation.Target.Model;
         }
 
-        if (size is not null)
+        if (generation.Size is not null)
         {
-            body["size"] = size;
+            body["size"] = generation.Size;
         }
 
-        ImageCalls.Merge(body, extra);
-        return new MediaCall(MediaKinds.VideoGenerations, target.Provider.Name, ImageCalls.Trim(request.BaseUrl), "videos/generations", body.ToJsonString());
+        return generation.Call(MediaKinds.VideoGenerations, "videos/generations", body);
     }
 
     public async Task<MediaCall> EditAsync(HttpContext context, MediaCaller caller, string route)
@@ -76,8 +70,7 @@ public sealed class VideoCalls(MediaRouting routing)
         var image = form.RequireFile("image");
         MediaFields.CheckResponseFormat(form.Text("response_format"));
         var extra = MediaFields.ExtraJson(form.Text("extra_json"));
-        var baseUrl = form.Text("base_url");
-        var target = await routing.ResolveAsync(context, "videos", form.Text("model"), form.Text("provider"), caller.PathProvider, baseUrl, caller.ExplicitKey);
+        var target = await routing.ResolveAsync(context, MediaRoute.Videos, form.Head, caller);
 
         var fields = new List<MediaFormField> { new("prompt", prompt), new("response_format", "b64_json") };
         if (target.Model is not null)
@@ -90,9 +83,8 @@ public sealed class VideoCalls(MediaRouting routing)
             fields.Add(new("num_frames", frames));
         }
 
-        fields.AddRange(form.Form.Where(f => !NotForwarded.Contains(f.Key) && !extra.ContainsKey(f.Key)).Select(f => new MediaFormField(f.Key, f.Value.ToString())));
-        fields.AddRange(extra.Select(e => new MediaFormField(e.Key, MediaFields.FormValue(e.Value))));
-        return new MediaCall(MediaKinds.VideoEdits, target.Provider.Name, baseUrl, "videos/edits", null, fields,
+        fields.AddRange(form.Forwarded(NotForwarded, extra));
+        return new MediaCall(MediaKinds.VideoEdits, target.Provider, target.BaseUrl, "videos/edits", null, fields,
             [await MediaFiles.ReadAsync(image, "image", "image.png", ct)]);
     }
 }

@@ -1,6 +1,7 @@
 using AbstractCore.Api.Hosting;
 using AbstractCore.Api.Media;
 using AbstractCore.OpenAI.Images;
+using AbstractCore.OpenAI.Videos;
 
 namespace AbstractCore.Api.Videos;
 

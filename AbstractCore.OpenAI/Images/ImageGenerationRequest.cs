@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AbstractCore.OpenAI.Media;
 
 namespace AbstractCore.OpenAI.Images;
 
 /// <summary>A <c>POST /v1/images/generations</c> body: OpenAI's fields, local-engine fields and <c>extra</c>.</summary>
-public sealed class ImageGenerationRequest
+public sealed class ImageGenerationRequest : IMediaGenerationRequest
 {
     [JsonPropertyName("prompt")] public string? Prompt { get; set; }
 

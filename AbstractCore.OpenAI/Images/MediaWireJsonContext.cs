@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AbstractCore.OpenAI.Videos;
 
 namespace AbstractCore.OpenAI.Images;
 

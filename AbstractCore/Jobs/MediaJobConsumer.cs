@@ -133,20 +133,10 @@ public sealed partial class MediaJobConsumer(
     }
 
     /// <summary>The upstream call, bounded by the upstream timeout (the message no longer bounds it).</summary>
-    private async Task<byte[]> CallAsync(string id, MediaCall call, CancellationToken stopping)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        deadline.CancelAfter(settings.UpstreamTimeout);
-        try
-        {
-            // The Api admitted the job (server token, key guards) when it was submitted.
-            return await upstream.RunAsync(call, explicitKey: null, serverAuthenticated: true, "acore-job-" + id, deadline.Token);
-        }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-        {
-            throw UpstreamFailure.Timeout(call.Provider, settings.UpstreamTimeout);
-        }
-    }
+    private Task<byte[]> CallAsync(string id, MediaCall call, CancellationToken stopping) =>
+        // The Api admitted the job (server token, key guards) when it was submitted.
+        UpstreamDeadline.RunAsync(call.Provider, settings.UpstreamTimeout,
+            token => upstream.RunAsync(call, explicitKey: null, serverAuthenticated: true, "acore-job-" + id, token), stopping);
 
     /// <summary>Claims the job, waiting while another live worker holds it.</summary>
     private async Task<JobClaim> ClaimAsync(string id, string owner, CancellationToken cancellationToken)

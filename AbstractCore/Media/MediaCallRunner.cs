@@ -15,6 +15,9 @@ public sealed class MediaCallRunner(UpstreamHttp http, ProviderResolver provider
     public const string MusicBaseUrlSetting = "ABSTRACTCORE_MUSIC_BASE_URL";
     public const string MusicApiKeySetting = "ABSTRACTCORE_MUSIC_API_KEY";
 
+    /// <summary>The configured music server: a bearer key, from the server's configuration only.</summary>
+    private static readonly ProviderDescriptor Music = new(MediaKinds.MusicProvider, [MusicBaseUrlSetting], null, [MusicApiKeySetting]);
+
     /// <summary>The configured music endpoint, or null when none is.</summary>
     public string? MusicBaseUrl => configuration[MusicBaseUrlSetting] is { Length: > 0 } v ? v.Trim().TrimEnd('/') : null;
 
@@ -26,25 +29,9 @@ public sealed class MediaCallRunner(UpstreamHttp http, ProviderResolver provider
     public async Task<byte[]> RunAsync(
         MediaCall call, string? explicitKey, bool serverAuthenticated, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var (baseUrl, key, headers, auth, grant) = await ResolveAsync(call, explicitKey, serverAuthenticated, cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/" + call.Path) { Content = Body(call) };
-        if (key is not null)
-        {
-            if (auth == ProviderAuthStyle.Portkey)
-            {
-                request.Headers.TryAddWithoutValidation("x-portkey-api-key", key);
-            }
-            else
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            }
-        }
-
-        foreach (var (name, value) in headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        var endpoint = await ResolveAsync(call, explicitKey, serverAuthenticated, cancellationToken);
+        using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, "/" + call.Path);
+        request.Content = Body(call);
         if (idempotencyKey is not null)
         {
             request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
@@ -52,12 +39,7 @@ public sealed class MediaCallRunner(UpstreamHttp http, ProviderResolver provider
 
         try
         {
-            using var response = await http.For(grant).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await UpstreamHttpException.FromAsync(response, cancellationToken);
-            }
-
+            using var response = await UpstreamRequests.SendAsync(http.For(endpoint), request, cancellationToken);
             return await reader.ReadAsync(response, call.Provider, cancellationToken);
         }
         catch (Exception e) when (e is not GatewayException and not OperationCanceledException)
@@ -66,18 +48,16 @@ public sealed class MediaCallRunner(UpstreamHttp http, ProviderResolver provider
         }
     }
 
-    private async Task<(string BaseUrl, string? Key, IReadOnlyList<KeyValuePair<string, string>> Headers, ProviderAuthStyle Auth, Security.BaseUrlGrant? Grant)> ResolveAsync(
-        MediaCall call, string? explicitKey, bool serverAuthenticated, CancellationToken cancellationToken)
+    private async Task<ProviderEndpoint> ResolveAsync(MediaCall call, string? explicitKey, bool serverAuthenticated, CancellationToken cancellationToken)
     {
         if (call.Provider == MediaKinds.MusicProvider)
         {
             var music = MusicBaseUrl ?? throw NoMusicEndpoint();
-            return (music, explicitKey ?? configuration[MusicApiKeySetting], [], ProviderAuthStyle.Bearer, null);
+            return new ProviderEndpoint(Music, new Uri(music), explicitKey ?? configuration[MusicApiKeySetting], []);
         }
 
-        var endpoint = await providers.ResolveAsync(
+        return await providers.ResolveAsync(
             providers.Find(call.Provider), new ProviderRequest(call.BaseUrl, explicitKey, serverAuthenticated), cancellationToken);
-        return (endpoint.BaseUrl.AbsoluteUri.TrimEnd('/'), endpoint.ApiKey, endpoint.Headers, endpoint.Provider.AuthStyle, endpoint.Grant);
     }
 
     public static GatewayException NoMusicEndpoint() => new(501,

@@ -1,24 +1,25 @@
 namespace AbstractCore.Providers;
 
-/// <summary>The provider's own headers and its key where the provider expects it (no <c>Authorization</c> at all for
-/// keyless local servers), on a request the gateway sends itself.</summary>
+/// <summary>The one rule for what a provider call carries: the key where the provider expects it (no
+/// <c>Authorization</c> at all for keyless local servers) and the provider's own headers.</summary>
 public static class ProviderHeaders
 {
+    /// <summary>The key's header, or null when the endpoint has no key.</summary>
+    public static KeyValuePair<string, string>? Key(ProviderEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return endpoint.ApiKey is not { } key ? null
+            : endpoint.Provider.AuthStyle == ProviderAuthStyle.Portkey ? new("x-portkey-api-key", key)
+            : new("Authorization", "Bearer " + key);
+    }
+
+    /// <summary>Puts the key and the provider's headers on a request the gateway sends itself.</summary>
     public static void Apply(HttpRequestMessage request, ProviderEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(endpoint);
-        if (endpoint.ApiKey is { } key)
+        if (Key(endpoint) is { } key)
         {
-            switch (endpoint.Provider.AuthStyle)
-            {
-                case ProviderAuthStyle.Bearer:
-                    request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
-                    break;
-                case ProviderAuthStyle.Portkey:
-                    request.Headers.TryAddWithoutValidation("x-portkey-api-key", key);
-                    break;
-            }
+            request.Headers.TryAddWithoutValidation(key.Key, key.Value);
         }
 
         foreach (var (name, value) in endpoint.Headers)

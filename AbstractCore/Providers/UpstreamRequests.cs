@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using AbstractCore.Upstream;
 
 namespace AbstractCore.Providers;
@@ -13,23 +12,7 @@ public static class UpstreamRequests
     public static HttpRequestMessage Create(ProviderEndpoint endpoint, HttpMethod method, string path)
     {
         var request = new HttpRequestMessage(method, new Uri(endpoint.BaseUrl.AbsoluteUri.TrimEnd('/') + path));
-        if (endpoint.ApiKey is { } key)
-        {
-            if (endpoint.Provider.AuthStyle == ProviderAuthStyle.Portkey)
-            {
-                request.Headers.TryAddWithoutValidation("x-portkey-api-key", key);
-            }
-            else
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            }
-        }
-
-        foreach (var (name, value) in endpoint.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        ProviderHeaders.Apply(request, endpoint);
         return request;
     }
 

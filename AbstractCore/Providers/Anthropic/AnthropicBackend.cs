@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using AbstractCore.Chat;
 using AbstractCore.OpenAI.Chat;
@@ -17,12 +16,11 @@ namespace AbstractCore.Providers.Anthropic;
 /// </summary>
 public sealed class AnthropicBackend(UpstreamHttp http) : IChatBackend
 {
-    private const int MaxCachedClients = 1024;
-    private readonly ConcurrentDictionary<string, AnthropicChatClient> _clients = new(StringComparer.Ordinal);
+    private readonly EndpointClients<AnthropicChatClient> _clients = new(endpoint => new AnthropicChatClient(http.For(endpoint), endpoint));
 
     public ProviderProtocol Protocol => ProviderProtocol.Anthropic;
 
-    public IChatClient GetClient(ProviderEndpoint endpoint) => Client(endpoint);
+    public IChatClient GetClient(ProviderEndpoint endpoint) => _clients.Get(endpoint);
 
     public ChatOptions Prepare(ChatCompletionRequest request, string model, IList<ChatMessage> messages, ICollection<string> warnings)
     {
@@ -121,7 +119,7 @@ public sealed class AnthropicBackend(UpstreamHttp http) : IChatBackend
     }
 
     public Task<List<ModelInfo>> ListModelsAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken) =>
-        Client(endpoint).ListModelsAsync(cancellationToken);
+        _clients.Get(endpoint).ListModelsAsync(cancellationToken);
 
     /// <summary>Thinking budgets in tokens (Anthropic's minimum is 1024).</summary>
     public static int? Budget(ThinkingMode mode) => mode switch
@@ -152,20 +150,5 @@ public sealed class AnthropicBackend(UpstreamHttp http) : IChatBackend
         }
 
         return false;
-    }
-
-    private AnthropicChatClient Client(ProviderEndpoint endpoint)
-    {
-        if (_clients.TryGetValue(endpoint.CacheKey, out var client))
-        {
-            return client;
-        }
-
-        if (_clients.Count >= MaxCachedClients)
-        {
-            _clients.Clear(); // many distinct per-request keys: start over rather than grow without bound
-        }
-
-        return _clients.GetOrAdd(endpoint.CacheKey, _ => new AnthropicChatClient(http.For(endpoint), endpoint));
     }
 }

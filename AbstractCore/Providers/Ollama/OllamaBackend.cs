@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using AbstractCore.Chat;
@@ -15,13 +14,12 @@ namespace AbstractCore.Providers.Ollama;
 /// </summary>
 public sealed class OllamaBackend(UpstreamHttp http) : IChatBackend
 {
-    private const int MaxCachedClients = 1024;
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<string, OllamaChatClient> _clients = new(StringComparer.Ordinal);
+    private readonly EndpointClients<OllamaChatClient> _clients = new(endpoint => new OllamaChatClient(http.For(endpoint), endpoint));
 
     public ProviderProtocol Protocol => ProviderProtocol.Ollama;
 
-    public IChatClient GetClient(ProviderEndpoint endpoint) => Client(endpoint);
+    public IChatClient GetClient(ProviderEndpoint endpoint) => _clients.Get(endpoint);
 
     public ChatOptions Prepare(ChatCompletionRequest request, string model, IList<ChatMessage> messages, ICollection<string> warnings)
     {
@@ -92,13 +90,13 @@ public sealed class OllamaBackend(UpstreamHttp http) : IChatBackend
     public bool SupportsUnload => true;
 
     public Task UnloadAsync(ProviderEndpoint endpoint, string model, CancellationToken cancellationToken) =>
-        Client(endpoint).UnloadAsync(model, cancellationToken);
+        _clients.Get(endpoint).UnloadAsync(model, cancellationToken);
 
     public async Task<List<ModelInfo>> ListModelsAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ListTimeout);
-        var tags = await Client(endpoint).TagsAsync(timeout.Token).ConfigureAwait(false);
+        var tags = await _clients.Get(endpoint).TagsAsync(timeout.Token).ConfigureAwait(false);
         var models = new List<ModelInfo>();
         foreach (var tag in tags.Models ?? [])
         {
@@ -116,21 +114,5 @@ public sealed class OllamaBackend(UpstreamHttp http) : IChatBackend
         }
 
         return models;
-    }
-
-    private OllamaChatClient Client(ProviderEndpoint endpoint)
-    {
-        if (_clients.TryGetValue(endpoint.CacheKey, out var client))
-        {
-            return client;
-        }
-
-        if (_clients.Count >= MaxCachedClients)
-        {
-            // Many distinct per-request endpoints: start over rather than grow without bound.
-            _clients.Clear();
-        }
-
-        return _clients.GetOrAdd(endpoint.CacheKey, _ => new OllamaChatClient(http.For(endpoint), endpoint));
     }
 }

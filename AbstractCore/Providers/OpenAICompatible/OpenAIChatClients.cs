@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using OpenAI;
 
@@ -13,26 +12,11 @@ namespace AbstractCore.Providers.OpenAICompatible;
 /// </summary>
 public sealed class OpenAIChatClients(UpstreamHttp http)
 {
-    private const int MaxCachedClients = 1024;
-    private readonly ConcurrentDictionary<string, IChatClient> _clients = new(StringComparer.Ordinal);
+    private readonly EndpointClients<IChatClient> _clients = new(endpoint => Create(http, endpoint));
 
-    public IChatClient Get(ProviderEndpoint endpoint)
-    {
-        if (_clients.TryGetValue(endpoint.CacheKey, out var client))
-        {
-            return client;
-        }
+    public IChatClient Get(ProviderEndpoint endpoint) => _clients.Get(endpoint);
 
-        if (_clients.Count >= MaxCachedClients)
-        {
-            // Many distinct per-request keys: start over rather than grow without bound.
-            _clients.Clear();
-        }
-
-        return _clients.GetOrAdd(endpoint.CacheKey, _ => Create(endpoint));
-    }
-
-    private IChatClient Create(ProviderEndpoint endpoint)
+    private static IChatClient Create(UpstreamHttp http, ProviderEndpoint endpoint)
     {
         var options = new OpenAIClientOptions
         {

@@ -2,10 +2,12 @@ using System.ClientModel.Primitives;
 
 namespace AbstractCore.Providers.OpenAICompatible;
 
-/// <summary>Last policy before the socket: puts the provider's own headers on and the key where the provider
-/// expects it (no <c>Authorization</c> at all for keyless local servers).</summary>
+/// <summary>Last policy before the socket: replaces the credential the SDK insists on with
+/// <see cref="ProviderHeaders"/>' rule, worked out once per cached client so a request allocates nothing for it.</summary>
 internal sealed class ProviderHeadersPolicy(ProviderEndpoint endpoint) : PipelinePolicy
 {
+    private readonly KeyValuePair<string, string>? _key = ProviderHeaders.Key(endpoint);
+
     public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
     {
         Apply(message.Request);
@@ -20,14 +22,14 @@ internal sealed class ProviderHeadersPolicy(ProviderEndpoint endpoint) : Pipelin
 
     private void Apply(PipelineRequest request)
     {
-        if (endpoint.ApiKey is null || endpoint.Provider.AuthStyle != ProviderAuthStyle.Bearer)
+        // The SDK already sent the key as a bearer credential: only another rule (no key, Portkey's header) replaces it.
+        if (_key is not { Key: "Authorization" })
         {
             request.Headers.Remove("Authorization");
-        }
-
-        if (endpoint.ApiKey is not null && endpoint.Provider.AuthStyle == ProviderAuthStyle.Portkey)
-        {
-            request.Headers.Set("x-portkey-api-key", endpoint.ApiKey);
+            if (_key is { } key)
+            {
+                request.Headers.Set(key.Key, key.Value);
+            }
         }
 
         foreach (var (name, value) in endpoint.Headers)

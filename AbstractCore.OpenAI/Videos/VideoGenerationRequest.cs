@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AbstractCore.OpenAI.Media;
 
-namespace AbstractCore.OpenAI.Images;
+namespace AbstractCore.OpenAI.Videos;
 
 /// <summary>A <c>POST /v1/videos/generations</c> body. Every generation field is forwarded to the upstream.</summary>
-public sealed class VideoGenerationRequest
+public sealed class VideoGenerationRequest : IMediaGenerationRequest
 {
     [JsonPropertyName("prompt")] public string? Prompt { get; set; }
     [JsonPropertyName("model")] public string? Model { get; set; }
