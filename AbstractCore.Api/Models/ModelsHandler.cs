@@ -3,31 +3,18 @@ using AbstractCore.Api.Hosting;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.OpenAI.Models;
 using AbstractCore.Providers;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AbstractCore.Api.Models;
 
 /// <summary>
 /// <c>GET /v1/models</c>: <c>provider/model</c> ids from every configured provider, asked concurrently; a
 /// provider that fails is left out and named in <c>X-AbstractCore-Warning</c>. <c>GET /providers</c>: each
-/// provider's status.
+/// provider's status. Both take the context: what they list depends on whether the caller presented the server token.
 /// </summary>
-public static class ModelsEndpoint
+public static class ModelsHandler
 {
-    public static void MapModels(this WebApplication app)
-    {
-        app.MapGet("/v1/models", (HttpContext c, string? provider, string? input_type, string? output_type, string? base_url, string? api_key) =>
-                ListAsync(c, provider, input_type, output_type, base_url, api_key))
-            .WithTags("Models").WithSummary("List models of every configured provider").Produces<ModelList>()
-            .AllowQueryApiKey();
-        app.MapGet(ProviderSegment.Prefix + "/v1/models", (HttpContext c, string provider, string? input_type, string? output_type, string? base_url, string? api_key) =>
-                ListAsync(c, provider, input_type, output_type, base_url, api_key))
-            .WithTags("Models").WithSummary("List one provider's models").Produces<ModelList>()
-            .AllowQueryApiKey();
-        app.MapGet("/providers", ProvidersAsync)
-            .WithTags("Models").WithSummary("Providers and their status (available, unavailable, unconfigured)").Produces<ProviderList>();
-    }
-
-    private static async Task<IResult> ListAsync(
+    public static async Task<JsonHttpResult<ModelList>> ListAsync(
         HttpContext context, string? only, string? inputType, string? outputType, string? baseUrl, string? apiKey)
     {
         ModelCapabilities.Validate(inputType, outputType);
@@ -71,7 +58,7 @@ public static class ModelsEndpoint
         return TypedResults.Json(new ModelList { Data = models }, OpenAIJsonContext.Wire.ModelList);
     }
 
-    private static async Task<IResult> ProvidersAsync(HttpContext context, bool? include_models)
+    public static async Task<JsonHttpResult<ProviderList>> ProvidersAsync(HttpContext context, bool? include_models)
     {
         var discovery = context.RequestServices.GetRequiredService<ModelDiscovery>();
         var resolver = context.RequestServices.GetRequiredService<ProviderResolver>();

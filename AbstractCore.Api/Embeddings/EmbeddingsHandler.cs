@@ -1,0 +1,26 @@
+using AbstractCore.Api.Capabilities;
+using AbstractCore.Embeddings;
+using AbstractCore.Media;
+
+namespace AbstractCore.Api.Embeddings;
+
+/// <summary><c>POST /v1/embeddings</c>: validate (section 8.4's messages), pick the provider, call it, answer OpenAI's
+/// shape. It writes the upstream's JSON bytes through, so it takes the context rather than returning a result.</summary>
+public static class EmbeddingsHandler
+{
+    public static async Task HandleAsync(HttpContext context, MediaTargets targets, MediaUpstream upstream, EmbeddingsClient client)
+    {
+        var aborted = context.RequestAborted;
+        var request = EmbeddingRequest.From(await Requests.JsonBody.ReadMediaObjectAsync(context.Request, aborted));
+        var target = await targets.ResolveAsync(MediaRoute.Embeddings, request.Model, null, null, request.BaseUrl, aborted);
+        var provider = EmbeddingProviders.Require(target.Model.Provider);
+        var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
+        await upstream.RunAsync(context, provider.Name, async token =>
+        {
+            var json = await client.CreateAsync(endpoint, request, target.Model, token);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = json.Length;
+            await context.Response.Body.WriteAsync(json, aborted);
+        });
+    }
+}
