@@ -10,8 +10,7 @@ public static class ModelsEndpoints
     /// query under <c>/v1</c>) and <c>/providers</c>, outside <c>/v1</c> as in the specification.</summary>
     public static void MapModels(this OpenAIApi api)
     {
-        api.MapBoth(g => g.MapGet("/models", (HttpContext c, string? provider, string? input_type, string? output_type, string? base_url, string? api_key) =>
-                    ModelsHandler.ListAsync(c, provider, input_type, output_type, base_url, api_key))
+        api.MapBoth(g => g.MapGet("/models", ModelsHandler.ListAsync)
                 .WithTags("Models").Produces<ModelList>().AllowQueryApiKey(),
             "List models of every configured provider", "List one provider's models");
         api.Root.MapGet("/providers", ModelsHandler.ProvidersAsync)

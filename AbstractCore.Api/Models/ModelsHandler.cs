@@ -4,6 +4,7 @@ using AbstractCore.OpenAI.Json;
 using AbstractCore.OpenAI.Models;
 using AbstractCore.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace AbstractCore.Api.Models;
 
@@ -14,11 +15,17 @@ namespace AbstractCore.Api.Models;
 /// </summary>
 public static class ModelsHandler
 {
+    /// <summary><paramref name="provider"/> is the path's under <c>/{provider}/v1</c>, the query's under <c>/v1</c>.</summary>
     public static async Task<JsonHttpResult<ModelList>> ListAsync(
-        HttpContext context, string? only, string? inputType, string? outputType, string? baseUrl, string? apiKey)
+        HttpContext context,
+        string? provider,
+        [FromQuery(Name = "input_type")] string? inputType,
+        [FromQuery(Name = "output_type")] string? outputType,
+        [FromQuery(Name = "base_url")] string? baseUrl,
+        [FromQuery(Name = "api_key")] string? apiKey)
     {
         ModelCapabilities.Validate(inputType, outputType);
-        if (only is null && (apiKey is not null || baseUrl is not null))
+        if (provider is null && (apiKey is not null || baseUrl is not null))
         {
             throw GatewayException.BadRequest(
                 $"{(apiKey is not null ? "api_key" : "base_url")} requires provider=... so the override target is unambiguous.",
@@ -31,7 +38,7 @@ public static class ModelsHandler
         var authenticated = ServerAuth.IsAuthenticated(context);
         var aborted = context.RequestAborted;
         ModelDiscovery.Outcome[] outcomes;
-        if (only is null)
+        if (provider is null)
         {
             // Without the server token, providers the server holds a key for are left out silently.
             outcomes = await discovery.ListAllAsync(
@@ -39,13 +46,13 @@ public static class ModelsHandler
         }
         else
         {
-            var provider = resolver.Find(only);
+            var target = resolver.Find(provider);
             var settings = services.GetRequiredService<GatewaySettings>();
             // The query key (only accepted here) wins over the headers.
             var key = ProviderKeys.Clean(apiKey) ?? context.Request.Headers.ProviderKey(settings.AuthEnabled);
             var request = new ProviderRequest(baseUrl, key, authenticated);
-            ServerKeyGuard.RequireAuthForServerKey(provider.Name, resolver.ServerKeySetting(provider), request);
-            outcomes = [await discovery.ListAsync(provider, request, aborted)];
+            ServerKeyGuard.RequireAuthForServerKey(target.Name, resolver.ServerKeySetting(target), request);
+            outcomes = [await discovery.ListAsync(target, request, aborted)];
         }
 
         var failed = outcomes.Where(o => o.Status == "unavailable").Select(o => $"{o.Provider.Name} unavailable: {o.Error}").ToList();
