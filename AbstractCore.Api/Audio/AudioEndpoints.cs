@@ -25,31 +25,27 @@ public static class AudioEndpoints
         {"file": "reference.wav", "model": "openai-compatible/default", "name": "my_voice", "reference_text": "Hello from my reference recording."}
         """, "multipart/form-data");
 
-    public static void MapAudio(this WebApplication app)
+    public static void MapAudio(this OpenAIApi api)
     {
-        foreach (var (prefix, scoped) in (ReadOnlySpan<(string, bool)>)[("", false), (ProviderSegment.Prefix, true)])
-        {
-            var where = scoped ? " with the provider chosen by the path" : "";
-            app.MapPost(prefix + "/v1/audio/speech", (HttpContext c, SpeechHandler h) => h.HandleAsync(c, PathProvider(c)))
-                .WithTags("Audio").WithSummary("Text to speech, streamed as audio bytes" + where)
-                .WithMetadata(SpeechExample).Produces(200, contentType: "audio/mpeg");
-            app.MapPost(prefix + "/v1/audio/transcriptions", (HttpContext c, TranscriptionHandler h) => h.HandleAsync(c, PathProvider(c)))
-                .WithTags("Audio").WithSummary("Speech to text from a multipart upload" + where)
-                .WithMetadata(TranscriptionExample).Produces(200, contentType: "application/json");
-            app.MapPost(prefix + "/v1/voice/clone", (HttpContext c, VoiceCloneHandler h) => h.HandleAsync(c, PathProvider(c)))
-                .WithTags("Audio").WithSummary("Create a custom voice from a reference recording" + where)
-                .WithMetadata(VoiceCloneExample).Produces(200, contentType: "application/json");
-            app.MapPost(prefix + "/v1/audio/music", (HttpContext c, MusicHandler h) => h.HandleAsync(c, PathProvider(c)))
-                .WithTags("Audio").WithSummary("Text to music, streamed as audio bytes" + where)
-                .WithMetadata(MusicExample).Produces(200, contentType: "audio/wav");
-        }
+        api.MapBoth(g => g.MapPost("/audio/speech", (HttpContext c, SpeechHandler h) => h.HandleAsync(c, PathProvider(c)))
+                .WithTags("Audio").WithMetadata(SpeechExample).Produces(200, contentType: "audio/mpeg"),
+            "Text to speech, streamed as audio bytes");
+        api.MapBoth(g => g.MapPost("/audio/transcriptions", (HttpContext c, TranscriptionHandler h) => h.HandleAsync(c, PathProvider(c)))
+                .WithTags("Audio").WithMetadata(TranscriptionExample).Produces(200, contentType: "application/json"),
+            "Speech to text from a multipart upload");
+        api.MapBoth(g => g.MapPost("/voice/clone", (HttpContext c, VoiceCloneHandler h) => h.HandleAsync(c, PathProvider(c)))
+                .WithTags("Audio").WithMetadata(VoiceCloneExample).Produces(200, contentType: "application/json"),
+            "Create a custom voice from a reference recording");
+        api.MapBoth(g => g.MapPost("/audio/music", (HttpContext c, MusicHandler h) => h.HandleAsync(c, PathProvider(c)))
+                .WithTags("Audio").WithMetadata(MusicExample).Produces(200, contentType: "audio/wav"),
+            "Text to music, streamed as audio bytes");
 
-        app.MapPost("/v1/audio/translations", () =>
+        api.V1.MapPost("/audio/translations", () =>
                 Results.Json(ErrorEnvelope.Create(TranslationsMessage, "not_implemented", null, "not_implemented"),
                     AbstractCore.OpenAI.Json.OpenAIJsonContext.Wire.ErrorEnvelope, statusCode: 501))
             .WithTags("Audio").WithSummary("Reserved for compatibility: always 501");
     }
 
-    private static string? PathProvider(HttpContext context) =>
-        context.Request.RouteValues.TryGetValue("provider", out var p) && p is string s ? s.ToLowerInvariant() : null;
+    /// <summary>The audio handlers take provider names lower-cased.</summary>
+    private static string? PathProvider(HttpContext context) => OpenAIApi.PathProvider(context)?.ToLowerInvariant();
 }

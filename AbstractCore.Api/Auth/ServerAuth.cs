@@ -59,15 +59,6 @@ public static class ServerAuth
         });
     }
 
-    /// <summary><c>GET /acore/auth/validate</c>: lets the docs check a token before using it.</summary>
-    public static void MapAuthValidation(this WebApplication app)
-    {
-        var settings = app.Services.GetRequiredService<GatewaySettings>();
-        app.MapGet("/acore/auth/validate", (HttpContext context) => Results.Json(
-            new AuthValidation(true, settings.AuthEnabled, IsAuthenticated(context)), AuthJsonContext.Default.AuthValidation))
-            .ExcludeFromDescription();
-    }
-
     private static Task NotConfigured(HttpContext context)
     {
         context.Response.Headers.WWWAuthenticate = "Bearer";

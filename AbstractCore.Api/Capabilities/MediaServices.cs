@@ -6,7 +6,7 @@ using AbstractCore.OpenAI.Embeddings;
 
 namespace AbstractCore.Api.Capabilities;
 
-/// <summary>Registers and maps the media surfaces beyond chat: embeddings, audio, catalogs and capability defaults.</summary>
+/// <summary>Registers the media surfaces beyond chat: embeddings, audio, catalogs and capability defaults.</summary>
 public static class MediaServices
 {
     public static void AddMedia(this WebApplicationBuilder builder)
@@ -27,13 +27,5 @@ public static class MediaServices
         services.AddSingleton<MusicHandler>();
         services.AddSingleton<CapabilityCatalog>();
         builder.AddCapabilityDefaults();
-    }
-
-    public static void MapMedia(this WebApplication app)
-    {
-        app.MapEmbeddings();
-        app.MapAudio();
-        app.MapCatalogs();
-        app.MapCapabilityDefaults();
     }
 }

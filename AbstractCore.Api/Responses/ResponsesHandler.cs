@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using AbstractCore.Api.Chat;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Attachments;
@@ -111,33 +112,33 @@ public sealed partial class ResponsesHandler(
         });
     }
 
-    public async Task GetAsync(HttpContext context, string id)
+    public async Task<JsonHttpResult<ResponseObject>> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var stored = await store.GetAsync(id, context.RequestAborted) ?? throw NotFound(id);
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, stored.Response, ResponsesJsonContext.Wire.ResponseObject, context.RequestAborted);
+        var stored = await store.GetAsync(id, cancellationToken) ?? throw NotFound(id);
+        return TypedResults.Json(stored.Response, ResponsesJsonContext.Wire.ResponseObject);
     }
 
     /// <summary>The stored request's input items, newest first unless <c>order=asc</c>, <c>limit</c> (1-100, default 20)
-    /// at a time, starting after the item <c>after</c>.</summary>
-    public async Task InputItemsAsync(HttpContext context, string id)
+    /// at a time, starting after the item <c>after</c>. <c>limit</c> is bound as text so a bad value gets this
+    /// gateway's error, not the framework's.</summary>
+    public async Task<JsonHttpResult<InputItemList>> InputItemsAsync(
+        string id, string? order, string? limit, string? after, CancellationToken cancellationToken)
     {
-        var query = context.Request.Query;
-        var order = query["order"].ToString() is { Length: > 0 } o ? o : "desc";
+        order = order is { Length: > 0 } ? order : "desc";
         if (order is not ("asc" or "desc"))
         {
             throw GatewayException.BadRequest($"'order' must be 'asc' or 'desc', not '{order}'.", "order");
         }
 
-        var limit = 20;
-        if (query["limit"].ToString() is { Length: > 0 } l && (!int.TryParse(l, out limit) || limit is < 1 or > 100))
+        var count = 20;
+        if (limit is { Length: > 0 } && (!int.TryParse(limit, out count) || count is < 1 or > 100))
         {
             throw GatewayException.BadRequest("'limit' must be an integer from 1 to 100.", "limit");
         }
 
-        var stored = await store.GetAsync(id, context.RequestAborted) ?? throw NotFound(id);
+        var stored = await store.GetAsync(id, cancellationToken) ?? throw NotFound(id);
         IEnumerable<JsonElement> items = order == "asc" ? stored.InputItems : stored.InputItems.Reverse();
-        if (query["after"].ToString() is { Length: > 0 } after)
+        if (after is { Length: > 0 })
         {
             var rest = items.SkipWhile(i => ResponsesTranslator.Str(i, "id") != after).ToList();
             if (rest.Count == 0)
@@ -148,25 +149,17 @@ public sealed partial class ResponsesHandler(
             items = rest.Skip(1);
         }
 
-        var page = items.Take(limit + 1).ToList();
-        var list = new InputItemList { Data = page.Take(limit).ToList(), HasMore = page.Count > limit };
+        var page = items.Take(count + 1).ToList();
+        var list = new InputItemList { Data = page.Take(count).ToList(), HasMore = page.Count > count };
         list.FirstId = list.Data.Count > 0 ? ResponsesTranslator.Str(list.Data[0], "id") : null;
         list.LastId = list.Data.Count > 0 ? ResponsesTranslator.Str(list.Data[^1], "id") : null;
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, list, ResponsesJsonContext.Wire.InputItemList, context.RequestAborted);
+        return TypedResults.Json(list, ResponsesJsonContext.Wire.InputItemList);
     }
 
-    public async Task DeleteAsync(HttpContext context, string id)
-    {
-        if (!await store.DeleteAsync(id, context.RequestAborted))
-        {
-            throw NotFound(id);
-        }
-
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ResponseDeleted { Id = id }, ResponsesJsonContext.Wire.ResponseDeleted,
-            context.RequestAborted);
-    }
+    public async Task<JsonHttpResult<ResponseDeleted>> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        await store.DeleteAsync(id, cancellationToken)
+            ? TypedResults.Json(new ResponseDeleted { Id = id }, ResponsesJsonContext.Wire.ResponseDeleted)
+            : throw NotFound(id);
 
     private static GatewayException NotFound(string id) =>
         new(404, $"Response with id '{id}' not found.", "invalid_request_error", "response_id", "not_found");

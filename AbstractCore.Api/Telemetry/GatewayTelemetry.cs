@@ -120,7 +120,7 @@ public static class GatewayTelemetryExtensions
     {
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<GatewayTelemetry>();
-        AbstractCore.Api.Health.HealthEndpoint.AddGatewayHealthChecks(builder);
+        AbstractCore.Api.Health.GatewayHealthEndpoints.AddGatewayHealthChecks(builder);
     }
 
     /// <summary>Counts requests by route, provider and status; first in the pipeline, so every answer is seen.</summary>

@@ -3,35 +3,29 @@ using AbstractCore.Api.Hosting;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.OpenAI.Models;
 using AbstractCore.Providers;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace AbstractCore.Api.Models;
 
 /// <summary>
 /// <c>GET /v1/models</c>: <c>provider/model</c> ids from every configured provider, asked concurrently; a
 /// provider that fails is left out and named in <c>X-AbstractCore-Warning</c>. <c>GET /providers</c>: each
-/// provider's status.
+/// provider's status. Both take the context: what they list depends on whether the caller presented the server token.
 /// </summary>
-public static class ModelsEndpoint
+public static class ModelsHandler
 {
-    public static void MapModels(this WebApplication app)
-    {
-        app.MapGet("/v1/models", (HttpContext c, string? provider, string? input_type, string? output_type, string? base_url, string? api_key) =>
-                ListAsync(c, provider, input_type, output_type, base_url, api_key))
-            .WithTags("Models").WithSummary("List models of every configured provider").Produces<ModelList>()
-            .AllowQueryApiKey();
-        app.MapGet(ProviderSegment.Prefix + "/v1/models", (HttpContext c, string provider, string? input_type, string? output_type, string? base_url, string? api_key) =>
-                ListAsync(c, provider, input_type, output_type, base_url, api_key))
-            .WithTags("Models").WithSummary("List one provider's models").Produces<ModelList>()
-            .AllowQueryApiKey();
-        app.MapGet("/providers", ProvidersAsync)
-            .WithTags("Models").WithSummary("Providers and their status (available, unavailable, unconfigured)").Produces<ProviderList>();
-    }
-
-    private static async Task<IResult> ListAsync(
-        HttpContext context, string? only, string? inputType, string? outputType, string? baseUrl, string? apiKey)
+    /// <summary><paramref name="provider"/> is the path's under <c>/{provider}/v1</c>, the query's under <c>/v1</c>.</summary>
+    public static async Task<JsonHttpResult<ModelList>> ListAsync(
+        HttpContext context,
+        string? provider,
+        [FromQuery(Name = "input_type")] string? inputType,
+        [FromQuery(Name = "output_type")] string? outputType,
+        [FromQuery(Name = "base_url")] string? baseUrl,
+        [FromQuery(Name = "api_key")] string? apiKey)
     {
         ModelCapabilities.Validate(inputType, outputType);
-        if (only is null && (apiKey is not null || baseUrl is not null))
+        if (provider is null && (apiKey is not null || baseUrl is not null))
         {
             throw GatewayException.BadRequest(
                 $"{(apiKey is not null ? "api_key" : "base_url")} requires provider=... so the override target is unambiguous.",
@@ -44,7 +38,7 @@ public static class ModelsEndpoint
         var authenticated = ServerAuth.IsAuthenticated(context);
         var aborted = context.RequestAborted;
         ModelDiscovery.Outcome[] outcomes;
-        if (only is null)
+        if (provider is null)
         {
             // Without the server token, providers the server holds a key for are left out silently.
             outcomes = await discovery.ListAllAsync(
@@ -52,13 +46,13 @@ public static class ModelsEndpoint
         }
         else
         {
-            var provider = resolver.Find(only);
+            var target = resolver.Find(provider);
             var settings = services.GetRequiredService<GatewaySettings>();
             // The query key (only accepted here) wins over the headers.
             var key = ProviderKeys.Clean(apiKey) ?? context.Request.Headers.ProviderKey(settings.AuthEnabled);
             var request = new ProviderRequest(baseUrl, key, authenticated);
-            ServerKeyGuard.RequireAuthForServerKey(provider.Name, resolver.ServerKeySetting(provider), request);
-            outcomes = [await discovery.ListAsync(provider, request, aborted)];
+            ServerKeyGuard.RequireAuthForServerKey(target.Name, resolver.ServerKeySetting(target), request);
+            outcomes = [await discovery.ListAsync(target, request, aborted)];
         }
 
         var failed = outcomes.Where(o => o.Status == "unavailable").Select(o => $"{o.Provider.Name} unavailable: {o.Error}").ToList();
@@ -71,7 +65,7 @@ public static class ModelsEndpoint
         return TypedResults.Json(new ModelList { Data = models }, OpenAIJsonContext.Wire.ModelList);
     }
 
-    private static async Task<IResult> ProvidersAsync(HttpContext context, bool? include_models)
+    public static async Task<JsonHttpResult<ProviderList>> ProvidersAsync(HttpContext context, bool? include_models)
     {
         var discovery = context.RequestServices.GetRequiredService<ModelDiscovery>();
         var resolver = context.RequestServices.GetRequiredService<ProviderResolver>();

@@ -8,7 +8,7 @@ using AbstractCore.OpenAI.Images;
 
 namespace AbstractCore.Api.Jobs;
 
-public static class JobsEndpoint
+public static class JobsEndpoints
 {
     private static readonly RequestExample MusicExample = new(typeof(System.Text.Json.JsonElement), """
         {
@@ -37,50 +37,32 @@ public static class JobsEndpoint
         builder.Services.AddSingleton<MusicCalls>();
     }
 
-    public static void MapJobs(this WebApplication app)
+    public static void MapJobs(this OpenAIApi api)
     {
-        MapSubmit(app, MediaKinds.ImageGenerations, "Queue an image generation (same body as /v1/images/generations)", ImagesEndpoint.GenerationExample,
+        var app = api.V1;
+        MapSubmit(app, MediaKinds.ImageGenerations, "Queue an image generation (same body as /v1/images/generations)", ImagesEndpoints.GenerationExample,
             (context, sp) => sp.GetRequiredService<ImageCalls>().GenerationAsync(context, MediaCaller.Job(context)));
-        MapSubmit(app, MediaKinds.ImageEdits, "Queue an image edit (same multipart fields as /v1/images/edits)", ImagesEndpoint.EditExample,
+        MapSubmit(app, MediaKinds.ImageEdits, "Queue an image edit (same multipart fields as /v1/images/edits)", ImagesEndpoints.EditExample,
             (context, sp) => sp.GetRequiredService<ImageCalls>().EditAsync(context, MediaCaller.Job(context), "/v1/vision/jobs/images/edits"));
-        MapSubmit(app, MediaKinds.VideoGenerations, "Queue a text-to-video job (same body as /v1/videos/generations)", VideosEndpoint.GenerationExample,
+        MapSubmit(app, MediaKinds.VideoGenerations, "Queue a text-to-video job (same body as /v1/videos/generations)", VideosEndpoints.GenerationExample,
             (context, sp) => sp.GetRequiredService<VideoCalls>().GenerationAsync(context, MediaCaller.Job(context)));
-        MapSubmit(app, MediaKinds.VideoEdits, "Queue an image-to-video job (same multipart fields as /v1/videos/edits)", VideosEndpoint.EditExample,
+        MapSubmit(app, MediaKinds.VideoEdits, "Queue an image-to-video job (same multipart fields as /v1/videos/edits)", VideosEndpoints.EditExample,
             (context, sp) => sp.GetRequiredService<VideoCalls>().EditAsync(context, MediaCaller.Job(context), "/v1/vision/jobs/videos/edits"));
         MapSubmit(app, MediaKinds.Music, "Queue a music job (same body as /v1/audio/music)", MusicExample,
             (context, sp) => sp.GetRequiredService<MusicCalls>().CreateAsync(context));
 
-        app.MapGet("/v1/vision/jobs/{job_id}", GetAsync)
+        app.MapGet("/vision/jobs/{job_id}", JobsHandler.GetAsync)
             .WithTags("Vision Jobs").WithSummary("Poll a job: state, progress, result when succeeded (consume=true deletes a finished job)");
     }
 
-    private static void MapSubmit(WebApplication app, string kind, string summary, RequestExample example, Func<HttpContext, IServiceProvider, Task<MediaCall>> build)
+    private static void MapSubmit(IEndpointRouteBuilder app, string kind, string summary, RequestExample example, Func<HttpContext, IServiceProvider, Task<MediaCall>> build)
     {
-        var route = app.MapPost("/v1/vision/jobs/" + kind, async (HttpContext context, JobSubmitter submitter) =>
-            {
-                var call = await build(context, context.RequestServices);
-                var id = await submitter.SubmitAsync(call, context.RequestAborted);
-                return TypedResults.Json(new JobCreated(id), MediaWireJsonContext.Default.JobCreated);
-            })
+        var route = app.MapPost("/vision/jobs/" + kind, async (HttpContext context, JobSubmitter submitter) =>
+                JobsHandler.Created(await submitter.SubmitAsync(await build(context, context.RequestServices), context.RequestAborted)))
             .WithTags("Vision Jobs").WithSummary(summary).WithMetadata(example).Produces<JobCreated>();
         if (example.ContentType != "application/json")
         {
             route.DisableAntiforgery();
         }
-    }
-
-    private static async Task<IResult> GetAsync(string job_id, bool? consume, IJobStore store, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(job_id))
-        {
-            throw GatewayException.BadRequest("job_id is required.", "job_id");
-        }
-
-        var job = consume == true
-            ? await store.ConsumeAsync(job_id.Trim(), cancellationToken)
-            : await store.GetAsync(job_id.Trim(), cancellationToken);
-        return job is null
-            ? throw new GatewayException(404, "Job not found", "not_found_error", "job_id", "job_not_found")
-            : Results.Bytes(JobView.Write(job), "application/json");
     }
 }

@@ -5,10 +5,10 @@ using CheckStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
 
 namespace AbstractCore.Api.Health;
 
-public static class HealthEndpoint
+public static class GatewayHealthEndpoints
 {
     private static readonly string Version =
-        typeof(HealthEndpoint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+        typeof(GatewayHealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>
     /// The gateway's dependency checks, besides Redis (Aspire's client registers <c>StackExchange.Redis</c> when
@@ -31,7 +31,7 @@ public static class HealthEndpoint
     /// <c>{"status":"healthy","version"}</c>; a caller presenting the server token also gets <c>details</c>: every health
     /// check (name, status, duration, description with credentials removed) and their overall status.
     /// </summary>
-    public static void MapHealth(this WebApplication app) =>
+    public static void MapHealth(this IEndpointRouteBuilder app) =>
         app.MapGet("/health", async (HttpContext context, HealthDetailsAccess access) =>
             {
                 if (!access.Allows(context))

@@ -1,32 +1,15 @@
 using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Media;
-using AbstractCore.Api.Hosting;
 using AbstractCore.Embeddings;
 using AbstractCore.Media;
-using AbstractCore.OpenAI.Embeddings;
 
 namespace AbstractCore.Api.Embeddings;
 
-/// <summary><c>POST /v1/embeddings</c>: validate (section 8.4's messages), pick the provider, call it, answer OpenAI's shape.</summary>
-public static class EmbeddingsEndpoint
+/// <summary><c>POST /v1/embeddings</c>: validate (section 8.4's messages), pick the provider, call it, answer OpenAI's
+/// shape. It writes the upstream's JSON bytes through, so it takes the context rather than returning a result.</summary>
+public static class EmbeddingsHandler
 {
-    private static readonly RequestExample Example = new(typeof(EmbeddingRequestBody), """
-        {
-          "model": "openai/text-embedding-3-small",
-          "input": ["The quick brown fox", "jumps over the lazy dog"],
-          "encoding_format": "float"
-        }
-        """);
-
-    public static void MapEmbeddings(this WebApplication app)
-    {
-        app.MapPost("/v1/embeddings", HandleAsync)
-            .WithTags("Embeddings").WithSummary("Create embedding vectors (OpenAI-compatible providers and Ollama)")
-            .WithMetadata(Example)
-            .Produces<EmbeddingList>();
-    }
-
-    private static async Task HandleAsync(HttpContext context, MediaRouter router, MediaUpstream upstream, EmbeddingsClient client)
+    public static async Task HandleAsync(HttpContext context, MediaRouter router, MediaUpstream upstream, EmbeddingsClient client)
     {
         var aborted = context.RequestAborted;
         var request = EmbeddingRequest.From(await Requests.JsonBody.ReadMediaObjectAsync(context.Request, aborted));

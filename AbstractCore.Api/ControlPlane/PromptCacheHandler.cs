@@ -10,27 +10,11 @@ namespace AbstractCore.Api.ControlPlane;
 /// service, the one runtime here with a KV prompt cache; other providers answer <c>prompt_cache_unsupported</c>.
 /// Proxy mode: <c>base_url</c> names an upstream AbstractEndpoint and the call is forwarded to its root.
 /// </summary>
-public static class PromptCacheEndpoints
+public static class PromptCacheHandler
 {
     private const string NoSelector = "base_url or provider+model is required for prompt cache control plane calls";
 
-    public static IEndpointRouteBuilder MapPromptCacheControl(this IEndpointRouteBuilder endpoints)
-    {
-        var group = endpoints.MapGroup("/acore/prompt_cache").WithTags("Prompt Cache");
-        foreach (var op in (string[])["capabilities", "stats"])
-        {
-            group.MapGet("/" + op, (HttpContext c, ControlPlaneForwarder f) => HandleAsync(c, f, op));
-        }
-
-        foreach (var op in (string[])["set", "update", "fork", "clear", "prepare_modules"])
-        {
-            group.MapPost("/" + op, (HttpContext c, ControlPlaneForwarder f) => HandleAsync(c, f, op));
-        }
-
-        return endpoints;
-    }
-
-    private static async Task<IResult> HandleAsync(HttpContext context, ControlPlaneForwarder forwarder, string operation)
+    public static async Task<IResult> HandleAsync(HttpContext context, ControlPlaneForwarder forwarder, string operation)
     {
         var request = await ControlPlaneRequest.ReadAsync(context.Request);
         var aborted = context.RequestAborted;

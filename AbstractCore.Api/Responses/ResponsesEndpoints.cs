@@ -4,7 +4,7 @@ using AbstractCore.Responses;
 
 namespace AbstractCore.Api.Responses;
 
-public static class ResponsesEndpoint
+public static class ResponsesEndpoints
 {
     private static readonly RequestExample Example = new(typeof(ResponsesRequest), """
         {
@@ -33,25 +33,24 @@ public static class ResponsesEndpoint
         builder.Services.AddSingleton<ResponsesHandler>();
     }
 
-    public static void MapResponses(this WebApplication app)
+    /// <summary>Create (with its provider twin; the handler reads the raw body itself, as chat's does), then
+    /// retrieve, list input items and delete a stored response.</summary>
+    public static void MapResponses(this OpenAIApi api)
     {
-        app.MapPost("/v1/responses", (HttpContext context, ResponsesHandler handler) => handler.HandleAsync(context))
-            .WithTags("Responses").WithSummary("Create a model response (OpenAI Responses API; plain or streamed)")
-            .WithMetadata(Example)
-            .Produces<ResponseObject>();
-        app.MapPost(ProviderSegment.Prefix + "/v1/responses", (HttpContext context, string provider, ResponsesHandler handler) =>
-                handler.HandleAsync(context, provider))
-            .WithTags("Responses").WithSummary("Create a model response with the provider chosen by the path")
-            .WithMetadata(Example)
-            .Produces<ResponseObject>();
-        app.MapGet("/v1/responses/{id}", (HttpContext context, string id, ResponsesHandler handler) => handler.GetAsync(context, id))
+        api.MapBoth(g => g.MapPost("/responses", Create).WithTags("Responses").WithMetadata(Example).Produces<ResponseObject>(),
+            "Create a model response (OpenAI Responses API; plain or streamed)", "Create a model response with the provider chosen by the path");
+        api.V1.MapGet("/responses/{id}", (string id, ResponsesHandler handler, CancellationToken ct) => handler.GetAsync(id, ct))
             .WithTags("Responses").WithSummary("Retrieve a stored response")
             .Produces<ResponseObject>();
-        app.MapGet("/v1/responses/{id}/input_items", (HttpContext context, string id, ResponsesHandler handler) => handler.InputItemsAsync(context, id))
+        api.V1.MapGet("/responses/{id}/input_items", (string id, string? order, string? limit, string? after, ResponsesHandler handler, CancellationToken ct) =>
+                handler.InputItemsAsync(id, order, limit, after, ct))
             .WithTags("Responses").WithSummary("List the input items of a stored response (order, limit, after)")
             .Produces<InputItemList>();
-        app.MapDelete("/v1/responses/{id}", (HttpContext context, string id, ResponsesHandler handler) => handler.DeleteAsync(context, id))
+        api.V1.MapDelete("/responses/{id}", (string id, ResponsesHandler handler, CancellationToken ct) => handler.DeleteAsync(id, ct))
             .WithTags("Responses").WithSummary("Delete a stored response")
             .Produces<ResponseDeleted>();
     }
+
+    private static Task Create(HttpContext context, ResponsesHandler handler) =>
+        handler.HandleAsync(context, OpenAIApi.PathProvider(context));
 }

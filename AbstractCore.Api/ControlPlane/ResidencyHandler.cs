@@ -8,18 +8,9 @@ namespace AbstractCore.Api.ControlPlane;
 /// itself: calls for provider <c>onnx</c> (or one of its runtime ids) go there. Remote providers expose no loaded-state
 /// signal, so a load reports <c>provider_residency_verified: false</c> and <c>loaded: false</c>.
 /// </summary>
-public static class ResidencyEndpoints
+public static class ResidencyHandler
 {
-    public static IEndpointRouteBuilder MapResidencyControl(this IEndpointRouteBuilder endpoints)
-    {
-        var group = endpoints.MapGroup("/acore/models").WithTags("Runtime");
-        group.MapPost("/load", LoadAsync);
-        group.MapGet("/loaded", LoadedAsync);
-        group.MapPost("/unload", UnloadAsync);
-        return endpoints;
-    }
-
-    private static async Task<IResult> LoadAsync(HttpContext context, ControlPlaneForwarder forwarder, ProviderResolver resolver)
+    public static async Task<IResult> LoadAsync(HttpContext context, ControlPlaneForwarder forwarder, ProviderResolver resolver)
     {
         var request = await ControlPlaneRequest.ReadAsync(context.Request);
         if (request.Provider is null || request.Model is null)
@@ -52,7 +43,7 @@ public static class ResidencyEndpoints
         });
     }
 
-    private static async Task<IResult> LoadedAsync(HttpContext context, ControlPlaneForwarder forwarder)
+    public static async Task<IResult> LoadedAsync(HttpContext context, ControlPlaneForwarder forwarder)
     {
         var request = await ControlPlaneRequest.ReadAsync(context.Request);
         if (request.Provider is null || request.IsLocal)
@@ -71,7 +62,7 @@ public static class ResidencyEndpoints
         });
     }
 
-    private static async Task<IResult> UnloadAsync(HttpContext context, ControlPlaneForwarder forwarder)
+    public static async Task<IResult> UnloadAsync(HttpContext context, ControlPlaneForwarder forwarder)
     {
         var request = await ControlPlaneRequest.ReadAsync(context.Request);
         if (request.RuntimeId is null && (request.Provider is null || request.Model is null))

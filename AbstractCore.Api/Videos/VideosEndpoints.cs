@@ -5,7 +5,7 @@ using AbstractCore.OpenAI.Videos;
 
 namespace AbstractCore.Api.Videos;
 
-public static class VideosEndpoint
+public static class VideosEndpoints
 {
     internal static readonly RequestExample GenerationExample = new(typeof(VideoGenerationRequest), """
         {
@@ -30,28 +30,25 @@ public static class VideosEndpoint
 
     public static void AddVideos(this IServiceCollection services) => services.AddSingleton<VideoCalls>();
 
-    public static void MapVideos(this WebApplication app)
+    public static void MapVideos(this OpenAIApi api)
     {
-        foreach (var prefix in (string[])["", ProviderSegment.Prefix])
-        {
-            var scoped = prefix.Length > 0 ? " with the provider chosen by the path" : "";
-            app.MapPost(prefix + "/v1/videos/generations", async (HttpContext context, VideoCalls calls, MediaRunner runner) =>
+        api.MapBoth(g => g.MapPost("/videos/generations", async (HttpContext context, VideoCalls calls, MediaRunner runner) =>
                 {
-                    var caller = MediaCaller.Sync(context, context.GetRouteValue("provider") as string);
+                    var caller = MediaCaller.Sync(context, OpenAIApi.PathProvider(context));
                     return await runner.RunAsync(context, await calls.GenerationAsync(context, caller), caller.ExplicitKey);
                 })
-                .WithTags("Videos").WithSummary("Generate a video (MP4 as b64_json) from a prompt" + scoped)
-                .WithMetadata(GenerationExample).Produces<MediaAnswer>();
-            foreach (var path in (string[])["/v1/videos/edits", "/v1/videos/from-image"])
-            {
-                app.MapPost(prefix + path, async (HttpContext context, VideoCalls calls, MediaRunner runner) =>
+                .WithTags("Videos").WithMetadata(GenerationExample).Produces<MediaAnswer>(),
+            "Generate a video (MP4 as b64_json) from a prompt");
+        // from-image is an alias of edits (same handler, same form), kept where clients already call it.
+        foreach (var path in (string[])["/v1/videos/edits", "/v1/videos/from-image"])
+        {
+            api.MapBoth(g => g.MapPost(path["/v1".Length..], async (HttpContext context, VideoCalls calls, MediaRunner runner) =>
                     {
-                        var caller = MediaCaller.Sync(context, context.GetRouteValue("provider") as string);
+                        var caller = MediaCaller.Sync(context, OpenAIApi.PathProvider(context));
                         return await runner.RunAsync(context, await calls.EditAsync(context, caller, path), caller.ExplicitKey);
                     })
-                    .WithTags("Videos").WithSummary("Image-to-video (multipart: image, prompt)" + scoped)
-                    .WithMetadata(EditExample).Produces<MediaAnswer>().DisableAntiforgery();
-            }
+                    .WithTags("Videos").WithMetadata(EditExample).Produces<MediaAnswer>().DisableAntiforgery(),
+                "Image-to-video (multipart: image, prompt)");
         }
     }
 }

@@ -4,7 +4,7 @@ using AbstractCore.OpenAI.Images;
 
 namespace AbstractCore.Api.Images;
 
-public static class ImagesEndpoint
+public static class ImagesEndpoints
 {
     internal static readonly RequestExample GenerationExample = new(typeof(ImageGenerationRequest), """
         {
@@ -33,25 +33,21 @@ public static class ImagesEndpoint
         services.AddSingleton<ImageCalls>();
     }
 
-    public static void MapImages(this WebApplication app)
+    public static void MapImages(this OpenAIApi api)
     {
-        foreach (var prefix in (string[])["", ProviderSegment.Prefix])
-        {
-            var scoped = prefix.Length > 0 ? " with the provider chosen by the path" : "";
-            app.MapPost(prefix + "/v1/images/generations", async (HttpContext context, ImageCalls calls, MediaRunner runner) =>
+        api.MapBoth(g => g.MapPost("/images/generations", async (HttpContext context, ImageCalls calls, MediaRunner runner) =>
                 {
-                    var caller = MediaCaller.Sync(context, context.GetRouteValue("provider") as string);
+                    var caller = MediaCaller.Sync(context, OpenAIApi.PathProvider(context));
                     return await runner.RunAsync(context, await calls.GenerationAsync(context, caller), caller.ExplicitKey);
                 })
-                .WithTags("Images").WithSummary("Generate images from a prompt" + scoped)
-                .WithMetadata(GenerationExample).Produces<MediaAnswer>();
-            app.MapPost(prefix + "/v1/images/edits", async (HttpContext context, ImageCalls calls, MediaRunner runner) =>
+                .WithTags("Images").WithMetadata(GenerationExample).Produces<MediaAnswer>(),
+            "Generate images from a prompt");
+        api.MapBoth(g => g.MapPost("/images/edits", async (HttpContext context, ImageCalls calls, MediaRunner runner) =>
                 {
-                    var caller = MediaCaller.Sync(context, context.GetRouteValue("provider") as string);
+                    var caller = MediaCaller.Sync(context, OpenAIApi.PathProvider(context));
                     return await runner.RunAsync(context, await calls.EditAsync(context, caller, "/v1/images/edits"), caller.ExplicitKey);
                 })
-                .WithTags("Images").WithSummary("Edit an image (multipart: image, optional mask, prompt)" + scoped)
-                .WithMetadata(EditExample).Produces<MediaAnswer>().DisableAntiforgery();
-        }
+                .WithTags("Images").WithMetadata(EditExample).Produces<MediaAnswer>().DisableAntiforgery(),
+            "Edit an image (multipart: image, optional mask, prompt)");
     }
 }
