@@ -82,23 +82,11 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
                     _reasoning = new ResponseItem { Id = NewId("rs_"), Type = "reasoning", Summary = [] };
                     _reasoningText = new StringBuilder();
                     var index = Open(_reasoning, events);
-                    events.Add(Event("response.reasoning_summary_part.added", e =>
-                    {
-                        e.ItemId = _reasoning.Id;
-                        e.OutputIndex = index;
-                        e.SummaryIndex = 0;
-                        e.Part = ResponseContentPart.SummaryText();
-                    }));
+                    events.Add(PartEvent("response.reasoning_summary_part.added", _reasoning, index, e => e.Part = ResponseContentPart.SummaryText()));
                 }
 
                 _reasoningText!.Append(r.Text);
-                events.Add(Event("response.reasoning_summary_text.delta", e =>
-                {
-                    e.ItemId = _reasoning.Id;
-                    e.OutputIndex = IndexOf(_reasoning);
-                    e.SummaryIndex = 0;
-                    e.Delta = r.Text;
-                }));
+                events.Add(PartEvent("response.reasoning_summary_text.delta", _reasoning, IndexOf(_reasoning), e => e.Delta = r.Text));
                 break;
             case TextContent t when !string.IsNullOrEmpty(t.Text):
                 if (_message is null)
@@ -107,21 +95,12 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
                     _message = new ResponseItem { Id = NewId("msg_"), Type = "message", Status = "in_progress", Role = "assistant", Content = [] };
                     _text = new StringBuilder();
                     var index = Open(_message, events);
-                    events.Add(Event("response.content_part.added", e =>
-                    {
-                        e.ItemId = _message.Id;
-                        e.OutputIndex = index;
-                        e.ContentIndex = 0;
-                        e.Part = ResponseContentPart.OutputText();
-                    }));
+                    events.Add(PartEvent("response.content_part.added", _message, index, e => e.Part = ResponseContentPart.OutputText()));
                 }
 
                 _text!.Append(t.Text);
-                events.Add(Event("response.output_text.delta", e =>
+                events.Add(PartEvent("response.output_text.delta", _message, IndexOf(_message), e =>
                 {
-                    e.ItemId = _message.Id;
-                    e.OutputIndex = IndexOf(_message);
-                    e.ContentIndex = 0;
                     e.Delta = t.Text;
                     e.Logprobs = [];
                 }));
@@ -261,11 +240,7 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
             }
         }));
         item.Status = "completed";
-        events.Add(Event("response.output_item.done", e =>
-        {
-            e.OutputIndex = index;
-            e.Item = item;
-        }));
+        events.Add(ItemDone(item, index));
     }
 
     private static string CallEvents(ResponseItem item) =>
@@ -356,26 +331,13 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
         var part = ResponseContentPart.OutputText(_text!.ToString());
         message.Content!.Add(part);
         message.Status = "completed";
-        events.Add(Event("response.output_text.done", e =>
+        events.Add(PartEvent("response.output_text.done", message, index, e =>
         {
-            e.ItemId = message.Id;
-            e.OutputIndex = index;
-            e.ContentIndex = 0;
             e.Text = part.Text;
             e.Logprobs = [];
         }));
-        events.Add(Event("response.content_part.done", e =>
-        {
-            e.ItemId = message.Id;
-            e.OutputIndex = index;
-            e.ContentIndex = 0;
-            e.Part = part;
-        }));
-        events.Add(Event("response.output_item.done", e =>
-        {
-            e.OutputIndex = index;
-            e.Item = message;
-        }));
+        events.Add(PartEvent("response.content_part.done", message, index, e => e.Part = part));
+        events.Add(ItemDone(message, index));
         _message = null;
     }
 
@@ -389,27 +351,34 @@ public sealed class ResponseAssembler(ResponseObject response, IReadOnlySet<stri
         var index = IndexOf(reasoning);
         var part = ResponseContentPart.SummaryText(_reasoningText!.ToString());
         reasoning.Summary!.Add(part);
-        events.Add(Event("response.reasoning_summary_text.done", e =>
-        {
-            e.ItemId = reasoning.Id;
-            e.OutputIndex = index;
-            e.SummaryIndex = 0;
-            e.Text = part.Text;
-        }));
-        events.Add(Event("response.reasoning_summary_part.done", e =>
-        {
-            e.ItemId = reasoning.Id;
-            e.OutputIndex = index;
-            e.SummaryIndex = 0;
-            e.Part = part;
-        }));
-        events.Add(Event("response.output_item.done", e =>
-        {
-            e.OutputIndex = index;
-            e.Item = reasoning;
-        }));
+        events.Add(PartEvent("response.reasoning_summary_text.done", reasoning, index, e => e.Text = part.Text));
+        events.Add(PartEvent("response.reasoning_summary_part.done", reasoning, index, e => e.Part = part));
+        events.Add(ItemDone(reasoning, index));
         _reasoning = null;
     }
+
+    /// <summary>An event about the one text part of an item: a message's content part 0, a reasoning item's summary part 0.</summary>
+    private ResponseStreamEvent PartEvent(string type, ResponseItem item, int index, Action<ResponseStreamEvent> fill) => Event(type, e =>
+    {
+        e.ItemId = item.Id;
+        e.OutputIndex = index;
+        if (item.Type == "reasoning")
+        {
+            e.SummaryIndex = 0;
+        }
+        else
+        {
+            e.ContentIndex = 0;
+        }
+
+        fill(e);
+    });
+
+    private ResponseStreamEvent ItemDone(ResponseItem item, int index) => Event("response.output_item.done", e =>
+    {
+        e.OutputIndex = index;
+        e.Item = item;
+    });
 
     private ResponseStreamEvent Event(string type, Action<ResponseStreamEvent> fill)
     {
