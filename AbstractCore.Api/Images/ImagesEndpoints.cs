@@ -35,18 +35,12 @@ public static class ImagesEndpoints
 
     public static void MapImages(this OpenAIApi api)
     {
-        api.MapBoth(g => g.MapPost("/images/generations", async (HttpContext context, ImageCalls calls, MediaRunner runner) =>
-                {
-                    var caller = MediaCaller.Sync(context, OpenAIApi.PathProvider(context));
-                    return await runner.RunAsync(context, await calls.GenerationAsync(context, caller), caller.ExplicitKey);
-                })
+        api.MapBoth(g => g.MapPost("/images/generations", (HttpContext context, ImageCalls calls, MediaRunner runner) =>
+                    runner.RunAsync(context, caller => calls.GenerationAsync(context, caller)))
                 .WithTags("Images").WithMetadata(GenerationExample).Produces<MediaAnswer>(),
             "Generate images from a prompt");
-        api.MapBoth(g => g.MapPost("/images/edits", async (HttpContext context, ImageCalls calls, MediaRunner runner) =>
-                {
-                    var caller = MediaCaller.Sync(context, OpenAIApi.PathProvider(context));
-                    return await runner.RunAsync(context, await calls.EditAsync(context, caller, "/v1/images/edits"), caller.ExplicitKey);
-                })
+        api.MapBoth(g => g.MapPost("/images/edits", (HttpContext context, ImageCalls calls, MediaRunner runner) =>
+                    runner.RunAsync(context, caller => calls.EditAsync(context, caller, "/v1/images/edits")))
                 .WithTags("Images").WithMetadata(EditExample).Produces<MediaAnswer>().DisableAntiforgery(),
             "Edit an image (multipart: image, optional mask, prompt)");
     }

@@ -32,21 +32,15 @@ public static class VideosEndpoints
 
     public static void MapVideos(this OpenAIApi api)
     {
-        api.MapBoth(g => g.MapPost("/videos/generations", async (HttpContext context, VideoCalls calls, MediaRunner runner) =>
-                {
-                    var caller = MediaCaller.Sync(context, OpenAIApi.PathProvider(context));
-                    return await runner.RunAsync(context, await calls.GenerationAsync(context, caller), caller.ExplicitKey);
-                })
+        api.MapBoth(g => g.MapPost("/videos/generations", (HttpContext context, VideoCalls calls, MediaRunner runner) =>
+                    runner.RunAsync(context, caller => calls.GenerationAsync(context, caller)))
                 .WithTags("Videos").WithMetadata(GenerationExample).Produces<MediaAnswer>(),
             "Generate a video (MP4 as b64_json) from a prompt");
         // from-image is an alias of edits (same handler, same form), kept where clients already call it.
         foreach (var path in (string[])["/v1/videos/edits", "/v1/videos/from-image"])
         {
-            api.MapBoth(g => g.MapPost(path["/v1".Length..], async (HttpContext context, VideoCalls calls, MediaRunner runner) =>
-                    {
-                        var caller = MediaCaller.Sync(context, OpenAIApi.PathProvider(context));
-                        return await runner.RunAsync(context, await calls.EditAsync(context, caller, path), caller.ExplicitKey);
-                    })
+            api.MapBoth(g => g.MapPost(path["/v1".Length..], (HttpContext context, VideoCalls calls, MediaRunner runner) =>
+                        runner.RunAsync(context, caller => calls.EditAsync(context, caller, path)))
                     .WithTags("Videos").WithMetadata(EditExample).Produces<MediaAnswer>().DisableAntiforgery(),
                 "Image-to-video (multipart: image, prompt)");
         }
