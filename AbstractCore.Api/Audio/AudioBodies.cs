@@ -4,7 +4,7 @@ namespace AbstractCore.Api.Audio;
 
 // The bodies the docs describe. The handlers read their bodies themselves, field by field (aliases, partial forms).
 
-public sealed class SpeechBody
+internal sealed class SpeechBody
 {
     [JsonPropertyName("model")] public string? Model { get; init; }
     [JsonPropertyName("input")] public string? Input { get; init; }
@@ -15,7 +15,7 @@ public sealed class SpeechBody
     [JsonPropertyName("base_url")] public string? BaseUrl { get; init; }
 }
 
-public sealed class MusicBody
+internal sealed class MusicBody
 {
     [JsonPropertyName("model")] public string? Model { get; init; }
     [JsonPropertyName("prompt")] public string? Prompt { get; init; }
@@ -27,7 +27,7 @@ public sealed class MusicBody
     [JsonPropertyName("base_url")] public string? BaseUrl { get; init; }
 }
 
-public sealed class TranscriptionForm
+internal sealed class TranscriptionForm
 {
     [JsonPropertyName("file")] public IFormFile? File { get; init; }
     [JsonPropertyName("model")] public string? Model { get; init; }
@@ -38,7 +38,7 @@ public sealed class TranscriptionForm
     [JsonPropertyName("base_url")] public string? BaseUrl { get; init; }
 }
 
-public sealed class VoiceCloneForm
+internal sealed class VoiceCloneForm
 {
     [JsonPropertyName("file")] public IFormFile? File { get; init; }
     [JsonPropertyName("model")] public string? Model { get; init; }

@@ -4,7 +4,7 @@ using AbstractCore.OpenAI.Errors;
 namespace AbstractCore.Api.Audio;
 
 /// <summary>The audio routes, each also under <c>/{provider}/v1/…</c> where the path names the provider.</summary>
-public static class AudioEndpoints
+internal static class AudioEndpoints
 {
     public const string TranslationsMessage =
         "audio/translations is not supported by AbstractCore Server (v1). Use /v1/audio/transcriptions instead.";

@@ -1,7 +1,7 @@
 namespace AbstractCore.Api.Audio;
 
 /// <summary>Content types for what the audio routes return.</summary>
-public static class AudioFormats
+internal static class AudioFormats
 {
     public static readonly IReadOnlyList<string> Speech = ["mp3", "opus", "aac", "flac", "wav", "pcm"];
 

@@ -1,7 +1,7 @@
 namespace AbstractCore.Api.Audio;
 
 /// <summary><c>ABSTRACTCORE_SERVER_AUDIO_MAX_BYTES</c>: the largest audio upload (default 25 MB; non-positive or invalid → default).</summary>
-public sealed record AudioLimits(long MaxUploadBytes)
+internal sealed record AudioLimits(long MaxUploadBytes)
 {
     public const long DefaultMaxBytes = 25L * 1024 * 1024;
 

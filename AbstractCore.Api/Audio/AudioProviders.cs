@@ -4,7 +4,7 @@ using AbstractCore.Providers;
 namespace AbstractCore.Api.Audio;
 
 /// <summary>The audio routes speak OpenAI's audio API, so only OpenAI-compatible providers can serve them.</summary>
-public static class AudioProviders
+internal static class AudioProviders
 {
     public static IEnumerable<ProviderDescriptor> OpenAICompatible =>
         ProviderCatalog.All.Where(p => p.Protocol == ProviderProtocol.OpenAICompatible);

@@ -5,7 +5,7 @@ using Microsoft.Net.Http.Headers;
 namespace AbstractCore.Api.Audio;
 
 /// <summary>The uploaded file: its form name, file name and type, and its bytes (in memory, or a temp file past 256 KiB).</summary>
-public sealed record UploadedFile(string FileName, string ContentType, FileBufferingReadStream Content);
+internal sealed record UploadedFile(string FileName, string ContentType, FileBufferingReadStream Content);
 
 /// <summary>
 /// A multipart/form-data upload read section by section. The size limit is enforced before anything is buffered: a
@@ -13,7 +13,7 @@ public sealed record UploadedFile(string FileName, string ContentType, FileBuffe
 /// limit and the file buffer's own limit, so at most the limit is ever held. The file is kept (bounded) rather than
 /// streamed straight through because routing depends on the <c>model</c> field, which may come after it.
 /// </summary>
-public sealed class MultipartUpload : IAsyncDisposable
+internal sealed class MultipartUpload : IAsyncDisposable
 {
     /// <summary>Room for the text fields and part headers around the file.</summary>
     private const long FormOverhead = 256 * 1024;

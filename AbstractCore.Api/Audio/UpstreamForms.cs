@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 namespace AbstractCore.Api.Audio;
 
 /// <summary>The multipart body sent upstream: the file streamed from its buffer, then the client's fields in order.</summary>
-public static class UpstreamForms
+internal static class UpstreamForms
 {
     public static MultipartFormDataContent Build(MultipartUpload upload, string fileField, string? model, IReadOnlyCollection<string> dropped)
     {

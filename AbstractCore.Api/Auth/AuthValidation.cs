@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace AbstractCore.Api.Auth;
 
-public sealed record AuthValidation(
+internal sealed record AuthValidation(
     [property: JsonPropertyName("ok")] bool Ok,
     [property: JsonPropertyName("server_auth_enabled")] bool ServerAuthEnabled,
     [property: JsonPropertyName("authenticated")] bool Authenticated);

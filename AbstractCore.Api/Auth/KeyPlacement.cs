@@ -8,7 +8,7 @@ namespace AbstractCore.Api.Auth;
 /// refused on every route that takes a body (it leaks through bodies, logs and client history), and a query-string
 /// <c>api_key</c> everywhere but <c>GET /v1/models</c> (URLs are logged everywhere).
 /// </summary>
-public static class KeyPlacement
+internal static class KeyPlacement
 {
     public const string BodyApiKeyMessage = AbstractCore.Media.BodyRules.ApiKeyMessage;
 

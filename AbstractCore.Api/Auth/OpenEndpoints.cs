@@ -8,7 +8,7 @@ namespace AbstractCore.Api.Auth;
 /// ABSTRACTCORE_SERVER_PROTECT_DOCS). A path is never open because of how it starts: <c>/docs/v1/chat/completions</c>
 /// is the chat route with <c>provider = docs</c>, and needs the token like any other.
 /// </summary>
-public static class OpenEndpoints
+internal static class OpenEndpoints
 {
     /// <summary>Endpoint metadata: a documentation page or one of its assets.</summary>
     public sealed class DocsPage

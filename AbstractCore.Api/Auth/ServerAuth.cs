@@ -11,7 +11,7 @@ namespace AbstractCore.Api.Auth;
 /// (<see cref="OpenEndpoints"/>). It is compared in constant time and never forwarded: provider calls build their own
 /// headers.
 /// </summary>
-public static class ServerAuth
+internal static class ServerAuth
 {
     private const string AuthenticatedKey = "acore.authenticated";
 

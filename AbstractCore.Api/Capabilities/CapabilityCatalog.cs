@@ -6,7 +6,7 @@ using AbstractCore.Providers;
 namespace AbstractCore.Api.Capabilities;
 
 /// <summary>One capability: its tasks, the routes serving it and, per task, which capability-default route applies.</summary>
-public sealed record Capability(string Name, IReadOnlyList<string> Tasks, IReadOnlyList<string> Routes, string Configure)
+internal sealed record Capability(string Name, IReadOnlyList<string> Tasks, IReadOnlyList<string> Routes, string Configure)
 {
     /// <summary>The capability-default key consulted for a task (<c>output.audio.tts</c>…).</summary>
     public static (string Kind, string Modality) DefaultRouteOf(string task) => task switch
@@ -24,7 +24,7 @@ public sealed record Capability(string Name, IReadOnlyList<string> Tasks, IReadO
 /// capability when the server has its key or base URL setting, or a capability default names it. Models are the
 /// well-known ids of OpenAI's own audio, embedding and image models plus the models the defaults name.
 /// </summary>
-public sealed class CapabilityCatalog(ProviderResolver providers, ICapabilityDefaultsStore defaults)
+internal sealed class CapabilityCatalog(ProviderResolver providers, ICapabilityDefaultsStore defaults)
 {
     public static readonly IReadOnlyList<Capability> All =
     [

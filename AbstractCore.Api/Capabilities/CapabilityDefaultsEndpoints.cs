@@ -9,7 +9,7 @@ namespace AbstractCore.Api.Capabilities;
 /// <c>/v1/config/capability-defaults</c>: list, set (partially) and clear the route defaults a media request falls
 /// back to when it names no model. Persisted in Redis when the gateway has a <c>cache</c>, else in the config file.
 /// </summary>
-public static class CapabilityDefaultsEndpoints
+internal static class CapabilityDefaultsEndpoints
 {
     private static readonly RequestExample Example = new(typeof(CapabilityDefaultBody), """
         {"provider": "openai", "model": "gpt-4o-mini-tts", "base_url": null, "options": {}}

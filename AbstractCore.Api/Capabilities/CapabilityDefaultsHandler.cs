@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace AbstractCore.Api.Capabilities;
 
 /// <summary>List, set (partially) and clear the capability route defaults; each answers the whole list as it now is.</summary>
-public static class CapabilityDefaultsHandler
+internal static class CapabilityDefaultsHandler
 {
     public static async Task<JsonHttpResult<CapabilityDefaultsPayload>> SetAsync(
         string kind, string modality, string? task, HttpRequest request, ICapabilityDefaultsStore store, CancellationToken ct)

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace AbstractCore.Api.Capabilities;
 
 /// <summary><c>GET|PUT|DELETE /v1/config/capability-defaults</c>: the original's payload.</summary>
-public sealed class CapabilityDefaultsPayload
+internal sealed class CapabilityDefaultsPayload
 {
     [JsonPropertyName("ok")] public bool Ok { get; init; } = true;
     [JsonPropertyName("version")] public int Version { get; init; } = 1;
@@ -17,7 +17,7 @@ public sealed class CapabilityDefaultsPayload
     [JsonPropertyName("errors")] public IReadOnlyList<string> Errors { get; init; } = [];
 }
 
-public sealed class CapabilityRouteEntry
+internal sealed class CapabilityRouteEntry
 {
     [JsonPropertyName("key")] public required string Key { get; init; }
     [JsonPropertyName("kind")] public required string Kind { get; init; }
@@ -33,7 +33,7 @@ public sealed class CapabilityRouteEntry
 }
 
 /// <summary>The body the docs show for a PUT (the route reads it itself: omitted and null keep, "" clears).</summary>
-public sealed class CapabilityDefaultBody
+internal sealed class CapabilityDefaultBody
 {
     [JsonPropertyName("provider")] public string? Provider { get; init; }
     [JsonPropertyName("model")] public string? Model { get; init; }
@@ -43,7 +43,7 @@ public sealed class CapabilityDefaultBody
 }
 
 /// <summary>A catalog of providers and models for one capability (the audio, music, vision and capability routes).</summary>
-public sealed class CatalogPayload
+internal sealed class CatalogPayload
 {
     [JsonPropertyName("ok")] public bool Ok { get; init; } = true;
     [JsonPropertyName("operation")] public required string Operation { get; init; }
@@ -61,20 +61,20 @@ public sealed class CatalogPayload
     [JsonPropertyName("source")] public string Source { get; init; } = "abstractcore.gateway";
 }
 
-public sealed record ProviderModel(
+internal sealed record ProviderModel(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("provider")] string Provider,
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("task")] string Task);
 
-public sealed record ProviderDetail(
+internal sealed record ProviderDetail(
     [property: JsonPropertyName("provider")] string Provider,
     [property: JsonPropertyName("available")] bool Available,
     [property: JsonPropertyName("tasks")] IReadOnlyList<string> Tasks,
     [property: JsonPropertyName("configure")] string Configure);
 
 /// <summary><c>GET /v1/capabilities</c>.</summary>
-public sealed class CapabilitiesPayload
+internal sealed class CapabilitiesPayload
 {
     [JsonPropertyName("ok")] public bool Ok { get; init; } = true;
     [JsonPropertyName("operation")] public string Operation { get; init; } = "capabilities";
@@ -82,7 +82,7 @@ public sealed class CapabilitiesPayload
     [JsonPropertyName("backends")] public required IReadOnlyList<CapabilityBackend> Backends { get; init; }
 }
 
-public sealed record CapabilityBackend(
+internal sealed record CapabilityBackend(
     [property: JsonPropertyName("capability")] string Capability,
     [property: JsonPropertyName("tasks")] IReadOnlyList<string> Tasks,
     [property: JsonPropertyName("available")] bool Available,
@@ -97,4 +97,4 @@ public sealed record CapabilityBackend(
 [JsonSerializable(typeof(CapabilitiesPayload))]
 [JsonSerializable(typeof(Audio.SpeechBody))]
 [JsonSerializable(typeof(Audio.MusicBody))]
-public sealed partial class CapabilitiesJsonContext : JsonSerializerContext;
+internal sealed partial class CapabilitiesJsonContext : JsonSerializerContext;

@@ -7,7 +7,7 @@ namespace AbstractCore.Api.Capabilities;
 /// The discovery routes: <c>/v1/capabilities</c> and its per-capability providers/models, and the audio, music,
 /// vision and embeddings catalogs in the original's shape.
 /// </summary>
-public static class CatalogEndpoints
+internal static class CatalogEndpoints
 {
     public static void MapCatalogs(this OpenAIApi api)
     {

@@ -7,7 +7,7 @@ namespace AbstractCore.Api.Capabilities;
 /// One catalog view: the providers and models of a capability (and task), from configuration alone. A capability with
 /// no provider set up answers 501 naming what to configure.
 /// </summary>
-public static class CatalogHandler
+internal static class CatalogHandler
 {
     /// <summary><c>GET /v1/capabilities</c>: every capability, whether it is available and through which providers.</summary>
     public static async Task<JsonHttpResult<CapabilitiesPayload>> CapabilitiesAsync(CapabilityCatalog catalog, CancellationToken ct)

@@ -8,7 +8,7 @@ namespace AbstractCore.Api.Capabilities;
 /// <param name="ExampleModel">A model reference shown in messages.</param>
 /// <param name="Family">Which of the original's plugin families served it: what a request naming nothing falls back
 /// to, and how a local plugin is refused.</param>
-public sealed record MediaRoute(string Name, string Kind, string Modality, string? Task, string ExampleModel, MediaFamily Family = MediaFamily.Audio)
+internal sealed record MediaRoute(string Name, string Kind, string Modality, string? Task, string ExampleModel, MediaFamily Family = MediaFamily.Audio)
 {
     public static readonly MediaRoute Embeddings = new("Embeddings", "embedding", "text", null, "openai/text-embedding-3-small");
     public static readonly MediaRoute Speech = new("Speech", "output", "audio", "tts", "openai/gpt-4o-mini-tts");
@@ -25,7 +25,7 @@ public sealed record MediaRoute(string Name, string Kind, string Modality, strin
     public string Surface => Modality + "s";
 }
 
-public enum MediaFamily
+internal enum MediaFamily
 {
     /// <summary>Audio and embeddings: a request must name its provider (or have a capability default).</summary>
     Audio,

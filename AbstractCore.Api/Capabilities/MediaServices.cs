@@ -7,7 +7,7 @@ using AbstractCore.OpenAI.Embeddings;
 namespace AbstractCore.Api.Capabilities;
 
 /// <summary>Registers the media surfaces beyond chat: embeddings, audio, catalogs and capability defaults.</summary>
-public static class MediaServices
+internal static class MediaServices
 {
     public static void AddMedia(this WebApplicationBuilder builder)
     {

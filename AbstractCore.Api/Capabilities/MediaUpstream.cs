@@ -11,7 +11,7 @@ namespace AbstractCore.Api.Capabilities;
 /// audio, music, voice clone), run under the server's deadline (<see cref="UpstreamDeadline"/>: a slow upstream is a
 /// 504, a client that left cancels the upstream request) and map failures.
 /// </summary>
-public sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHttp http, GatewaySettings settings, ILogger<MediaUpstream> logger)
+internal sealed partial class MediaUpstream(ProviderResolver providers, UpstreamHttp http, GatewaySettings settings, ILogger<MediaUpstream> logger)
 {
     /// <summary>The one place media routes resolve an upstream, so key and base_url policy changes land here once.
     /// A provider with no base URL anywhere is a backend this server lacks: 501 naming the setting.</summary>

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace AbstractCore.Api.Capabilities;
 
 /// <summary>Capability defaults in one Redis hash (field = route key, value = the stored entry), shared by every replica.</summary>
-public sealed class RedisCapabilityDefaultsStore(IConnectionMultiplexer redis) : ICapabilityDefaultsStore
+internal sealed class RedisCapabilityDefaultsStore(IConnectionMultiplexer redis) : ICapabilityDefaultsStore
 {
     private static readonly RedisKey Key = "acore:capability-defaults";
 

@@ -13,7 +13,7 @@ namespace AbstractCore.Api.Chat;
 /// API: the request's caller and abort token go in, the plan's warnings come out as a header, and the call runs under
 /// its deadline, telemetry and <c>unload_after</c> bookkeeping.
 /// </summary>
-public sealed partial class ChatCalls(
+internal sealed partial class ChatCalls(
     ChatPlanner planner, UnloadAfter unloads, GatewaySettings settings, Telemetry.GatewayTelemetry telemetry, ILogger<ChatCalls> logger)
 {
     /// <summary>The translating lane's plan; from here on the request counts as the provider's.</summary>

@@ -22,7 +22,7 @@ namespace AbstractCore.Api.Chat;
 /// OpenAI shape. The request's abort token reaches the upstream socket, under a deadline of its own so a
 /// slow upstream (504) is told apart from a client that left.
 /// </summary>
-public sealed partial class ChatCompletionsHandler(
+internal sealed partial class ChatCompletionsHandler(
     ChatPlanner planner, ChatCalls calls, ChatRelay relay, MessageAttachments attachments, ILogger<ChatCompletionsHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider)

@@ -3,7 +3,7 @@ using AbstractCore.OpenAI.Chat;
 
 namespace AbstractCore.Api.Chat;
 
-public static class ChatEndpoints
+internal static class ChatEndpoints
 {
     private static readonly RequestExample Example = new(typeof(ChatCompletionRequest), """
         {

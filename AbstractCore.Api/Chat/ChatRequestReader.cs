@@ -5,7 +5,7 @@ using AbstractCore.OpenAI.Json;
 namespace AbstractCore.Api.Chat;
 
 /// <summary>Reads and validates a chat body; every problem is a 400 that names the field.</summary>
-public static class ChatRequestReader
+internal static class ChatRequestReader
 {
     public static async Task<ChatCompletionRequest> ReadAsync(HttpRequest http, CancellationToken cancellationToken)
     {

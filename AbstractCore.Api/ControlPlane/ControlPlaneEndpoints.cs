@@ -3,7 +3,7 @@ using AbstractCore.Api.Hosting;
 
 namespace AbstractCore.Api.ControlPlane;
 
-public static class ControlPlaneEndpoints
+internal static class ControlPlaneEndpoints
 {
     /// <summary>
     /// <c>/acore/*</c>, AbstractCore's own control plane: the docs' token check, model residency and the prompt cache.

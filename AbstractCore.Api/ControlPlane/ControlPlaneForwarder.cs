@@ -7,7 +7,7 @@ using AbstractCore.Security;
 namespace AbstractCore.Api.ControlPlane;
 
 /// <summary>Sends a control-plane call to a runtime's root (the Inference service, or an upstream AbstractEndpoint).</summary>
-public sealed class ControlPlaneForwarder(UpstreamHttp http, ProviderResolver resolver)
+internal sealed class ControlPlaneForwarder(UpstreamHttp http, ProviderResolver resolver)
 {
     public const string LocalProvider = "onnx";
 

@@ -10,7 +10,7 @@ namespace AbstractCore.Api.ControlPlane;
 /// service, the one runtime here with a KV prompt cache; other providers answer <c>prompt_cache_unsupported</c>.
 /// Proxy mode: <c>base_url</c> names an upstream AbstractEndpoint and the call is forwarded to its root.
 /// </summary>
-public static class PromptCacheHandler
+internal static class PromptCacheHandler
 {
     private const string NoSelector = "base_url or provider+model is required for prompt cache control plane calls";
 

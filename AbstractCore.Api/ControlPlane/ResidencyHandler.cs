@@ -8,7 +8,7 @@ namespace AbstractCore.Api.ControlPlane;
 /// itself: calls for provider <c>onnx</c> (or one of its runtime ids) go there. Remote providers expose no loaded-state
 /// signal, so a load reports <c>provider_residency_verified: false</c> and <c>loaded: false</c>.
 /// </summary>
-public static class ResidencyHandler
+internal static class ResidencyHandler
 {
     public static async Task<IResult> LoadAsync(HttpContext context, ControlPlaneForwarder forwarder, ProviderResolver resolver)
     {

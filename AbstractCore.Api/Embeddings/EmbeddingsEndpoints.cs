@@ -3,7 +3,7 @@ using AbstractCore.OpenAI.Embeddings;
 
 namespace AbstractCore.Api.Embeddings;
 
-public static class EmbeddingsEndpoints
+internal static class EmbeddingsEndpoints
 {
     private static readonly RequestExample Example = new(typeof(EmbeddingRequestBody), """
         {

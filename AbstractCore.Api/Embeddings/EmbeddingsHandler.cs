@@ -7,7 +7,7 @@ namespace AbstractCore.Api.Embeddings;
 
 /// <summary><c>POST /v1/embeddings</c>: validate (section 8.4's messages), pick the provider, call it, answer OpenAI's
 /// shape. It writes the upstream's JSON bytes through, so it takes the context rather than returning a result.</summary>
-public static class EmbeddingsHandler
+internal static class EmbeddingsHandler
 {
     public static async Task HandleAsync(HttpContext context, MediaRouter router, MediaUpstream upstream, EmbeddingsClient client)
     {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace AbstractCore.Api.Errors;
 
 /// <summary>Every error leaves the gateway in the OpenAI envelope.</summary>
-public static partial class ErrorResponses
+internal static partial class ErrorResponses
 {
     public static Task WriteAsync(HttpContext context, GatewayException error)
     {

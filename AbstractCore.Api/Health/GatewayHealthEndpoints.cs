@@ -5,7 +5,7 @@ using CheckStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
 
 namespace AbstractCore.Api.Health;
 
-public static class GatewayHealthEndpoints
+internal static class GatewayHealthEndpoints
 {
     private static readonly string Version =
         typeof(GatewayHealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -47,11 +47,11 @@ public static class GatewayHealthEndpoints
             .AllowAnonymous();
 }
 
-public sealed record HealthStatus(
+internal sealed record HealthStatus(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("version")] string Version);
 
-public sealed record HealthStatusWithDetails(
+internal sealed record HealthStatusWithDetails(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("details")] HealthDetails Details);

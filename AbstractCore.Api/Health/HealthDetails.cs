@@ -6,7 +6,7 @@ using CheckStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
 namespace AbstractCore.Api.Health;
 
 /// <summary>The health checks' report as <c>/health</c> shows it to the operator.</summary>
-public sealed partial record HealthDetails(
+internal sealed partial record HealthDetails(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("duration_ms")] double DurationMs,
     [property: JsonPropertyName("checks")] IReadOnlyList<HealthCheckDetail> Checks)
@@ -52,7 +52,7 @@ public sealed partial record HealthDetails(
     private static partial Regex Bearer();
 }
 
-public sealed record HealthCheckDetail(
+internal sealed record HealthCheckDetail(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("duration_ms")] double DurationMs,

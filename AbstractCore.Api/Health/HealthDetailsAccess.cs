@@ -11,7 +11,7 @@ namespace AbstractCore.Api.Health;
 /// one is not refused, it just gets the short answer. With auth disabled no caller can prove it is the operator, so
 /// nobody gets the details (<c>/ready</c> still answers 200/503 for the dependencies).
 /// </summary>
-public sealed class HealthDetailsAccess(GatewaySettings settings)
+internal sealed class HealthDetailsAccess(GatewaySettings settings)
 {
     private readonly byte[]? _expected = settings.AuthToken is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(settings.AuthToken));
 

@@ -9,7 +9,7 @@ namespace AbstractCore.Api.Health;
 /// degraded when it says Degraded (no models), the registration's failure status when it answers anything else or
 /// nothing within <see cref="Timeout"/>. The description names scheme, host and port only.
 /// </summary>
-public sealed class InferenceReadinessCheck(ControlPlaneForwarder forwarder, UpstreamHttp http) : IHealthCheck
+internal sealed class InferenceReadinessCheck(ControlPlaneForwarder forwarder, UpstreamHttp http) : IHealthCheck
 {
     public const string Name = "inference";
 

@@ -9,7 +9,7 @@ namespace AbstractCore.Api.Health;
 /// the one Redis, so failing <c>/ready</c> would take all of them out of the load balancer at once and turn a partial
 /// outage into a total one; degraded keeps <c>/ready</c> at 200 and shows the check in <c>/health</c>'s details.
 /// </summary>
-public static class RedisHealth
+internal static class RedisHealth
 {
     /// <summary>The name Aspire's <c>AddRedisClient</c> gives its check.</summary>
     public const string CheckName = "StackExchange.Redis";

@@ -1,7 +1,7 @@
 namespace AbstractCore.Api.Hosting;
 
 /// <summary><c>--host</c>, <c>--port</c> and <c>--debug</c>, as the original server's CLI takes them.</summary>
-public static class CommandLine
+internal static class CommandLine
 {
     /// <summary>A bare <c>--debug</c> (no value) becomes <c>--ABSTRACTCORE_DEBUG=true</c>.</summary>
     public static string[] Normalize(string[] args) =>

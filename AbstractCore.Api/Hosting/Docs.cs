@@ -4,7 +4,7 @@ using Scalar.AspNetCore;
 
 namespace AbstractCore.Api.Hosting;
 
-public static class Docs
+internal static class Docs
 {
     /// <summary>
     /// <c>/openapi.json</c>, the Scalar browser at <c>/docs</c>, ReDoc at <c>/redoc</c> and the script-free index at

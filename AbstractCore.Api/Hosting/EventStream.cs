@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace AbstractCore.Api.Hosting;
 
 /// <summary>The start of every streamed answer (chat chunks or Responses events), and the flush rule between its items.</summary>
-public static class EventStream
+internal static class EventStream
 {
     /// <summary>
     /// Waits for the upstream's first update before answering 200, so an upstream that refuses the request

@@ -6,7 +6,7 @@ using AbstractCore.Api.Telemetry;
 namespace AbstractCore.Api.Hosting;
 
 /// <summary>The gateway's host set-up and middleware, each in the one order that works, so Program only composes.</summary>
-public static class GatewayHost
+internal static class GatewayHost
 {
     /// <summary>Logging first (startup itself logs), then the config file, so the settings read after it see its values.</summary>
     public static WebApplicationBuilder AddGatewayHost(this WebApplicationBuilder builder)

@@ -6,7 +6,7 @@ namespace AbstractCore.Api.Hosting;
 /// The one Redis client (Aspire's <c>AddRedisClient</c>) behind stored responses, job records and capability
 /// defaults, when the <c>cache</c> connection string is set.
 /// </summary>
-public static class GatewayRedis
+internal static class GatewayRedis
 {
     public const string ConnectionName = "cache";
 

@@ -9,7 +9,7 @@ using AbstractCore.Providers.OpenAICompatible;
 
 namespace AbstractCore.Api.Hosting;
 
-public static class GatewayServices
+internal static class GatewayServices
 {
     public static void AddGateway(this WebApplicationBuilder builder)
     {

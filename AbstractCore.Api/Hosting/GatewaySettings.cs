@@ -1,7 +1,7 @@
 namespace AbstractCore.Api.Hosting;
 
 /// <summary>Server settings read once at startup (environment variables, config files, command line).</summary>
-public sealed record GatewaySettings(
+internal sealed record GatewaySettings(
     string? AuthToken,
     bool AllowUnauthenticated,
     bool ProtectDocs,

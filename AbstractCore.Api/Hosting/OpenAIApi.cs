@@ -8,7 +8,7 @@ namespace AbstractCore.Api.Hosting;
 /// the path names the provider. Only the routes the specification serves under both are mapped into both
 /// (<see cref="MapBoth"/>); the rest go to <see cref="V1"/> alone, or to <see cref="Root"/> when outside <c>/v1</c>.
 /// </summary>
-public sealed class OpenAIApi(IEndpointRouteBuilder root)
+internal sealed class OpenAIApi(IEndpointRouteBuilder root)
 {
     private const string ScopedSuffix = " with the provider chosen by the path";
 

@@ -10,7 +10,7 @@ using AbstractCore.Api.Videos;
 
 namespace AbstractCore.Api.Hosting;
 
-public static class OpenAIApiEndpoints
+internal static class OpenAIApiEndpoints
 {
     /// <summary>The OpenAI-compatible API and its AbstractCore extensions: each feature area mapped once into the
     /// <see cref="OpenAIApi"/> groups.</summary>

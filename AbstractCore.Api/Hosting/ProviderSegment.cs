@@ -4,7 +4,7 @@ namespace AbstractCore.Api.Hosting;
 /// The <c>{provider}</c> of <c>/{provider}/v1/…</c>: any name but the server's own top-level paths, so
 /// <c>/docs/v1/chat/completions</c> is no route at all rather than a chat call to a provider named "docs".
 /// </summary>
-public sealed class ProviderSegment : IRouteConstraint
+internal sealed class ProviderSegment : IRouteConstraint
 {
     public const string Prefix = "/{provider:provider}";
 

@@ -9,7 +9,7 @@ namespace AbstractCore.Api.Hosting;
 /// or the fields of a multipart form. The operation transformer below turns it, with the body type's schema, into the
 /// OpenAPI request body.
 /// </summary>
-public sealed record RequestExample(Type BodyType, string Json, string ContentType = "application/json")
+internal sealed record RequestExample(Type BodyType, string Json, string ContentType = "application/json")
 {
     public static async Task ApplyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace AbstractCore.Api.Hosting;
 /// default does not hide them): where the gateway listens, which providers are set up (names only, never keys), which
 /// config file is read, and one Warning when server auth is neither configured nor explicitly waived.
 /// </summary>
-public static partial class StartupLog
+internal static partial class StartupLog
 {
     public const string Category = "AbstractCore.Api.Startup";
 

@@ -11,7 +11,7 @@ namespace AbstractCore.Api.Images;
 /// <c>extra</c> / <c>extra_json</c> fields are merged in, local-engine fields (seed, steps, guidance_scale,
 /// negative_prompt, width, height) are not sent, <c>size</c> comes from width×height when absent, <c>n</c> is clamped.
 /// </summary>
-public sealed class ImageCalls(VisionRouting routing)
+internal sealed class ImageCalls(VisionRouting routing)
 {
     private static readonly HashSet<string> NotForwarded = new(StringComparer.Ordinal)
     {

@@ -4,7 +4,7 @@ using AbstractCore.OpenAI.Images;
 
 namespace AbstractCore.Api.Images;
 
-public static class ImagesEndpoints
+internal static class ImagesEndpoints
 {
     internal static readonly RequestExample GenerationExample = new(typeof(ImageGenerationRequest), """
         {

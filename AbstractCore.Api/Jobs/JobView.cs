@@ -8,7 +8,7 @@ namespace AbstractCore.Api.Jobs;
 /// A job as <c>GET /v1/vision/jobs/{job_id}</c> shows it: <c>id</c>, <c>kind</c>, <c>state</c> (also as <c>status</c>),
 /// times, <c>progress</c>, <c>attempts</c>; <c>result</c> only when succeeded, <c>error</c> only when failed.
 /// </summary>
-public static class JobView
+internal static class JobView
 {
     public static byte[] Write(JobRecord job)
     {

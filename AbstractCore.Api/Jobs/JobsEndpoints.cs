@@ -8,7 +8,7 @@ using AbstractCore.OpenAI.Images;
 
 namespace AbstractCore.Api.Jobs;
 
-public static class JobsEndpoints
+internal static class JobsEndpoints
 {
     private static readonly RequestExample MusicExample = new(typeof(System.Text.Json.JsonElement), """
         {

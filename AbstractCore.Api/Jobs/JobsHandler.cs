@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace AbstractCore.Api.Jobs;
 
 /// <summary>The job routes' answers: the id of a queued job, and a job's state when polled.</summary>
-public static class JobsHandler
+internal static class JobsHandler
 {
     public static JsonHttpResult<JobCreated> Created(string id) => TypedResults.Json(new JobCreated(id), MediaWireJsonContext.Default.JobCreated);
 

@@ -10,7 +10,7 @@ namespace AbstractCore.Api.Jobs;
 /// duration_s, format…) proxied to the configured music endpoint (<c>ABSTRACTCORE_MUSIC_BASE_URL</c>, POST
 /// <c>/audio/music</c>); the audio comes back as <c>b64_json</c> with its <c>content_type</c>. 501 when none is configured.
 /// </summary>
-public sealed class MusicCalls(MediaCallRunner upstream)
+internal sealed class MusicCalls(MediaCallRunner upstream)
 {
     public async Task<MediaCall> CreateAsync(HttpContext context)
     {

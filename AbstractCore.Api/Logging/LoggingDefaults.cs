@@ -13,7 +13,7 @@ namespace AbstractCore.Api.Logging;
 /// <c>dotnet AbstractCore.Api.dll</c> from another directory have no such file there); the config file,
 /// environment (<c>Logging__LogLevel__…</c>) and command line override them.
 /// </summary>
-public static class LoggingDefaults
+internal static class LoggingDefaults
 {
     private static readonly Dictionary<string, string?> Levels = new()
     {

@@ -12,7 +12,7 @@ namespace AbstractCore.Api.Logging;
 /// <c>api_key, api-key, apikey, authorization, password, secret</c> or <c>token</c> (any case); its value becomes
 /// <c>[REDACTED]</c>. URLs lose their userinfo (<c>user:pass@</c>) and their secret query parameters.
 /// </summary>
-public static class Redactor
+internal static class Redactor
 {
     public const string Mask = "[REDACTED]";
 

@@ -9,7 +9,7 @@ namespace AbstractCore.Api.Logging;
 /// the server auth check included. Request bodies are read up to <see cref="BodyCap"/> and handed on untouched;
 /// response bodies are never read, so streams flow as they would without it.
 /// </summary>
-public static partial class RequestLogging
+internal static partial class RequestLogging
 {
     /// <summary>The log category (a filter on it tunes these logs alone).</summary>
     public const string Category = "AbstractCore.Api.Logging.RequestLogging";

@@ -10,7 +10,7 @@ namespace AbstractCore.Api.Logging;
 /// key refuses every request, so each provider+status gets <see cref="PerMinute"/> lines a minute; the rest are counted
 /// and summed up in one line when the next minute's first refusal arrives.
 /// </summary>
-public sealed partial class UpstreamRefusals(ILogger<UpstreamRefusals> logger, TimeProvider? time = null)
+internal sealed partial class UpstreamRefusals(ILogger<UpstreamRefusals> logger, TimeProvider? time = null)
 {
     public const int PerMinute = 5;
 

@@ -4,7 +4,7 @@ using AbstractCore.Api.Hosting;
 namespace AbstractCore.Api.Media;
 
 /// <summary>Who asks for media work: the path provider (<c>/{provider}/v1/…</c>) and the per-request provider key.</summary>
-public readonly record struct MediaCaller(string? PathProvider, string? ExplicitKey)
+internal readonly record struct MediaCaller(string? PathProvider, string? ExplicitKey)
 {
     public static MediaCaller Sync(HttpContext context, string? pathProvider) => new(pathProvider,
         context.Request.Headers.ProviderKey(context.RequestServices.GetRequiredService<GatewaySettings>().AuthEnabled));

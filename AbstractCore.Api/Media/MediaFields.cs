@@ -7,7 +7,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace AbstractCore.Api.Media;
 
 /// <summary>The field rules image and video requests share; every problem is a 400 naming the field.</summary>
-public static partial class MediaFields
+internal static partial class MediaFields
 {
     public static GatewayException MissingPrompt() =>
         GatewayException.BadRequest("Missing required field: prompt", "prompt", "missing_required_field");

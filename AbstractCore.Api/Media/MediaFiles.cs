@@ -2,7 +2,7 @@ using AbstractCore.Media;
 
 namespace AbstractCore.Api.Media;
 
-public static class MediaFiles
+internal static class MediaFiles
 {
     /// <summary>Reads an uploaded file into a call, keeping its name and content type (defaults when the client gave none).</summary>
     public static async Task<MediaFile> ReadAsync(IFormFile file, string field, string defaultName, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace AbstractCore.Api.Media;
 
 /// <summary>A multipart media request read whole, with the spec's limits: 10 MB a file, 32 MB a request (413 beyond).</summary>
-public sealed class MediaForm
+internal sealed class MediaForm
 {
     public const long MaxFileBytes = AbstractCore.Security.MediaLimits.MaxFileBytes;
     public const long MaxRequestBytes = AbstractCore.Security.MediaLimits.MaxRequestBytes;

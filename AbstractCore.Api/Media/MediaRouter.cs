@@ -11,7 +11,7 @@ namespace AbstractCore.Api.Media;
 /// route family's fallback (vision: the server's default; audio: a 501 naming what to configure). Local plugins the
 /// original hosted are refused whichever step named them.
 /// </summary>
-public sealed class MediaRouter(ICapabilityDefaultsStore defaults, ProviderResolver providers, IConfiguration configuration)
+internal sealed class MediaRouter(ICapabilityDefaultsStore defaults, ProviderResolver providers, IConfiguration configuration)
 {
     private static readonly string[] VisionModelSettings = ["ABSTRACTCORE_VISION_MODEL_ID", "ABSTRACTVISION_MODEL_ID"];
 

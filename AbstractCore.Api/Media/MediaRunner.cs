@@ -5,7 +5,7 @@ using AbstractCore.Upstream;
 namespace AbstractCore.Api.Media;
 
 /// <summary>Runs a synchronous media call under the server's upstream deadline and answers its JSON.</summary>
-public sealed class MediaRunner(MediaCallRunner upstream, GatewaySettings settings)
+internal sealed class MediaRunner(MediaCallRunner upstream, GatewaySettings settings)
 {
     /// <summary>Builds the call for this request's caller (its key, the path's provider), then runs it.</summary>
     public async Task<IResult> RunAsync(HttpContext context, Func<MediaCaller, Task<MediaCall>> build)

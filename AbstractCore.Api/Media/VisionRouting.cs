@@ -12,7 +12,7 @@ namespace AbstractCore.Api.Media;
 /// serve the request (an OpenAI-compatible provider, a media model, a base URL and key the policy accepts) before any
 /// work is queued.
 /// </summary>
-public sealed class VisionRouting(MediaRouter router, MediaUpstream upstream, ProviderResolver providers)
+internal sealed class VisionRouting(MediaRouter router, MediaUpstream upstream, ProviderResolver providers)
 {
     /// <summary>A generation body read and checked field by field in the order the clients see errors, then routed.</summary>
     public async Task<VisionGeneration<T>> ReadGenerationAsync<T>(HttpContext context, MediaRoute route, JsonTypeInfo<T> type, MediaCaller caller)
@@ -63,7 +63,7 @@ public sealed class VisionRouting(MediaRouter router, MediaUpstream upstream, Pr
 }
 
 /// <summary>A checked generation request: the body as sent, its prompt, size (null: none given), <c>extra</c> and target.</summary>
-public sealed record VisionGeneration<T>(T Request, string Prompt, string? Size, JsonObject Extra, MediaTarget Target)
+internal sealed record VisionGeneration<T>(T Request, string Prompt, string? Size, JsonObject Extra, MediaTarget Target)
 {
     /// <summary>The upstream call: <c>extra</c> merged in last (it wins), sent to the target.</summary>
     public MediaCall Call(string kind, string path, JsonObject body)

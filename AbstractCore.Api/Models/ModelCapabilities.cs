@@ -5,7 +5,7 @@ namespace AbstractCore.Api.Models;
 /// are read from well-known model-family names (embedding models, vision families); a model not recognised
 /// counts as text-in, text-out.
 /// </summary>
-public static class ModelCapabilities
+internal static class ModelCapabilities
 {
     private static readonly string[] Embedding = ["embed", "bge-", "e5-", "gte-", "minilm"];
 

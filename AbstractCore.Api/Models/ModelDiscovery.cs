@@ -10,7 +10,7 @@ namespace AbstractCore.Api.Models;
 /// Asks providers for their models, each under its own short deadline so a dead one never holds up the
 /// rest, and keeps successful answers for a short while (listing is called often by clients and UIs).
 /// </summary>
-public sealed partial class ModelDiscovery(
+internal sealed partial class ModelDiscovery(
     ProviderResolver resolver, ChatBackends backends, IConfiguration configuration, ILogger<ModelDiscovery> logger)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);

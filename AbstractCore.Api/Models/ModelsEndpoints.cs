@@ -4,7 +4,7 @@ using AbstractCore.OpenAI.Models;
 
 namespace AbstractCore.Api.Models;
 
-public static class ModelsEndpoints
+internal static class ModelsEndpoints
 {
     /// <summary><c>/v1/models</c> (its provider twin lists one provider: <c>provider</c> binds from the path there, from the
     /// query under <c>/v1</c>) and <c>/providers</c>, outside <c>/v1</c> as in the specification.</summary>

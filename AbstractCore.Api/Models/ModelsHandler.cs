@@ -13,7 +13,7 @@ namespace AbstractCore.Api.Models;
 /// provider that fails is left out and named in <c>X-AbstractCore-Warning</c>. <c>GET /providers</c>: each
 /// provider's status. Both take the context: what they list depends on whether the caller presented the server token.
 /// </summary>
-public static class ModelsHandler
+internal static class ModelsHandler
 {
     /// <summary><paramref name="provider"/> is the path's under <c>/{provider}/v1</c>, the query's under <c>/v1</c>.</summary>
     public static async Task<JsonHttpResult<ModelList>> ListAsync(

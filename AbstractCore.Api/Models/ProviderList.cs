@@ -3,9 +3,9 @@ using AbstractCore.OpenAI.Models;
 
 namespace AbstractCore.Api.Models;
 
-public sealed record ProviderList([property: JsonPropertyName("providers")] List<ProviderStatus> Providers);
+internal sealed record ProviderList([property: JsonPropertyName("providers")] List<ProviderStatus> Providers);
 
-public sealed record ProviderStatus(
+internal sealed record ProviderStatus(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("status")] string Status,

@@ -9,7 +9,7 @@ namespace AbstractCore.Api.Requests;
 /// A JSON request body, read once into one buffer and checked (<see cref="JsonBodyCheck"/>) before it binds.
 /// Every JSON route reads its body through here, so a malformed body is the same 400 naming the field on all of them.
 /// </summary>
-public sealed class JsonBody : IDisposable
+internal sealed class JsonBody : IDisposable
 {
     /// <summary>System.Text.Json's default depth, stated so the check and the binders agree.</summary>
     public const int MaxDepth = 64;

@@ -8,7 +8,7 @@ namespace AbstractCore.Api.Responses;
 /// Stored responses in Redis, so any Api replica can continue any conversation. Each entry is one string key
 /// with the TTL as its expiry: Redis forgets it, no sweeping here.
 /// </summary>
-public sealed class RedisResponseStore(IConnectionMultiplexer redis, TimeSpan ttl) : IResponseStore
+internal sealed class RedisResponseStore(IConnectionMultiplexer redis, TimeSpan ttl) : IResponseStore
 {
     private const string Prefix = "acore:response:";
 

@@ -4,7 +4,7 @@ using AbstractCore.Responses;
 
 namespace AbstractCore.Api.Responses;
 
-public static class ResponsesEndpoints
+internal static class ResponsesEndpoints
 {
     private static readonly RequestExample Example = new(typeof(ResponsesRequest), """
         {

@@ -22,7 +22,7 @@ namespace AbstractCore.Api.Responses;
 /// backend and <see cref="IChatClient"/>, and the answer (or stream of updates) is told back as a Responses object
 /// (or its events). A body with <c>messages</c> and no <c>input</c> is served by the chat path.
 /// </summary>
-public sealed partial class ResponsesHandler(
+internal sealed partial class ResponsesHandler(
     ChatPlanner planner, ChatCalls calls, IResponseStore store, MessageAttachments attachments,
     ChatCompletionsHandler chat, ILogger<ResponsesHandler> logger)
 {

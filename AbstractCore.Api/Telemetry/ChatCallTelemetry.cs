@@ -13,7 +13,7 @@ namespace AbstractCore.Api.Telemetry;
 /// for streams, <c>gen_ai.client.operation.time_to_first_chunk</c>. Made only while something listens
 /// (<see cref="GatewayTelemetry.Start"/>); the handlers feed it the answer or each streamed update.
 /// </summary>
-public sealed class ChatCallTelemetry : IDisposable
+internal sealed class ChatCallTelemetry : IDisposable
 {
     private readonly GatewayTelemetry _owner;
     private readonly Activity? _activity;

@@ -11,7 +11,7 @@ namespace AbstractCore.Api.Telemetry;
 /// recorded, allocated or timed while nobody listens: <see cref="Start"/> answers null and the request counter's
 /// middleware passes straight through.
 /// </summary>
-public sealed class GatewayTelemetry
+internal sealed class GatewayTelemetry
 {
     public const string Name = TelemetryNames.Api;
 
@@ -113,7 +113,7 @@ public sealed class GatewayTelemetry
     }
 }
 
-public static class GatewayTelemetryExtensions
+internal static class GatewayTelemetryExtensions
 {
     /// <summary>The telemetry singleton and the gateway's health checks (Inference readiness when it is configured).</summary>
     public static void AddGatewayTelemetry(this WebApplicationBuilder builder)

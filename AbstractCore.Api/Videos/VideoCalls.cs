@@ -13,7 +13,7 @@ namespace AbstractCore.Api.Videos;
 /// <c>response_format: b64_json</c>, <c>frames</c> read as <c>num_frames</c> and <c>extra</c> merged in.
 /// Image-to-video (<c>/v1/videos/edits</c>) forwards its multipart text fields and the first-frame image.
 /// </summary>
-public sealed class VideoCalls(VisionRouting routing)
+internal sealed class VideoCalls(VisionRouting routing)
 {
     private static readonly HashSet<string> NotForwarded = new(StringComparer.Ordinal)
     {

@@ -5,7 +5,7 @@ using AbstractCore.OpenAI.Videos;
 
 namespace AbstractCore.Api.Videos;
 
-public static class VideosEndpoints
+internal static class VideosEndpoints
 {
     internal static readonly RequestExample GenerationExample = new(typeof(VideoGenerationRequest), """
         {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace AbstractCore.Inference.Hosting;
 
 /// <summary>Builds the service: Program.cs runs it, tests and the bench host it on a free port.</summary>
-public static class InferenceApp
+internal static class InferenceApp
 {
     /// <param name="args">Command-line arguments (configuration).</param>
     /// <param name="configure">Runs before the service's own registrations, which give way to what it registers (e.g. a TimeProvider).</param>

@@ -22,7 +22,7 @@ namespace AbstractCore.Api.Chat.Relay;
 /// (<see cref="ChatAnswerRewriter"/>), a stream frame by frame as each arrives, tool-call argument fragments included.
 /// Keys, base_url rules, deadlines, <c>unload_after</c> and telemetry are those of every chat call (<see cref="ChatCalls"/>).
 /// </summary>
-public sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logger)
+internal sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> logger)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");

@@ -12,7 +12,7 @@ namespace AbstractCore.Api.Chat.Relay;
 /// beside calls, a local file reference — gives null: the full binder then answers with the same 400, or the
 /// translating path gets the request, as it would without this scan. No message, tool or value is copied.
 /// </summary>
-public static class ChatRequestHead
+internal static class ChatRequestHead
 {
     /// <param name="toolsOffered">True when <c>tools</c> is a non-empty array (the request keeps no copy of it).</param>
     public static ChatCompletionRequest? TryRead(ReadOnlySpan<byte> body, MessageAttachments attachments, out bool toolsOffered)

@@ -5,7 +5,7 @@ public class GatewayFixture : IAsyncLifetime
 {
     public InferenceHost Inference { get; private set; } = null!;
 
-    public GatewayHost Gateway { get; private set; } = null!;
+    internal GatewayHost Gateway { get; private set; } = null!;
 
     /// <summary>Inference settings for this fixture (limits, cache budget).</summary>
     protected virtual IReadOnlyDictionary<string, string?>? Settings => null;

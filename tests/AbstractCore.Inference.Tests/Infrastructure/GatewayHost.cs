@@ -9,7 +9,7 @@ using OpenAI.Chat;
 namespace AbstractCore.Inference.Tests.Infrastructure;
 
 /// <summary>The real Api gateway (in-memory test server) with <c>onnx/*</c> routed to an Inference host.</summary>
-public sealed class GatewayHost(string inferenceV1) : WebApplicationFactory<ChatCompletionsHandler>
+internal sealed class GatewayHost(string inferenceV1) : WebApplicationFactory<ChatCompletionsHandler>
 {
     public const string Token = "onnx-test-token";
 
