@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>Opt-outs from the defaults that <see cref="ServiceDefaultsExtensions.AddServiceDefaults"/> gives every factory client.</summary>
-public static class HttpClientBuilderExtensions
+internal static class HttpClientBuilderExtensions
 {
     /// <summary>
     /// Removes the standard resilience handler (and its 10 s attempt timeout) from one named or typed client,

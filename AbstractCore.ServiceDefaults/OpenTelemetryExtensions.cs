@@ -7,7 +7,7 @@ using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
-public static class OpenTelemetryExtensions
+internal static class OpenTelemetryExtensions
 {
     /// <summary>
     /// Logs, metrics and traces for ASP.NET Core, HttpClient, the runtime, MassTransit and the AbstractCore and GenAI

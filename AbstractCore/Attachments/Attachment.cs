@@ -4,7 +4,7 @@ namespace AbstractCore.Attachments;
 /// One file a client attached, read: images keep their bytes for vision-capable providers, documents carry
 /// the text to inline into the user turn.
 /// </summary>
-public sealed record Attachment(string Name, FileKind Kind, ReadOnlyMemory<byte> Content, string? Text)
+internal sealed record Attachment(string Name, FileKind Kind, ReadOnlyMemory<byte> Content, string? Text)
 {
     /// <summary>The MIME type of what the bytes are, whatever the client declared.</summary>
     public string MimeType => Kind.MimeType();

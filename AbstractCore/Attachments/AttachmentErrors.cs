@@ -4,7 +4,7 @@ namespace AbstractCore.Attachments;
 /// The 400s an attachment can cause. Every one names the file, so a client sending several knows which to fix;
 /// an attachment is never dropped quietly (the original dropped unreadable images and answered 200).
 /// </summary>
-public static class AttachmentErrors
+internal static class AttachmentErrors
 {
     public const string MediaError = "media_error";
 

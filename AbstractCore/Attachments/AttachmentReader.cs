@@ -1,7 +1,7 @@
 namespace AbstractCore.Attachments;
 
 /// <summary>The one call for a materialised attachment: detect from the bytes, then extract or keep as an image.</summary>
-public static class AttachmentReader
+internal static class AttachmentReader
 {
     /// <summary>
     /// Reads one attachment. Throws a 400 <see cref="GatewayException"/> naming <paramref name="name"/> when the

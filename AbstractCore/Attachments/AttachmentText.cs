@@ -3,7 +3,7 @@ using System.Text;
 namespace AbstractCore.Attachments;
 
 /// <summary>How extracted documents reach the model: appended to the user's text in delimited blocks (§8.2).</summary>
-public static class AttachmentText
+internal static class AttachmentText
 {
     public static string Block(string name, string text) =>
         $"--- Content from {name} ---\n{text}\n--- End of {name} ---";

@@ -4,7 +4,7 @@ namespace AbstractCore.Attachments;
 
 /// <summary><c>data:[mime][;base64],payload</c> URLs: decoded after a size check on the encoded length, so an
 /// oversized attachment is refused before it is decoded.</summary>
-public static class DataUrl
+internal static class DataUrl
 {
     public static (byte[] Bytes, string? Mime) Decode(string url, string param)
     {

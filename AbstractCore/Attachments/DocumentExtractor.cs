@@ -9,7 +9,7 @@ namespace AbstractCore.Attachments;
 /// Document bytes → the text the model reads (§8.2's layout: a heading, a summary line, then the content).
 /// Every parser failure becomes a 400 naming the file, so nothing is dropped without the client knowing.
 /// </summary>
-public static class DocumentExtractor
+internal static class DocumentExtractor
 {
     /// <summary>Rows kept per CSV/TSV file and per spreadsheet sheet (the original's pandas limit).</summary>
     public const int MaxRows = 10_000;

@@ -23,7 +23,7 @@ public enum FileKind
 }
 
 /// <summary>Facts about each <see cref="FileKind"/>: images go to the model as they are, the rest become text.</summary>
-public static class FileKinds
+internal static class FileKinds
 {
     public static bool IsImage(this FileKind kind) => kind is >= FileKind.Png and <= FileKind.Tiff;
 

@@ -9,7 +9,7 @@ namespace AbstractCore.Attachments;
 /// (a PNG saved as <c>.pdf</c>, everything sent as <c>application/octet-stream</c>), so they only choose
 /// among text kinds, which bytes cannot tell apart.
 /// </summary>
-public static class FileKindDetector
+internal static class FileKindDetector
 {
     private static ReadOnlySpan<byte> PngMagic => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
     private static ReadOnlySpan<byte> JpegMagic => [0xFF, 0xD8, 0xFF];

@@ -8,7 +8,7 @@ namespace AbstractCore.Chat;
 /// Request fields → <see cref="ChatOptions"/> for providers that are not OpenAI-compatible (their clients
 /// translate from the abstraction). OpenAI-compatible upstreams get the raw fields instead.
 /// </summary>
-public static class ChatOptionsMapper
+internal static class ChatOptionsMapper
 {
     public static ChatOptions Map(ChatCompletionRequest r, string model)
     {

@@ -8,7 +8,7 @@ namespace AbstractCore.Chat;
 /// <c>choices[0].logprobs</c> object): Microsoft.Extensions.AI has no type for them, so the provider that reads them
 /// puts them there and the mappers take them from there, without knowing any provider's own types.
 /// </summary>
-public static class Logprobs
+internal static class Logprobs
 {
     public const string Key = "logprobs";
 

@@ -16,7 +16,7 @@ public enum ThinkingMode
     XHigh,
 }
 
-public static class Thinking
+internal static class Thinking
 {
     public const string Allowed = "null, auto, on, off, none, minimal, low, medium, high, xhigh (or true/false)";
 

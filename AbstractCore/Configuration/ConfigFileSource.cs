@@ -35,7 +35,7 @@ public sealed class ConfigFileSource : IConfigurationSource
 }
 
 /// <summary>Reads the file once per load; a missing file is empty, an unusable one is empty with a warning.</summary>
-public sealed class ConfigFileProvider(ConfigFileSource source) : ConfigurationProvider
+internal sealed class ConfigFileProvider(ConfigFileSource source) : ConfigurationProvider
 {
     public override void Load()
     {

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace AbstractCore.Embeddings;
 
 /// <summary>Ollama's <c>POST /api/embed</c> answer: <c>{"model","embeddings":[[…]],"prompt_eval_count",…}</c>.</summary>
-public sealed class OllamaEmbedResponse
+internal sealed class OllamaEmbedResponse
 {
     [JsonPropertyName("model")] public string? Model { get; init; }
 

@@ -6,7 +6,7 @@ namespace AbstractCore.Jobs;
 /// The standalone store: one process, one lock. Finished jobs expire <see cref="JobSettings.Ttl"/> after their
 /// last update; past <see cref="JobSettings.MaxJobs"/> the oldest finished jobs go first, then the oldest unfinished.
 /// </summary>
-public sealed class InMemoryJobStore(JobSettings settings, TimeProvider time) : IJobStore
+internal sealed class InMemoryJobStore(JobSettings settings, TimeProvider time) : IJobStore
 {
     private readonly Dictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();

@@ -12,7 +12,7 @@ namespace AbstractCore.Jobs;
 /// fails at once, naming why) and then a probe message sent through the bus itself, to an exchange without bindings
 /// (RabbitMQ confirms and drops it), within <see cref="JobSettings.SendTimeout"/>. Concurrent checks share one probe.
 /// </summary>
-public sealed class JobQueueHealthCheck(RabbitMqHealthCheck broker, IBus bus, JobSettings settings) : IHealthCheck
+internal sealed class JobQueueHealthCheck(RabbitMqHealthCheck broker, IBus bus, JobSettings settings) : IHealthCheck
 {
     private static readonly Uri Probe = new("exchange:acore-health-probe?durable=false&autodelete=true&type=fanout");
     private readonly Lock _lock = new();

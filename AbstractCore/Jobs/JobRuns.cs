@@ -11,7 +11,7 @@ namespace AbstractCore.Jobs;
 /// shutdown timeout has run out (until then they are waited for). Holds the concurrency cap too, so runs whose
 /// deliveries are gone still count against it.
 /// </summary>
-public sealed class JobRuns(JobSettings settings) : IHostedService, IDisposable
+internal sealed class JobRuns(JobSettings settings) : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<string, Task<JobRunOutcome>> _runs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _slots = new(settings.Concurrency, settings.Concurrency);
@@ -108,7 +108,7 @@ public sealed class JobRuns(JobSettings settings) : IHostedService, IDisposable
 }
 
 /// <summary>How a run ended. Every outcome but <see cref="Transient"/> and <see cref="Cancelled"/> is already in the store.</summary>
-public sealed record JobRunOutcome(GatewayException? Transient = null, bool IsCancelled = false)
+internal sealed record JobRunOutcome(GatewayException? Transient = null, bool IsCancelled = false)
 {
     public static JobRunOutcome Done { get; } = new();
 

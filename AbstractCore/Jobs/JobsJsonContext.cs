@@ -9,4 +9,4 @@ namespace AbstractCore.Jobs;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(MediaCall))]
 [JsonSerializable(typeof(JobProgress))]
-public sealed partial class JobsJsonContext : JsonSerializerContext;
+internal sealed partial class JobsJsonContext : JsonSerializerContext;

@@ -15,7 +15,7 @@ namespace AbstractCore.Jobs;
 /// cannot be made atomic, the upstream call, carries <c>Idempotency-Key: acore-job-{id}</c>: if a worker dies after
 /// the upstream answered but before the result was stored, the next run asks again with the same key.
 /// </summary>
-public sealed partial class MediaJobConsumer(
+internal sealed partial class MediaJobConsumer(
     IJobStore store, MediaCallRunner upstream, JobRuns runs, JobSettings settings, JobWorkerIdentity identity, TimeProvider time,
     Telemetry.JobsTelemetry telemetry, ILogger<MediaJobConsumer> logger) : IConsumer<RunMediaJob>
 {

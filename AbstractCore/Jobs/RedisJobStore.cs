@@ -10,7 +10,7 @@ namespace AbstractCore.Jobs;
 /// (<c>acore:job:{id}:call</c>). Unfinished jobs live up to <see cref="JobSettings.InFlightTtl"/>; a finished job
 /// expires <see cref="JobSettings.Ttl"/> after it finished, and its call is deleted at once.
 /// </summary>
-public sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings settings, TimeProvider time) : IJobStore
+internal sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings settings, TimeProvider time) : IJobStore
 {
     private const string Prefix = "acore:job:";
 

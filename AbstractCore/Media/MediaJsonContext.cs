@@ -8,4 +8,4 @@ namespace AbstractCore.Media;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(JsonObject))]
-public sealed partial class MediaJsonContext : JsonSerializerContext;
+internal sealed partial class MediaJsonContext : JsonSerializerContext;

@@ -7,7 +7,7 @@ namespace AbstractCore.Media;
 /// allowlisted, checked on the connected address and every redirect, 10 MB cap). A refusal or a failed download is
 /// the upstream's fault from the client's point of view: 502 with the reason.
 /// </summary>
-public sealed class SafeMediaFetcher(SafeFetcher fetcher) : IMediaFetcher
+internal sealed class SafeMediaFetcher(SafeFetcher fetcher) : IMediaFetcher
 {
     public async Task<FetchedMedia> FetchAsync(Uri url, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace AbstractCore.Pipeline;
 /// calls written as markup) or an unknown name (refused there with its 400) goes to the translating path. The
 /// messages' part of the decision is the Api's <c>ChatRequestHead</c>'s.
 /// </summary>
-public static class RelayEligibility
+internal static class RelayEligibility
 {
     public static bool Relays(string? requested, string? userAgent)
     {

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace AbstractCore.Security;
 
 /// <summary>Which IP addresses a server-side fetch may reach, and which count as loopback.</summary>
-public static class AddressRules
+internal static class AddressRules
 {
     // Python's ipaddress "private" tables (3.13), which is_global negates, plus what it misses but a fetch
     // must not reach either: IPv4 multicast and IPv6 multicast / site-local.

@@ -12,7 +12,7 @@ namespace AbstractCore.Security;
 /// use no proxy (it would connect on our behalf, past this check) and never HTTP/3 (QUIC skips ConnectCallback):
 /// <see cref="Configure"/> sets all three.
 /// </summary>
-public sealed class BaseUrlConnectGuard(BaseUrlGrant grant, HostResolver resolver, Func<IPEndPoint, CancellationToken, ValueTask<Stream>>? connector = null)
+internal sealed class BaseUrlConnectGuard(BaseUrlGrant grant, HostResolver resolver, Func<IPEndPoint, CancellationToken, ValueTask<Stream>>? connector = null)
 {
     private readonly Func<IPEndPoint, CancellationToken, ValueTask<Stream>> _connector = connector ?? DirectConnect.SocketAsync;
 

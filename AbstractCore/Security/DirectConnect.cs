@@ -5,7 +5,7 @@ namespace AbstractCore.Security;
 
 /// <summary>What the checked connect callbacks share: IP literals are taken as they are, and a connection is
 /// opened to the first checked address that answers.</summary>
-public static class DirectConnect
+internal static class DirectConnect
 {
     /// <summary>The address a host string spells (brackets and an IPv6 zone dropped), or null for a name. Only full
     /// dotted quads and IPv6 count: the handler hands on what <see cref="Uri"/> already normalised.</summary>

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace AbstractCore.Security;
 
 /// <summary>What kind of file system entry a path names, as <c>statx(2)</c> reports it.</summary>
-public enum FileType
+internal enum FileType
 {
     /// <summary>The type could not be read on this platform (not Linux): only the byte count then guards the read.</summary>
     Unknown,
@@ -21,7 +21,7 @@ public enum FileType
 /// and opening a FIFO blocks until a writer comes, so the type is asked of the kernel first. <c>statx</c> has the
 /// same struct layout on every Linux architecture, unlike <c>stat</c>.
 /// </summary>
-public static class FileTypes
+internal static class FileTypes
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;

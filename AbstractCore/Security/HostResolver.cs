@@ -8,7 +8,7 @@ namespace AbstractCore.Security;
 public delegate Task<IPAddress[]> HostResolver(string host, CancellationToken cancellationToken);
 
 /// <summary>The default <see cref="HostResolver"/>: the system resolver, all address families.</summary>
-public static class HostResolvers
+internal static class HostResolvers
 {
     public static HostResolver System { get; } = ResolveAsync;
 

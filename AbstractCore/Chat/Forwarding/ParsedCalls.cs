@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace AbstractCore.Chat.Forwarding;
 
 /// <summary>A tool call parsed from a model's text, in OpenAI's shape with a fresh id.</summary>
-public static class ParsedCalls
+internal static class ParsedCalls
 {
     public static JsonObject ToJson(string name, string arguments, int? index)
     {

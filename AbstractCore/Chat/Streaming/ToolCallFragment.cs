@@ -8,7 +8,7 @@ namespace AbstractCore.Chat.Streaming;
 /// only once it is whole), so translators emit these to let a client see a call while the model still writes it; the
 /// whole call follows as a <see cref="StreamedFunctionCallContent"/>.
 /// </summary>
-public sealed class ToolCallFragment(string callId, string? name, string arguments) : AIContent
+internal sealed class ToolCallFragment(string callId, string? name, string arguments) : AIContent
 {
     public string CallId { get; } = callId;
 

@@ -1,4 +1,4 @@
 namespace AbstractCore.Jobs.Contracts;
 
 /// <summary>Sent by <see cref="JobQueueHealthCheck"/> to an exchange nobody listens to: proof that the bus can send.</summary>
-public sealed record BusProbe(DateTimeOffset SentAt);
+internal sealed record BusProbe(DateTimeOffset SentAt);

@@ -4,4 +4,4 @@ namespace AbstractCore.Jobs.Contracts;
 /// Asks a worker to run one stored job. The call itself (prompt, files, provider) stays in the job store, so the
 /// message is small and carries no secret; a redelivered copy is harmless (see <see cref="IJobStore.TryClaimAsync"/>).
 /// </summary>
-public sealed record RunMediaJob(string JobId, string Kind);
+internal sealed record RunMediaJob(string JobId, string Kind);

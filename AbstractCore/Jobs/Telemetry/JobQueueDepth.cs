@@ -12,7 +12,7 @@ namespace AbstractCore.Jobs.Telemetry;
 /// the gauge is read and its last figure is older than <see cref="RefreshAfter"/>, in the background: nothing happens
 /// while no one collects the metric.
 /// </summary>
-public sealed class JobQueueDepth(JobsTelemetry telemetry, string connectionString) : IHostedService, IAsyncDisposable
+internal sealed class JobQueueDepth(JobsTelemetry telemetry, string connectionString) : IHostedService, IAsyncDisposable
 {
     public const string QueuedInstrument = "abstractcore.jobs.queued";
 

@@ -9,7 +9,7 @@ namespace AbstractCore.Jobs.Telemetry;
 /// message headers); <c>abstractcore.jobs.running</c>, the jobs this process is running now; and
 /// <c>abstractcore.jobs.duration</c> by kind and outcome.
 /// </summary>
-public sealed class JobsTelemetry
+internal sealed class JobsTelemetry
 {
     public const string Name = "AbstractCore.Jobs";
 
@@ -57,7 +57,7 @@ public sealed class JobsTelemetry
 }
 
 /// <summary>One delivery of a job message; dispose it when the consumer returns or throws.</summary>
-public sealed class JobRun(JobsTelemetry owner, Activity? activity, string kind) : IDisposable
+internal sealed class JobRun(JobsTelemetry owner, Activity? activity, string kind) : IDisposable
 {
     private readonly long _started = Stopwatch.GetTimestamp();
     private string? _outcome;

@@ -7,7 +7,7 @@ namespace AbstractCore.Jobs.Telemetry;
 /// RabbitMQ (the <c>messaging</c> connection) is reachable: one small connection of its own, kept open between checks
 /// and opened again when it dropped. The description names host and port, never the credentials in the URI.
 /// </summary>
-public sealed class RabbitMqHealthCheck(string connectionString) : IHealthCheck, IAsyncDisposable
+internal sealed class RabbitMqHealthCheck(string connectionString) : IHealthCheck, IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _gate = new(1, 1);

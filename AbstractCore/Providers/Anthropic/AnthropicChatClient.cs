@@ -15,7 +15,7 @@ namespace AbstractCore.Providers.Anthropic;
 /// <c>Authorization</c> header. A non-success answer throws <see cref="UpstreamHttpException"/> (for a stream,
 /// before the first update); an <c>error</c> event mid-stream throws one too.
 /// </summary>
-public sealed class AnthropicChatClient : IChatClient
+internal sealed class AnthropicChatClient : IChatClient
 {
     public const string ApiVersion = "2023-06-01";
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(5);

@@ -12,7 +12,7 @@ namespace AbstractCore.Providers.Anthropic;
 /// consecutive ones in one turn, before any text); assistant tool calls become <c>tool_use</c> blocks with their
 /// ids; consecutive turns of one role are merged, as the API expects alternating roles.
 /// </summary>
-public static class AnthropicRequestFactory
+internal static class AnthropicRequestFactory
 {
     /// <summary>Without a client value: Anthropic requires <c>max_tokens</c>.</summary>
     public const int DefaultMaxTokens = 4096;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.AI;
 namespace AbstractCore.Providers.Anthropic;
 
 /// <summary>Anthropic answers → Microsoft.Extensions.AI: content blocks, stop reasons, usage, error types.</summary>
-public static class AnthropicResponses
+internal static class AnthropicResponses
 {
     public static ChatResponse ToChatResponse(AnthropicMessage message, string? schemaTool)
     {
@@ -116,7 +116,7 @@ public static class AnthropicResponses
 /// json_schema tool's fragments are the answer text and pass through);
 /// <c>message_delta</c> carries the finish reason and the usage.
 /// </summary>
-public sealed class AnthropicStreamTranslator(string? schemaTool)
+internal sealed class AnthropicStreamTranslator(string? schemaTool)
 {
     private readonly Dictionary<int, (string Id, string Name, StringBuilder Json)> _toolBlocks = [];
     private readonly HashSet<int> _schemaBlocks = [];

@@ -7,7 +7,7 @@ namespace AbstractCore.Providers.Anthropic;
 // gateway sends or reads. Unknown fields in answers are ignored, so new block or event types do not break it.
 
 /// <summary><c>POST /v1/messages</c>.</summary>
-public sealed class AnthropicMessagesRequest
+internal sealed class AnthropicMessagesRequest
 {
     [JsonPropertyName("model")] public required string Model { get; set; }
     [JsonPropertyName("max_tokens")] public int MaxTokens { get; set; }
@@ -24,14 +24,14 @@ public sealed class AnthropicMessagesRequest
     [JsonPropertyName("stream")] public bool? Stream { get; set; }
 }
 
-public sealed class AnthropicMessageParam
+internal sealed class AnthropicMessageParam
 {
     [JsonPropertyName("role")] public required string Role { get; set; }
     [JsonPropertyName("content")] public List<AnthropicBlockParam> Content { get; set; } = [];
 }
 
 /// <summary>One content block of a request message: text, image, document, tool_use or tool_result.</summary>
-public sealed class AnthropicBlockParam
+internal sealed class AnthropicBlockParam
 {
     [JsonPropertyName("type")] public required string Type { get; set; }
     [JsonPropertyName("text")] public string? Text { get; set; }
@@ -47,7 +47,7 @@ public sealed class AnthropicBlockParam
 }
 
 /// <summary><c>{"type":"base64","media_type","data"}</c>, <c>{"type":"url","url"}</c> or <c>{"type":"text","media_type","data"}</c>.</summary>
-public sealed class AnthropicSource
+internal sealed class AnthropicSource
 {
     [JsonPropertyName("type")] public required string Type { get; set; }
     [JsonPropertyName("media_type")] public string? MediaType { get; set; }
@@ -55,7 +55,7 @@ public sealed class AnthropicSource
     [JsonPropertyName("url")] public string? Url { get; set; }
 }
 
-public sealed class AnthropicToolParam
+internal sealed class AnthropicToolParam
 {
     [JsonPropertyName("name")] public required string Name { get; set; }
     [JsonPropertyName("description")] public string? Description { get; set; }
@@ -63,26 +63,26 @@ public sealed class AnthropicToolParam
 }
 
 /// <summary><c>{"type":"auto"|"any"|"none"|"tool","name"?,"disable_parallel_tool_use"?}</c>.</summary>
-public sealed class AnthropicToolChoice
+internal sealed class AnthropicToolChoice
 {
     [JsonPropertyName("type")] public required string Type { get; set; }
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("disable_parallel_tool_use")] public bool? DisableParallelToolUse { get; set; }
 }
 
-public sealed class AnthropicThinking
+internal sealed class AnthropicThinking
 {
     [JsonPropertyName("type")] public string Type { get; set; } = "enabled";
     [JsonPropertyName("budget_tokens")] public int BudgetTokens { get; set; }
 }
 
-public sealed class AnthropicMetadata
+internal sealed class AnthropicMetadata
 {
     [JsonPropertyName("user_id")] public string? UserId { get; set; }
 }
 
 /// <summary>A non-streamed answer, and the <c>message</c> of a <c>message_start</c> event.</summary>
-public sealed class AnthropicMessage
+internal sealed class AnthropicMessage
 {
     [JsonPropertyName("id")] public string? Id { get; set; }
     [JsonPropertyName("type")] public string? Type { get; set; }
@@ -95,7 +95,7 @@ public sealed class AnthropicMessage
 }
 
 /// <summary>One content block of an answer: text, thinking, redacted_thinking, tool_use (others are ignored).</summary>
-public sealed class AnthropicBlock
+internal sealed class AnthropicBlock
 {
     [JsonPropertyName("type")] public string? Type { get; set; }
     [JsonPropertyName("text")] public string? Text { get; set; }
@@ -107,7 +107,7 @@ public sealed class AnthropicBlock
     [JsonPropertyName("input")] public JsonElement? Input { get; set; }
 }
 
-public sealed class AnthropicUsage
+internal sealed class AnthropicUsage
 {
     [JsonPropertyName("input_tokens")] public long? InputTokens { get; set; }
     [JsonPropertyName("output_tokens")] public long? OutputTokens { get; set; }
@@ -116,7 +116,7 @@ public sealed class AnthropicUsage
 }
 
 /// <summary>The <c>data:</c> of one SSE event; which fields are set depends on <see cref="Type"/>.</summary>
-public sealed class AnthropicStreamEvent
+internal sealed class AnthropicStreamEvent
 {
     [JsonPropertyName("type")] public string? Type { get; set; }
     [JsonPropertyName("message")] public AnthropicMessage? Message { get; set; }
@@ -129,7 +129,7 @@ public sealed class AnthropicStreamEvent
 
 /// <summary>A <c>content_block_delta</c> (text_delta, thinking_delta, signature_delta, input_json_delta) or a
 /// <c>message_delta</c> (stop_reason) delta.</summary>
-public sealed class AnthropicDelta
+internal sealed class AnthropicDelta
 {
     [JsonPropertyName("type")] public string? Type { get; set; }
     [JsonPropertyName("text")] public string? Text { get; set; }
@@ -140,21 +140,21 @@ public sealed class AnthropicDelta
     [JsonPropertyName("stop_sequence")] public string? StopSequence { get; set; }
 }
 
-public sealed class AnthropicError
+internal sealed class AnthropicError
 {
     [JsonPropertyName("type")] public string? Type { get; set; }
     [JsonPropertyName("message")] public string? Message { get; set; }
 }
 
 /// <summary><c>GET /v1/models</c>: one page.</summary>
-public sealed class AnthropicModelPage
+internal sealed class AnthropicModelPage
 {
     [JsonPropertyName("data")] public List<AnthropicModel>? Data { get; set; }
     [JsonPropertyName("has_more")] public bool HasMore { get; set; }
     [JsonPropertyName("last_id")] public string? LastId { get; set; }
 }
 
-public sealed class AnthropicModel
+internal sealed class AnthropicModel
 {
     [JsonPropertyName("id")] public string? Id { get; set; }
     [JsonPropertyName("display_name")] public string? DisplayName { get; set; }

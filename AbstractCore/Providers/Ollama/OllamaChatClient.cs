@@ -18,7 +18,7 @@ namespace AbstractCore.Providers.Ollama;
 /// <c>done_reason</c> as the finish reason and the eval counts as usage. Non-success answers throw
 /// <see cref="UpstreamHttpException"/>; an <c>{"error":…}</c> line in a stream throws a 502.
 /// </summary>
-public sealed class OllamaChatClient : IChatClient
+internal sealed class OllamaChatClient : IChatClient
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly HttpClient _http;

@@ -11,7 +11,7 @@ namespace AbstractCore.Providers.OpenAICompatible;
 /// the SDK's request), so tool schemas, <c>max_tokens</c> vs <c>max_completion_tokens</c> and unknown
 /// fields reach the upstream unchanged instead of being re-derived by the abstraction.
 /// </summary>
-public static class OpenAIRequestOptions
+internal static class OpenAIRequestOptions
 {
     /// <summary>AbstractCore's own extensions: consumed by the gateway, never forwarded.</summary>
     private static readonly HashSet<string> GatewayOnly = new(StringComparer.Ordinal)

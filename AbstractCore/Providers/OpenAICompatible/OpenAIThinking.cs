@@ -9,7 +9,7 @@ namespace AbstractCore.Providers.OpenAICompatible;
 /// <c>reasoning_effort</c> (reasoning models only), OpenRouter its <c>reasoning</c> object, local servers
 /// (LM Studio, vLLM, others) the chat template's <c>enable_thinking</c>. Unsupported levels degrade with a warning.
 /// </summary>
-public static class OpenAIThinking
+internal static class OpenAIThinking
 {
     public static List<(string Name, string Json)> Fields(
         string provider, string model, ChatCompletionRequest request, ICollection<string> warnings)

@@ -7,7 +7,7 @@ namespace AbstractCore.Providers.OpenAICompatible;
 /// Microsoft.Extensions.AI does not carry token log probabilities, so when a client asked for them they are
 /// read back from the OpenAI SDK object the answer was parsed into (<c>choices[0].logprobs</c>).
 /// </summary>
-public static class RawLogprobs
+internal static class RawLogprobs
 {
     public static JsonElement? From(object? raw)
     {
