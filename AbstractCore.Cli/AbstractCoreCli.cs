@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AbstractCore.Cli.Commands;
 using AbstractCore.Configuration;
 
@@ -10,6 +11,7 @@ namespace AbstractCore.Cli;
 /// read or written, 2 bad usage or an invalid value. The options are in <see cref="CliOptions"/>, each command in
 /// <c>Commands/</c>.
 /// </summary>
+[SuppressMessage("Maintainability", "CA1515", Justification = "The gateway's entry point runs it when given CLI arguments.")]
 public static class AbstractCoreCli
 {
     public const int ExitOk = 0;

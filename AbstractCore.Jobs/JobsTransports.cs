@@ -1,5 +1,3 @@
-using AbstractCore.Jobs;
-
 namespace AbstractCore.Jobs.Worker;
 
 /// <summary>Which job store and message transport this worker uses, from the Aspire connection strings.</summary>

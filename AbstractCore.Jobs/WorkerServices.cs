@@ -1,4 +1,3 @@
-using AbstractCore.Configuration;
 using AbstractCore.Media;
 
 namespace AbstractCore.Jobs.Worker;

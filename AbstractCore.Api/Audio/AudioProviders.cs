@@ -12,7 +12,7 @@ internal static class AudioProviders
     /// <summary>The provider when it speaks OpenAI's audio API; unknown names are a 404 (as for chat), others a 400.</summary>
     public static ProviderDescriptor Require(ProviderResolver providers, string name, MediaRoute route)
     {
-        var provider = providers.Find(name);
+        var provider = ProviderCatalog.Get(name);
         return provider.Protocol == ProviderProtocol.OpenAICompatible
             ? provider
             : throw GatewayException.BadRequest(

@@ -17,7 +17,7 @@ internal static class KeyPlacement
         "Send the provider key in the X-AbstractCore-Provider-API-Key header instead, or configure provider keys on the server.";
 
     /// <summary>Endpoint metadata: this route reads <c>api_key</c> from its query string itself.</summary>
-    public sealed class QueryApiKeyAllowed
+    internal sealed class QueryApiKeyAllowed
     {
         public static QueryApiKeyAllowed Instance { get; } = new();
     }

@@ -11,7 +11,7 @@ namespace AbstractCore.Api.Auth;
 internal static class OpenEndpoints
 {
     /// <summary>Endpoint metadata: a documentation page or one of its assets.</summary>
-    public sealed class DocsPage
+    internal sealed class DocsPage
     {
         public static DocsPage Instance { get; } = new();
     }

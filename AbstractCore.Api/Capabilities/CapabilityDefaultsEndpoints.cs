@@ -1,7 +1,6 @@
 using AbstractCore.Api.Hosting;
 using AbstractCore.Capabilities;
 using AbstractCore.Configuration;
-using AbstractCore.Media;
 
 namespace AbstractCore.Api.Capabilities;
 

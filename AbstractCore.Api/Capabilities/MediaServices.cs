@@ -1,5 +1,4 @@
 using AbstractCore.Api.Audio;
-using AbstractCore.Api.Embeddings;
 using AbstractCore.Api.Media;
 using AbstractCore.Embeddings;
 using AbstractCore.OpenAI.Embeddings;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AbstractCore.Api.Auth;
 using AbstractCore.Api.Hosting;
 using AbstractCore.OpenAI.Chat;
@@ -56,6 +57,7 @@ internal sealed partial class ChatCalls(
     /// The call's <c>chat {model}</c> span (the parent of the upstream HTTP call) and metrics cover exactly this;
     /// <paramref name="run"/> gets them (null when nothing listens).
     /// </summary>
+    [SuppressMessage("Reliability", "CA2000", Justification = "The recorder is a using variable; the analyzer loses it in the lambda.")]
     public async Task RunAsync(HttpContext context, ChatPlan plan, Func<CancellationTokenSource, Telemetry.ChatCallTelemetry?, Task> run)
     {
         var model = plan.Model;

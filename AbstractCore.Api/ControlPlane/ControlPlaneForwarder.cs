@@ -13,7 +13,7 @@ internal sealed class ControlPlaneForwarder(UpstreamHttp http, ProviderResolver 
 
     /// <summary>The Inference service's root (its <c>ABSTRACTCORE_INFERENCE_URL</c> without <c>/v1</c>), or null when not configured.</summary>
     public Uri? InferenceRoot() =>
-        resolver.ConfiguredBaseUrl(resolver.Find(LocalProvider)) is { } url ? Root(url) : null;
+        resolver.ConfiguredBaseUrl(ProviderCatalog.Get(LocalProvider)) is { } url ? Root(url) : null;
 
     /// <summary>Trims, drops a trailing slash and a trailing <c>/v1</c>: <c>http://h:8001/v1</c> → <c>http://h:8001</c>.</summary>
     public static Uri? Root(string url)

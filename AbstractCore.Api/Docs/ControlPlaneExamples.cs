@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using AbstractCore.Api.Hosting;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
 
 namespace AbstractCore.Api.Docs;
 

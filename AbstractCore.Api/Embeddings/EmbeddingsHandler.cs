@@ -1,7 +1,6 @@
 using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Media;
 using AbstractCore.Embeddings;
-using AbstractCore.Media;
 
 namespace AbstractCore.Api.Embeddings;
 

@@ -1,8 +1,8 @@
 using AbstractCore.Api.Chat;
 using AbstractCore.Api.Images;
 using AbstractCore.Api.Jobs;
-using AbstractCore.Api.Videos;
 using AbstractCore.Api.Responses;
+using AbstractCore.Api.Videos;
 using AbstractCore.OpenAI.Json;
 using AbstractCore.Providers;
 using AbstractCore.Providers.OpenAICompatible;

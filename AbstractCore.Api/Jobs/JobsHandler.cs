@@ -1,5 +1,4 @@
 using AbstractCore.Jobs;
-using AbstractCore.Media;
 using AbstractCore.OpenAI.Images;
 using Microsoft.AspNetCore.Http.HttpResults;
 

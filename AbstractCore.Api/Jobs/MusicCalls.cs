@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Media;
 using AbstractCore.Media;
@@ -12,6 +11,8 @@ namespace AbstractCore.Api.Jobs;
 /// </summary>
 internal sealed class MusicCalls(MediaCallRunner upstream)
 {
+    private static readonly string[] PromptFields = ["prompt", "input", "text"];
+
     public async Task<MediaCall> CreateAsync(HttpContext context)
     {
         var body = await Requests.JsonBody.ReadObjectAsync(context.Request, context.RequestAborted);
@@ -31,7 +32,7 @@ internal sealed class MusicCalls(MediaCallRunner upstream)
             _ = AbstractCore.Routing.ModelRef.Parse(model); // a provider with no model is refused now, not by the music service
         }
 
-        var prompt = new[] { "prompt", "input", "text" }.Select(n => body[n]).OfType<JsonValue>()
+        var prompt = PromptFields.Select(n => body[n]).OfType<JsonValue>()
             .Select(v => v.TryGetValue<string>(out var s) ? s : null).FirstOrDefault(s => !string.IsNullOrWhiteSpace(s));
         if (prompt is null)
         {

@@ -108,31 +108,31 @@ internal static class Redactor
     /// are not JSON (such a body is not logged at all, since it cannot be redacted).</summary>
     public static string? Json(ReadOnlySpan<byte> json)
     {
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (!JsonDocument.TryParseValue(ref reader, out var parsed))
-            {
-                return null;
-            }
-
-            document = parsed;
-        }
-        catch (JsonException)
+        using var document = Parse(json);
+        if (document is null)
         {
             return null;
         }
 
-        using (document)
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(json.Length + 64);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>(json.Length + 64);
-            using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-            {
-                Write(w, document.RootElement);
-            }
+            Write(w, document.RootElement);
+        }
 
-            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static JsonDocument? Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return JsonDocument.TryParseValue(ref reader, out var parsed) ? parsed : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

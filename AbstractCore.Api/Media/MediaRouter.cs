@@ -73,7 +73,7 @@ internal sealed class MediaRouter(ICapabilityDefaultsStore defaults, ProviderRes
             return (parsed.Provider, parsed.Model);
         }
 
-        var compatible = providers.Find("openai-compatible");
+        var compatible = ProviderCatalog.Get("openai-compatible");
         return providers.ConfiguredBaseUrl(compatible) is not null
             ? (compatible.Name, model)
             : throw new GatewayException(501,

@@ -12,7 +12,7 @@ namespace AbstractCore.Api.Media;
 /// serve the request (an OpenAI-compatible provider, a media model, a base URL and key the policy accepts) before any
 /// work is queued.
 /// </summary>
-internal sealed class VisionRouting(MediaRouter router, MediaUpstream upstream, ProviderResolver providers)
+internal sealed class VisionRouting(MediaRouter router, MediaUpstream upstream)
 {
     /// <summary>A generation body read and checked field by field in the order the clients see errors, then routed.</summary>
     public async Task<VisionGeneration<T>> ReadGenerationAsync<T>(HttpContext context, MediaRoute route, JsonTypeInfo<T> type, MediaCaller caller)
@@ -37,7 +37,7 @@ internal sealed class VisionRouting(MediaRouter router, MediaUpstream upstream, 
             throw GatewayException.BadRequest($"Omit `model` to use the server's default {surface} backend; 'server/…' is not a model.", "model");
         }
 
-        var provider = providers.Find(target.Provider);
+        var provider = ProviderCatalog.Get(target.Provider);
         if (provider.Protocol != ProviderProtocol.OpenAICompatible)
         {
             throw GatewayException.BadRequest(

@@ -24,7 +24,7 @@ internal sealed partial class ModelDiscovery(
             ? TimeSpan.FromSeconds(s)
             : TimeSpan.FromSeconds(5);
 
-    public sealed record Outcome(ProviderDescriptor Provider, string Status, List<ModelInfo> Models, string? Error);
+    internal sealed record Outcome(ProviderDescriptor Provider, string Status, List<ModelInfo> Models, string? Error);
 
     /// <summary>Providers worth asking without being told: configured ones, and local servers on their usual ports.</summary>
     public IEnumerable<ProviderDescriptor> Probed() =>

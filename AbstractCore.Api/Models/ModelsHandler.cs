@@ -46,7 +46,7 @@ internal static class ModelsHandler
         }
         else
         {
-            var target = resolver.Find(provider);
+            var target = ProviderCatalog.Get(provider);
             var settings = services.GetRequiredService<GatewaySettings>();
             // The query key (only accepted here) wins over the headers.
             var key = ProviderKeys.Clean(apiKey) ?? context.Request.Headers.ProviderKey(settings.AuthEnabled);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using AbstractCore.Api.Chat;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Attachments;
@@ -8,11 +7,11 @@ using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.OpenAI.Responses;
 using AbstractCore.Pipeline;
-using AbstractCore.Providers;
 using AbstractCore.Responses;
 using AbstractCore.Routing;
 using AbstractCore.Storage;
 using AbstractCore.Upstream;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Api.Responses;

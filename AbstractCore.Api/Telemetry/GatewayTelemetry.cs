@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using AbstractCore.Pipeline;
 using AbstractCore.Routing;
@@ -26,6 +27,7 @@ internal sealed class GatewayTelemetry
 
     private readonly Counter<long> _requests;
 
+    [SuppressMessage("Reliability", "CA2000", Justification = "The IMeterFactory owns and disposes the meters it creates.")]
     public GatewayTelemetry(IMeterFactory meters)
     {
         var meter = meters.Create(Name);

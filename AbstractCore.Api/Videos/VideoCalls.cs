@@ -1,10 +1,8 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Media;
 using AbstractCore.Media;
 using AbstractCore.OpenAI.Images;
-using AbstractCore.OpenAI.Videos;
 
 namespace AbstractCore.Api.Videos;
 

@@ -6,7 +6,6 @@ using AbstractCore.Inference.Scheduling;
 using AbstractCore.Inference.Telemetry;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.OpenAI.Json;
-using Microsoft.ML.OnnxRuntimeGenAI;
 
 namespace AbstractCore.Inference.Generation;
 

@@ -1,8 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using AbstractCore.Inference.Generation;
 using AbstractCore.Inference.Hosting;
 using AbstractCore.Inference.Models;
-using AbstractCore.Inference.Generation;
 
 namespace AbstractCore.Inference.PromptCache;
 

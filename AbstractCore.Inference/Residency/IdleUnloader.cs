@@ -1,7 +1,7 @@
 namespace AbstractCore.Inference.Residency;
 
 /// <summary>Frees the memory of models loaded with <c>ttl_s</c> once they have been idle that long, even when nobody asks.</summary>
-internal sealed class IdleUnloader(ModelResidency residency, ILogger<IdleUnloader> logger) : BackgroundService
+internal sealed partial class IdleUnloader(ModelResidency residency, ILogger<IdleUnloader> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
@@ -12,8 +12,11 @@ internal sealed class IdleUnloader(ModelResidency residency, ILogger<IdleUnloade
         {
             if (residency.UnloadIdle() is > 0 and var count)
             {
-                logger.LogInformation("Unloaded {Count} model(s) idle past their ttl_s", count);
+                LogUnloaded(logger, count);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unloaded {Count} model(s) idle past their ttl_s")]
+    private static partial void LogUnloaded(ILogger logger, int count);
 }

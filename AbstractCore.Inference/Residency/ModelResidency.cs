@@ -1,6 +1,7 @@
-using AbstractCore.Inference.Hosting;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
+using AbstractCore.Inference.Hosting;
 using AbstractCore.Inference.Models;
 using AbstractCore.Inference.PromptCache;
 
@@ -56,6 +57,7 @@ internal sealed class ModelResidency(InferenceSettings settings, TimeProvider ti
     /// Loads the model unless it is resident; <c>LoadedNew</c> tells whether this call loaded it. An explicit load
     /// of a resident model applies its pin, lock and TTL to it.
     /// </summary>
+    [SuppressMessage("Reliability", "CA2000", Justification = "The resident model disposes its prompt cache when it is unloaded.")]
     public async Task<(ResidentModel Resident, bool LoadedNew)> LoadAsync(ModelFolder folder, LoadOptions options, CancellationToken cancellationToken)
     {
         if (Find(folder.Name) is { IsLoaded: true } existing)

@@ -97,7 +97,7 @@ internal sealed class ModelGate(int maxConcurrency, int maxQueue)
     }
 
     /// <summary>One running generation's place; dispose it exactly once when the generation ends.</summary>
-    public sealed class Slot(ModelGate gate) : IDisposable
+    internal sealed class Slot(ModelGate gate) : IDisposable
     {
         private int _released;
 

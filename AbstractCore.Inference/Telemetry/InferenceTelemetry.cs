@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using AbstractCore.Inference.Scheduling;
 using AbstractCore.OpenAI.Chat;
@@ -29,6 +30,7 @@ internal sealed class InferenceTelemetry
 
     public static readonly ActivitySource Source = new(Name, typeof(InferenceTelemetry).Assembly.GetName().Version?.ToString());
 
+    [SuppressMessage("Reliability", "CA2000", Justification = "The IMeterFactory owns and disposes the meters it creates.")]
     public InferenceTelemetry(IMeterFactory meters, Scheduler scheduler)
     {
         var meter = meters.Create(Name);

@@ -6,7 +6,7 @@ namespace AbstractCore.OpenAI.Chat;
 public sealed class ChatCompletion
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
-    [JsonPropertyName("object")] public string Object => "chat.completion";
+    [JsonPropertyName("object")] public string Object { get; } = "chat.completion";
     [JsonPropertyName("created")] public long Created { get; init; }
     [JsonPropertyName("model")] public required string Model { get; init; }
     [JsonPropertyName("choices")] public required List<ChatChoice> Choices { get; init; }
@@ -24,7 +24,7 @@ public sealed class ChatChoice
 
 public sealed class AssistantMessage
 {
-    [JsonPropertyName("role")] public string Role => "assistant";
+    [JsonPropertyName("role")] public string Role { get; } = "assistant";
 
     /// <summary>Always written: null on a pure tool-call turn, as OpenAI does.</summary>
     [JsonPropertyName("content")] public string? Content { get; init; }

@@ -6,7 +6,7 @@ namespace AbstractCore.OpenAI.Chat;
 public sealed class ChatCompletionChunk
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
-    [JsonPropertyName("object")] public string Object => "chat.completion.chunk";
+    [JsonPropertyName("object")] public string Object { get; } = "chat.completion.chunk";
     [JsonPropertyName("created")] public long Created { get; init; }
     [JsonPropertyName("model")] public required string Model { get; init; }
     [JsonPropertyName("choices")] public required List<ChunkChoice> Choices { get; init; }

@@ -5,14 +5,14 @@ namespace AbstractCore.OpenAI.Models;
 /// <summary><c>GET /v1/models</c>: <c>{"object":"list","data":[…]}</c>.</summary>
 public sealed class ModelList
 {
-    [JsonPropertyName("object")] public string Object => "list";
+    [JsonPropertyName("object")] public string Object { get; } = "list";
     [JsonPropertyName("data")] public required List<ModelInfo> Data { get; init; }
 }
 
 public sealed class ModelInfo
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
-    [JsonPropertyName("object")] public string Object => "model";
+    [JsonPropertyName("object")] public string Object { get; } = "model";
     [JsonPropertyName("created")] public long Created { get; init; }
     [JsonPropertyName("owned_by")] public required string OwnedBy { get; init; }
 

@@ -1,7 +1,7 @@
 using System.Text;
-using AbstractCore.OpenAI.Chat;
 using System.Text.Json;
 using AbstractCore.Chat.Streaming;
+using AbstractCore.OpenAI.Chat;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Chat;

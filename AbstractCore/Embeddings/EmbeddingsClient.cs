@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AbstractCore.Media;
 using AbstractCore.OpenAI.Embeddings;
 using AbstractCore.Providers;
 using AbstractCore.Routing;

@@ -8,7 +8,7 @@ namespace AbstractCore.Jobs;
 /// </summary>
 public interface IJobStore
 {
-    Task CreateAsync(JobRecord job, MediaCall call, CancellationToken cancellationToken);
+    Task CreateAsync(JobRecord job, MediaCall media, CancellationToken cancellationToken);
 
     Task<JobRecord?> GetAsync(string id, CancellationToken cancellationToken);
 

@@ -11,7 +11,7 @@ internal sealed class InMemoryJobStore(JobSettings settings, TimeProvider time) 
     private readonly Dictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    public Task CreateAsync(JobRecord job, MediaCall call, CancellationToken cancellationToken)
+    public Task CreateAsync(JobRecord job, MediaCall media, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
@@ -22,7 +22,7 @@ internal sealed class InMemoryJobStore(JobSettings settings, TimeProvider time) 
                 _jobs.Remove(oldest.Job.Id);
             }
 
-            _jobs[job.Id] = new Entry { Job = job, Call = call };
+            _jobs[job.Id] = new Entry { Job = job, Call = media };
         }
 
         return Task.CompletedTask;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AbstractCore.Jobs.Contracts;
 using AbstractCore.Jobs.Telemetry;
 using MassTransit;
@@ -31,6 +32,7 @@ internal sealed class JobQueueHealthCheck(RabbitMqHealthCheck broker, IBus bus, 
         }
     }
 
+    [SuppressMessage("Design", "CA1031", Justification = "Any failure to send is the bus being unhealthy, which this check reports.")]
     private async Task<HealthCheckResult> ProbeAsync(HealthCheckContext context)
     {
         var reachable = await broker.CheckHealthAsync(context, CancellationToken.None);

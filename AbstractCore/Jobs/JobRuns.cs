@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Hosting;
 
 namespace AbstractCore.Jobs;
@@ -37,6 +38,7 @@ internal sealed class JobRuns(JobSettings settings) : IHostedService, IDisposabl
         }
     }
 
+    [SuppressMessage("Design", "CA1031", Justification = "Any failure becomes the outcome every waiter on this run receives.")]
     private async Task RunAsync(string id, TaskCompletionSource<JobRunOutcome> done, Func<CancellationToken, Task<JobRunOutcome>> run)
     {
         JobRunOutcome? outcome = null;

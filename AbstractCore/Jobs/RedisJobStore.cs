@@ -20,7 +20,7 @@ internal sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings se
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public async Task CreateAsync(JobRecord job, MediaCall call, CancellationToken cancellationToken)
+    public async Task CreateAsync(JobRecord job, MediaCall media, CancellationToken cancellationToken)
     {
         var keys = Keys(job.Id);
         var created = Now.ToString(CultureInfo.InvariantCulture);
@@ -35,7 +35,7 @@ internal sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings se
             new("attempts", 0),
         ]);
         _ = transaction.KeyExpireAsync(keys[0], JobSettings.InFlightTtl);
-        _ = transaction.StringSetAsync(keys[1], JsonSerializer.SerializeToUtf8Bytes(call, JobsJsonContext.Default.MediaCall), JobSettings.InFlightTtl);
+        _ = transaction.StringSetAsync(keys[1], JsonSerializer.SerializeToUtf8Bytes(media, JobsJsonContext.Default.MediaCall), JobSettings.InFlightTtl);
         await transaction.ExecuteAsync();
     }
 

@@ -57,7 +57,7 @@ public sealed class MediaCallRunner(UpstreamHttp http, ProviderResolver provider
         }
 
         return await providers.ResolveAsync(
-            providers.Find(call.Provider), new ProviderRequest(call.BaseUrl, explicitKey, serverAuthenticated), cancellationToken);
+            ProviderCatalog.Get(call.Provider), new ProviderRequest(call.BaseUrl, explicitKey, serverAuthenticated), cancellationToken);
     }
 
     public static GatewayException NoMusicEndpoint() => new(501,

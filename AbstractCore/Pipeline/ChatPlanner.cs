@@ -20,7 +20,7 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
     public ChatRoute Route(string model, string? pathProvider)
     {
         var reference = ModelRef.ForPath(model, pathProvider);
-        var provider = providers.Find(reference.Provider);
+        var provider = ProviderCatalog.Get(reference.Provider);
         return new ChatRoute(reference, provider, backends.For(provider));
     }
 
@@ -83,7 +83,7 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
     {
         try
         {
-            return AgentFormats.Resolve(request.AgentFormat, caller.UserAgent);
+            return AgentFormatRules.Resolve(request.AgentFormat, caller.UserAgent);
         }
         catch (GatewayException e) when (warnings.Count > 0 && e.Headers is null)
         {

@@ -13,7 +13,7 @@ internal static class RelayEligibility
     {
         try
         {
-            return AgentFormats.Resolve(requested, userAgent) is AgentFormat.OpenAI or AgentFormat.Codex or AgentFormat.Passthrough;
+            return AgentFormatRules.Resolve(requested, userAgent) is AgentFormat.OpenAI or AgentFormat.Codex or AgentFormat.Passthrough;
         }
         catch (GatewayException)
         {

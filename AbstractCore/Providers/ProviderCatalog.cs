@@ -27,4 +27,10 @@ public static class ProviderCatalog
     public static string KnownNames { get; } = string.Join(", ", All.Select(p => p.Name));
 
     public static ProviderDescriptor? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The named provider, or the 404 a client gets for a name we do not know.</summary>
+    public static ProviderDescriptor Get(string name) =>
+        Find(name) ?? throw new GatewayException(404,
+            $"Unknown provider '{name}'. Known providers: {KnownNames}.",
+            "invalid_request_error", "model", "model_not_found");
 }

@@ -23,11 +23,6 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
 
     private string? Setting(string name) => _settings.GetOrAdd(name, n => configuration[n] is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null);
 
-    public ProviderDescriptor Find(string provider) =>
-        ProviderCatalog.Find(provider) ?? throw new GatewayException(404,
-            $"Unknown provider '{provider}'. Known providers: {ProviderCatalog.KnownNames}.",
-            "invalid_request_error", "model", "model_not_found");
-
     /// <summary>The server-held key for a provider, if any.</summary>
     public string? ServerKey(ProviderDescriptor provider) =>
         provider.ApiKeySettings.Select(Setting).FirstOrDefault(v => v is not null);

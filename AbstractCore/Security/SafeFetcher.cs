@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 

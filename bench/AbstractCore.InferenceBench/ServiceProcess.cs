@@ -88,7 +88,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         {
             try
             {
-                using var response = await http.GetAsync("health");
+                using var response = await http.GetAsync(new Uri("health", UriKind.Relative));
                 if (response.IsSuccessStatusCode)
                 {
                     return new ServiceProcess(process, root);

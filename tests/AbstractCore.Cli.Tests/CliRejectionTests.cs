@@ -1,5 +1,3 @@
-using AbstractCore.Cli;
-
 namespace AbstractCore.Cli.Tests;
 
 /// <summary>Invalid values and bad usage: exit code 2, a clear message, and the file exactly as it was.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AbstractCore.Configuration;
-using AbstractCore.Cli;
 
 namespace AbstractCore.Cli.Tests;
 

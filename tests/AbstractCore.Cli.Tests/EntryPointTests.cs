@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using AbstractCore.Configuration;
-using AbstractCore.Cli;
 
 namespace AbstractCore.Cli.Tests;
 

@@ -1,5 +1,3 @@
-using AbstractCore.Cli;
-
 namespace AbstractCore.Cli.Tests;
 
 public sealed class ListApiKeysTests : IDisposable
@@ -8,7 +6,7 @@ public sealed class ListApiKeysTests : IDisposable
 
     public void Dispose() => files.Dispose();
 
-    private CliResult Run(Dictionary<string, string?> env, params string[] args)
+    private static CliResult Run(Dictionary<string, string?> env, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

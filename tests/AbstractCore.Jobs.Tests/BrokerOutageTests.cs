@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using AbstractCore.TestKit;
 using RabbitMQ.Client;
 using StackExchange.Redis;
 

@@ -1,4 +1,3 @@
-using AbstractCore.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 

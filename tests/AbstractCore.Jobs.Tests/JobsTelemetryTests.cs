@@ -2,15 +2,13 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
-using AbstractCore.Jobs;
-using AbstractCore.Media;
 using AbstractCore.Jobs.Telemetry;
-using AbstractCore.TestKit;
+using AbstractCore.Media;
+using AbstractCore.TestKit.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using AbstractCore.TestKit.Telemetry;
 
 namespace AbstractCore.Jobs.Tests;
 

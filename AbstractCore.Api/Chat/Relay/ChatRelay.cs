@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Chat.AgentFormats;
 using AbstractCore.Chat.Forwarding;

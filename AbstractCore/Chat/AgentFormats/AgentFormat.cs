@@ -13,7 +13,7 @@ public enum AgentFormat
     Passthrough,
 }
 
-public static class AgentFormats
+public static class AgentFormatRules
 {
     /// <summary>
     /// The requested format, or, when absent or "auto", structured calls (Codex's for the Codex CLI); any other value

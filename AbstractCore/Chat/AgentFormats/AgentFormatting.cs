@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Chat.AgentFormats;

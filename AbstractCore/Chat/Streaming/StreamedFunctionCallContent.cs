@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace AbstractCore.Chat.Streaming;
 
 /// <summary>A whole tool call whose <see cref="ToolCallFragment"/>s were already streamed: writers that sent the fragments

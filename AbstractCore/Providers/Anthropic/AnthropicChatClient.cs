@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using AbstractCore.OpenAI.Models;
 using AbstractCore.Upstream;

@@ -16,7 +16,7 @@ public sealed class OpenAIChatClients(UpstreamHttp http)
 
     public IChatClient Get(ProviderEndpoint endpoint) => _clients.Get(endpoint);
 
-    private static IChatClient Create(UpstreamHttp http, ProviderEndpoint endpoint)
+    private static OpenAISdkChatClient Create(UpstreamHttp http, ProviderEndpoint endpoint)
     {
         var options = new OpenAIClientOptions
         {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using AbstractCore.TestKit.Documents;
 
 namespace AbstractCore.Api.Tests.Attachments;

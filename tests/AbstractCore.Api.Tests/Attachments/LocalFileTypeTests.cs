@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 
 namespace AbstractCore.Api.Tests.Attachments;
 

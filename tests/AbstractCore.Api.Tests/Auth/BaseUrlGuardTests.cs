@@ -1,6 +1,5 @@
 using System.Net;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using static AbstractCore.Api.Tests.Auth.AuthTestKit;
 
 namespace AbstractCore.Api.Tests.Auth;

@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.Security;
-using AbstractCore.TestKit;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Logging;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static AbstractCore.Api.Tests.Auth.AuthTestKit;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.Api.Tests.Routes;
-using AbstractCore.TestKit;
 
 namespace AbstractCore.Api.Tests.Auth;
 

@@ -2,7 +2,6 @@ using System.Net;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.Configuration;
 using AbstractCore.Providers;
-using AbstractCore.TestKit;
 using Microsoft.Extensions.Configuration;
 using static AbstractCore.Api.Tests.Auth.AuthTestKit;
 
@@ -222,7 +221,7 @@ public sealed class ServerKeyGuardMessageTests
                 .Add(new ConfigFileSource { Path = path, Environment = _ => null, Warnings = TextWriter.Null })
                 .Build();
             var resolver = new ProviderResolver(configuration);
-            var anthropic = resolver.Find("anthropic");
+            var anthropic = ProviderCatalog.Get("anthropic");
             Assert.Equal("sk-from-file", resolver.ServerKey(anthropic));
 
             var e = await Assert.ThrowsAsync<GatewayException>(() => resolver.ResolveAsync(anthropic, ProviderRequest.Anonymous, default));

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using OpenAI.Chat;
 
 namespace AbstractCore.Api.Tests.Chat;

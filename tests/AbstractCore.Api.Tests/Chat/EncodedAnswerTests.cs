@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.Text;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using OpenAI.Chat;
 
 namespace AbstractCore.Api.Tests.Chat;

@@ -1,7 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using Microsoft.Extensions.AI;
 using OpenAI;
 

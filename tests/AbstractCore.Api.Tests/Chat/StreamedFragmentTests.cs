@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
 using AbstractCore.Api.Tests.Providers;
-using AbstractCore.TestKit;
 
 namespace AbstractCore.Api.Tests.Chat;
 

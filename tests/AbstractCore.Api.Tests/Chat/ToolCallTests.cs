@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using OpenAI.Chat;
-using static AbstractCore.Api.Tests.Chat.ChatTools;
 
 namespace AbstractCore.Api.Tests.Chat;
 

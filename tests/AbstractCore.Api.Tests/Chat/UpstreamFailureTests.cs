@@ -1,7 +1,6 @@
 using System.ClientModel;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using OpenAI.Chat;
 
 namespace AbstractCore.Api.Tests.Chat;

@@ -2,9 +2,6 @@ using System.ClientModel;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
-using OpenAI.Images;
 
 namespace AbstractCore.Api.Tests.Images;
 

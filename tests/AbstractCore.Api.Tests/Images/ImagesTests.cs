@@ -1,6 +1,4 @@
 using System.Net;
-using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using OpenAI.Images;
 
 namespace AbstractCore.Api.Tests.Images;

@@ -3,7 +3,6 @@ using System.ClientModel.Primitives;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using OpenAI;
 using OpenAI.Images;
 

@@ -1,4 +1,3 @@
-using AbstractCore.TestKit;
 using OpenAI.Chat;
 
 namespace AbstractCore.Api.Tests.Infrastructure;

@@ -1,5 +1,4 @@
 using AbstractCore.Api.Tests.Auth;
-using AbstractCore.TestKit;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

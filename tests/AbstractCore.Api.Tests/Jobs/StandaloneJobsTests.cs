@@ -1,7 +1,6 @@
 using System.Net;
 using AbstractCore.Api.Tests.Images;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AbstractCore.Api.Tests.Jobs;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using AbstractCore.Api.Models;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using Microsoft.Extensions.Logging;
 
 namespace AbstractCore.Api.Tests.Logging;

@@ -2,7 +2,6 @@ using System.Net;
 using AbstractCore.Api.Logging;
 using AbstractCore.Api.Tests.Auth;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using Microsoft.Extensions.Logging;
 
 namespace AbstractCore.Api.Tests.Logging;

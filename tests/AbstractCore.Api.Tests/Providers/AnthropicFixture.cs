@@ -1,5 +1,4 @@
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using OpenAI.Chat;
 
 namespace AbstractCore.Api.Tests.Providers;

@@ -1,7 +1,5 @@
 using System.ClientModel;
 using System.Text.Json.Nodes;
-using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using OpenAI.Chat;
 using static AbstractCore.Api.Tests.Chat.ChatTools;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 
 namespace AbstractCore.Api.Tests.Providers;
 

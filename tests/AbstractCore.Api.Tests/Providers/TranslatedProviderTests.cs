@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using AbstractCore.Api.Tests.Infrastructure;
 using OpenAI.Chat;
 using static AbstractCore.Api.Tests.Chat.ChatTools;
 using static AbstractCore.Api.Tests.Providers.TranslatedProvider;

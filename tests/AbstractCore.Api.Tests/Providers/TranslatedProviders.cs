@@ -2,7 +2,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using AbstractCore.TestKit.FakeOllama;
 using OpenAI.Chat;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 
 namespace AbstractCore.Api.Tests.Readme;
 

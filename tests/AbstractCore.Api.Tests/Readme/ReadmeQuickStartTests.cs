@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 
 namespace AbstractCore.Api.Tests.Readme;
 

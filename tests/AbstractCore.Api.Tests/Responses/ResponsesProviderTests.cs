@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Providers;
-using AbstractCore.TestKit;
 using AbstractCore.TestKit.FakeOllama;
 using OpenAI.Responses;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using OpenAI.Responses;
 using StackExchange.Redis;
 

@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.Net;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using OpenAI.Responses;
 
 #pragma warning disable OPENAI001 // the SDK's Responses client is marked experimental

@@ -1,5 +1,4 @@
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 using AbstractCore.TestKit.FakeMedia;
 
 namespace AbstractCore.Api.Tests.Routes;

@@ -3,9 +3,8 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using AbstractCore.Api.Telemetry;
 using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
-using Microsoft.Extensions.DependencyInjection;
 using AbstractCore.TestKit.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AbstractCore.Api.Tests.Telemetry;
 

@@ -1,7 +1,5 @@
 using System.Net;
 using AbstractCore.Api.Tests.Images;
-using AbstractCore.Api.Tests.Infrastructure;
-using AbstractCore.TestKit;
 
 namespace AbstractCore.Api.Tests.Videos;
 

@@ -7,8 +7,8 @@ using AbstractCore.Inference.Scheduling;
 using AbstractCore.Inference.Telemetry;
 using AbstractCore.Inference.Tests.Gateway;
 using AbstractCore.Inference.Tests.Infrastructure;
-using OpenAI.Chat;
 using AbstractCore.TestKit.Telemetry;
+using OpenAI.Chat;
 
 namespace AbstractCore.Inference.Tests.Telemetry;
 

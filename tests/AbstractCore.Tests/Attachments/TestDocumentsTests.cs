@@ -1,6 +1,6 @@
+using AbstractCore.TestKit.Documents;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Validation;
-using AbstractCore.TestKit.Documents;
 using UglyToad.PdfPig;
 
 namespace AbstractCore.Tests.Attachments;

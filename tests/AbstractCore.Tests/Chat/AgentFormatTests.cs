@@ -16,7 +16,7 @@ public sealed class AgentFormatTests
     [InlineData(" llama3 ", "codex_cli_rs/0.50", AgentFormat.Llama3)]
     [InlineData("passthrough", null, AgentFormat.Passthrough)]
     public void Resolves_the_requested_format_or_structured_calls(string? requested, string? userAgent, AgentFormat expected) =>
-        Assert.Equal(expected, AgentFormats.Resolve(requested, userAgent));
+        Assert.Equal(expected, AgentFormatRules.Resolve(requested, userAgent));
 
     [Fact]
     public void Renders_each_syntax_with_two_space_indented_json()
