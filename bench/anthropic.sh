@@ -41,8 +41,7 @@ mkdir -p "$raw"
 before_tree=$work/before
 pids=
 cleanup() {
-    for pid in $pids; do kill "$pid" 2>/dev/null || true; done
-    for pid in $pids; do wait "$pid" 2>/dev/null || true; done
+    stop_pids $pids
     if [ -d "$before_tree" ]; then git -C "$root" worktree remove --force "$before_tree" >/dev/null 2>&1 || true; fi
     git -C "$root" worktree prune >/dev/null 2>&1 || true
     rm -rf "$work"

@@ -58,21 +58,10 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     dotnet build "$root/bench/AbstractCore.Bench/AbstractCore.Bench.csproj" -c Release -nologo -v q >&2
 fi
 
-work=$(mktemp -d)
-upstream_pid=
-gateway_pid=
-cleanup() {
-    for p in $gateway_pid $upstream_pid; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+bench_work_dir
 
 # --- the fake upstream, warmed (it JITs too) so that its own cold start is not in the gateway's first window.
-dotnet "$bench_dll" upstream >"$work/upstream.out" 2>"$work/upstream.err" &
-upstream_pid=$!
-wait_for "the fake upstream" 30 grep -q '^http' "$work/upstream.out" || { cat "$work/upstream.err" >&2; exit 1; }
-upstream_base=$(grep -m1 '^http' "$work/upstream.out")
+start_upstream
 echo "-- warming the fake upstream: 10 s at $conns connections, then 3 s streamed" >&2
 wrk -t1 -c"$conns" -d10s --timeout 5s -s "$root/bench/chat.lua" "${upstream_base}chat/completions" >/dev/null
 BENCH_STREAM=1 wrk -t1 -c"$conns" -d3s --timeout 5s -s "$root/bench/chat.lua" "${upstream_base}chat/completions" >/dev/null

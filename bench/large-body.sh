@@ -21,21 +21,9 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     dotnet build "$root/bench/AbstractCore.Bench/AbstractCore.Bench.csproj" -c Release -nologo -v q >&2
 fi
 
-work=$(mktemp -d)
-upstream_pid=
-gateway_pid=
-cleanup() {
-    for pid in $gateway_pid $upstream_pid; do kill "$pid" 2>/dev/null || true; done
-    for pid in $gateway_pid $upstream_pid; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
 . "$root/bench/wait-for.sh"
-
-dotnet "$bench_dll" upstream >"$work/upstream.out" 2>"$work/upstream.err" &
-upstream_pid=$!
-wait_for "the fake upstream" 30 grep -q '^http' "$work/upstream.out" || { cat "$work/upstream.err" >&2; exit 1; }
-upstream_base=$(grep -m1 '^http' "$work/upstream.out")
+bench_work_dir
+start_upstream
 
 token=bench-token
 port=$(dotnet "$bench_dll" free-port)

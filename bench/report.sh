@@ -64,8 +64,7 @@ work=$(mktemp -d)
 upstream_pid=
 gateway_pid=
 stop_servers() {
-    for pid in $gateway_pid $upstream_pid; do kill "$pid" 2>/dev/null || true; done
-    for pid in $gateway_pid $upstream_pid; do wait "$pid" 2>/dev/null || true; done
+    stop_pids $gateway_pid $upstream_pid
     gateway_pid= upstream_pid=
 }
 cleanup() { stop_servers; rm -rf "$work"; }
@@ -164,12 +163,7 @@ fi
 # --- the machine, and the README section.
 {
     echo "cores: $(nproc)"
-    echo "CPU: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
-    hypervisor=$(lscpu | sed -n 's/^Hypervisor vendor:[[:space:]]*//p' | head -1)
-    [ -n "$hypervisor" ] && echo "hypervisor: $hypervisor"
-    echo "memory: $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-    echo "OS: $(. /etc/os-release && echo "$PRETTY_NAME")"
-    echo "kernel: $(uname -sr)"
+    machine_lines
     echo "dotnet: $(dotnet --version) SDK, runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }')"
     dirty=$(git -C "$root" status --porcelain -- AbstractCore AbstractCore.Api AbstractCore.OpenAI AbstractCore.Inference \
         AbstractCore.ServiceDefaults tests/AbstractCore.TestKit bench/AbstractCore.Bench bench/AbstractCore.InferenceBench 2>/dev/null | wc -l)

@@ -74,12 +74,7 @@ gateway_pid=
 yarp_pid=
 nginx_pid=
 cleanup() {
-    for pid in $nginx_pid $yarp_pid $gateway_pid $upstream_pid; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in $nginx_pid $yarp_pid $gateway_pid $upstream_pid; do
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_pids $nginx_pid $yarp_pid $gateway_pid $upstream_pid
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -89,10 +84,7 @@ trap 'exit 130' INT TERM
 
 # --- the upstream: TestKit's fake on a free port of its own, which it prints on stdout.
 # shellcheck disable=SC2086
-env ${UPSTREAM_ENV:-} dotnet "$bench_dll" upstream >"$work/upstream.out" 2>"$work/upstream.err" &
-upstream_pid=$!
-wait_for "the fake upstream" 30 grep -q '^http' "$work/upstream.out" || { cat "$work/upstream.err" >&2; exit 1; }
-upstream_base=$(grep -m1 '^http' "$work/upstream.out") # http://127.0.0.1:<port>/v1/
+start_upstream ${UPSTREAM_ENV:-} # upstream_base: http://127.0.0.1:<port>/v1/
 direct_url=${upstream_base}chat/completions
 
 # --- the gateway, Release build, as its own process.
@@ -313,12 +305,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- the machine, as the report prints it.
 {
     echo "cores (nproc): $(nproc)"
-    echo "CPU: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
-    hypervisor=$(lscpu | sed -n 's/^Hypervisor vendor:[[:space:]]*//p' | head -1)
-    [ -n "$hypervisor" ] && echo "hypervisor: $hypervisor"
-    echo "memory: $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-    echo "OS: $(. /etc/os-release && echo "$PRETTY_NAME")"
-    echo "kernel: $(uname -sr)"
+    machine_lines
     echo "dotnet: $(dotnet --version) (runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }'))"
     if [ "$client" = wrk ]; then echo "load client: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), 1 thread"; else echo "load client: AbstractCore.Bench load (SocketsHttpHandler)"; fi
     echo "gateway and YARP extra env: ${GATEWAY_ENV:-none}"

@@ -27,24 +27,23 @@ internal static class AudioEndpoints
 
     public static void MapAudio(this OpenAIApi api)
     {
-        api.MapBoth(g => g.MapPost("/audio/speech", (HttpContext c, SpeechHandler h) => h.HandleAsync(c, PathProvider(c)))
-                .WithTags("Audio").WithMetadata(SpeechExample).Produces(200, contentType: "audio/mpeg"),
-            "Text to speech, streamed as audio bytes");
-        api.MapBoth(g => g.MapPost("/audio/transcriptions", (HttpContext c, TranscriptionHandler h) => h.HandleAsync(c, PathProvider(c)))
-                .WithTags("Audio").WithMetadata(TranscriptionExample).Produces(200, contentType: "application/json"),
-            "Speech to text from a multipart upload");
-        api.MapBoth(g => g.MapPost("/voice/clone", (HttpContext c, VoiceCloneHandler h) => h.HandleAsync(c, PathProvider(c)))
-                .WithTags("Audio").WithMetadata(VoiceCloneExample).Produces(200, contentType: "application/json"),
-            "Create a custom voice from a reference recording");
-        api.MapBoth(g => g.MapPost("/audio/music", (HttpContext c, MusicHandler h) => h.HandleAsync(c, PathProvider(c)))
-                .WithTags("Audio").WithMetadata(MusicExample).Produces(200, contentType: "audio/wav"),
-            "Text to music, streamed as audio bytes");
+        MapHandler<SpeechHandler>(api, "/audio/speech", SpeechExample, "audio/mpeg", "Text to speech, streamed as audio bytes");
+        MapHandler<TranscriptionHandler>(api, "/audio/transcriptions", TranscriptionExample, "application/json", "Speech to text from a multipart upload");
+        MapHandler<VoiceCloneHandler>(api, "/voice/clone", VoiceCloneExample, "application/json", "Create a custom voice from a reference recording");
+        MapHandler<MusicHandler>(api, "/audio/music", MusicExample, "audio/wav", "Text to music, streamed as audio bytes");
 
         api.V1.MapPost("/audio/translations", () =>
                 Results.Json(ErrorEnvelope.Create(TranslationsMessage, "not_implemented", null, "not_implemented"),
                     AbstractCore.OpenAI.Json.OpenAIJsonContext.Wire.ErrorEnvelope, statusCode: 501))
             .WithTags("Audio").WithSummary("Reserved for compatibility: always 501");
     }
+
+    /// <summary>A POST route under both prefixes whose handler is a service taken from the request.</summary>
+    private static void MapHandler<THandler>(OpenAIApi api, string path, RequestExample example, string contentType, string summary)
+        where THandler : IAudioHandler =>
+        api.MapBoth(g => g.MapPost(path, (HttpContext c, THandler h) => h.HandleAsync(c, PathProvider(c)))
+                .WithTags("Audio").WithMetadata(example).Produces(200, contentType: contentType),
+            summary);
 
     /// <summary>The audio handlers take provider names lower-cased.</summary>
     private static string? PathProvider(HttpContext context) => OpenAIApi.PathProvider(context)?.ToLowerInvariant();

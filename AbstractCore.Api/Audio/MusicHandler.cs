@@ -13,7 +13,7 @@ namespace AbstractCore.Api.Audio;
 /// route — and the audio streamed back. The original's local backends (ACE-Step, Stable Audio, Diffusers) are Python
 /// plugins this gateway does not host: they answer 501 naming what to configure instead.
 /// </summary>
-internal sealed class MusicHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers)
+internal sealed class MusicHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers) : IAudioHandler
 {
     public static readonly ProviderDescriptor AceMusic = new("acemusic", ["ACEMUSIC_BASE_URL"], null, ["ACEMUSIC_API_KEY"]);
 

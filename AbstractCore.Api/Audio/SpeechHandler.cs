@@ -12,7 +12,7 @@ namespace AbstractCore.Api.Audio;
 /// <c>POST /v1/audio/speech</c>: OpenAI's speech body to <c>{base}/audio/speech</c>; the audio bytes are streamed to
 /// the client as they arrive, as <c>audio/&lt;fmt&gt;</c> with an inline file name.
 /// </summary>
-internal sealed class SpeechHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers)
+internal sealed class SpeechHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers) : IAudioHandler
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {

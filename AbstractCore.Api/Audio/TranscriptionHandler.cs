@@ -10,7 +10,7 @@ namespace AbstractCore.Api.Audio;
 /// file's own name and type, <c>model</c> unprefixed and the gateway's own fields (provider, base_url, format) left
 /// out; the answer is streamed back with the content type of its <c>response_format</c>.
 /// </summary>
-internal sealed class TranscriptionHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers, AudioLimits limits)
+internal sealed class TranscriptionHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers, AudioLimits limits) : IAudioHandler
 {
     private static readonly string[] GatewayFields = ["model", "provider", "base_url", "format"];
 

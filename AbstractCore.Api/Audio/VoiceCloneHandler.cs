@@ -11,7 +11,7 @@ namespace AbstractCore.Api.Audio;
 /// (<c>/voice/clone</c> with a <c>file</c> part for AbstractVoice-compatible servers, <c>/audio/voices</c> with an
 /// <c>audio_sample</c> part for OpenAI, or the request's <c>clone_path</c>/<c>file_field</c>); the JSON answer comes back as is.
 /// </summary>
-internal sealed partial class VoiceCloneHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers, AudioLimits limits)
+internal sealed partial class VoiceCloneHandler(MediaRouter router, MediaUpstream upstream, ProviderResolver providers, AudioLimits limits) : IAudioHandler
 {
     private static readonly string[] GatewayFields = ["model", "provider", "base_url", "clone_path", "file_field"];
 

@@ -13,7 +13,7 @@ namespace AbstractCore.Api.Telemetry;
 /// for streams, <c>gen_ai.client.operation.time_to_first_chunk</c>. Made only while something listens
 /// (<see cref="GatewayTelemetry.Start"/>); the handlers feed it the answer or each streamed update.
 /// </summary>
-internal sealed class ChatCallTelemetry : IDisposable
+internal sealed class ChatCallTelemetry : GenAiCallTelemetry
 {
     private readonly GatewayTelemetry _owner;
     private readonly Activity? _activity;
@@ -29,7 +29,6 @@ internal sealed class ChatCallTelemetry : IDisposable
     private long? _outputTokens;
     private long? _cachedInputTokens;
     private string? _errorType;
-    private bool _ended;
 
     internal ChatCallTelemetry(GatewayTelemetry owner, Activity? activity, ChatPlan plan, ModelRef model)
     {
@@ -129,7 +128,7 @@ internal sealed class ChatCallTelemetry : IDisposable
 
     /// <summary>The call failed (before or after a stream started): <c>error.type</c> is the answer's status
     /// (<c>502</c>, <c>504</c>, an upstream's <c>429</c>…) or the exception's type.</summary>
-    public void Fail(Exception error)
+    public override void Fail(Exception error)
     {
         _errorType ??= error is GatewayException g ? g.Status.ToString(CultureInfo.InvariantCulture) : error.GetType().FullName ?? "error";
         _activity?.SetStatus(ActivityStatusCode.Error, error.Message);
@@ -138,21 +137,8 @@ internal sealed class ChatCallTelemetry : IDisposable
     /// <summary>The client went away and the upstream call was cancelled.</summary>
     public void Cancelled() => _errorType ??= "cancelled";
 
-    /// <summary>An exception filter that records and never catches.</summary>
-    internal static bool Record(ChatCallTelemetry? telemetry, Exception error)
+    protected override void End()
     {
-        telemetry?.Fail(error);
-        return false;
-    }
-
-    public void Dispose()
-    {
-        if (_ended)
-        {
-            return;
-        }
-
-        _ended = true;
         var elapsed = Stopwatch.GetElapsedTime(_started).TotalSeconds;
         var tags = new TagList
         {

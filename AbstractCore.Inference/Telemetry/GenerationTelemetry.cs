@@ -10,7 +10,7 @@ namespace AbstractCore.Inference.Telemetry;
 /// reason, time to first token, time waited for a slot) and, when it ends, <c>gen_ai.server.request.duration</c>,
 /// <c>gen_ai.server.time_to_first_token</c> (streams) and the token counts.
 /// </summary>
-internal sealed class GenerationTelemetry : IDisposable
+internal sealed class GenerationTelemetry : GenAiCallTelemetry
 {
     private readonly InferenceTelemetry _owner;
     private readonly Activity? _activity;
@@ -20,7 +20,6 @@ internal sealed class GenerationTelemetry : IDisposable
     private long _firstToken;
     private GenerationResult? _result;
     private string? _errorType;
-    private bool _ended;
 
     public GenerationTelemetry(InferenceTelemetry owner, Activity? activity, ChatCompletionRequest request)
     {
@@ -72,7 +71,7 @@ internal sealed class GenerationTelemetry : IDisposable
         }
     }
 
-    public void Fail(Exception error)
+    public override void Fail(Exception error)
     {
         _errorType ??= error switch
         {
@@ -87,21 +86,8 @@ internal sealed class GenerationTelemetry : IDisposable
         }
     }
 
-    /// <summary>An exception filter that records and never catches.</summary>
-    public static bool Record(GenerationTelemetry? telemetry, Exception error)
+    protected override void End()
     {
-        telemetry?.Fail(error);
-        return false;
-    }
-
-    public void Dispose()
-    {
-        if (_ended)
-        {
-            return;
-        }
-
-        _ended = true;
         var tags = new TagList
         {
             { GenAiConventions.OperationName, GenAiConventions.ChatOperation },

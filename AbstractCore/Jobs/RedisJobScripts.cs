@@ -30,33 +30,23 @@ internal static class RedisJobScripts
         """;
 
     /// <summary>ARGV: owner, now (ms), result, progress JSON, TTL (s). Returns 1 when this owner finished the job.</summary>
-    public const string Succeed = """
+    public static readonly string Succeed = $"""
         if redis.call('HGET', KEYS[1], 'state') ~= 'running' or redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
-        redis.call('HSET', KEYS[1], 'state', 'succeeded', 'result', ARGV[3], 'updated', ARGV[2], 'progress', ARGV[4])
-        redis.call('HDEL', KEYS[1], 'owner', 'lease')
-        redis.call('EXPIRE', KEYS[1], ARGV[5])
-        redis.call('DEL', KEYS[2])
-        return 1
+        {Finish("'state', 'succeeded', 'result', ARGV[3], 'updated', ARGV[2], 'progress', ARGV[4]", ttlArg: 5)}
         """;
 
     /// <summary>ARGV: reason, now (ms), progress JSON, TTL (s). Returns 1 when the job became failed.</summary>
-    public const string Fail = """
+    public static readonly string Fail = $"""
         local s = redis.call('HGET', KEYS[1], 'state')
         if not s or s == 'succeeded' or s == 'failed' then return 0 end
-        redis.call('HSET', KEYS[1], 'state', 'failed', 'error', ARGV[1], 'updated', ARGV[2], 'progress', ARGV[3])
-        redis.call('HDEL', KEYS[1], 'owner', 'lease')
-        redis.call('EXPIRE', KEYS[1], ARGV[4])
-        redis.call('DEL', KEYS[2])
-        return 1
+        {Finish(FailedFields, ttlArg: 4)}
         """;
 
-    /// <summary>Same ARGV as <see cref="Fail"/>. Returns 1 when the job was still queued and became failed.</summary>
-    public const string Abandon = """
+    /// <summary>Same ARGV as <see cref="Fail"/>. Returns 1 when the job was still queued and became failed (a queued
+    /// job has no owner or lease, so dropping them changes nothing).</summary>
+    public static readonly string Abandon = $"""
         if redis.call('HGET', KEYS[1], 'state') ~= 'queued' then return 0 end
-        redis.call('HSET', KEYS[1], 'state', 'failed', 'error', ARGV[1], 'updated', ARGV[2], 'progress', ARGV[3])
-        redis.call('EXPIRE', KEYS[1], ARGV[4])
-        redis.call('DEL', KEYS[2])
-        return 1
+        {Finish(FailedFields, ttlArg: 4)}
         """;
 
     /// <summary>Returns the hash (HGETALL) and deletes the job when it is terminal.</summary>
@@ -65,5 +55,17 @@ internal static class RedisJobScripts
         local s = redis.call('HGET', KEYS[1], 'state')
         if s == 'succeeded' or s == 'failed' then redis.call('DEL', KEYS[1], KEYS[2]) end
         return h
+        """;
+
+    private const string FailedFields = "'state', 'failed', 'error', ARGV[1], 'updated', ARGV[2], 'progress', ARGV[3]";
+
+    /// <summary>The move to a terminal state once the script's guard allows it: <paramref name="fields"/> (HSET pairs) set,
+    /// owner and lease dropped, the hash kept for the TTL in <c>ARGV[ttlArg]</c>, the stored call deleted; returns 1.</summary>
+    private static string Finish(string fields, int ttlArg) => $"""
+        redis.call('HSET', KEYS[1], {fields})
+        redis.call('HDEL', KEYS[1], 'owner', 'lease')
+        redis.call('EXPIRE', KEYS[1], ARGV[{ttlArg}])
+        redis.call('DEL', KEYS[2])
+        return 1
         """;
 }

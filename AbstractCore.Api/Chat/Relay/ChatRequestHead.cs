@@ -42,10 +42,8 @@ internal static class ChatRequestHead
 
         var request = new ChatCompletionRequest();
         var sawMessages = false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader, out var name))
         {
-            var name = reader.ValueSpan;
-            reader.Read();
             var ok = name switch
             {
                 _ when name.SequenceEqual("model"u8) => AsString(ref reader, out var model) && Set(request.Model = model),
@@ -54,16 +52,16 @@ internal static class ChatRequestHead
                 _ when name.SequenceEqual("stream_options"u8) => StreamOptions(ref reader, request),
                 _ when name.SequenceEqual("tools"u8) => Tools(ref reader, out toolsOffered),
                 _ when name.SequenceEqual("parallel_tool_calls"u8) => AsBool(ref reader, out var parallel) && Set(request.ParallelToolCalls = parallel),
-                _ when name.SequenceEqual("temperature"u8) => AsDouble(ref reader, out var temperature) && Set(request.Temperature = temperature),
-                _ when name.SequenceEqual("top_p"u8) => AsDouble(ref reader, out var topP) && Set(request.TopP = topP),
-                _ when name.SequenceEqual("max_tokens"u8) => AsInt(ref reader, out var max) && Set(request.MaxTokens = max),
-                _ when name.SequenceEqual("max_completion_tokens"u8) => AsInt(ref reader, out var maxCompletion) && Set(request.MaxCompletionTokens = maxCompletion),
-                _ when name.SequenceEqual("seed"u8) => AsLong(ref reader, out var seed) && Set(request.Seed = seed),
-                _ when name.SequenceEqual("presence_penalty"u8) => AsDouble(ref reader, out var presence) && Set(request.PresencePenalty = presence),
-                _ when name.SequenceEqual("frequency_penalty"u8) => AsDouble(ref reader, out var frequency) && Set(request.FrequencyPenalty = frequency),
+                _ when name.SequenceEqual("temperature"u8) => AsNumber(ref reader, ReadDouble, out var temperature) && Set(request.Temperature = temperature),
+                _ when name.SequenceEqual("top_p"u8) => AsNumber(ref reader, ReadDouble, out var topP) && Set(request.TopP = topP),
+                _ when name.SequenceEqual("max_tokens"u8) => AsNumber(ref reader, ReadInt, out var max) && Set(request.MaxTokens = max),
+                _ when name.SequenceEqual("max_completion_tokens"u8) => AsNumber(ref reader, ReadInt, out var maxCompletion) && Set(request.MaxCompletionTokens = maxCompletion),
+                _ when name.SequenceEqual("seed"u8) => AsNumber(ref reader, ReadLong, out var seed) && Set(request.Seed = seed),
+                _ when name.SequenceEqual("presence_penalty"u8) => AsNumber(ref reader, ReadDouble, out var presence) && Set(request.PresencePenalty = presence),
+                _ when name.SequenceEqual("frequency_penalty"u8) => AsNumber(ref reader, ReadDouble, out var frequency) && Set(request.FrequencyPenalty = frequency),
                 _ when name.SequenceEqual("user"u8) => AsString(ref reader, out var user) && Set(request.User = user),
                 _ when name.SequenceEqual("logprobs"u8) => AsBool(ref reader, out var logprobs) && Set(request.Logprobs = logprobs),
-                _ when name.SequenceEqual("top_logprobs"u8) => AsInt(ref reader, out var top) && Set(request.TopLogprobs = top),
+                _ when name.SequenceEqual("top_logprobs"u8) => AsNumber(ref reader, ReadInt, out var top) && Set(request.TopLogprobs = top),
                 _ when name.SequenceEqual("reasoning_effort"u8) => AsString(ref reader, out var effort) && Set(request.ReasoningEffort = effort),
                 _ when name.SequenceEqual("thinking"u8) => Set(request.Thinking = reader.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref reader)),
                 _ when name.SequenceEqual("agent_format"u8) => AsString(ref reader, out var format) && Set(request.AgentFormat = format),
@@ -118,17 +116,15 @@ internal static class ChatRequestHead
 
         string? role = null;
         var (contentAt, calls, toolCallId) = (-1, 0, false);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader, out var name))
         {
-            var name = reader.ValueSpan;
-            reader.Read();
             var ok = name switch
             {
                 _ when name.SequenceEqual("role"u8) => AsString(ref reader, out role),
                 _ when name.SequenceEqual("content"u8) => reader.TokenType == JsonTokenType.Null ||
                                                           (reader.TokenType == JsonTokenType.String && Set(contentAt = (int)reader.TokenStartIndex)),
                 _ when name.SequenceEqual("name"u8) => AsString(ref reader, out _),
-                _ when name.SequenceEqual("tool_call_id"u8) => AsString(ref reader, out var id) && Set(toolCallId = !string.IsNullOrEmpty(id)),
+                _ when name.SequenceEqual("tool_call_id"u8) => AsNonEmpty(ref reader, out toolCallId),
                 _ when name.SequenceEqual("reasoning_content"u8) => reader.TokenType == JsonTokenType.Null,
                 _ when name.SequenceEqual("tool_calls"u8) => ToolCalls(ref reader, out calls),
                 _ => Skip(ref reader),
@@ -177,15 +173,13 @@ internal static class ChatRequestHead
             }
 
             bool hasId = false, hasName = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (NextProperty(ref reader, out var name))
             {
-                var name = reader.ValueSpan;
-                reader.Read();
                 var ok = name switch
                 {
-                    _ when name.SequenceEqual("id"u8) => AsString(ref reader, out var id) && Set(hasId = !string.IsNullOrEmpty(id)),
+                    _ when name.SequenceEqual("id"u8) => AsNonEmpty(ref reader, out hasId),
                     _ when name.SequenceEqual("type"u8) => AsString(ref reader, out _),
-                    _ when name.SequenceEqual("index"u8) => AsInt(ref reader, out _),
+                    _ when name.SequenceEqual("index"u8) => AsNumber(ref reader, ReadInt, out _),
                     _ when name.SequenceEqual("function"u8) => Function(ref reader, out hasName),
                     _ => Skip(ref reader),
                 };
@@ -215,14 +209,12 @@ internal static class ChatRequestHead
             return false; // a call without a function object is the translating path's to refuse
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (NextProperty(ref reader, out var name))
         {
-            var name = reader.ValueSpan;
-            reader.Read();
             var ok = name switch
             {
-                _ when name.SequenceEqual("name"u8) => AsString(ref reader, out var fn) && Set(hasName = !string.IsNullOrEmpty(fn)),
                 _ when name.SequenceEqual("arguments"u8) => AsString(ref reader, out _),
+                _ when name.SequenceEqual("name"u8) => AsNonEmpty(ref reader, out hasName),
                 _ => Skip(ref reader),
             };
 
@@ -292,10 +284,27 @@ internal static class ChatRequestHead
         return reader.TokenType is JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null;
     }
 
-    private static bool AsDouble(ref Utf8JsonReader reader, out double? value)
+    /// <summary>A string that is present and not empty; null or "" read as absent.</summary>
+    private static bool AsNonEmpty(ref Utf8JsonReader reader, out bool present)
+    {
+        var ok = AsString(ref reader, out var value);
+        present = !string.IsNullOrEmpty(value);
+        return ok;
+    }
+
+    /// <summary>One of the reader's <c>TryGet…</c> methods; the instances are static lambdas, so nothing is allocated per call.</summary>
+    private delegate bool NumberReader<T>(ref Utf8JsonReader reader, out T value);
+
+    private static readonly NumberReader<double> ReadDouble = static (ref Utf8JsonReader r, out double value) => r.TryGetDouble(out value);
+    private static readonly NumberReader<int> ReadInt = static (ref Utf8JsonReader r, out int value) => r.TryGetInt32(out value);
+    private static readonly NumberReader<long> ReadLong = static (ref Utf8JsonReader r, out long value) => r.TryGetInt64(out value);
+
+    /// <summary>Null, or a number that <paramref name="read"/> takes (in range, and whole for the integer readers).</summary>
+    private static bool AsNumber<T>(ref Utf8JsonReader reader, NumberReader<T> read, out T? value)
+        where T : struct
     {
         value = null;
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var number))
+        if (reader.TokenType == JsonTokenType.Number && read(ref reader, out var number))
         {
             value = number;
         }
@@ -303,26 +312,18 @@ internal static class ChatRequestHead
         return value is not null || reader.TokenType == JsonTokenType.Null;
     }
 
-    private static bool AsInt(ref Utf8JsonReader reader, out int? value)
+    /// <summary>Steps onto the next property's value; false at the end of the object.</summary>
+    private static bool NextProperty(ref Utf8JsonReader reader, out ReadOnlySpan<byte> name)
     {
-        value = null;
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number))
+        name = default;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
         {
-            value = number;
+            return false;
         }
 
-        return value is not null || reader.TokenType == JsonTokenType.Null;
-    }
-
-    private static bool AsLong(ref Utf8JsonReader reader, out long? value)
-    {
-        value = null;
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number))
-        {
-            value = number;
-        }
-
-        return value is not null || reader.TokenType == JsonTokenType.Null;
+        name = reader.ValueSpan;
+        reader.Read();
+        return true;
     }
 
     private static bool Skip(ref Utf8JsonReader reader)

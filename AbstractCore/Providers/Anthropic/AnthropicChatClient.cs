@@ -14,33 +14,21 @@ namespace AbstractCore.Providers.Anthropic;
 /// <c>Authorization</c> header. A non-success answer throws <see cref="UpstreamHttpException"/> (for a stream,
 /// before the first update); an <c>error</c> event mid-stream throws one too.
 /// </summary>
-internal sealed class AnthropicChatClient : IChatClient
+internal sealed class AnthropicChatClient(HttpClient http, ProviderEndpoint endpoint) : IChatClient
 {
     public const string ApiVersion = "2023-06-01";
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(5);
     private const int MaxModelPages = 10;
 
-    private readonly HttpClient _http;
-    private readonly ProviderEndpoint _endpoint;
-    private readonly string _apiBase;
-    private readonly ChatClientMetadata _metadata;
-
-    public AnthropicChatClient(HttpClient http, ProviderEndpoint endpoint)
-    {
-        _http = http;
-        _endpoint = endpoint;
-        // The base URL is the API root (https://api.anthropic.com); one that already ends in /v1 is taken as is.
-        var root = endpoint.BaseUrl.AbsoluteUri.TrimEnd('/');
-        _apiBase = root.EndsWith("/v1", StringComparison.OrdinalIgnoreCase) ? root : root + "/v1";
-        _metadata = new ChatClientMetadata("anthropic", endpoint.BaseUrl);
-    }
+    private readonly string _apiBase = ApiBase(endpoint.BaseUrl);
+    private readonly ChatClientMetadata _metadata = new("anthropic", endpoint.BaseUrl);
 
     public async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var built = AnthropicRequestFactory.Create(messages, options, stream: false);
         using var request = Post(built.Request);
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await UpstreamHttpException.FromAsync(response, cancellationToken);
@@ -57,7 +45,7 @@ internal sealed class AnthropicChatClient : IChatClient
     {
         var built = AnthropicRequestFactory.Create(messages, options, stream: true);
         using var request = Post(built.Request);
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await UpstreamHttpException.FromAsync(response, cancellationToken);
@@ -97,7 +85,7 @@ internal sealed class AnthropicChatClient : IChatClient
         {
             var url = _apiBase + "/models?limit=1000" + (after is null ? "" : "&after_id=" + Uri.EscapeDataString(after));
             using var request = NewRequest(HttpMethod.Get, url);
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
                 throw await UpstreamHttpException.FromAsync(response, timeout.Token);
@@ -111,8 +99,8 @@ internal sealed class AnthropicChatClient : IChatClient
                 {
                     models.Add(new ModelInfo
                     {
-                        Id = $"{_endpoint.Provider.Name}/{model.Id}",
-                        OwnedBy = _endpoint.Provider.Name,
+                        Id = $"{endpoint.Provider.Name}/{model.Id}",
+                        OwnedBy = endpoint.Provider.Name,
                         Created = model.CreatedAt?.ToUnixTimeSeconds() ?? 0,
                     });
                 }
@@ -143,6 +131,13 @@ internal sealed class AnthropicChatClient : IChatClient
         // The HttpClient is the gateway's shared one.
     }
 
+    /// <summary>The base URL is the API root (https://api.anthropic.com); one that already ends in /v1 is taken as is.</summary>
+    private static string ApiBase(Uri baseUrl)
+    {
+        var root = baseUrl.AbsoluteUri.TrimEnd('/');
+        return root.EndsWith("/v1", StringComparison.OrdinalIgnoreCase) ? root : root + "/v1";
+    }
+
     private HttpRequestMessage Post(AnthropicMessagesRequest body)
     {
         var request = NewRequest(HttpMethod.Post, _apiBase + "/messages");
@@ -154,13 +149,13 @@ internal sealed class AnthropicChatClient : IChatClient
     private HttpRequestMessage NewRequest(HttpMethod method, string url)
     {
         var request = new HttpRequestMessage(method, url);
-        if (_endpoint.ApiKey is { } key)
+        if (endpoint.ApiKey is { } key)
         {
             request.Headers.TryAddWithoutValidation("x-api-key", key);
         }
 
         request.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
-        foreach (var (name, value) in _endpoint.Headers)
+        foreach (var (name, value) in endpoint.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
