@@ -9,12 +9,12 @@ public abstract class GenAiCallTelemetry : IDisposable
     private bool _ended;
 
     /// <summary>Notes the failure for <c>error.type</c> and the span's status.</summary>
-    public abstract void Fail(Exception error);
+    public abstract void Fail(Exception failure);
 
     /// <summary>An exception filter that records and never catches.</summary>
-    public static bool Record(GenAiCallTelemetry? telemetry, Exception error)
+    public static bool Record(GenAiCallTelemetry? telemetry, Exception failure)
     {
-        telemetry?.Fail(error);
+        telemetry?.Fail(failure);
         return false;
     }
 
@@ -26,10 +26,10 @@ public abstract class GenAiCallTelemetry : IDisposable
         }
 
         _ended = true;
-        End();
+        Finish();
         GC.SuppressFinalize(this);
     }
 
     /// <summary>Writes the metrics and stops the span; called once.</summary>
-    protected abstract void End();
+    protected abstract void Finish();
 }

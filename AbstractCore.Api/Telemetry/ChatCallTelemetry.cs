@@ -128,16 +128,16 @@ internal sealed class ChatCallTelemetry : GenAiCallTelemetry
 
     /// <summary>The call failed (before or after a stream started): <c>error.type</c> is the answer's status
     /// (<c>502</c>, <c>504</c>, an upstream's <c>429</c>…) or the exception's type.</summary>
-    public override void Fail(Exception error)
+    public override void Fail(Exception failure)
     {
-        _errorType ??= error is GatewayException g ? g.Status.ToString(CultureInfo.InvariantCulture) : error.GetType().FullName ?? "error";
-        _activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+        _errorType ??= failure is GatewayException g ? g.Status.ToString(CultureInfo.InvariantCulture) : failure.GetType().FullName ?? "error";
+        _activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
     }
 
     /// <summary>The client went away and the upstream call was cancelled.</summary>
     public void Cancelled() => _errorType ??= "cancelled";
 
-    protected override void End()
+    protected override void Finish()
     {
         var elapsed = Stopwatch.GetElapsedTime(_started).TotalSeconds;
         var tags = new TagList

@@ -71,22 +71,22 @@ internal sealed class GenerationTelemetry : GenAiCallTelemetry
         }
     }
 
-    public override void Fail(Exception error)
+    public override void Fail(Exception failure)
     {
-        _errorType ??= error switch
+        _errorType ??= failure switch
         {
             InferenceException e => e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Scheduling.QueueFullException => "429",
             OperationCanceledException => "cancelled",
-            _ => error.GetType().FullName ?? "error",
+            _ => failure.GetType().FullName ?? "error",
         };
-        if (error is not OperationCanceledException)
+        if (failure is not OperationCanceledException)
         {
-            _activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+            _activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
         }
     }
 
-    protected override void End()
+    protected override void Finish()
     {
         var tags = new TagList
         {
