@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
@@ -41,7 +42,13 @@ internal static class BlocCompiler
         return tokens;
     }
 
-    public static Compiled Compile(ResidentModel resident, string text, string sha256, JsonNode? blocId, DateTimeOffset now)
+    /// <summary>
+    /// Renders, tokenizes and prefills the bloc. The prefilled Generator is handed to the caller (sized for
+    /// <paramref name="headroom"/> more tokens, as a prompt-cache key's), so a load that compiles keeps it instead of
+    /// prefilling a second time; the caller disposes it otherwise.
+    /// </summary>
+    [SuppressMessage("Reliability", "CA2000", Justification = "The Generator is owned by the returned Prefilled, or disposed on failure.")]
+    public static Compiled Compile(ResidentModel resident, string text, string sha256, JsonNode? blocId, DateTimeOffset now, int headroom)
     {
         var model = resident.Model;
         var watch = Stopwatch.StartNew();
@@ -49,17 +56,26 @@ internal static class BlocCompiler
         var renderMs = watch.Elapsed.TotalMilliseconds;
 
         watch.Restart();
-        using var generator = TokenLoop.Create(model, SamplingOptions.Default, tokens.Length + 1);
-        generator.AppendTokens(tokens);
-        var prefillMs = watch.Elapsed.TotalMilliseconds;
-        var shape = Shape(generator, model.Folder);
+        var capacity = Math.Min(tokens.Length + headroom, model.Folder.ContextLength);
+        var generator = TokenLoop.Create(model, SamplingOptions.Default, capacity);
+        try
+        {
+            generator.AppendTokens(tokens);
+            var prefillMs = watch.Elapsed.TotalMilliseconds;
+            var shape = Shape(generator, model.Folder);
 
-        var artifact = KvArtifactStore.Encode(tokens);
-        var fingerprint = resident.Fingerprint;
-        var manifest = new KvManifest(
-            KvManifest.TokenIds, resident.Name, fingerprint.Id, fingerprint.Files, fingerprint.Tokenizer, fingerprint.ChatTemplate,
-            sha256, blocId, tokens.Length, ModelFingerprint.Hash(artifact), shape, now, artifact.Length, Engine);
-        return new Compiled(manifest, tokens, artifact, renderMs, prefillMs);
+            var artifact = KvArtifactStore.Encode(tokens);
+            var fingerprint = resident.Fingerprint;
+            var manifest = new KvManifest(
+                KvManifest.TokenIds, resident.Name, fingerprint.Id, fingerprint.Files, fingerprint.Tokenizer, fingerprint.ChatTemplate,
+                sha256, blocId, tokens.Length, ModelFingerprint.Hash(artifact), shape, now, artifact.Length, Engine);
+            return new Compiled(manifest, tokens, artifact, renderMs, prefillMs, new Prefilled(generator, capacity));
+        }
+        catch
+        {
+            generator.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -88,5 +104,18 @@ internal static class BlocCompiler
         return (layers, present);
     }
 
-    internal sealed record Compiled(KvManifest Manifest, int[] Tokens, byte[] Artifact, double RenderMs, double PrefillMs);
+    internal sealed record Compiled(KvManifest Manifest, int[] Tokens, byte[] Artifact, double RenderMs, double PrefillMs, Prefilled Prefilled);
+}
+
+/// <summary>A Generator holding a compiled bloc's KV state, owned by whoever holds this until it is attached to a key.</summary>
+internal sealed class Prefilled(Generator generator, int maxLength) : IDisposable
+{
+    private Generator? _generator = generator;
+
+    public int MaxLength { get; } = maxLength;
+
+    /// <summary>Hands the Generator over (once); this object no longer disposes it.</summary>
+    public Generator Take() => Interlocked.Exchange(ref _generator, null) ?? throw new InvalidOperationException("The prefilled Generator was already taken.");
+
+    public void Dispose() => Interlocked.Exchange(ref _generator, null)?.Dispose();
 }

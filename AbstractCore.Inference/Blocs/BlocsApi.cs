@@ -69,7 +69,8 @@ internal static class BlocsApi
         var req = await BlocRequest.ReadAsync(request, c, needModel: true);
         using var lease = await c.Residency.AcquireAsync(req.Folder!, request.HttpContext.RequestAborted);
         var resident = lease.Resident;
-        var (artifact, tokens, manifest, compiled, rebuilt, debug) = await ResolveAsync(req, resident, c, refuseStale: false, request.HttpContext.RequestAborted);
+        var (artifact, tokens, manifest, compiled, rebuilt, debug, prefilled) = await ResolveAsync(req, resident, c, refuseStale: false, request.HttpContext.RequestAborted);
+        prefilled?.Dispose(); // ensure leaves no live key behind: the artifact on disk is its result
         var binding = new KvBinding(KvBinding.IdFor(resident.RuntimeId, manifest), resident.RuntimeId, resident.Name, manifest.Sha256, manifest.ModelFingerprint, artifact, tokens);
         var stable = req.StableKey;
         var reply = Artifact(artifact, manifest, binding, stable, compiled, rebuilt);
@@ -85,7 +86,8 @@ internal static class BlocsApi
         var req = await BlocRequest.ReadAsync(request, c, needModel: true);
         using var lease = await c.Residency.AcquireAsync(req.Folder!, aborted);
         var resident = lease.Resident;
-        var (artifact, tokens, manifest, compiled, rebuilt, debug) = await ResolveAsync(req, resident, c, refuseStale: true, aborted);
+        var (artifact, tokens, manifest, compiled, rebuilt, debug, prefilled) = await ResolveAsync(req, resident, c, refuseStale: true, aborted);
+        using var compiledState = prefilled;
         var binding = new KvBinding(KvBinding.IdFor(resident.RuntimeId, manifest), resident.RuntimeId, resident.Name, manifest.Sha256, manifest.ModelFingerprint, artifact, tokens);
 
         // The stable key holds the artifact's KV (prefilled from its tokens unless it still holds it); the working key
@@ -95,10 +97,10 @@ internal static class BlocsApi
         var cache = resident.PromptCache;
         using (await c.Scheduler.For(resident.Name).EnterAsync(aborted))
         {
-            var reloaded = await FillAsync(resident, cache, stable, binding, req.Ttl, c.Settings, onlyIfMissing: true);
+            var reloaded = await FillAsync(resident, cache, stable, binding, req.Ttl, c.Settings, onlyIfMissing: true, compiledState);
             if (key != stable)
             {
-                await FillAsync(resident, cache, key, binding, req.Ttl, c.Settings, onlyIfMissing: false);
+                await FillAsync(resident, cache, key, binding, req.Ttl, c.Settings, onlyIfMissing: false, null);
             }
 
             if (req.MakeDefault)
@@ -119,9 +121,13 @@ internal static class BlocsApi
         }
     }
 
-    /// <summary>Prefills the artifact's tokens into a key and binds it; false when <paramref name="onlyIfMissing"/> and the key already holds it.</summary>
+    /// <summary>
+    /// Prefills the artifact's tokens into a key and binds it; false when <paramref name="onlyIfMissing"/> and the key
+    /// already holds it. A Generator just prefilled by the compilation is attached as it is (no second prefill).
+    /// </summary>
     private static async Task<bool> FillAsync(
-        ResidentModel resident, PromptCacheStore cache, string key, KvBinding binding, TimeSpan? ttl, InferenceSettings settings, bool onlyIfMissing)
+        ResidentModel resident, PromptCacheStore cache, string key, KvBinding binding, TimeSpan? ttl, InferenceSettings settings, bool onlyIfMissing,
+        Prefilled? prefilled)
     {
         var entry = cache.Checkout(key, ttl)
             ?? throw new BlocException(409, $"Prompt cache key '{key}' is in use by a running request; load again when it is done.", "prompt_cache_busy");
@@ -134,7 +140,16 @@ internal static class BlocsApi
                 return false;
             }
 
-            await Task.Run(() => GeneratorReuse.Prefill(resident.Model, cache, entry, binding.Tokens, settings.DefaultMaxTokens), CancellationToken.None);
+            if (prefilled is not null)
+            {
+                entry.Attach(prefilled.Take(), Generation.SamplingOptions.Default, prefilled.MaxLength);
+                entry.Remember(binding.Tokens, lastFed: true);
+            }
+            else
+            {
+                await Task.Run(() => GeneratorReuse.Prefill(resident.Model, cache, entry, binding.Tokens, settings.DefaultMaxTokens), CancellationToken.None);
+            }
+
             entry.Binding = binding;
             ok = true;
             return true;
@@ -150,7 +165,7 @@ internal static class BlocsApi
     /// A stale artifact (other model files, tokenizer or template) is rebuilt by ensure and refused by load (409) unless
     /// <c>force_rebuild</c>.
     /// </summary>
-    private static async Task<(string Path, int[] Tokens, KvManifest Manifest, bool Compiled, bool Rebuilt, JsonObject Debug)> ResolveAsync(
+    private static async Task<(string Path, int[] Tokens, KvManifest Manifest, bool Compiled, bool Rebuilt, JsonObject Debug, Prefilled? Prefilled)> ResolveAsync(
         BlocRequest req, ResidentModel resident, BlocsContext c, bool refuseStale, CancellationToken aborted)
     {
         var path = c.Store.ArtifactPath(resident.Name, req.Sha256, req.ArtifactPath);
@@ -162,7 +177,7 @@ internal static class BlocsApi
         if (usable && !stale && !req.ForceRebuild)
         {
             debug["source"] = "disk";
-            return (path, tokens!, existing!, false, false, debug);
+            return (path, tokens!, existing!, false, false, debug, null);
         }
 
         if (stale && refuseStale && !req.ForceRebuild)
@@ -187,14 +202,24 @@ internal static class BlocsApi
         BlocCompiler.Compiled compiled;
         using (await c.Scheduler.For(resident.Name).EnterAsync(aborted))
         {
-            compiled = await Task.Run(() => BlocCompiler.Compile(resident, req.Text, req.Sha256, req.BlocId, c.Time.GetUtcNow()), CancellationToken.None);
+            compiled = await Task.Run(
+                () => BlocCompiler.Compile(resident, req.Text, req.Sha256, req.BlocId, c.Time.GetUtcNow(), c.Settings.DefaultMaxTokens), CancellationToken.None);
         }
 
-        KvArtifactStore.Write(path, compiled.Artifact, compiled.Manifest);
+        try
+        {
+            KvArtifactStore.Write(path, compiled.Artifact, compiled.Manifest);
+        }
+        catch
+        {
+            compiled.Prefilled.Dispose();
+            throw;
+        }
+
         debug["source"] = "compiled";
         debug["render_ms"] = Math.Round(compiled.RenderMs, 3);
         debug["prefill_ms"] = Math.Round(compiled.PrefillMs, 3);
-        return (path, compiled.Tokens, compiled.Manifest, true, existing is not null, debug);
+        return (path, compiled.Tokens, compiled.Manifest, true, existing is not null, debug, compiled.Prefilled);
     }
 
     private static JsonObject Artifact(string path, KvManifest manifest, KvBinding binding, string key, bool compiled, bool rebuilt) => new()
