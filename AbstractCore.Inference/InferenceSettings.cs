@@ -16,8 +16,18 @@ internal sealed class InferenceSettings
     public const string IntraOpThreadsVariable = "ABSTRACTCORE_ONNX_INTRA_OP_THREADS";
     public const string StreamIntervalVariable = "ABSTRACTCORE_ONNX_STREAM_INTERVAL_MS";
     public const string DemoModelVariable = "ABSTRACTCORE_ONNX_DEMO_MODEL";
+    public const string BlocArtifactsDirVariable = "ABSTRACTCORE_ONNX_BLOC_ARTIFACTS_DIR";
 
     public string? ModelsDir { get; init; }
+
+    /// <summary>
+    /// Where bloc KV artifacts and their manifests are written (<c>/acore/blocs/kv/*</c>). Not the models folder, which
+    /// may be mounted read-only; by default beside it under the AbstractCore home, <c>~/.abstractcore/blocs/kv</c>.
+    /// </summary>
+    public string BlocArtifactsDir { get; init; } = DefaultBlocArtifactsDir;
+
+    private static string DefaultBlocArtifactsDir =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".abstractcore", "blocs", "kv");
 
     /// <summary>Whether an empty models folder gets the generated <c>demo</c> model, so a first request has an answer.</summary>
     public bool DemoModel { get; init; } = true;
@@ -79,6 +89,9 @@ internal sealed class InferenceSettings
         {
             ModelsDir = string.IsNullOrWhiteSpace(configuration[ModelsDirVariable]) ? null : configuration[ModelsDirVariable]!.Trim(),
             DemoModel = Bool(DemoModelVariable, defaults.DemoModel),
+            BlocArtifactsDir = string.IsNullOrWhiteSpace(configuration[BlocArtifactsDirVariable])
+                ? defaults.BlocArtifactsDir
+                : Path.GetFullPath(configuration[BlocArtifactsDirVariable]!.Trim()),
             MaxConcurrency = Int(MaxConcurrencyVariable, defaults.MaxConcurrency, 1),
             MaxQueue = Int(MaxQueueVariable, defaults.MaxQueue, 0),
             DefaultMaxTokens = Int(DefaultMaxTokensVariable, defaults.DefaultMaxTokens, 1),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AbstractCore.Inference.Blocs;
 using AbstractCore.Inference.Hosting;
 using AbstractCore.Inference.Models;
 using AbstractCore.Inference.Residency;
@@ -44,6 +45,12 @@ internal static class ChatCompletionsApi
 
         using var lease = await residency.AcquireAsync(folder, aborted);
         var resident = lease.Resident;
+        if (input.BindingId is { } bindingId)
+        {
+            // Before any token and before a stream's headers: a bound chat never runs on KV state it did not ask for.
+            PromptCacheBindingCheck.Verify(resident, input.CacheKey ?? resident.PromptCache.DefaultKey, bindingId);
+        }
+
         var prompt = Tokenize(resident.Model, input);
         var contextLength = folder.ContextLength;
         if (prompt.Length >= contextLength)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AbstractCore.Inference.Blocs;
 using AbstractCore.Inference.Hosting;
 using AbstractCore.OpenAI.Chat;
 
@@ -8,7 +9,7 @@ namespace AbstractCore.Inference.Generation;
 /// <summary>A validated chat request: the messages as the chat template wants them, limits and options.</summary>
 internal sealed record ChatInput(
     string MessagesJson, int? MaxTokens, IReadOnlyList<string> Stop, SamplingOptions Sampling,
-    string? CacheKey, bool Stream, bool IncludeUsage)
+    string? CacheKey, bool Stream, bool IncludeUsage, string? BindingId = null)
 {
     private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool" };
 
@@ -50,12 +51,16 @@ internal sealed record ChatInput(
         var cacheKey = request.Extra?.GetValueOrDefault("prompt_cache_key") is { ValueKind: JsonValueKind.String } key &&
             !string.IsNullOrWhiteSpace(key.GetString()) ? key.GetString()!.Trim() : null;
 
+        // A bloc binding names the key its artifact was loaded into; it is verified once the model is resident.
+        var binding = PromptCacheBindingCheck.Read(request.Extra?.GetValueOrDefault(PromptCacheBindingCheck.Field), cacheKey);
+        cacheKey = binding?.Key ?? cacheKey;
+
         RefuseTools(request);
         RefuseResponseFormat(request.ResponseFormat);
         return new ChatInput(
             RenderMessages(messages), maxTokens, Stops(request.Stop),
             new SamplingOptions(request.Temperature, request.TopP, topK is 0 ? null : topK, request.Seed),
-            cacheKey, request.Stream == true, request.StreamOptions?.IncludeUsage == true);
+            cacheKey, request.Stream == true, request.StreamOptions?.IncludeUsage == true, binding?.BindingId);
     }
 
     private static string RenderMessages(List<ChatMessageDto> messages)

@@ -1,3 +1,4 @@
+using AbstractCore.Inference.Blocs;
 using AbstractCore.Inference.Generation;
 using AbstractCore.Inference.Models;
 using AbstractCore.Inference.PromptCache;
@@ -27,6 +28,8 @@ internal static class InferenceApp
         builder.Services.AddSingleton<Scheduler>();
         builder.Services.AddSingleton<InferenceTelemetry>();
         builder.Services.AddSingleton<PromptCacheContext>();
+        builder.Services.AddSingleton<KvArtifactStore>();
+        builder.Services.AddSingleton<BlocsContext>();
         builder.Services.AddHealthChecks().AddCheck<ModelsHealthCheck>("onnx-models");
 
         var app = builder.Build();
@@ -38,6 +41,7 @@ internal static class InferenceApp
         app.MapChatCompletions();
         app.MapResidency();
         app.MapPromptCache();
+        app.MapBlocs();
 
         var settings = app.Services.GetRequiredService<InferenceSettings>();
         InferenceLog.ModelsDirectory(app.Logger, settings.ModelsDir);

@@ -1,7 +1,7 @@
 namespace AbstractCore.Inference.Hosting;
 
 /// <summary>A request the service refuses, answered in the OpenAI error envelope with its status.</summary>
-internal sealed class InferenceException(int status, string message, string type = "invalid_request_error", string? param = null, string? code = null)
+internal class InferenceException(int status, string message, string type = "invalid_request_error", string? param = null, string? code = null)
     : Exception(message)
 {
     public int Status { get; } = status;

@@ -28,11 +28,18 @@ internal static class GeneratorReuse
             return (live, shared);
         }
 
+        // A new Generator recomputes the whole prompt: a bloc binding survives when the prompt still starts with the bloc.
+        var binding = entry.Binding;
         entry.Drop();
         var capacity = Math.Min(model.Folder.ContextLength, Math.Max(needed, 2 * prompt.Length) + 256);
         var generator = TokenLoop.Create(model, sampling, capacity);
         entry.Attach(generator, sampling, capacity);
         generator.AppendTokens(prompt);
+        if (binding is not null && prompt.AsSpan().StartsWith(binding.Tokens))
+        {
+            entry.Binding = binding;
+        }
+
         if (countUse)
         {
             cache.RecordUse(0);

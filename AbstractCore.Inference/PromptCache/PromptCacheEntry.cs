@@ -1,3 +1,4 @@
+using AbstractCore.Inference.Blocs;
 using AbstractCore.Inference.Generation;
 using Microsoft.ML.OnnxRuntimeGenAI;
 
@@ -34,6 +35,16 @@ internal sealed class PromptCacheEntry(string key, TimeSpan ttl, DateTimeOffset 
     /// <summary>Cleared while busy: the store drops it when the request returns it.</summary>
     public bool Removed { get; set; }
 
+    /// <summary>The bloc KV artifact loaded into this key (kv/load), while its KV state still starts with the artifact's tokens.</summary>
+    public KvBinding? Binding { get; set; }
+
+    /// <summary>
+    /// Whether the live KV state holds the binding's artifact: a Generator exists and its computed tokens begin with the
+    /// artifact's (a chat whose prompt left the bloc early rewound past it).
+    /// </summary>
+    public bool Holds(KvBinding binding) =>
+        Generator is not null && ComputedCount >= binding.Tokens.Length && ComputedTokens[..binding.Tokens.Length].SequenceEqual(binding.Tokens);
+
     public long Bytes(long kvBytesPerToken) => Generator is null ? 0 : MaxLength * kvBytesPerToken;
 
     public void Attach(Generator generator, SamplingOptions sampling, int maxLength)
@@ -55,6 +66,7 @@ internal sealed class PromptCacheEntry(string key, TimeSpan ttl, DateTimeOffset 
     {
         Generator?.Dispose();
         Generator = null;
+        Binding = null;
         Sequence = [];
         ComputedCount = 0;
         MaxLength = 0;

@@ -1,3 +1,5 @@
+using AbstractCore.Inference.Blocs;
+
 namespace AbstractCore.Inference.PromptCache;
 
 /// <summary>
@@ -117,6 +119,38 @@ internal sealed class PromptCacheStore(long kvBytesPerToken, long budgetBytes, T
         }
     }
 
+    /// <summary>
+    /// What a key holds for a prompt_cache_binding check: <c>Live</c> false when the key is unknown or its KV state is gone
+    /// (evicted, expired); else the binding its KV state still holds, if any. A key in use by a request is taken at its word.
+    /// </summary>
+    public (bool Live, KvBinding? Binding) BindingOf(string key)
+    {
+        lock (_lock)
+        {
+            Sweep(time.GetUtcNow());
+            if (!_entries.TryGetValue(key, out var entry) || (entry.Generator is null && !entry.Busy))
+            {
+                return (false, null);
+            }
+
+            return (true, entry.Binding is { } b && (entry.Busy || entry.Holds(b)) ? b : null);
+        }
+    }
+
+    /// <summary>Every key whose KV state holds a bloc artifact (for kv/delete and kv/prune).</summary>
+    public IReadOnlyList<(string Key, KvBinding Binding)> LiveBindings()
+    {
+        lock (_lock)
+        {
+            Sweep(time.GetUtcNow());
+            return _entries.Values
+                .Where(e => e.Binding is { } b && (e.Busy || e.Holds(b)))
+                .OrderBy(e => e.Key, StringComparer.Ordinal)
+                .Select(e => (e.Key, e.Binding!))
+                .ToList();
+        }
+    }
+
     /// <summary>Removes one key, or every key when <paramref name="key"/> is null. Returns how many were removed.</summary>
     public int Clear(string? key)
     {
@@ -148,7 +182,7 @@ internal sealed class PromptCacheStore(long kvBytesPerToken, long budgetBytes, T
                 _hits, _misses, _reusedTokens, _evictions, _expirations, DefaultKey,
                 _entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal)
                     .Select(e => new PromptCacheKeyStats(e.Key, e.ComputedCount, e.Bytes(kvBytesPerToken), e.Busy,
-                        Math.Max(0, (e.LastUsed + e.Ttl - now).TotalSeconds)))
+                        Math.Max(0, (e.LastUsed + e.Ttl - now).TotalSeconds), e.Binding is { } b && (e.Busy || e.Holds(b)) ? b.BindingId : null))
                     .ToList());
         }
     }
@@ -218,4 +252,4 @@ internal sealed record PromptCacheStats(
     int Keys, long Bytes, long BudgetBytes, long Hits, long Misses, long ReusedTokens, long Evictions, long Expirations,
     string? DefaultKey, IReadOnlyList<PromptCacheKeyStats> Entries);
 
-internal sealed record PromptCacheKeyStats(string Key, int Tokens, long Bytes, bool Busy, double ExpiresInSeconds);
+internal sealed record PromptCacheKeyStats(string Key, int Tokens, long Bytes, bool Busy, double ExpiresInSeconds, string? BindingId);

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
+using AbstractCore.Inference.Blocs;
 using AbstractCore.Inference.Hosting;
 using AbstractCore.Inference.Models;
 using AbstractCore.Inference.PromptCache;
@@ -73,9 +74,11 @@ internal sealed class ModelResidency(InferenceSettings settings, TimeProvider ti
                 return (options.ApplyTo(raced), false);
             }
 
+            // The fingerprint is taken with the load: bloc KV artifacts must match the files these weights came from.
+            var fingerprint = await Task.Run(() => ModelFingerprint.Of(folder.Path), CancellationToken.None);
             var model = await Task.Run(() => LoadedModel.Load(folder, settings.Providers, settings.IntraOpThreads), CancellationToken.None);
             var cache = new PromptCacheStore(folder.KvBytesPerToken, settings.PromptCacheBudgetBytes, settings.PromptCacheTtl, time);
-            var resident = options.ApplyTo(new ResidentModel(RuntimeId(folder.Name), model, cache, options.Pin, time));
+            var resident = options.ApplyTo(new ResidentModel(RuntimeId(folder.Name), model, cache, options.Pin, time) { Fingerprint = fingerprint });
             lock (_lock)
             {
                 _resident[folder.Name] = resident;

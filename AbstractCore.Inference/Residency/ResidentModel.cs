@@ -1,3 +1,4 @@
+using AbstractCore.Inference.Blocs;
 using AbstractCore.Inference.Models;
 using AbstractCore.Inference.PromptCache;
 
@@ -23,6 +24,9 @@ internal sealed class ResidentModel(string runtimeId, LoadedModel model, PromptC
     public string Name => Model.Folder.Name;
 
     public PromptCacheStore PromptCache { get; } = promptCache;
+
+    /// <summary>The model folder's files as they were when this runtime loaded them.</summary>
+    public required ModelFingerprint Fingerprint { get; init; }
 
     public bool Pinned { get; set; } = pinned;
 

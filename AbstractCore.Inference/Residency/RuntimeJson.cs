@@ -71,6 +71,7 @@ internal static class RuntimeJson
             ["bytes"] = e.Bytes,
             ["busy"] = e.Busy,
             ["expires_in_s"] = Math.Round(e.ExpiresInSeconds, 3),
+            ["binding_id"] = e.BindingId,
         }).ToArray()),
     };
 }

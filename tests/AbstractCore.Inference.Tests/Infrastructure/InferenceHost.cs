@@ -41,6 +41,8 @@ public sealed class InferenceHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 [InferenceSettings.ModelsDirVariable] = TestModels.Directory,
+                // Never the machine's ~/.abstractcore: a host of its own unless the test names a folder (restarts).
+                [InferenceSettings.BlocArtifactsDirVariable] = Path.Combine(TestModels.Directory, ".blocs-" + Guid.NewGuid().ToString("N")[..8]),
                 ["Logging:LogLevel:Default"] = "Warning",
             });
             if (settings is not null)
