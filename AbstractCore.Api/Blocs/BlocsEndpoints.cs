@@ -44,7 +44,7 @@ internal static class BlocsEndpoints
     {
         var blocs = acore.MapGroup("/blocs").WithTags("Memory Blocs");
         blocs.MapPost("/upsert_text", (HttpContext c, BlocsHandler h) => h.UpsertAsync(c));
-        blocs.MapGet("", (HttpContext c, BlocsHandler h) => h.ListAsync(c));
+        acore.MapGet("/blocs", (HttpContext c, BlocsHandler h) => h.ListAsync(c)).WithTags("Memory Blocs"); // no trailing slash, as in the spec
         blocs.MapGet("/record", (HttpContext c, BlocsHandler h) => h.RecordAsync(c));
         blocs.MapPost("/delete", (HttpContext c, BlocsHandler h) => h.DeleteAsync(c));
         foreach (var (name, isGet, _, _) in BlocKvHandler.Operations)

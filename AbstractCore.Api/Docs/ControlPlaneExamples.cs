@@ -45,7 +45,7 @@ internal static class ControlPlaneExamples
         ["GET acore/blocs"] = ("List bloc records (query: sha256, bloc_id, base_url)", null),
         ["GET acore/blocs/record"] = ("Inspect one bloc record (query: sha256 or bloc_id, base_url)", null),
         ["POST acore/blocs/delete"] = ("Delete a bloc and its KV artifacts (409 while one is loaded in a live key, unless clear_loaded or force)", Json("""
-            {"bloc_id": 1, "delete_kv": true, "clear_loaded": false, "force": false, "dry_run": true}
+            {"sha256": "abababababababababababababababababababababababababababababababab", "delete_kv": true, "dry_run": true}
             """)),
         ["GET acore/blocs/kv/manifest"] = ("Inspect a bloc's KV artifact manifest (query: provider, model or runtime_id, sha256 or bloc_id, artifact_path)", null),
         ["GET acore/blocs/kv/list"] = ("List bloc KV artifacts (query: provider, model, sha256, bloc_id)", null),
