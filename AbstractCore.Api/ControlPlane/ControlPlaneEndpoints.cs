@@ -1,4 +1,5 @@
 using AbstractCore.Api.Auth;
+using AbstractCore.Api.Blocs;
 using AbstractCore.Api.Hosting;
 
 namespace AbstractCore.Api.ControlPlane;
@@ -6,7 +7,7 @@ namespace AbstractCore.Api.ControlPlane;
 internal static class ControlPlaneEndpoints
 {
     /// <summary>
-    /// <c>/acore/*</c>, AbstractCore's own control plane: the docs' token check, model residency and the prompt cache.
+    /// <c>/acore/*</c>, AbstractCore's own control plane: the docs' token check, model residency, the prompt cache and the memory blocs.
     /// Every route needs the server token, as its endpoint declares nothing open.
     /// </summary>
     public static IEndpointRouteBuilder MapControlPlane(this IEndpointRouteBuilder endpoints)
@@ -33,6 +34,7 @@ internal static class ControlPlaneEndpoints
             promptCache.MapPost("/" + op, (HttpContext c, ControlPlaneForwarder f) => PromptCacheHandler.HandleAsync(c, f, op));
         }
 
+        acore.MapBlocs();
         return endpoints;
     }
 }

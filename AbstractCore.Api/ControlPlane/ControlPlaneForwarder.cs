@@ -11,6 +11,11 @@ internal sealed class ControlPlaneForwarder(UpstreamHttp http, ProviderResolver 
 {
     public const string LocalProvider = "onnx";
 
+    /// <summary>A direct-mode call with no Inference service to reach.</summary>
+    public const string RuntimeNotFound =
+        "Loaded gateway runtime not found. Load it first with `/acore/models/load` or proxy to an AbstractEndpoint via `base_url`. " +
+        "(ABSTRACTCORE_INFERENCE_URL is not set.)";
+
     /// <summary>The Inference service's root (its <c>ABSTRACTCORE_INFERENCE_URL</c> without <c>/v1</c>), or null when not configured.</summary>
     public Uri? InferenceRoot() =>
         resolver.ConfiguredBaseUrl(ProviderCatalog.Get(LocalProvider)) is { } url ? Root(url) : null;

@@ -36,6 +36,13 @@ internal sealed record ControlPlaneRequest(string? RuntimeId, string? Provider, 
             }
         }
 
+        return FromBody(body);
+    }
+
+    /// <summary>The selector a body (or a GET's query, as strings) names: <c>onnx/m</c> in <c>model</c> is provider
+    /// <c>onnx</c> and model <c>m</c>.</summary>
+    public static ControlPlaneRequest FromBody(JsonObject body)
+    {
         var provider = Text(body, "provider")?.ToLowerInvariant();
         var model = Text(body, "model");
         if (provider is null && model is not null && model.Contains('/', StringComparison.Ordinal))

@@ -48,8 +48,7 @@ internal static class PromptCacheHandler
         }
 
         var inference = forwarder.InferenceRoot() ?? throw new GatewayException(404,
-            "Loaded gateway runtime not found. Load it first with `/acore/models/load` or proxy to an AbstractEndpoint via `base_url`. " +
-            "(ABSTRACTCORE_INFERENCE_URL is not set.)", "not_found_error", "provider", "runtime_not_found");
+            ControlPlaneForwarder.RuntimeNotFound, "not_found_error", "provider", "runtime_not_found");
         return await LocalAsync(forwarder, inference, path, request, isGet, aborted);
     }
 

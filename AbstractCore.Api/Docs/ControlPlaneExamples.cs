@@ -38,6 +38,29 @@ internal static class ControlPlaneExamples
             {"provider": "onnx", "model": "tiny-chat", "namespace": "docs", "make_default": false,
              "modules": [{"module_id": "persona", "system_prompt": "You are a concise assistant."}]}
             """)),
+        ["POST acore/blocs/upsert_text"] = ("Store a bloc: extracted text with its path and metadata (or upstream, with base_url)", Json("""
+            {"path": "docs/orbit.md", "content": "The orbit of the station is 400 km high.", "format": "markdown",
+             "summary": "Station orbit", "keywords": ["orbit", "station"]}
+            """)),
+        ["GET acore/blocs"] = ("List bloc records (query: sha256, bloc_id, base_url)", null),
+        ["GET acore/blocs/record"] = ("Inspect one bloc record (query: sha256 or bloc_id, base_url)", null),
+        ["POST acore/blocs/delete"] = ("Delete a bloc and its KV artifacts (409 while one is loaded in a live key, unless clear_loaded or force)", Json("""
+            {"sha256": "abababababababababababababababababababababababababababababababab", "delete_kv": true, "dry_run": true}
+            """)),
+        ["GET acore/blocs/kv/manifest"] = ("Inspect a bloc's KV artifact manifest (query: provider, model or runtime_id, sha256 or bloc_id, artifact_path)", null),
+        ["GET acore/blocs/kv/list"] = ("List bloc KV artifacts (query: provider, model, sha256, bloc_id)", null),
+        ["POST acore/blocs/kv/ensure"] = ("Compile a bloc's text into a durable KV artifact for a model (rebuilt when stale)", Json("""
+            {"provider": "onnx", "model": "tiny-chat", "bloc_id": 1, "force_rebuild": false, "debug": false}
+            """)),
+        ["POST acore/blocs/kv/load"] = ("Load a bloc's KV artifact into a prompt-cache key; answers the prompt_cache_binding for chat", Json("""
+            {"provider": "onnx", "model": "tiny-chat", "bloc_id": 1, "stable_cache_key": "stable:orbit", "key": "work:orbit", "make_default": false}
+            """)),
+        ["POST acore/blocs/kv/delete"] = ("Delete one bloc KV artifact (409 while loaded in a live key, unless clear_loaded or force)", Json("""
+            {"provider": "onnx", "model": "tiny-chat", "bloc_id": 1, "clear_loaded": false, "force": false, "dry_run": true}
+            """)),
+        ["POST acore/blocs/kv/prune"] = ("Delete the bloc KV artifacts matching a filter (model, sha256, bloc_id)", Json("""
+            {"provider": "onnx", "model": "tiny-chat", "dry_run": true}
+            """)),
     };
 
     public static (string Summary, RequestExample? Example)? For(ApiDescription description) =>

@@ -101,6 +101,16 @@ public static class ApiRoutes
         new("POST", "/acore/prompt_cache/fork", BodyKind.Json),
         new("POST", "/acore/prompt_cache/clear", BodyKind.Json),
         new("POST", "/acore/prompt_cache/prepare_modules", BodyKind.Json),
+        new("POST", "/acore/blocs/upsert_text", BodyKind.Json),
+        new("GET", "/acore/blocs", BodyKind.None),
+        new("GET", "/acore/blocs/record", BodyKind.None),
+        new("POST", "/acore/blocs/delete", BodyKind.Json),
+        new("GET", "/acore/blocs/kv/manifest", BodyKind.None),
+        new("GET", "/acore/blocs/kv/list", BodyKind.None),
+        new("POST", "/acore/blocs/kv/ensure", BodyKind.Json),
+        new("POST", "/acore/blocs/kv/load", BodyKind.Json),
+        new("POST", "/acore/blocs/kv/delete", BodyKind.Json),
+        new("POST", "/acore/blocs/kv/prune", BodyKind.Json),
     ];
 
     public static IEnumerable<ApiRoute> WithBody => All.Where(r => r.Body != BodyKind.None);

@@ -5,7 +5,8 @@ namespace AbstractCore.Api.Tests.Routes;
 
 /// <summary>
 /// Generated malformed bodies (a fixed seed, so a failure replays) sent to every route of <see cref="ApiRoutes.WithBody"/>:
-/// no 5xx unless the request really reached an upstream, every error in the OpenAI envelope, and nothing retained.
+/// no 5xx unless the request really reached an upstream, every error in the OpenAI envelope (or, on the bloc routes, the
+/// control plane's <c>{"ok":false,…}</c>), and nothing retained.
 /// </summary>
 [Collection(nameof(MemoryMeasurements))]
 public sealed class FuzzTests(RoutesFixture fx) : IClassFixture<RoutesFixture>
@@ -70,7 +71,7 @@ public sealed class FuzzTests(RoutesFixture fx) : IClassFixture<RoutesFixture>
                 {
                     try
                     {
-                        RouteCalls.AssertEnvelope(route, body);
+                        RouteCalls.AssertFailureEnvelope(route, body);
                     }
                     catch (Xunit.Sdk.XunitException e)
                     {

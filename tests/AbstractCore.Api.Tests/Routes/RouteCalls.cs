@@ -34,6 +34,22 @@ public static class RouteCalls
         return ((int)response.StatusCode, json);
     }
 
+    /// <summary>A route's failure answer: the OpenAI envelope, or on the memory-bloc routes also the control plane's
+    /// <c>{"ok":false,"operation": string,"error": string,…}</c> (spec 9.3), which their own refusals use.</summary>
+    public static void AssertFailureEnvelope(ApiRoute route, JsonNode? body)
+    {
+        if (route.Template.StartsWith("/acore/blocs", StringComparison.Ordinal) && body is JsonObject o && o["error"] is JsonValue)
+        {
+            Assert.True(o["ok"] is JsonValue ok && ok.GetValueKind() == JsonValueKind.False, $"{route}: ok is not false: {body.ToJsonString()}");
+            Assert.True(o["operation"] is JsonValue op && op.GetValueKind() == JsonValueKind.String, $"{route}: operation is not a string: {body.ToJsonString()}");
+            Assert.True(o["error"] is JsonValue e && e.GetValueKind() == JsonValueKind.String && ((string?)e)!.Length > 0,
+                $"{route}: error is not a non-empty string: {body.ToJsonString()}");
+            return;
+        }
+
+        AssertEnvelope(route, body);
+    }
+
     /// <summary>The OpenAI error envelope: <c>{"error":{"message": string, "type": string, …}}</c>.</summary>
     public static void AssertEnvelope(object what, JsonNode? body)
     {
