@@ -84,7 +84,8 @@ internal static class OpenAIRequestOptions
         {
             foreach (var (name, value) in r.Extra)
             {
-                if (!GatewayOnly.Contains(name) && name is not ("model" or "messages" or "stream" or "stream_options"))
+                if (!GatewayOnly.Contains(name) && name is not ("model" or "messages" or "stream" or "stream_options") &&
+                    !(name == "prompt_cache_binding" && value.ValueKind == JsonValueKind.Null)) // null: no binding, as the relay drops it
                 {
                     Raw(name, value);
                 }
