@@ -4,42 +4,13 @@ using AbstractCore.Api.Tests.Infrastructure;
 
 namespace AbstractCore.Api.Tests.Chat;
 
-/// <summary>A fake OpenAI-compatible upstream serving both <c>openai-compatible/*</c> and, as the local inference
-/// service, <c>onnx/*</c>, so a binding's path to each can be seen on the wire.</summary>
-public sealed class BindingGatewayFixture : IAsyncLifetime
-{
-    public FakeOpenAIUpstream Upstream { get; private set; } = null!;
-    public GatewayFactory Gateway { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Upstream = await FakeOpenAIUpstream.StartAsync();
-        var root = Upstream.BaseUrl.AbsoluteUri.TrimEnd('/');
-        Gateway = new GatewayFactory(new Dictionary<string, string?>
-        {
-            ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
-            ["OPENAI_COMPATIBLE_BASE_URL"] = Upstream.BaseUrl.AbsoluteUri,
-            ["ABSTRACTCORE_INFERENCE_URL"] = root.EndsWith("/v1", StringComparison.Ordinal) ? root[..^3] : root,
-        });
-        _ = Gateway.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Gateway.DisposeAsync();
-        await Upstream.DisposeAsync();
-    }
-
-    public HttpClient Http() => Gateway.Http(GatewayFixture.Token);
-}
-
 /// <summary>
 /// <c>prompt_cache_binding</c> on chat completions (relayed and translated lanes) and the Responses API, streamed and
 /// not (specification 9.4): normalised and forwarded with its key to the local runtime, which verifies it; its 409
 /// reaches the client unchanged, before any event; a bad binding, or one for a provider that cannot verify it, is a 400
 /// before anything is sent upstream.
 /// </summary>
-public sealed class PromptCacheBindingTests(BindingGatewayFixture fx) : IClassFixture<BindingGatewayFixture>
+public sealed class PromptCacheBindingTests(InferenceGatewayFixture fx) : IClassFixture<InferenceGatewayFixture>
 {
     public enum Surface
     {
