@@ -73,7 +73,7 @@ internal sealed partial class ChatCompletionsHandler(
         }
 
         ChatRequestReader.RequireModelWithoutKey(request.Model, request.Extra);
-        ChatRequestRules.Validate(request);
+        ChatRequestRules.Validate(request, toolsOffered);
         var route = planner.Route(request.Model!, pathProvider);
         if (await calls.PlanRelayAsync(context, route, request, toolsOffered) is not { } plan)
         {

@@ -83,7 +83,7 @@ internal sealed partial class ResponsesHandler(
         var messages = ChatMessageConverter.Convert(wire);
         var plan = await calls.PlanAsync(context, route, chatRequest, messages);
         var (timeout, format, toolsOffered) = (plan.Timeout, plan.Format, plan.ToolsOffered);
-        var assembler = new ResponseAssembler(NewResponse(request, echoedTools, chatRequest.ToolChoice), ResponsesTranslator.CustomToolNames(request.Tools));
+        var assembler = new ResponseAssembler(NewResponse(request, echoedTools, chatRequest), ResponsesTranslator.CustomToolNames(request.Tools));
 
         await calls.RunAsync(context, plan, async (deadline, telemetry) =>
         {
@@ -248,7 +248,8 @@ internal sealed partial class ResponsesHandler(
         response.Headers[ChatPlan.WarningHeader] = existing.Length == 0 ? warning : existing + "; " + warning;
     }
 
-    private static ResponseObject NewResponse(ResponsesRequest r, List<JsonElement> tools, JsonElement? toolChoice) => new()
+    /// <summary>The response object echoing the request; its tool choice and prompt-cache key as planned (a binding's key wins).</summary>
+    private static ResponseObject NewResponse(ResponsesRequest r, List<JsonElement> tools, ChatCompletionRequest planned) => new()
     {
         Id = ResponseAssembler.NewId("resp_"),
         CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
@@ -261,12 +262,12 @@ internal sealed partial class ResponsesHandler(
         Store = r.Store ?? true,
         Temperature = r.Temperature,
         Text = r.Text is { ValueKind: JsonValueKind.Object } text ? text.Clone() : Element("""{"format":{"type":"text"}}"""),
-        ToolChoice = EchoToolChoice(r.ToolChoice, toolChoice),
+        ToolChoice = EchoToolChoice(r.ToolChoice, planned.ToolChoice),
         Tools = tools,
         TopP = r.TopP,
         Truncation = r.Truncation is { ValueKind: JsonValueKind.String } t ? t.GetString()! : "disabled",
         User = r.User,
-        PromptCacheKey = r.Extra?.TryGetValue("prompt_cache_key", out var k) == true && k.ValueKind == JsonValueKind.String ? k.GetString() : null,
+        PromptCacheKey = planned.Extra?.TryGetValue("prompt_cache_key", out var k) == true && k.ValueKind == JsonValueKind.String ? k.GetString() : null,
         Metadata = r.Metadata is { ValueKind: JsonValueKind.Object } m ? m.Clone() : Element("{}"),
     };
 

@@ -39,7 +39,7 @@ public sealed class ChatCompletionRequest
     [JsonPropertyName("agent_format")] public string? AgentFormat { get; set; }
 
     /// <summary>AbstractCore extension: unload the model once this request is done (local servers only).</summary>
-    [JsonPropertyName("unload_after")] public bool? UnloadAfter { get; set; }
+    [JsonPropertyName("unload_after")][JsonConverter(typeof(Json.LaxBoolConverter))] public bool? UnloadAfter { get; set; }
 
     /// <summary>AbstractCore extension: an upstream base URL for this request only.</summary>
     [JsonPropertyName("base_url")] public string? BaseUrl { get; set; }

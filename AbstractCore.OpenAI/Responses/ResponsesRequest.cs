@@ -45,7 +45,7 @@ public sealed class ResponsesRequest
     // AbstractCore extensions, as on /v1/chat/completions.
     [JsonPropertyName("thinking")] public JsonElement? Thinking { get; set; }
     [JsonPropertyName("agent_format")] public string? AgentFormat { get; set; }
-    [JsonPropertyName("unload_after")] public bool? UnloadAfter { get; set; }
+    [JsonPropertyName("unload_after")][JsonConverter(typeof(Json.LaxBoolConverter))] public bool? UnloadAfter { get; set; }
     [JsonPropertyName("base_url")] public string? BaseUrl { get; set; }
 
     /// <summary>Every other field (prompt_cache_key, timeout_s, …): tolerated, handled like on the chat path.</summary>

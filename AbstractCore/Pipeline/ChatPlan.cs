@@ -24,7 +24,8 @@ public sealed record ChatPlan(
     /// <summary>The translating lane's options for <see cref="Client"/>; empty for a relay.</summary>
     public ChatOptions Options { get; init; } = NoOptions;
 
-    /// <summary>The relay lane's thinking fields for the upstream body, in the provider's dialect; empty when translating.</summary>
+    /// <summary>The relay lane's fields for the upstream body: thinking in the provider's dialect, then a checked
+    /// <c>prompt_cache_binding</c> and its key; empty when translating.</summary>
     public IReadOnlyList<(string Name, string Json)> Thinking { get; init; } = [];
 
     /// <summary>Whether the client asked for its model to be unloaded when the call is done.</summary>

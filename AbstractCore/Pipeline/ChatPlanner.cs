@@ -12,7 +12,8 @@ namespace AbstractCore.Pipeline;
 /// Builds a <see cref="ChatPlan"/> the same way for chat completions (either lane) and the Responses API, from what the
 /// host read off the request. The checks keep the original's order: the request mapping (response_format, thinking, …,
 /// which may refuse or add warnings) → the server-held key guard → base_url (both in
-/// <see cref="ProviderResolver.ResolveAsync"/>) → <c>unload_after</c> → agent_format.
+/// <see cref="ProviderResolver.ResolveAsync"/>) → <c>unload_after</c> → <c>prompt_cache_binding</c> → agent_format (an
+/// unknown one only warns).
 /// </summary>
 public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backends, ChatPlanSettings settings)
 {
@@ -66,31 +67,17 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
         var endpoint = await providers.ResolveAsync(
             route.Provider, new ProviderRequest(request.BaseUrl, caller.ProviderKey, caller.Authenticated), cancellationToken);
         UnloadAfter.Check(route.Provider, route.Backend, request, settings.AllowUnsafeUnloadAfter, warnings);
-        var format = Format(request, caller, warnings);
+        if (PromptCacheBinding.Apply(route.Provider, request) is { Count: > 0 } binding && lane == ChatLane.Relay)
+        {
+            thinking = [.. thinking, .. binding]; // the relayed body gets them like the thinking fields, the client's own dropped
+        }
+
+        var format = AgentFormatRules.Resolve(request.AgentFormat, caller.UserAgent, warnings);
         return new ChatPlan(
             lane, route.Model, route.Provider, route.Backend, endpoint, request, settings.TimeoutFor(request.Extra), format, toolsOffered, warnings)
         {
             Options = options,
             Thinking = thinking,
         };
-    }
-
-    /// <summary>
-    /// The agent format, resolved last as it always was: a refused <c>agent_format</c> (400) is answered after the
-    /// warnings were reported, so the error carries them in <see cref="ChatPlan.WarningHeader"/>.
-    /// </summary>
-    private static AgentFormat Format(ChatCompletionRequest request, ChatCaller caller, List<string> warnings)
-    {
-        try
-        {
-            return AgentFormatRules.Resolve(request.AgentFormat, caller.UserAgent);
-        }
-        catch (GatewayException e) when (warnings.Count > 0 && e.Headers is null)
-        {
-            throw new GatewayException(e.Status, e.Message, e.Type, e.Param, e.Code)
-            {
-                Headers = new Dictionary<string, string> { [ChatPlan.WarningHeader] = ChatPlan.Joined(warnings) },
-            };
-        }
     }
 }

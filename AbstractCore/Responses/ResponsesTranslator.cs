@@ -524,7 +524,8 @@ public static class ResponsesTranslator
             }
 
             default:
-                throw GatewayException.BadRequest("text.format.type must be text, json_object or json_schema.", "text.format.type");
+                throw GatewayException.BadRequest("text.format.type must be text, json_object or json_schema.", "text.format.type",
+                    Chat.ChatRequestRules.InvalidResponseFormat);
         }
     }
 

@@ -10,7 +10,10 @@ namespace AbstractCore.Upstream;
 /// </summary>
 public sealed class IdleDeadline(CancellationTokenSource deadline, TimeSpan timeout)
 {
-    private readonly long _resetEvery = Math.Min(Stopwatch.Frequency, (long)(timeout.TotalSeconds * Stopwatch.Frequency / 4));
+    // No deadline (timeout_s ≤ 0): never reset.
+    private readonly long _resetEvery = timeout == Timeout.InfiniteTimeSpan
+        ? long.MaxValue
+        : Math.Min(Stopwatch.Frequency, (long)(timeout.TotalSeconds * Stopwatch.Frequency / 4));
     private long _lastReset = Stopwatch.GetTimestamp();
 
     /// <summary>Data arrived.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AbstractCore.Attachments;
 using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
+using AbstractCore.OpenAI.Json;
 
 namespace AbstractCore.Api.Chat.Relay;
 
@@ -65,11 +66,13 @@ internal static class ChatRequestHead
                 _ when name.SequenceEqual("reasoning_effort"u8) => AsString(ref reader, out var effort) && Set(request.ReasoningEffort = effort),
                 _ when name.SequenceEqual("thinking"u8) => Set(request.Thinking = reader.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref reader)),
                 _ when name.SequenceEqual("agent_format"u8) => AsString(ref reader, out var format) && Set(request.AgentFormat = format),
-                _ when name.SequenceEqual("unload_after"u8) => AsBool(ref reader, out var unload) && Set(request.UnloadAfter = unload),
+                _ when name.SequenceEqual("unload_after"u8) => AsLaxBool(ref reader, out var unload) && Set(request.UnloadAfter = unload),
                 _ when name.SequenceEqual("base_url"u8) => AsString(ref reader, out var baseUrl) && Set(request.BaseUrl = baseUrl),
-                _ when name.SequenceEqual("timeout_s"u8) => Set(request.Extra = new() { ["timeout_s"] = JsonElement.ParseValue(ref reader) }),
+                _ when name.SequenceEqual("timeout_s"u8) => Extra(ref reader, request, "timeout_s"),
+                _ when name.StartsWith("prompt_cache_"u8) => PromptCache(ref reader, name, request),
+                _ when name.SequenceEqual("response_format"u8) => Set(request.ResponseFormat = JsonElement.ParseValue(ref reader)), // checked, then sent as written
                 _ when name.SequenceEqual("api_key"u8) => false, // refused with its own 400 by the binder's path
-                _ => Skip(ref reader), // tool_choice, stop, response_format and the rest travel as the client wrote them
+                _ => Skip(ref reader), // tool_choice, stop and the rest travel as the client wrote them
             };
 
             if (!ok)
@@ -270,6 +273,34 @@ internal static class ChatRequestHead
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <c>prompt_cache_binding</c> and <c>prompt_cache_key</c>, for the plan to check (a binding also rewrites the key);
+    /// read only when the body has them. <c>prompt_cache_retention</c> and the rest travel as the client wrote them.
+    /// </summary>
+    private static bool PromptCache(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ChatCompletionRequest request) =>
+        name.SequenceEqual("prompt_cache_binding"u8) ? Extra(ref reader, request, "prompt_cache_binding")
+        : name.SequenceEqual("prompt_cache_key"u8) ? Extra(ref reader, request, "prompt_cache_key")
+        : Skip(ref reader);
+
+    /// <summary>A field the gateway reads from <see cref="ChatCompletionRequest.Extra"/>, as the binder would put it there.</summary>
+    private static bool Extra(ref Utf8JsonReader reader, ChatCompletionRequest request, string name)
+    {
+        (request.Extra ??= new(StringComparer.Ordinal))[name] = JsonElement.ParseValue(ref reader);
+        return true;
+    }
+
+    /// <summary>A boolean, or one of the strings the binder coerces (<see cref="LaxBoolConverter"/>).</summary>
+    private static bool AsLaxBool(ref Utf8JsonReader reader, out bool? value)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            value = LaxBoolConverter.Parse(reader.GetString());
+            return value is not null;
+        }
+
+        return AsBool(ref reader, out value);
     }
 
     private static bool AsString(ref Utf8JsonReader reader, out string? value)

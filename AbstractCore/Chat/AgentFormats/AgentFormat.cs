@@ -16,13 +16,15 @@ public enum AgentFormat
 public static class AgentFormatRules
 {
     /// <summary>
-    /// The requested format, or, when absent or "auto", structured calls (Codex's for the Codex CLI); any other value
-    /// is a 400 naming the ones allowed. Deliberate difference: the original picked a text syntax from the model family
-    /// (claude → xml, llama → llama3, …) for every client but OpenAI's, so clients that read only <c>tool_calls</c>
-    /// (the Vercel AI SDK, LangChain) lost their calls; a text syntax is now rendered only when asked for, on top of
-    /// the structured calls. The original names no text-parsing agent by user agent, so none is detected.
+    /// The requested format, or, when absent, "auto" or not a known one, structured calls (Codex's for the Codex CLI).
+    /// An unknown value is not refused, as in the original (it fell back to auto-detection with a logged warning): it
+    /// adds a warning to <paramref name="warnings"/>, which the client receives in <c>X-AbstractCore-Warning</c>.
+    /// Deliberate difference: the original picked a text syntax from the model family (claude → xml, llama → llama3, …)
+    /// for every client but OpenAI's, so clients that read only <c>tool_calls</c> (the Vercel AI SDK, LangChain) lost
+    /// their calls; a text syntax is now rendered only when asked for, on top of the structured calls. The original
+    /// names no text-parsing agent by user agent, so none is detected.
     /// </summary>
-    public static AgentFormat Resolve(string? requested, string? userAgent)
+    public static AgentFormat Resolve(string? requested, string? userAgent, ICollection<string>? warnings = null)
     {
         switch (requested?.Trim().ToLowerInvariant())
         {
@@ -35,12 +37,15 @@ public static class AgentFormatRules
             case "passthrough": return AgentFormat.Passthrough;
             case null or "" or "auto": break;
             default:
-                throw GatewayException.BadRequest(
-                    $"'agent_format' value '{requested}' is not one of auto, openai, codex, qwen3, llama3, gemma, xml, passthrough.", "agent_format");
+                warnings?.Add($"agent_format '{requested}' is not one of {Known}; auto-detection used");
+                break;
         }
 
         return (userAgent ?? "").Contains("codex", StringComparison.OrdinalIgnoreCase) ? AgentFormat.Codex : AgentFormat.OpenAI;
     }
+
+    /// <summary>The values <c>agent_format</c> takes, in messages.</summary>
+    public const string Known = "auto, openai, codex, qwen3, llama3, gemma, xml, passthrough";
 
     /// <summary>Formats whose tool calls are written into the content as text.</summary>
     public static bool IsText(this AgentFormat format) =>

@@ -13,10 +13,13 @@ namespace AbstractCore.Providers.OpenAICompatible;
 /// </summary>
 internal static class OpenAIRequestOptions
 {
-    /// <summary>AbstractCore's own extensions: consumed by the gateway, never forwarded.</summary>
+    /// <summary>
+    /// AbstractCore's own extensions: consumed by the gateway, never forwarded. <c>prompt_cache_binding</c> is forwarded:
+    /// the plan refuses it for every provider but the runtime that verifies it, and normalises it first.
+    /// </summary>
     private static readonly HashSet<string> GatewayOnly = new(StringComparer.Ordinal)
     {
-        "api_key", "base_url", "agent_format", "thinking", "timeout_s", "unload_after", "prompt_cache_binding",
+        "api_key", "base_url", "agent_format", "thinking", "timeout_s", "unload_after",
     };
 
     public static ChatOptions Create(ChatCompletionRequest request, string model, IReadOnlyList<(string Name, string Json)>? extra = null) => new()
@@ -81,7 +84,8 @@ internal static class OpenAIRequestOptions
         {
             foreach (var (name, value) in r.Extra)
             {
-                if (!GatewayOnly.Contains(name) && name is not ("model" or "messages" or "stream" or "stream_options"))
+                if (!GatewayOnly.Contains(name) && name is not ("model" or "messages" or "stream" or "stream_options") &&
+                    !(name == "prompt_cache_binding" && value.ValueKind == JsonValueKind.Null)) // null: no binding, as the relay drops it
                 {
                     Raw(name, value);
                 }

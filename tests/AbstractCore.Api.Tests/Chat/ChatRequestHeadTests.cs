@@ -49,6 +49,27 @@ public sealed class ChatRequestHeadTests : IDisposable
         Assert.True(tools);
     }
 
+    [Fact]
+    public void Reads_the_prompt_cache_fields_the_plan_checks_and_the_strings_unload_after_takes()
+    {
+        var request = Head($$"""
+            {"model":"m","timeout_s":0,"prompt_cache_retention":"24h","prompt_cache_key":"k","unload_after":"false",
+             "prompt_cache_binding":"bind_1","response_format":{"type":"xml"},"messages":[{{User}}]}
+            """, out _);
+
+        Assert.NotNull(request);
+        Assert.Equal(["prompt_cache_binding", "prompt_cache_key", "timeout_s"], request.Extra!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("bind_1", request.Extra["prompt_cache_binding"].GetString());
+        Assert.Equal("k", request.Extra["prompt_cache_key"].GetString());
+        Assert.False(request.UnloadAfter);
+        Assert.Equal("xml", request.ResponseFormat?.GetProperty("type").GetString()); // read to be checked, sent as written
+
+        // Without them, nothing is read or kept.
+        var bare = Head($$"""{"model":"m","messages":[{{User}}]}""", out _);
+        Assert.Null(bare!.Extra);
+        Assert.Null(bare.ResponseFormat);
+    }
+
     [Theory]
     [InlineData("""{"model":"m","messages":[USER],"tools":[]}""", false)]
     [InlineData("""{"model":"m","messages":[USER],"tools":null}""", false)]
@@ -69,6 +90,7 @@ public sealed class ChatRequestHeadTests : IDisposable
     [InlineData("""{"model":"m","messages":"hi"}""")]
     [InlineData("""{"model":42,"messages":[USER]}""")]
     [InlineData("""{"model":"m","stream":"yes","messages":[USER]}""")]
+    [InlineData("""{"model":"m","unload_after":"maybe","messages":[USER]}""")]
     [InlineData("""{"model":"m","temperature":"hot","messages":[USER]}""")]
     [InlineData("""{"model":"m","max_tokens":1.5,"messages":[USER]}""")]
     [InlineData("""{"model":"m","max_tokens":99999999999,"messages":[USER]}""")]

@@ -16,8 +16,11 @@ public sealed class UnloadAfterTests
         return http;
     }
 
-    [Fact]
-    public async Task Ollama_refuses_unload_after_unless_the_operator_allowed_it()
+    [Theory]
+    [InlineData("true")]
+    [InlineData("\"true\"")] // the original coerced the strings a form or an environment gives
+    [InlineData("\"TRUE\"")]
+    public async Task Ollama_refuses_unload_after_unless_the_operator_allowed_it(string value)
     {
         await using var ollama = await FakeOllamaUpstream.StartAsync();
         await using var gateway = new GatewayFactory(new Dictionary<string, string?>
@@ -27,7 +30,7 @@ public sealed class UnloadAfterTests
         });
         using var http = Http(gateway);
 
-        var (response, body) = await Wire.PostAsync(http, "/v1/chat/completions", Body);
+        var (response, body) = await Wire.PostAsync(http, "/v1/chat/completions", Body.Replace("\"unload_after\":true", $"\"unload_after\":{value}", StringComparison.Ordinal));
 
         Assert.Equal(403, (int)response.StatusCode);
         Assert.Equal("unload_after", (string?)body!["error"]!["param"]);

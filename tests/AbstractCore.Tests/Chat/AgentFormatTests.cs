@@ -18,6 +18,16 @@ public sealed class AgentFormatTests
     public void Resolves_the_requested_format_or_structured_calls(string? requested, string? userAgent, AgentFormat expected) =>
         Assert.Equal(expected, AgentFormatRules.Resolve(requested, userAgent));
 
+    [Theory]
+    [InlineData("klingon", null, AgentFormat.OpenAI)]
+    [InlineData("custom", "codex_cli_rs/0.50", AgentFormat.Codex)]
+    public void An_unknown_format_falls_back_to_auto_detection_with_a_warning(string requested, string? userAgent, AgentFormat expected)
+    {
+        var warnings = new List<string>();
+        Assert.Equal(expected, AgentFormatRules.Resolve(requested, userAgent, warnings));
+        Assert.Equal($"agent_format '{requested}' is not one of {AgentFormatRules.Known}; auto-detection used", Assert.Single(warnings));
+    }
+
     [Fact]
     public void Renders_each_syntax_with_two_space_indented_json()
     {

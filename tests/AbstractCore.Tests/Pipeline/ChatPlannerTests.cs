@@ -29,6 +29,7 @@ public sealed class ChatPlannerTests
     [InlineData("openai-compatible/m", "auto", null)]
     [InlineData("lmstudio/m", "passthrough", null)]
     [InlineData("lmstudio/m", null, "codex_cli_rs/0.40")]
+    [InlineData("lmstudio/m", "bogus", null)] // an unknown format falls back to auto-detection: structured calls
     public async Task OpenAI_compatible_upstreams_with_structured_calls_are_relayed(string model, string? format, string? userAgent)
     {
         var planner = Planner(new() { ["OPENAI_COMPATIBLE_BASE_URL"] = "http://localhost:8000/v1" });
@@ -47,7 +48,6 @@ public sealed class ChatPlannerTests
     [InlineData("ollama/llama3", null)]
     [InlineData("lmstudio/m", "xml")]
     [InlineData("lmstudio/m", "qwen3")]
-    [InlineData("lmstudio/m", "bogus")] // refused with its 400 on the translating lane, not here
     public async Task Other_protocols_and_text_formats_go_to_the_translating_lane(string model, string? format)
     {
         var planner = Planner([]);
@@ -158,6 +158,8 @@ public sealed class ChatPlannerTests
     [InlineData(30.0, 30.0)]
     [InlineData(0.5, 0.5)]
     [InlineData(1000.0, 120.0)] // capped at 12× the server's
+    [InlineData(0.0, -0.001)] // 0 or less: no deadline (Timeout.InfiniteTimeSpan)
+    [InlineData(-5.0, -0.001)]
     public async Task The_deadline_is_timeout_s_capped_at_twelve_times_the_servers(double? timeoutS, double seconds)
     {
         var planner = Planner([], timeout: TimeSpan.FromSeconds(10));
@@ -187,23 +189,21 @@ public sealed class ChatPlannerTests
     }
 
     [Fact]
-    public async Task A_refused_agent_format_comes_last_and_keeps_the_warnings()
+    public async Task An_unknown_agent_format_falls_back_to_auto_detection_with_a_warning()
     {
-        var planner = Planner(new() { ["ANTHROPIC_API_KEY"] = "sk-server" });
+        var planner = Planner([]);
+        var fields = new Dictionary<string, JsonNode?> { ["agent_format"] = "bogus", ["seed"] = 1 };
 
-        // Checked after the key guard, as before.
-        var guarded = await Assert.ThrowsAsync<GatewayException>(() =>
-            PlanAsync(planner, "anthropic/claude-x", new() { ["agent_format"] = "bogus" }, Anonymous));
-        Assert.Equal(401, guarded.Status);
+        var translating = await PlanAsync(planner, "anthropic/claude-x", fields, Anonymous with { ProviderKey = "sk-own", UserAgent = "codex_cli_rs/0.40" });
+        var relayed = await planner.PlanRelayAsync(planner.Route("lmstudio/m", null), Request("lmstudio/m", fields), false, Anonymous, default);
 
-        var e = await Assert.ThrowsAsync<GatewayException>(() => PlanAsync(
-            planner, "anthropic/claude-x", new() { ["agent_format"] = "bogus", ["seed"] = 1 }, Anonymous with { Authenticated = true }));
-        Assert.Equal((400, "agent_format"), (e.Status, e.Param));
-        Assert.Contains("seed", e.Headers![ChatPlan.WarningHeader], StringComparison.Ordinal);
-
-        var bare = await Assert.ThrowsAsync<GatewayException>(() =>
-            PlanAsync(planner, "lmstudio/m", new() { ["agent_format"] = "bogus" }, Anonymous));
-        Assert.Null(bare.Headers);
+        Assert.Equal(AgentFormat.Codex, translating.Format);
+        Assert.Equal(2, translating.Warnings.Count);
+        Assert.Contains("seed", translating.Warnings[0], StringComparison.Ordinal);
+        Assert.Equal("agent_format 'bogus' is not one of auto, openai, codex, qwen3, llama3, gemma, xml, passthrough; auto-detection used",
+            translating.Warnings[1]);
+        Assert.Equal(AgentFormat.OpenAI, relayed!.Format);
+        Assert.Equal(translating.Warnings[1], Assert.Single(relayed.Warnings));
     }
 
     [Theory]
