@@ -279,7 +279,7 @@ internal static class ChatRequestHead
     /// <c>prompt_cache_binding</c> and <c>prompt_cache_key</c>, for the plan to check (a binding also rewrites the key);
     /// read only when the body has them. <c>prompt_cache_retention</c> and the rest travel as the client wrote them.
     /// </summary>
-    private static bool PromptCache(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ChatCompletionRequest request) =>
+    private static bool PromptCache(ref Utf8JsonReader reader, scoped ReadOnlySpan<byte> name, ChatCompletionRequest request) =>
         name.SequenceEqual("prompt_cache_binding"u8) ? Extra(ref reader, request, "prompt_cache_binding")
         : name.SequenceEqual("prompt_cache_key"u8) ? Extra(ref reader, request, "prompt_cache_key")
         : Skip(ref reader);
