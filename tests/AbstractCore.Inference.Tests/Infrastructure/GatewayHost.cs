@@ -9,7 +9,9 @@ using OpenAI.Chat;
 namespace AbstractCore.Inference.Tests.Infrastructure;
 
 /// <summary>The real Api gateway (in-memory test server) with <c>onnx/*</c> routed to an Inference host.</summary>
-internal sealed class GatewayHost(string inferenceV1) : WebApplicationFactory<ChatCompletionsHandler>
+/// <param name="settings">More gateway settings (e.g. the bloc store's folder).</param>
+internal sealed class GatewayHost(string inferenceV1, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<ChatCompletionsHandler>
 {
     public const string Token = "onnx-test-token";
 
@@ -20,6 +22,10 @@ internal sealed class GatewayHost(string inferenceV1) : WebApplicationFactory<Ch
         builder.UseSetting("ABSTRACTCORE_SERVER_DISABLE_CENTRALIZED_CONFIG", "1");
         builder.UseSetting("ABSTRACTCORE_AUTH_TOKEN", Token);
         builder.UseSetting("ABSTRACTCORE_INFERENCE_URL", inferenceV1);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(name, value);
+        }
     }
 
     public HttpClient Http()
