@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using AbstractCore.Inference.Generation;
 using AbstractCore.Inference.Hosting;
 using AbstractCore.Inference.Models;
+using AbstractCore.Inference.PromptCache;
 using AbstractCore.Inference.Residency;
 using Microsoft.ML.OnnxRuntimeGenAI;
 
@@ -56,7 +57,8 @@ internal static class BlocCompiler
         var renderMs = watch.Elapsed.TotalMilliseconds;
 
         watch.Restart();
-        var capacity = Math.Min(tokens.Length + headroom, model.Folder.ContextLength);
+        // Sized as a prompt-cache key's buffer would be for these tokens (GeneratorReuse.Prefill), so the key can keep it.
+        var capacity = GeneratorReuse.Capacity(model, tokens.Length, Math.Min(tokens.Length + headroom, model.Folder.ContextLength));
         var generator = TokenLoop.Create(model, SamplingOptions.Default, capacity);
         try
         {

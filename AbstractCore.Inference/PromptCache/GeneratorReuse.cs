@@ -31,7 +31,7 @@ internal static class GeneratorReuse
         // A new Generator recomputes the whole prompt: a bloc binding survives when the prompt still starts with the bloc.
         var binding = entry.Binding;
         entry.Drop();
-        var capacity = Math.Min(model.Folder.ContextLength, Math.Max(needed, 2 * prompt.Length) + 256);
+        var capacity = Capacity(model, prompt.Length, needed);
         var generator = TokenLoop.Create(model, sampling, capacity);
         entry.Attach(generator, sampling, capacity);
         generator.AppendTokens(prompt);
@@ -64,6 +64,10 @@ internal static class GeneratorReuse
         entry.Remember(tokens, lastFed: true);
         return reused;
     }
+
+    /// <summary>A key's KV buffer: room for the request and for the conversation to grow, within the context length.</summary>
+    public static int Capacity(LoadedModel model, int promptLength, int needed) =>
+        Math.Min(model.Folder.ContextLength, Math.Max(needed, 2 * promptLength) + 256);
 
     private static int CommonPrefix(ReadOnlySpan<int> cached, ReadOnlySpan<int> prompt)
     {

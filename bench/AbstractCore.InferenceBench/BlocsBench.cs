@@ -17,6 +17,8 @@ namespace AbstractCore.InferenceBench;
 /// </summary>
 internal static class BlocsBench
 {
+    private const int Pairs = 6; // timed kv/load pairs per restart
+
     public static async Task<int> RunAsync(Dictionary<string, string> options, string repoRoot)
     {
         var rounds = int.Parse(options.GetValueOrDefault("rounds", "30"), CultureInfo.InvariantCulture);
@@ -93,6 +95,9 @@ internal static class BlocsBench
             $"(a system message through the model's chat template). `kv_format`: `token_ids` (ONNX Runtime GenAI cannot restore KV tensors into a Generator, " +
             $"so a load rebuilds the KV by prefill from the stored token ids).");
         report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"Command: `dotnet bench/AbstractCore.InferenceBench/bin/Release/net10.0/linux-x64/AbstractCore.InferenceBench.dll --mode blocs --rounds {rounds} --restarts {restarts} --bloc-tokens {blocTokens} --out <file>` (after `dotnet build bench/AbstractCore.InferenceBench -c Release`).");
+        report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"Machine load average (1 min) before / after: {loadBefore} / {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a")}.");
         report.AppendLine();
         report.AppendLine("## Time to first token, prompt = bloc + a new question (streamed, max_tokens 4)");
@@ -109,7 +114,7 @@ internal static class BlocsBench
         report.AppendLine("## kv/load after an Inference restart");
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"{restarts} restarts of the Inference process; in each, the model is loaded and the routes warmed on a small bloc, then 4 pairs of timed `kv/load` " +
+            $"{restarts} restarts of the Inference process; in each, the model is loaded and the routes warmed on a small bloc, then {Pairs} pairs of timed `kv/load` " +
             $"(alternating order), each into a fresh stable key: from the persisted artifact (no text; token ids read, KV rebuilt by prefill) vs recompiling " +
             $"(text + `force_rebuild`: chat template, tokenizer, prefill (kept as the key's KV state), artifact and manifest written).");
         report.AppendLine();
@@ -140,7 +145,7 @@ internal static class BlocsBench
             await PostAsync(http, "acore/blocs/kv/load", new JsonObject { ["model"] = model, ["text"] = "warm-up bloc", ["stable_cache_key"] = $"warm:{i}", ["force_rebuild"] = true });
         }
 
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < Pairs; i++)
         {
             // Each timed load fills a key of its own (a key already holding the artifact would skip the prefill).
             var order = (restart + i) % 2 == 0;
