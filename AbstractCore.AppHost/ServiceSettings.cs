@@ -42,7 +42,8 @@ internal static class ServiceSettings
 
     /// <summary>Passed to the api as plain environment variables, each only when set.</summary>
     public static readonly string[] ApiVariables =
-        ["ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED", .. ChatBaseUrlVariables, "ABSTRACTCORE_VISION_MODEL_ID", "ABSTRACTCORE_MUSIC_BASE_URL"];
+        ["ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED", .. ChatBaseUrlVariables, "ABSTRACTCORE_VISION_MODEL_ID", "ABSTRACTCORE_MUSIC_BASE_URL",
+            "ABSTRACTCORE_BLOCS_DIR"];
 
     /// <summary>Passed to Inference as plain environment variables, each only when set (the models folder is a parameter).</summary>
     public static readonly string[] InferenceVariables =
@@ -54,6 +55,7 @@ internal static class ServiceSettings
         "ABSTRACTCORE_ONNX_PROMPT_CACHE_TTL_S",
         "ABSTRACTCORE_ONNX_PROVIDERS",
         "ABSTRACTCORE_ONNX_INTRA_OP_THREADS",
+        "ABSTRACTCORE_ONNX_BLOC_ARTIFACTS_DIR",
         OnnxDemoModelVariable,
     ];
 
