@@ -59,9 +59,9 @@ internal sealed class BlocsHandler(IBlocStore store, BlocForwarding forwarding, 
     public Task<IResult> DeleteAsync(HttpContext context) =>
         forwarding.RunAsync(context, "delete", BlocsEndpoints.Base + "/delete", async (call, ct) =>
         {
-            var record = await FindAsync(call, ct);
             var (deleteKv, clearLoaded, force, dryRun) =
                 (call.Flag("delete_kv", true), call.Flag("clear_loaded", false), call.Flag("force", false), call.Flag("dry_run", false));
+            var record = await FindAsync(call, ct);
 
             // The artifacts live in the Inference service; without one there are none to look at.
             JsonNode? kv = null;
