@@ -194,6 +194,23 @@ public sealed class BlocsRoutesTests(BlocsFixture fx) : IClassFixture<BlocsFixtu
     }
 
     [Fact]
+    public async Task A_bloc_whose_artifacts_inference_does_not_find_is_still_deleted()
+    {
+        var record = await fx.UpsertAsync();
+        var sha = (string)record["sha256"]!;
+        fx.Inference.NoArtifacts[sha] = true;
+        using var http = fx.Http();
+
+        var (response, answer) = await Wire.PostAsync(http, "/acore/blocs/delete", $$"""{"sha256": "{{sha}}"}""");
+        var (after, _) = await Wire.GetAsync(http, "/acore/blocs/record?sha256=" + sha);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(true, (bool?)answer!["deleted"]);
+        Assert.Empty(answer["live_bindings"]!.AsArray());
+        Assert.Equal(404, (int)after.StatusCode);
+    }
+
+    [Fact]
     public async Task Delete_kv_false_leaves_inference_alone()
     {
         var record = await fx.UpsertAsync();

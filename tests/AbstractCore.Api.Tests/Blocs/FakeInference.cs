@@ -34,6 +34,9 @@ public sealed class FakeInference : IAsyncDisposable
 
     public IReadOnlyList<InferenceCall> Calls => [.. _calls];
 
+    /// <summary>The sha256s whose artifacts <c>kv/prune</c> answers 404 for (none found).</summary>
+    public ConcurrentDictionary<string, bool> NoArtifacts { get; } = new();
+
     /// <summary>Live prompt-cache bindings by bloc sha256.</summary>
     public ConcurrentDictionary<string, JsonArray> LiveBindings { get; } = new();
 
@@ -88,6 +91,11 @@ public sealed class FakeInference : IAsyncDisposable
 
     private (int, JsonObject) Delete(string operation, string refusal, JsonObject fields, string? sha)
     {
+        if (sha is not null && NoArtifacts.ContainsKey(sha))
+        {
+            return (404, new JsonObject { ["ok"] = false, ["operation"] = operation, ["error"] = "no matching bloc KV artifacts" });
+        }
+
         var (clear, force, dryRun) = (Flag(fields, "clear_loaded"), Flag(fields, "force"), Flag(fields, "dry_run"));
         var live = sha is not null && LiveBindings.TryGetValue(sha, out var bindings) ? bindings : [];
         if (live.Count > 0 && !clear && !force)
