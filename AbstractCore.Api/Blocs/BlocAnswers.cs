@@ -22,7 +22,10 @@ internal static class BlocAnswers
         var body = new JsonObject { ["ok"] = false, ["operation"] = operation, ["error"] = problem.Message };
         foreach (var (name, value) in problem.Extra ?? [])
         {
-            body[name] = value?.DeepClone();
+            if (value is not null)
+            {
+                body[name] = value.DeepClone();
+            }
         }
 
         return Json(body, problem.Status);

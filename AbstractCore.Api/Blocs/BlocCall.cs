@@ -9,8 +9,8 @@ namespace AbstractCore.Api.Blocs;
 
 /// <summary>
 /// One bloc route call: its operation and its fields (a POST's JSON object, or a GET's query as strings), with readers
-/// that refuse a wrong type with a 400 naming the field. A body that is not well-formed JSON is refused earlier, by
-/// <see cref="JsonBody"/>, as on every route.
+/// that refuse a wrong type with a 400 naming the field. The body is checked by <see cref="JsonBody"/> as on every
+/// route; its refusals keep their <c>param</c> and <c>code</c>, in the control plane's envelope.
 /// </summary>
 internal sealed class BlocCall(string operation, JsonObject fields, bool isGet)
 {
@@ -38,8 +38,7 @@ internal sealed class BlocCall(string operation, JsonObject fields, bool isGet)
         }
         else
         {
-            using var body = await JsonBody.ReadAsync(request, context.RequestAborted);
-            fields = JsonNode.Parse(body.Utf8) as JsonObject ?? throw BlocProblem.BadRequest("The request body must be a JSON object.");
+            fields = await ReadObjectAsync(request, context.RequestAborted);
         }
 
         if (fields.ContainsKey("api_key"))
@@ -54,6 +53,20 @@ internal sealed class BlocCall(string operation, JsonObject fields, bool isGet)
         }
 
         return call;
+    }
+
+    /// <summary>The body, checked as every route's is; its refusal (the field, the fault) in this envelope too.</summary>
+    private static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var body = await JsonBody.ReadAsync(request, cancellationToken);
+            return JsonNode.Parse(body.Utf8) as JsonObject ?? throw JsonBody.NotAnObject();
+        }
+        catch (GatewayException e) when (e.Status < 500)
+        {
+            throw new BlocProblem(e.Status, e.Message, new JsonObject { ["param"] = e.Param, ["code"] = e.Code });
+        }
     }
 
     /// <summary>A string field; null when absent, JSON null or blank.</summary>

@@ -59,9 +59,9 @@ internal sealed class BlocsHandler(IBlocStore store, BlocForwarding forwarding, 
     public Task<IResult> DeleteAsync(HttpContext context) =>
         forwarding.RunAsync(context, "delete", BlocsEndpoints.Base + "/delete", async (call, ct) =>
         {
-            var record = await FindAsync(call, ct);
             var (deleteKv, clearLoaded, force, dryRun) =
                 (call.Flag("delete_kv", true), call.Flag("clear_loaded", false), call.Flag("force", false), call.Flag("dry_run", false));
+            var record = await FindAsync(call, ct);
 
             // The artifacts live in the Inference service; without one there are none to look at.
             JsonNode? kv = null;
@@ -83,7 +83,7 @@ internal sealed class BlocsHandler(IBlocStore store, BlocForwarding forwarding, 
                 if (deleteKv && forwarding.HasInference)
                 {
                     var (status, pruned) = await PruneAsync(record, dryRun: false, clearLoaded, force, ct);
-                    if (status >= 400)
+                    if (status is >= 400 and not 404)
                     {
                         // A key bound since the check: the bloc stays, as its artifacts do.
                         throw new BlocProblem(status, "the bloc's KV artifacts could not be deleted: " + ErrorText(pruned),
@@ -115,7 +115,8 @@ internal sealed class BlocsHandler(IBlocStore store, BlocForwarding forwarding, 
         return await store.GetAsync(selector, cancellationToken) ?? throw BlocProblem.NotFound();
     }
 
-    /// <summary>Inference's <c>kv/prune</c> for the bloc's sha256 (every model); a 409 there names the live bindings.</summary>
+    /// <summary>Inference's <c>kv/prune</c> for the bloc's sha256 (every model); a 409 there names the live bindings, a
+    /// 404 finds no artifact to prune (nothing holds the bloc).</summary>
     private async Task<(int Status, JsonNode? Body)> PruneAsync(BlocRecord record, bool dryRun, bool clearLoaded, bool force, CancellationToken cancellationToken)
     {
         var (status, text) = await forwarding.InferenceAsync(BlocsEndpoints.Base + "/kv/prune", new JsonObject
@@ -123,7 +124,7 @@ internal sealed class BlocsHandler(IBlocStore store, BlocForwarding forwarding, 
             ["sha256"] = record.Sha256, ["dry_run"] = dryRun, ["clear_loaded"] = clearLoaded, ["force"] = force,
         }, null, cancellationToken);
         var body = BlocKvHandler.ParseObject(text);
-        if (status >= 400 && status != 409)
+        if (status >= 400 && status is not (404 or 409))
         {
             throw new BlocProblem(status >= 500 ? 502 : status, "the inference service refused the KV check: " + (body is null ? text : ErrorText(body)));
         }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,13 +34,17 @@ public sealed class FakeInference : IAsyncDisposable
 
     public IReadOnlyList<InferenceCall> Calls => [.. _calls];
 
+    /// <summary>The sha256s whose artifacts <c>kv/prune</c> answers 404 for (none found).</summary>
+    public ConcurrentDictionary<string, bool> NoArtifacts { get; } = new();
+
     /// <summary>Live prompt-cache bindings by bloc sha256.</summary>
     public ConcurrentDictionary<string, JsonArray> LiveBindings { get; } = new();
 
     public static async Task<FakeInference> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
-        builder.Configuration.Sources.Clear();
+        builder.Configuration.Sources.Clear(); // nothing from the host process (ASPNETCORE_URLS, appsettings) leaks in
+        builder.Configuration.AddInMemoryCollection();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         var fake = new FakeInference(builder.Build());
@@ -86,6 +91,11 @@ public sealed class FakeInference : IAsyncDisposable
 
     private (int, JsonObject) Delete(string operation, string refusal, JsonObject fields, string? sha)
     {
+        if (sha is not null && NoArtifacts.ContainsKey(sha))
+        {
+            return (404, new JsonObject { ["ok"] = false, ["operation"] = operation, ["error"] = "no matching bloc KV artifacts" });
+        }
+
         var (clear, force, dryRun) = (Flag(fields, "clear_loaded"), Flag(fields, "force"), Flag(fields, "dry_run"));
         var live = sha is not null && LiveBindings.TryGetValue(sha, out var bindings) ? bindings : [];
         if (live.Count > 0 && !clear && !force)

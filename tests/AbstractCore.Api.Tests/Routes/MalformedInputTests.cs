@@ -5,7 +5,8 @@ namespace AbstractCore.Api.Tests.Routes;
 
 /// <summary>
 /// Each class of malformed input the adversarial run found answered 5xx (issue 13, point 3), sent to every route that
-/// takes a body: a 400 in the OpenAI envelope naming the field, and nothing sent upstream. The bodies are the routes'
+/// takes a body: a 400 in the OpenAI envelope (the control plane's on the bloc routes) naming the field, and nothing
+/// sent upstream. The bodies are the routes'
 /// own OpenAPI examples with one fault put in, so a route added to <see cref="ApiRoutes"/> is covered by its row.
 /// </summary>
 public sealed class MalformedInputTests(RoutesFixture fx) : IClassFixture<RoutesFixture>
@@ -101,8 +102,8 @@ public sealed class MalformedInputTests(RoutesFixture fx) : IClassFixture<Routes
         var (status, error) = await RouteCalls.SendAsync(http, route, body, "application/json");
 
         Assert.Equal(400, status);
-        RouteCalls.AssertEnvelope(route, error);
-        Assert.Contains("nested deeper than 64", (string?)error!["error"]!["message"], StringComparison.Ordinal);
+        RouteCalls.AssertFailureEnvelope(route, error);
+        Assert.Contains("nested deeper than 64", RouteCalls.ErrorField(error, "message"), StringComparison.Ordinal);
         Assert.Equal(sentBefore, fx.UpstreamCalls);
     }
 
@@ -220,11 +221,11 @@ public sealed class MalformedInputTests(RoutesFixture fx) : IClassFixture<Routes
         var (status, error) = await RouteCalls.SendAsync(http, route, body, contentType);
 
         Assert.True(status == 400, $"{route}: expected 400, got {status}: {error}");
-        RouteCalls.AssertEnvelope(route, error);
-        Assert.Equal(param, (string?)error!["error"]!["param"]);
+        RouteCalls.AssertFailureEnvelope(route, error);
+        Assert.Equal(param, RouteCalls.ErrorField(error, "param"));
         if (code is not null)
         {
-            Assert.Equal(code, (string?)error["error"]!["code"]);
+            Assert.Equal(code, RouteCalls.ErrorField(error, "code"));
         }
 
         Assert.Equal(sentBefore, fx.UpstreamCalls);

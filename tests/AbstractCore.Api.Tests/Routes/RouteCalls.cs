@@ -50,6 +50,11 @@ public static class RouteCalls
         AssertEnvelope(route, body);
     }
 
+    /// <summary>A field of a failure answer: <c>error.&lt;name&gt;</c> in the OpenAI envelope, <c>&lt;name&gt;</c> in the
+    /// control plane's (where <c>error</c> is the message).</summary>
+    public static string? ErrorField(JsonNode? body, string name) =>
+        body?["error"] is JsonObject error ? (string?)error[name] : name == "message" ? (string?)body?["error"] : (string?)body?[name];
+
     /// <summary>The OpenAI error envelope: <c>{"error":{"message": string, "type": string, …}}</c>.</summary>
     public static void AssertEnvelope(object what, JsonNode? body)
     {
