@@ -4,7 +4,8 @@ using Microsoft.OpenApi;
 
 namespace AbstractCore.Api.Docs;
 
-/// <summary>How <c>/openapi.json</c> is built: executable request examples, and the server bearer scheme.</summary>
+/// <summary>How <c>/openapi.json</c> is built: executable request examples, the extension fields of chat and Responses
+/// bodies, and the server bearer scheme.</summary>
 internal static class OpenApiSetup
 {
     public const string BearerScheme = "AbstractCoreBearerAuth";
@@ -12,6 +13,7 @@ internal static class OpenApiSetup
     public static void Configure(OpenApiOptions options)
     {
         options.AddOperationTransformer(RequestExample.ApplyAsync);
+        options.AddSchemaTransformer(ExtensionFieldSchemas.ApplyAsync);
         options.AddDocumentTransformer(AddServerBearerAsync);
         options.AddDocumentTransformer((document, _, _) =>
         {

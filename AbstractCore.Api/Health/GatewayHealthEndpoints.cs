@@ -28,32 +28,68 @@ internal static class GatewayHealthEndpoints
 
     /// <summary>
     /// <c>GET /health</c>: always open and always 200, so load balancers and the AppHost can probe it. Anyone gets
-    /// <c>{"status":"healthy","version"}</c>; a caller presenting the server token also gets <c>details</c>: every health
-    /// check (name, status, duration, description with credentials removed) and their overall status.
+    /// <c>{"status":"healthy","version","features"}</c> (the original's shape); a caller presenting the server token also
+    /// gets <c>details</c>: every health check (name, status, duration, description with credentials removed) and their
+    /// overall status.
     /// </summary>
-    public static void MapHealth(this IEndpointRouteBuilder app) =>
+    public static void MapHealth(this IEndpointRouteBuilder app)
+    {
+        var features = Features(app.ServiceProvider.GetRequiredService<IConfiguration>());
         app.MapGet("/health", async (HttpContext context, HealthDetailsAccess access) =>
             {
                 if (!access.Allows(context))
                 {
-                    return TypedResults.Json(new HealthStatus("healthy", Version), HealthJsonContext.Default.HealthStatus);
+                    return TypedResults.Json(new HealthStatus("healthy", Version, features), HealthJsonContext.Default.HealthStatus);
                 }
 
                 var report = await context.RequestServices.GetRequiredService<HealthCheckService>().CheckHealthAsync(context.RequestAborted);
-                return (IResult)TypedResults.Json(new HealthStatusWithDetails("healthy", Version, HealthDetails.From(report)),
+                return (IResult)TypedResults.Json(new HealthStatusWithDetails("healthy", Version, features, HealthDetails.From(report)),
                     HealthJsonContext.Default.HealthStatusWithDetails);
             })
-            .WithTags("Health").WithSummary("Liveness of the gateway (with dependency details for the server token)")
+            .WithTags("Health").WithSummary("Liveness of the gateway and its enabled features (with dependency details for the server token)")
             .AllowAnonymous();
+    }
+
+    /// <summary>
+    /// The original's four features, which every configuration of this server has, then those its settings turn on, so
+    /// a client can tell what it may use without probing routes.
+    /// </summary>
+    internal static IReadOnlyList<string> Features(IConfiguration configuration)
+    {
+        List<string> features = ["multi-agent-syntax-support", "auto-format-detection", "universal-tool-calls", "abstractcore-integration"];
+        if (!string.IsNullOrWhiteSpace(configuration["ABSTRACTCORE_INFERENCE_URL"]))
+        {
+            features.AddRange(["local-onnx-inference", "prompt-cache-binding"]);
+        }
+
+        if (Hosting.GatewayRedis.IsConfigured(configuration))
+        {
+            features.Add("shared-state-redis");
+        }
+
+        if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString(AbstractCore.Jobs.JobSettings.MessagingConnectionName)))
+        {
+            features.Add("durable-jobs");
+        }
+
+        if (!string.IsNullOrWhiteSpace(configuration["ABSTRACTCORE_AUTH_TOKEN"]))
+        {
+            features.Add("server-auth");
+        }
+
+        return features;
+    }
 }
 
 internal sealed record HealthStatus(
     [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("version")] string Version);
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("features")] IReadOnlyList<string> Features);
 
 internal sealed record HealthStatusWithDetails(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("features")] IReadOnlyList<string> Features,
     [property: JsonPropertyName("details")] HealthDetails Details);
 
 [JsonSerializable(typeof(HealthStatus))]

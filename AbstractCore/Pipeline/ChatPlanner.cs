@@ -67,7 +67,7 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
         var endpoint = await providers.ResolveAsync(
             route.Provider, new ProviderRequest(request.BaseUrl, caller.ProviderKey, caller.Authenticated), cancellationToken);
         UnloadAfter.Check(route.Provider, route.Backend, request, settings.AllowUnsafeUnloadAfter, warnings);
-        if (PromptCacheBinding.Apply(route.Provider, request) is { Count: > 0 } binding && lane == ChatLane.Relay)
+        if (Binding(route, request, warnings) is { Count: > 0 } binding && lane == ChatLane.Relay)
         {
             thinking = [.. thinking, .. binding]; // the relayed body gets them like the thinking fields, the client's own dropped
         }
@@ -79,5 +79,24 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
             Options = options,
             Thinking = thinking,
         };
+    }
+
+    /// <summary>
+    /// The binding's fields (<see cref="PromptCacheBinding"/>). Refused after the warnings were collected, so its 400
+    /// carries them in <see cref="ChatPlan.WarningHeader"/>, as an answer would.
+    /// </summary>
+    private static IReadOnlyList<(string Name, string Json)> Binding(ChatRoute route, ChatCompletionRequest request, List<string> warnings)
+    {
+        try
+        {
+            return PromptCacheBinding.Apply(route.Provider, request);
+        }
+        catch (GatewayException e) when (warnings.Count > 0 && e.Headers is null)
+        {
+            throw new GatewayException(e.Status, e.Message, e.Type, e.Param, e.Code)
+            {
+                Headers = new Dictionary<string, string> { [ChatPlan.WarningHeader] = ChatPlan.Joined(warnings) },
+            };
+        }
     }
 }

@@ -50,6 +50,34 @@ public sealed class OpenApiTests(GatewayFixture fx) : IClassFixture<GatewayFixtu
         }
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions")]
+    [InlineData("/{provider}/v1/chat/completions")]
+    [InlineData("/v1/responses")]
+    public async Task Chat_and_responses_schemas_document_the_prompt_cache_fields_and_timeout_s(string path)
+    {
+        using var http = fx.Gateway.CreateClient();
+        var doc = JsonNode.Parse(await http.GetStringAsync("/openapi.json"))!;
+
+        var schema = doc["paths"]![path]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        if ((string?)schema["$ref"] is { } reference)
+        {
+            schema = doc["components"]!["schemas"]![reference[(reference.LastIndexOf('/') + 1)..]]!;
+        }
+
+        var properties = schema["properties"]!.AsObject();
+        foreach (var field in (string[])["prompt_cache_key", "prompt_cache_retention", "prompt_cache_binding", "timeout_s"])
+        {
+            Assert.True(properties.ContainsKey(field), $"{path}: {field} is not documented");
+            Assert.False(string.IsNullOrEmpty((string?)properties[field]!["description"]), $"{path}: {field} has no description");
+        }
+
+        Assert.Contains("0 or less: no deadline", (string?)properties["timeout_s"]!["description"], StringComparison.Ordinal);
+        var binding = properties["prompt_cache_binding"]!["oneOf"]!.AsArray();
+        Assert.Contains(binding, b => b!["type"]?.ToJsonString().Contains("object", StringComparison.Ordinal) == true);
+        Assert.Contains(binding, b => b!["type"]?.ToJsonString().Contains("string", StringComparison.Ordinal) == true);
+    }
+
     [Fact]
     public async Task With_a_server_token_every_operation_but_health_requires_the_bearer_scheme()
     {

@@ -5,7 +5,7 @@ using AbstractCore.Api.Tests.Infrastructure;
 namespace AbstractCore.Api.Tests.Telemetry;
 
 /// <summary>
-/// <c>GET /health</c> is open and always 200 <c>{"status":"healthy","version"}</c>; only a caller presenting the server
+/// <c>GET /health</c> is open and always 200 <c>{"status":"healthy","version","features"}</c>; only a caller presenting the server
 /// token also gets <c>details</c>: every check with its status, duration and a description without credentials, so a
 /// dependency that is down shows there.
 /// </summary>
@@ -26,11 +26,29 @@ public sealed class HealthDetailsTests(GatewayFixture fx) : IClassFixture<Gatewa
     {
         using var anonymous = fx.Gateway.CreateClient();
         var body = await HealthAsync(anonymous);
-        Assert.Equal(["status", "version"], body.Select(p => p.Key).Order());
+        Assert.Equal(["features", "status", "version"], body.Select(p => p.Key).Order());
         Assert.Equal("healthy", (string?)body["status"]);
 
         using var wrong = fx.Gateway.Http("not-the-token");
         Assert.Null((await HealthAsync(wrong))["details"]);
+    }
+
+    [Fact]
+    public async Task Health_lists_the_originals_features_then_those_the_settings_enable()
+    {
+        using var anonymous = fx.Gateway.CreateClient();
+        var features = (await HealthAsync(anonymous))["features"]!.AsArray().Select(f => (string?)f).ToList();
+        Assert.Equal(["multi-agent-syntax-support", "auto-format-detection", "universal-tool-calls", "abstractcore-integration", "server-auth"], features);
+
+        await using var local = new GatewayFactory(new Dictionary<string, string?>
+        {
+            ["ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED"] = "1",
+            ["ABSTRACTCORE_INFERENCE_URL"] = "http://127.0.0.1:1/v1",
+        });
+        using var http = local.CreateClient();
+        var body = await HealthAsync(http);
+        Assert.Equal(["multi-agent-syntax-support", "auto-format-detection", "universal-tool-calls", "abstractcore-integration",
+            "local-onnx-inference", "prompt-cache-binding"], body["features"]!.AsArray().Select(f => (string?)f));
     }
 
     [Fact]

@@ -206,6 +206,48 @@ public sealed class ChatPlannerTests
         Assert.Equal(translating.Warnings[1], Assert.Single(relayed.Warnings));
     }
 
+    [Fact]
+    public async Task A_binding_is_checked_after_the_key_guard_and_its_400_keeps_the_warnings()
+    {
+        var planner = Planner(new() { ["ANTHROPIC_API_KEY"] = "sk-server" });
+
+        var guarded = await Assert.ThrowsAsync<GatewayException>(() =>
+            PlanAsync(planner, "anthropic/claude-x", new() { ["prompt_cache_binding"] = 42 }, Anonymous));
+        Assert.Equal(401, guarded.Status);
+
+        var invalid = await Assert.ThrowsAsync<GatewayException>(() => PlanAsync(
+            planner, "anthropic/claude-x", new() { ["prompt_cache_binding"] = 42, ["seed"] = 1 }, Anonymous with { Authenticated = true }));
+        Assert.Equal((400, "prompt_cache_binding_invalid"), (invalid.Status, invalid.Code));
+        Assert.Contains("seed", invalid.Headers![ChatPlan.WarningHeader], StringComparison.Ordinal);
+
+        var unsupported = await Assert.ThrowsAsync<GatewayException>(() =>
+            planner.PlanRelayAsync(planner.Route("lmstudio/m", null), Request("lmstudio/m", new() { ["prompt_cache_binding"] = "b" }), false, Anonymous, default));
+        Assert.Equal((400, "prompt_cache_binding_unsupported"), (unsupported.Status, unsupported.Code));
+        Assert.Null(unsupported.Headers);
+    }
+
+    [Fact]
+    public async Task A_binding_for_the_local_runtime_is_normalised_into_the_relayed_fields_or_the_forwarded_extras()
+    {
+        var planner = Planner(new() { ["ABSTRACTCORE_INFERENCE_URL"] = "http://localhost:5199" });
+        var fields = new Dictionary<string, JsonNode?> { ["prompt_cache_binding"] = "bind_1", ["prompt_cache_key"] = " k " };
+
+        var relayed = await planner.PlanRelayAsync(planner.Route("onnx/m", null), Request("onnx/m", fields), false, Anonymous, default);
+        Assert.Equal(
+            [("prompt_cache_key", "\"k\""), ("prompt_cache_binding", """{"binding_id":"bind_1","key":"k"}""")],
+            relayed!.Thinking);
+
+        var translating = await PlanAsync(planner, "onnx/m", fields, Anonymous);
+        Assert.Empty(translating.Thinking);
+        Assert.Equal("k", translating.Request.Extra!["prompt_cache_key"].GetString());
+        Assert.Equal("""{"binding_id":"bind_1","key":"k"}""", translating.Request.Extra["prompt_cache_binding"].GetRawText());
+
+        // No binding: the key is the client's, untouched, and nothing is added.
+        var plain = await planner.PlanRelayAsync(planner.Route("onnx/m", null), Request("onnx/m", new() { ["prompt_cache_key"] = " k " }), false, Anonymous, default);
+        Assert.Empty(plain!.Thinking);
+        Assert.Equal(" k ", plain.Request.Extra!["prompt_cache_key"].GetString());
+    }
+
     [Theory]
     [InlineData(null, null, AgentFormat.OpenAI)]
     [InlineData("auto", "codex_cli_rs/0.40", AgentFormat.Codex)]
