@@ -32,6 +32,7 @@ public sealed class BlocFlowTests : IDisposable
         var gatewaySettings = new Dictionary<string, string?> { [BlocStores.FolderVariable] = Path.Combine(_root, "blocs") };
         var text = Blocs.Blocs.Text("orbits");
         string sha256;
+        JsonNode binding;
 
         await using (var inference = await InferenceHost.StartAsync(inferenceSettings))
         await using (var gateway = new GatewayHost(inference.V1, gatewaySettings))
@@ -47,7 +48,8 @@ public sealed class BlocFlowTests : IDisposable
 
             var load = await OkAsync(http, "/acore/blocs/kv/load", Load(sha256));
             Assert.False((bool)load["artifact"]!["compiled"]!); // ensure already compiled it
-            await AnswersFromTheBlocAsync(http, text, load["artifact"]!["prompt_cache_binding"]!);
+            binding = load["artifact"]!["prompt_cache_binding"]!;
+            await AnswersFromTheBlocAsync(http, text, binding);
 
             var stats = (await GetAsync(http, "/acore/prompt_cache/stats?provider=onnx&model=tiny"))["stats"]!;
             Assert.True((int)stats["reused_tokens"]! >= Blocs.Blocs.Tokens(text), stats.ToJsonString());
@@ -58,6 +60,11 @@ public sealed class BlocFlowTests : IDisposable
         using var again = restartedGateway.Http();
         var record = await GetAsync(again, "/acore/blocs/record?sha256=" + sha256);
         Assert.Equal("notes/orbits.md", (string?)record["record"]!["path"]);
+
+        // The key died with the first Inference process: Inference's 409 reaches the client through the gateway.
+        var (missing, refusal) = await Wire.PostAsync(again, "/v1/chat/completions", Blocs.Blocs.Chat("onnx/tiny", text, binding, Question));
+        Assert.Equal(HttpStatusCode.Conflict, missing.StatusCode);
+        Assert.Equal("prompt_cache_binding_missing", (string?)refusal!["error"]!["code"]);
 
         var reload = await OkAsync(again, "/acore/blocs/kv/load", Load(sha256));
         Assert.False((bool)reload["artifact"]!["compiled"]!);
