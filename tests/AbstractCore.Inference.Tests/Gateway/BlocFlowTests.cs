@@ -69,6 +69,16 @@ public sealed class BlocFlowTests : IDisposable
         var reload = await OkAsync(again, "/acore/blocs/kv/load", Load(sha256));
         Assert.False((bool)reload["artifact"]!["compiled"]!);
         await AnswersFromTheBlocAsync(again, text, reload["artifact"]!["prompt_cache_binding"]!);
+
+        // The bloc is bound in live keys: deleting it is refused until they are cleared with it.
+        var (refused, conflict) = await Wire.PostAsync(again, "/acore/blocs/delete", new JsonObject { ["sha256"] = sha256 }.ToJsonString());
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains(conflict!["live_bindings"]!.AsArray(), b => (string?)b!["key"] == "work:orbits");
+        await OkAsync(again, "/acore/blocs/delete", new JsonObject { ["sha256"] = sha256, ["clear_loaded"] = true });
+        var (gone, _) = await Wire.GetAsync(again, "/acore/blocs/record?sha256=" + sha256);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        var (_, artifacts) = await Wire.GetAsync(again, "/acore/blocs/kv/list?provider=onnx&model=tiny");
+        Assert.Empty(artifacts!["artifacts"]!.AsArray());
     }
 
     private static JsonObject Selector(string sha256) => new() { ["provider"] = "onnx", ["model"] = "tiny", ["sha256"] = sha256 };
