@@ -10,50 +10,36 @@ namespace AbstractCore.Api.Tests.Chat;
 /// </summary>
 public sealed class FieldRulesTests(GatewayFixture fx) : IClassFixture<GatewayFixture>
 {
-    public enum Surface
-    {
-        ChatRelayed,
-        ChatTranslated,
-        Responses,
-    }
-
-    public static TheoryData<Surface, bool> Every => new()
-    {
-        { Surface.ChatRelayed, false }, { Surface.ChatRelayed, true },
-        { Surface.ChatTranslated, false }, { Surface.ChatTranslated, true },
-        { Surface.Responses, false }, { Surface.Responses, true },
-    };
-
-    private static string Path(Surface surface) => surface == Surface.Responses ? "/v1/responses" : "/v1/chat/completions";
+    public static TheoryData<ChatSurface, bool> Every => ChatSurfaces.Every;
 
     /// <summary>A body for <paramref name="surface"/>; the translated lane is reached by content parts, which a relay never takes.</summary>
-    private static string Body(Surface surface, bool stream, string fields)
+    private static string Body(ChatSurface surface, bool stream, string fields)
     {
         var head = $$"""{"model":"{{GatewayFixture.Model}}","stream":{{(stream ? "true" : "false")}}{{(fields.Length > 0 ? "," + fields : "")}}""";
         return surface switch
         {
-            Surface.ChatRelayed => head + ""","messages":[{"role":"user","content":"hi"}]}""",
-            Surface.ChatTranslated => head + ""","messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}]}""",
+            ChatSurface.ChatRelayed => head + ""","messages":[{"role":"user","content":"hi"}]}""",
+            ChatSurface.ChatTranslated => head + ""","messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}]}""",
             _ => head + ""","input":"hi"}""",
         };
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, Surface surface, bool stream, string body)
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, ChatSurface surface, bool stream, string body)
     {
         if (!stream)
         {
-            var (response, _) = await Wire.PostAsync(http, Path(surface), body);
+            var (response, _) = await Wire.PostAsync(http, ChatSurfaces.Path(surface), body);
             return response;
         }
 
-        var (streamed, events) = await Wire.StreamAsync(http, Path(surface), body);
-        Assert.Contains(surface == Surface.Responses ? "response.completed" : "[DONE]", events[^1], StringComparison.Ordinal);
+        var (streamed, events) = await Wire.StreamAsync(http, ChatSurfaces.Path(surface), body);
+        Assert.Contains(surface == ChatSurface.Responses ? "response.completed" : "[DONE]", events[^1], StringComparison.Ordinal);
         return streamed;
     }
 
     [Theory]
     [MemberData(nameof(Every))]
-    public async Task Unload_after_takes_the_strings_true_and_false(Surface surface, bool stream)
+    public async Task Unload_after_takes_the_strings_true_and_false(ChatSurface surface, bool stream)
     {
         using var http = fx.Http();
 
@@ -69,13 +55,13 @@ public sealed class FieldRulesTests(GatewayFixture fx) : IClassFixture<GatewayFi
     }
 
     [Theory]
-    [InlineData(Surface.ChatRelayed)]
-    [InlineData(Surface.ChatTranslated)]
-    [InlineData(Surface.Responses)]
-    public async Task Unload_after_that_is_not_a_boolean_is_a_400(Surface surface)
+    [InlineData(ChatSurface.ChatRelayed)]
+    [InlineData(ChatSurface.ChatTranslated)]
+    [InlineData(ChatSurface.Responses)]
+    public async Task Unload_after_that_is_not_a_boolean_is_a_400(ChatSurface surface)
     {
         using var http = fx.Http();
-        var (response, body) = await Wire.PostAsync(http, Path(surface), Body(surface, false, "\"unload_after\":\"maybe\""));
+        var (response, body) = await Wire.PostAsync(http, ChatSurfaces.Path(surface), Body(surface, false, "\"unload_after\":\"maybe\""));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("unload_after", (string?)body!["error"]!["param"]);
@@ -83,7 +69,7 @@ public sealed class FieldRulesTests(GatewayFixture fx) : IClassFixture<GatewayFi
 
     [Theory]
     [MemberData(nameof(Every))]
-    public async Task Timeout_s_of_zero_or_less_means_no_deadline(Surface surface, bool stream)
+    public async Task Timeout_s_of_zero_or_less_means_no_deadline(ChatSurface surface, bool stream)
     {
         // The server's own deadline is 1 s; the upstream answers after 1.5 s.
         await using var gateway = new GatewayFactory(new Dictionary<string, string?>
@@ -104,13 +90,13 @@ public sealed class FieldRulesTests(GatewayFixture fx) : IClassFixture<GatewayFi
 
         // Without it, the server's deadline holds.
         fx.Upstream.Enqueue(FakeReply.Delayed(TimeSpan.FromSeconds(1.5), FakeReply.Text("too late")));
-        var (cut, _) = await Wire.PostAsync(http, Path(surface), Body(surface, false, ""));
+        var (cut, _) = await Wire.PostAsync(http, ChatSurfaces.Path(surface), Body(surface, false, ""));
         Assert.Equal(HttpStatusCode.GatewayTimeout, cut.StatusCode);
     }
 
     [Theory]
     [MemberData(nameof(Every))]
-    public async Task An_unknown_agent_format_falls_back_to_auto_detection_with_a_warning(Surface surface, bool stream)
+    public async Task An_unknown_agent_format_falls_back_to_auto_detection_with_a_warning(ChatSurface surface, bool stream)
     {
         using var http = fx.Http();
         fx.Upstream.Enqueue(FakeReply.Text("fine"));
@@ -123,30 +109,30 @@ public sealed class FieldRulesTests(GatewayFixture fx) : IClassFixture<GatewayFi
         Assert.False(fx.Upstream.LastChatRequest.Json!.AsObject().ContainsKey("agent_format"));
     }
 
-    public static TheoryData<Surface, bool, string, string> BadFormats => new()
+    public static TheoryData<ChatSurface, bool, string, string> BadFormats => new()
     {
-        { Surface.ChatRelayed, false, "\"response_format\":{\"type\":\"xml\"}", "invalid_response_format" },
-        { Surface.ChatRelayed, true, "\"response_format\":{\"type\":\"xml\"}", "invalid_response_format" },
-        { Surface.ChatTranslated, false, "\"response_format\":{\"type\":\"xml\"}", "invalid_response_format" },
-        { Surface.ChatRelayed, false, "\"response_format\":\"json\"", "invalid_response_format" },
-        { Surface.ChatRelayed, false, "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}", "invalid_response_format" },
-        { Surface.Responses, false, "\"text\":{\"format\":{\"type\":\"xml\"}}", "invalid_response_format" },
-        { Surface.ChatRelayed, false, $"\"response_format\":{{\"type\":\"json_object\"}},\"tools\":{Tool}", "unsupported_parameter" },
-        { Surface.ChatRelayed, true, $"\"response_format\":{{\"type\":\"json_object\"}},\"tools\":{Tool}", "unsupported_parameter" },
-        { Surface.ChatTranslated, false, $"\"response_format\":{{\"type\":\"json_object\"}},\"tools\":{Tool}", "unsupported_parameter" },
-        { Surface.Responses, true, $"\"text\":{{\"format\":{{\"type\":\"json_object\"}}}},\"tools\":[{{\"type\":\"function\",\"name\":\"f\"}}]", "unsupported_parameter" },
+        { ChatSurface.ChatRelayed, false, "\"response_format\":{\"type\":\"xml\"}", "invalid_response_format" },
+        { ChatSurface.ChatRelayed, true, "\"response_format\":{\"type\":\"xml\"}", "invalid_response_format" },
+        { ChatSurface.ChatTranslated, false, "\"response_format\":{\"type\":\"xml\"}", "invalid_response_format" },
+        { ChatSurface.ChatRelayed, false, "\"response_format\":\"json\"", "invalid_response_format" },
+        { ChatSurface.ChatRelayed, false, "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}", "invalid_response_format" },
+        { ChatSurface.Responses, false, "\"text\":{\"format\":{\"type\":\"xml\"}}", "invalid_response_format" },
+        { ChatSurface.ChatRelayed, false, $"\"response_format\":{{\"type\":\"json_object\"}},\"tools\":{Tool}", "unsupported_parameter" },
+        { ChatSurface.ChatRelayed, true, $"\"response_format\":{{\"type\":\"json_object\"}},\"tools\":{Tool}", "unsupported_parameter" },
+        { ChatSurface.ChatTranslated, false, $"\"response_format\":{{\"type\":\"json_object\"}},\"tools\":{Tool}", "unsupported_parameter" },
+        { ChatSurface.Responses, true, $"\"text\":{{\"format\":{{\"type\":\"json_object\"}}}},\"tools\":[{{\"type\":\"function\",\"name\":\"f\"}}]", "unsupported_parameter" },
     };
 
     private const string Tool = """[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}]""";
 
     [Theory]
     [MemberData(nameof(BadFormats))]
-    public async Task Response_format_is_checked_for_OpenAI_compatible_providers_too(Surface surface, bool stream, string fields, string code)
+    public async Task Response_format_is_checked_for_OpenAI_compatible_providers_too(ChatSurface surface, bool stream, string fields, string code)
     {
         using var http = fx.Http();
         var before = fx.Upstream.Requests.Count;
 
-        var (response, body) = await Wire.PostAsync(http, Path(surface), Body(surface, stream, fields));
+        var (response, body) = await Wire.PostAsync(http, ChatSurfaces.Path(surface), Body(surface, stream, fields));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(code, (string?)body!["error"]!["code"]);
@@ -155,12 +141,12 @@ public sealed class FieldRulesTests(GatewayFixture fx) : IClassFixture<GatewayFi
     }
 
     [Theory]
-    [InlineData(Surface.ChatRelayed)]
-    [InlineData(Surface.ChatTranslated)]
-    public async Task A_text_response_format_may_go_with_tools(Surface surface)
+    [InlineData(ChatSurface.ChatRelayed)]
+    [InlineData(ChatSurface.ChatTranslated)]
+    public async Task A_text_response_format_may_go_with_tools(ChatSurface surface)
     {
         using var http = fx.Http();
-        var (response, _) = await Wire.PostAsync(http, Path(surface), Body(surface, false, $"\"response_format\":{{\"type\":\"text\"}},\"tools\":{Tool}"));
+        var (response, _) = await Wire.PostAsync(http, ChatSurfaces.Path(surface), Body(surface, false, $"\"response_format\":{{\"type\":\"text\"}},\"tools\":{Tool}"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text", (string?)fx.Upstream.LastChatRequest.Json!["response_format"]!["type"]);

@@ -12,37 +12,23 @@ namespace AbstractCore.Api.Tests.Chat;
 /// </summary>
 public sealed class PromptCacheBindingTests(InferenceGatewayFixture fx) : IClassFixture<InferenceGatewayFixture>
 {
-    public enum Surface
-    {
-        ChatRelayed,
-        ChatTranslated,
-        Responses,
-    }
-
-    public static TheoryData<Surface, bool> Every => new()
-    {
-        { Surface.ChatRelayed, false }, { Surface.ChatRelayed, true },
-        { Surface.ChatTranslated, false }, { Surface.ChatTranslated, true },
-        { Surface.Responses, false }, { Surface.Responses, true },
-    };
-
-    private static string Path(Surface surface) => surface == Surface.Responses ? "/v1/responses" : "/v1/chat/completions";
+    public static TheoryData<ChatSurface, bool> Every => ChatSurfaces.Every;
 
     /// <summary>A body for <paramref name="surface"/>: the text agent format sends chat to the translating lane.</summary>
-    private static string Body(Surface surface, string model, bool stream, string fields)
+    private static string Body(ChatSurface surface, string model, bool stream, string fields)
     {
         var head = $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},{{fields}}""";
         return surface switch
         {
-            Surface.ChatRelayed => head + ""","messages":[{"role":"user","content":"hi"}]}""",
-            Surface.ChatTranslated => head + ""","agent_format":"xml","messages":[{"role":"user","content":"hi"}]}""",
+            ChatSurface.ChatRelayed => head + ""","messages":[{"role":"user","content":"hi"}]}""",
+            ChatSurface.ChatTranslated => head + ""","agent_format":"xml","messages":[{"role":"user","content":"hi"}]}""",
             _ => head + ""","input":"hi"}""",
         };
     }
 
     [Theory]
     [MemberData(nameof(Every))]
-    public async Task A_binding_id_string_reaches_onnx_as_an_object_with_the_prompt_cache_key(Surface surface, bool stream)
+    public async Task A_binding_id_string_reaches_onnx_as_an_object_with_the_prompt_cache_key(ChatSurface surface, bool stream)
     {
         using var http = fx.Http();
         var body = Body(surface, "onnx/fake-model", stream, """ "prompt_cache_binding":"bind_0123","prompt_cache_key":"bloc:k1" """);
@@ -59,7 +45,7 @@ public sealed class PromptCacheBindingTests(InferenceGatewayFixture fx) : IClass
 
     [Theory]
     [MemberData(nameof(Every))]
-    public async Task The_bindings_key_becomes_the_prompt_cache_key(Surface surface, bool stream)
+    public async Task The_bindings_key_becomes_the_prompt_cache_key(ChatSurface surface, bool stream)
     {
         using var http = fx.Http();
         var body = Body(surface, "onnx/fake-model", stream,
@@ -76,7 +62,7 @@ public sealed class PromptCacheBindingTests(InferenceGatewayFixture fx) : IClass
 
     [Theory]
     [MemberData(nameof(Every))]
-    public async Task The_runtimes_409_reaches_the_client_unchanged_before_any_event(Surface surface, bool stream)
+    public async Task The_runtimes_409_reaches_the_client_unchanged_before_any_event(ChatSurface surface, bool stream)
     {
         using var http = fx.Http();
         foreach (var code in (string[])["prompt_cache_binding_missing", "prompt_cache_binding_mismatch"])
@@ -84,7 +70,7 @@ public sealed class PromptCacheBindingTests(InferenceGatewayFixture fx) : IClass
             fx.Upstream.Enqueue(FakeReply.Error(409, "prompt-cache key 'bloc:k1' does not hold the bound artifact", code: code));
             var body = Body(surface, "onnx/fake-model", stream, """ "prompt_cache_binding":{"binding_id":"bind_1","key":"bloc:k1"} """);
 
-            var (response, error) = await Wire.PostAsync(http, Path(surface), body);
+            var (response, error) = await Wire.PostAsync(http, ChatSurfaces.Path(surface), body);
 
             Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
             Assert.Equal("application/json", Wire.ContentType(response)?.MediaType); // not an event stream
@@ -96,13 +82,13 @@ public sealed class PromptCacheBindingTests(InferenceGatewayFixture fx) : IClass
 
     [Theory]
     [MemberData(nameof(Every))]
-    public async Task A_binding_that_is_not_an_object_or_a_string_is_refused_before_the_upstream(Surface surface, bool stream)
+    public async Task A_binding_that_is_not_an_object_or_a_string_is_refused_before_the_upstream(ChatSurface surface, bool stream)
     {
         using var http = fx.Http();
         foreach (var value in (string[])["42", "[\"bind_1\"]", "true", """{"binding_id":"b","key":7}"""])
         {
             var before = fx.Upstream.Requests.Count;
-            var (response, error) = await Wire.PostAsync(http, Path(surface),
+            var (response, error) = await Wire.PostAsync(http, ChatSurfaces.Path(surface),
                 Body(surface, "onnx/fake-model", stream, $"\"prompt_cache_binding\":{value}"));
 
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -114,11 +100,11 @@ public sealed class PromptCacheBindingTests(InferenceGatewayFixture fx) : IClass
 
     [Theory]
     [MemberData(nameof(Every))]
-    public async Task A_binding_key_other_than_the_prompt_cache_key_is_refused(Surface surface, bool stream)
+    public async Task A_binding_key_other_than_the_prompt_cache_key_is_refused(ChatSurface surface, bool stream)
     {
         using var http = fx.Http();
         var before = fx.Upstream.Requests.Count;
-        var (response, error) = await Wire.PostAsync(http, Path(surface), Body(surface, "onnx/fake-model", stream,
+        var (response, error) = await Wire.PostAsync(http, ChatSurfaces.Path(surface), Body(surface, "onnx/fake-model", stream,
             """ "prompt_cache_key":"a","prompt_cache_binding":{"binding_id":"bind_1","key":"b"} """));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -129,11 +115,11 @@ public sealed class PromptCacheBindingTests(InferenceGatewayFixture fx) : IClass
 
     [Theory]
     [MemberData(nameof(Every))]
-    public async Task A_provider_that_cannot_verify_a_binding_refuses_it_before_the_upstream(Surface surface, bool stream)
+    public async Task A_provider_that_cannot_verify_a_binding_refuses_it_before_the_upstream(ChatSurface surface, bool stream)
     {
         using var http = fx.Http();
         var before = fx.Upstream.Requests.Count;
-        var (response, error) = await Wire.PostAsync(http, Path(surface),
+        var (response, error) = await Wire.PostAsync(http, ChatSurfaces.Path(surface),
             Body(surface, "openai-compatible/fake-model", stream, """ "prompt_cache_binding":"bind_1" """));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -145,7 +131,7 @@ public sealed class PromptCacheBindingTests(InferenceGatewayFixture fx) : IClass
 
     [Theory]
     [MemberData(nameof(Every))]
-    public async Task Without_a_binding_the_prompt_cache_key_travels_as_sent_and_no_binding_is_added(Surface surface, bool stream)
+    public async Task Without_a_binding_the_prompt_cache_key_travels_as_sent_and_no_binding_is_added(ChatSurface surface, bool stream)
     {
         using var http = fx.Http();
         var body = Body(surface, "openai-compatible/fake-model", stream, """ "prompt_cache_key":"k","prompt_cache_binding":null """);
@@ -169,15 +155,15 @@ public sealed class PromptCacheBindingTests(InferenceGatewayFixture fx) : IClass
         Assert.Equal("bloc:k3", (string?)body!["prompt_cache_key"]);
     }
 
-    private static async Task<HttpResponseMessage> SendOkAsync(HttpClient http, Surface surface, bool stream, string body)
+    private static async Task<HttpResponseMessage> SendOkAsync(HttpClient http, ChatSurface surface, bool stream, string body)
     {
         if (!stream)
         {
-            return (await Wire.PostAsync(http, Path(surface), body)).Response;
+            return (await Wire.PostAsync(http, ChatSurfaces.Path(surface), body)).Response;
         }
 
-        var (response, events) = await Wire.StreamAsync(http, Path(surface), body);
-        Assert.Contains(surface == Surface.Responses ? "response.completed" : "[DONE]", events[^1], StringComparison.Ordinal);
+        var (response, events) = await Wire.StreamAsync(http, ChatSurfaces.Path(surface), body);
+        Assert.Contains(surface == ChatSurface.Responses ? "response.completed" : "[DONE]", events[^1], StringComparison.Ordinal);
         return response;
     }
 }
