@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Auth;
 using AbstractCore.Api.ControlPlane;
@@ -61,9 +60,7 @@ internal sealed class BlocForwarding(ControlPlaneForwarder forwarder, GatewaySet
         AbstractCore.Security.BaseUrlGrant grant;
         try
         {
-            var accepted = await forwarder.CheckBaseUrlAsync(baseUrl, aborted);
-            grant = accepted.Grant;
-            root = ControlPlaneForwarder.Root(accepted.Url.AbsoluteUri) ?? throw BlocProblem.BadRequest("base_url must be an absolute http(s) URL.");
+            (root, grant) = await forwarder.ProxyRootAsync(baseUrl, aborted);
         }
         catch (GatewayException e)
         {
@@ -96,15 +93,7 @@ internal sealed class BlocForwarding(ControlPlaneForwarder forwarder, GatewaySet
             throw new BlocProblem(502, $"The upstream AbstractEndpoint did not answer in time: {e.Message}", new JsonObject { ["upstream"] = upstream });
         }
 
-        JsonNode? parsed = null;
-        try
-        {
-            parsed = text.Length == 0 ? null : JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-        }
-
+        var parsed = ControlPlaneForwarder.ParseJson(text);
         if (parsed is not JsonObject answer)
         {
             answer = new JsonObject { ["ok"] = status < 400, ["operation"] = call.Operation, [status < 400 ? "data" : "error"] = parsed ?? text };

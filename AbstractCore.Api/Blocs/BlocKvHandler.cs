@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.ControlPlane;
 using AbstractCore.Blocs;
@@ -92,18 +91,5 @@ internal sealed class BlocKvHandler(IBlocStore store, BlocForwarding forwarding)
             var (status, answer) = await forwarding.InferenceAsync(path, call.IsGet ? null : body, call.IsGet ? ControlPlaneRequest.Query(body) : null, ct);
             return Results.Text(answer, "application/json", statusCode: status);
         });
-    }
-
-    /// <summary>A JSON object answer, or null when the text is not one.</summary>
-    public static JsonObject? ParseObject(string text)
-    {
-        try
-        {
-            return text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using AbstractCore.Api.ControlPlane;
 using AbstractCore.Blocs;
 
 namespace AbstractCore.Api.Blocs;
@@ -123,7 +124,7 @@ internal sealed class BlocsHandler(IBlocStore store, BlocForwarding forwarding, 
         {
             ["sha256"] = record.Sha256, ["dry_run"] = dryRun, ["clear_loaded"] = clearLoaded, ["force"] = force,
         }, null, cancellationToken);
-        var body = BlocKvHandler.ParseObject(text);
+        var body = ControlPlaneForwarder.ParseJson(text) as JsonObject;
         if (status >= 400 && status is not (404 or 409))
         {
             throw new BlocProblem(status >= 500 ? 502 : status, "the inference service refused the KV check: " + (body is null ? text : ErrorText(body)));

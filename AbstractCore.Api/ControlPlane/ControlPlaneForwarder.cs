@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AbstractCore.Providers;
 using AbstractCore.Security;
@@ -32,9 +33,27 @@ internal sealed class ControlPlaneForwarder(UpstreamHttp http, ProviderResolver 
         return Uri.TryCreate(trimmed + "/", UriKind.Absolute, out var root) ? root : null;
     }
 
-    /// <summary>A request-chosen <c>base_url</c> under the same policy as chat's (403 when refused).</summary>
-    public Task<RequestBaseUrl> CheckBaseUrlAsync(string baseUrl, CancellationToken cancellationToken) =>
-        resolver.CheckBaseUrlAsync(baseUrl, cancellationToken);
+    /// <summary>A request-chosen <c>base_url</c>'s root and the grant its connections are held to, under the same policy
+    /// as chat's: a <see cref="GatewayException"/> (403) when refused, 400 when the URL has no root.</summary>
+    public async Task<(Uri Root, BaseUrlGrant Grant)> ProxyRootAsync(string baseUrl, CancellationToken cancellationToken)
+    {
+        var accepted = await resolver.CheckBaseUrlAsync(baseUrl, cancellationToken);
+        return (Root(accepted.Url.AbsoluteUri) ?? throw GatewayException.BadRequest("base_url must be an absolute http(s) URL.", "base_url"),
+            accepted.Grant);
+    }
+
+    /// <summary>An answer's body as JSON; null when it is empty or not JSON.</summary>
+    public static JsonNode? ParseJson(string text)
+    {
+        try
+        {
+            return text.Length == 0 ? null : JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>GET or POST <paramref name="path"/> under <paramref name="root"/>; the body is sent as JSON.</summary>
     /// <param name="grant">Null when <paramref name="root"/> is the configured Inference service; for a request-chosen

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AbstractCore.Security;
 using AbstractCore.Upstream;
@@ -74,10 +73,7 @@ internal static class PromptCacheHandler
         BaseUrlGrant grant;
         try
         {
-            var accepted = await forwarder.CheckBaseUrlAsync(baseUrl, aborted);
-            grant = accepted.Grant;
-            root = ControlPlaneForwarder.Root(accepted.Url.AbsoluteUri)
-                ?? throw GatewayException.BadRequest("base_url must be an absolute http(s) URL.", "base_url");
+            (root, grant) = await forwarder.ProxyRootAsync(baseUrl, aborted);
         }
         catch (GatewayException e)
         {
@@ -90,14 +86,7 @@ internal static class PromptCacheHandler
         try
         {
             var (status, text) = await forwarder.SendAsync(root, path, isGet ? null : body, isGet ? ControlPlaneRequest.Query(body) : null, bearer, aborted, grant);
-            JsonNode? parsed = null;
-            try
-            {
-                parsed = text.Length == 0 ? null : JsonNode.Parse(text);
-            }
-            catch (JsonException)
-            {
-            }
+            var parsed = ControlPlaneForwarder.ParseJson(text);
 
             if (status >= 400)
             {
