@@ -22,6 +22,24 @@ public sealed class MessagesTranslatorTests
     }
 
     [Fact]
+    public void What_only_anthropic_reads_is_left_out()
+    {
+        // Claude Code's per-session billing block would leave no two sessions a shared prefix; its deferred-tool placeholder
+        // is loaded only by Anthropic's tool search.
+        var request = Parse("""
+            {"model":"m","max_tokens":5,"output_config":{"effort":"max"},
+             "system":[{"type":"text","text":"x-anthropic-billing-header: cc_version=2.1.328.abc; cc_entrypoint=sdk-cli;"},{"type":"text","text":"Be brief."}],
+             "tools":[{"name":"DeferredToolPlaceholder","input_schema":{"type":"object"},"defer_loading":true},{"name":"Bash","input_schema":{"type":"object"}}],
+             "messages":[{"role":"user","content":"hi"}]}
+            """);
+        var conversation = MessagesTranslator.Conversation(request);
+        Assert.Equal("Be brief.", conversation[0].Content!.Value.GetString());
+        var chat = MessagesTranslator.ToChatRequest(request, "m", conversation);
+        Assert.Equal("Bash", chat.Tools!.Value.EnumerateArray().Single().GetProperty("function").GetProperty("name").GetString());
+        Assert.Null(chat.Thinking); // output_config.effort is Anthropic's: local models would all start thinking
+    }
+
+    [Fact]
     public void Tool_use_and_tool_result_become_a_call_and_tool_messages_ahead_of_the_turns_text()
     {
         var request = Parse("""
