@@ -68,6 +68,27 @@ public sealed class ScriptedModelTests(GatewayFixture fixture) : IClassFixture<G
     }
 
     [Fact]
+    public async Task The_switch_lives_in_the_KV_cache_so_a_reused_prompt_cache_key_answers_each_turn_right()
+    {
+        var key = new JsonObject { ["prompt_cache_key"] = "scripted-" + Guid.NewGuid().ToString("N") };
+        var first = FirstTurn("Run it");
+        var withResult = FirstTurn("Run it");
+        withResult.Add(new JsonObject { ["role"] = "assistant", ["content"] = "" });
+        withResult.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = "call_1", ["content"] = "scripted-tool-ran" });
+
+        // Call, answer (the key's state rewound to the shared prefix, then the tool result appended), call again (rewound past it).
+        foreach (var (messages, expectCall) in new[] { (first, true), (withResult, false), (first, true) })
+        {
+            var (response, body) = await Wire.PostAsync(fixture.Gateway.Http(), "v1/chat/completions", Body(messages, extra: key));
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body?.ToJsonString());
+            var message = body!["choices"]![0]!["message"]!;
+            Assert.Equal(expectCall ? "Bash" : null, (string?)message["tool_calls"]?[0]?["function"]?["name"]);
+            Assert.Equal(expectCall ? null : Script.FinalAnswer, (string?)message["content"] is { Length: > 0 } text ? text : null);
+        }
+    }
+
+    [Fact]
     public async Task A_60_KB_system_prompt_still_gets_the_call()
     {
         var system = new StringBuilder();
@@ -101,13 +122,22 @@ public sealed class ScriptedModelTests(GatewayFixture fixture) : IClassFixture<G
         new JsonObject { ["role"] = "user", ["content"] = user },
     ];
 
-    private static string Body(JsonArray messages, bool stream = false) => new JsonObject
+    private static string Body(JsonArray messages, bool stream = false, JsonObject? extra = null)
     {
-        ["model"] = Model,
-        ["messages"] = messages.DeepClone(),
-        ["tools"] = JsonNode.Parse(Tools),
-        ["stream"] = stream,
-    }.ToJsonString();
+        var body = new JsonObject
+        {
+            ["model"] = Model,
+            ["messages"] = messages.DeepClone(),
+            ["tools"] = JsonNode.Parse(Tools),
+            ["stream"] = stream,
+        };
+        foreach (var (name, value) in extra ?? [])
+        {
+            body[name] = value?.DeepClone();
+        }
+
+        return body.ToJsonString();
+    }
 
     /// <summary>The answer's text and finish reason, from a whole completion or the stream's deltas; no tool call in either.</summary>
     private async Task<(string Text, string? Finish)> AnswerAsync(string body, bool stream)
