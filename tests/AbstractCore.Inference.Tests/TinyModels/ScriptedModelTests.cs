@@ -77,6 +77,7 @@ public sealed class ScriptedModelTests(GatewayFixture fixture) : IClassFixture<G
         withResult.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = "call_1", ["content"] = "scripted-tool-ran" });
 
         // Call, answer (the key's state rewound to the shared prefix, then the tool result appended), call again (rewound past it).
+        var turn = 0;
         foreach (var (messages, expectCall) in new[] { (first, true), (withResult, false), (first, true) })
         {
             var (response, body) = await Wire.PostAsync(fixture.Gateway.Http(), "v1/chat/completions", Body(messages, extra: key));
@@ -85,6 +86,8 @@ public sealed class ScriptedModelTests(GatewayFixture fixture) : IClassFixture<G
             var message = body!["choices"]![0]!["message"]!;
             Assert.Equal(expectCall ? "Bash" : null, (string?)message["tool_calls"]?[0]?["function"]?["name"]);
             Assert.Equal(expectCall ? null : Script.FinalAnswer, (string?)message["content"] is { Length: > 0 } text ? text : null);
+            var cached = (int)body["usage"]!["prompt_tokens_details"]!["cached_tokens"]!;
+            Assert.True(turn++ == 0 ? cached == 0 : cached > 0, body["usage"]!.ToJsonString());
         }
     }
 
