@@ -106,6 +106,16 @@ public sealed class ClaudeCodeCli
                 ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
                 ["CLAUDE_CODE_MAX_RETRIES"] = "0",
             };
+            if (options.MaxOutputTokens is { } maxOutputTokens)
+            {
+                environment["CLAUDE_CODE_MAX_OUTPUT_TOKENS"] = maxOutputTokens.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            foreach (var (name, value) in options.Environment)
+            {
+                environment[name] = value;
+            }
+
             var inherited = Environment.GetEnvironmentVariables().Keys.Cast<string>()
                 .Where(k => k.StartsWith("ANTHROPIC_", StringComparison.Ordinal) || k.StartsWith("CLAUDE", StringComparison.Ordinal));
             return await CommandRun.RunAsync(Executable, Arguments(prompt, model, options), options.Timeout, workDirectory, environment, inherited);
@@ -134,6 +144,12 @@ public sealed record ClaudeCodeOptions
 
     /// <summary><c>--max-turns</c>: model requests before Claude Code gives up.</summary>
     public int MaxTurns { get; init; } = 4;
+
+    /// <summary>The requests' <c>max_tokens</c> (CLAUDE_CODE_MAX_OUTPUT_TOKENS); Claude Code's own default (32000) when null.</summary>
+    public int? MaxOutputTokens { get; init; }
+
+    /// <summary>More environment variables for the run (set last: they override the ones above).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(3);
 }
