@@ -59,14 +59,82 @@ internal sealed class AnthropicPassThrough(UpstreamHttp http)
             }
         }
 
-        if (context.Response.ContentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        var stream = context.Response.ContentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        if (stream)
         {
             Hosting.EventStream.Begin(context);
         }
 
         // Kestrel sends each write as it is made: events leave as they arrive.
         await using var answer = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await answer.CopyToAsync(context.Response.Body, cancellationToken);
+        if (!stream)
+        {
+            await answer.CopyToAsync(context.Response.Body, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await RelayEventsAsync(answer, context.Response.Body, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !context.RequestAborted.IsCancellationRequested)
+        {
+            // The upstream died mid-stream: the client hears it as Anthropic's error event, never as a silent end.
+            var failure = UpstreamFailure.From(e, plan.Model.Provider);
+            await context.Response.Body.WriteAsync(MessagesSse.Error("api_error", failure.Message), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Copies whole events only (up to the last blank line read), so a cut leaves no half event for the client to parse.</summary>
+    private static async Task RelayEventsAsync(Stream answer, Stream client, CancellationToken cancellationToken)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            var kept = 0;
+            while (true)
+            {
+                if (kept == buffer.Length)
+                {
+                    var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, kept).CopyTo(larger);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await answer.ReadAsync(buffer.AsMemory(kept), cancellationToken);
+                if (read == 0)
+                {
+                    if (kept > 0)
+                    {
+                        await client.WriteAsync(buffer.AsMemory(0, kept), cancellationToken);
+                    }
+
+                    return;
+                }
+
+                kept += read;
+                var cut = WholeEvents(buffer.AsSpan(0, kept));
+                if (cut > 0)
+                {
+                    await client.WriteAsync(buffer.AsMemory(0, cut), cancellationToken);
+                    buffer.AsSpan(cut, kept - cut).CopyTo(buffer);
+                    kept -= cut;
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The length of the whole events at the start of <paramref name="read"/>: up to its last blank line (LF or CRLF).</summary>
+    private static int WholeEvents(ReadOnlySpan<byte> read)
+    {
+        var lf = read.LastIndexOf("\n\n"u8);
+        var crlf = read.LastIndexOf("\n\r\n"u8);
+        return Math.Max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 3);
     }
 
     private static string ApiBase(Uri baseUrl)

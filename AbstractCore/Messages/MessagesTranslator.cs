@@ -32,7 +32,7 @@ public static class MessagesTranslator
         ParallelToolCalls = r.ToolChoice?.DisableParallelToolUse == true ? false : null,
         Temperature = r.Temperature,
         TopP = r.TopP,
-        MaxTokens = MessagesRules.MaxTokens(r),
+        MaxTokens = r.MaxTokens is null ? null : MessagesRules.MaxTokens(r), // count_tokens takes none
         Stop = r.StopSequences is { Count: > 0 } stop ? JsonSerializer.SerializeToElement(stop, MessagesJsonContext.Default.ListString) : null,
         User = r.Metadata?.UserId,
         Thinking = Thinking(r.Thinking),
