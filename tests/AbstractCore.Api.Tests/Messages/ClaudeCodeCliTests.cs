@@ -38,9 +38,11 @@ public sealed class ClaudeCodeCliTests(MessagesAgentsFixture fx) : IClassFixture
             Assert.Equal(2, turns.Count);
             Assert.Equal("fake-model", (string?)turns[0]["model"]);
             Assert.True((bool)turns[0]["stream"]!);
-            Assert.Contains("Bash", turns[0]["tools"]!.AsArray().Select(t => (string?)t!["function"]!["name"]));
+            // Only the real tool: Claude Code's deferred-tool placeholder (defer_loading) stays out of the upstream's tools.
+            Assert.Equal(["Bash"], turns[0]["tools"]!.AsArray().Select(t => (string?)t!["function"]!["name"]));
             var system = string.Join('\n', turns[0]["messages"]!.AsArray().Where(m => (string?)m!["role"] == "system").Select(m => m!["content"]!.ToJsonString()));
             Assert.Contains("terse test agent", system, StringComparison.Ordinal); // --system-prompt, in the system blocks
+            Assert.DoesNotContain("x-anthropic-billing-header", system, StringComparison.Ordinal); // per-session metadata, not prompt
             if (!bare)
             {
                 Assert.Contains("Primary working directory", system, StringComparison.Ordinal); // the role:"system" message in messages
