@@ -29,6 +29,7 @@ public sealed class AnthropicTsSdkTests(MessagesAgentsFixture fx) : IClassFixtur
         var first = result["first"]!;
         Assert.StartsWith("msg_", (string?)first["id"], StringComparison.Ordinal);
         Assert.Equal("tool_use", (string?)first["stop_reason"]);
+        Assert.True((int)first["startInputTokens"]! > 0, "message_start carried no input token count"); // the estimate: the fake reports usage at the end
         var fragments = first["fragments"]!.AsArray().Select(f => (string)f!).ToList();
         Assert.True(fragments.Count >= 2, $"the arguments came in {fragments.Count} input_json_delta event(s)");
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Arguments), JsonNode.Parse(string.Concat(fragments))), string.Concat(fragments));
@@ -46,6 +47,7 @@ public sealed class AnthropicTsSdkTests(MessagesAgentsFixture fx) : IClassFixtur
         Assert.Equal("end_turn", (string?)second["stop_reason"]);
         Assert.Equal("It is 21 °C in Oslo.", (string?)second["text"]);
         Assert.Equal("It is 21 °C in Oslo.", (string?)second["content"]!.AsArray().Single()!["text"]);
+        Assert.True((int)second["startInputTokens"]! > (int)first["startInputTokens"]!, "the tool-result turn is the longer prompt");
         var events = Events(second);
         Assert.Equal(["message_start", "content_block_start"], events[..2]);
         Assert.Equal(["content_block_stop", "message_delta", "message_stop"], events[^3..]);

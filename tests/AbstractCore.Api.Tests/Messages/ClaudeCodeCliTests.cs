@@ -11,8 +11,11 @@ namespace AbstractCore.Api.Tests.Messages;
 /// </summary>
 public sealed class ClaudeCodeCliTests(MessagesAgentsFixture fx) : IClassFixture<MessagesAgentsFixture>
 {
-    [Fact]
-    public async Task Claude_code_runs_a_bash_tool_call_and_prints_the_final_answer_through_the_gateway()
+    /// <param name="bare">Claude Code's <c>--bare</c> mode: the smallest request, as a small local model needs.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Claude_code_runs_a_bash_tool_call_and_prints_the_final_answer_through_the_gateway(bool bare)
     {
         var claude = await ClaudeCodeCli.LocateAsync();
         var work = Directory.CreateTempSubdirectory("acore-claude-work-").FullName;
@@ -25,7 +28,7 @@ public sealed class ClaudeCodeCliTests(MessagesAgentsFixture fx) : IClassFixture
                 FakeReply.Text("Done: the command printed claude-tool-ran."));
 
             var run = await claude.PrintAsync(fx.Root, GatewayFixture.Model, GatewayFixture.Token,
-                "Write proof.txt with the Bash tool, then say what the command printed.", work);
+                "Write proof.txt with the Bash tool, then say what the command printed.", work, new ClaudeCodeOptions { Bare = bare });
 
             Assert.True(run.ExitCode == 0, $"claude -p exited with {run.ExitCode}:\n{run.All}");
             Assert.Equal("Done: the command printed claude-tool-ran.", run.Output.Trim());
@@ -35,10 +38,16 @@ public sealed class ClaudeCodeCliTests(MessagesAgentsFixture fx) : IClassFixture
             Assert.Equal(2, turns.Count);
             Assert.Equal("fake-model", (string?)turns[0]["model"]);
             Assert.True((bool)turns[0]["stream"]!);
-            Assert.Contains("Bash", turns[0]["tools"]!.AsArray().Select(t => (string?)t!["function"]!["name"]));
+            // Only the real tool: Claude Code's deferred-tool placeholder (defer_loading) stays out of the upstream's tools.
+            Assert.Equal(["Bash"], turns[0]["tools"]!.AsArray().Select(t => (string?)t!["function"]!["name"]));
             var system = string.Join('\n', turns[0]["messages"]!.AsArray().Where(m => (string?)m!["role"] == "system").Select(m => m!["content"]!.ToJsonString()));
             Assert.Contains("terse test agent", system, StringComparison.Ordinal); // --system-prompt, in the system blocks
-            Assert.Contains("Primary working directory", system, StringComparison.Ordinal); // the role:"system" message in messages
+            Assert.DoesNotContain("x-anthropic-billing-header", system, StringComparison.Ordinal); // per-session metadata, not prompt
+            if (!bare)
+            {
+                Assert.Contains("Primary working directory", system, StringComparison.Ordinal); // the role:"system" message in messages
+            }
+
             Assert.Contains("Write proof.txt", turns[0]["messages"]!.ToJsonString(), StringComparison.Ordinal);
 
             // The second turn carries Claude Code's tool_use (the id it was given: toolu_ + the upstream's) and the command's output.

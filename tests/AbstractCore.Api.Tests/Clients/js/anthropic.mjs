@@ -13,19 +13,22 @@ const tools = [{
 }];
 const weather = ({ city }) => ({ city, celsius: 21 });
 
-// One streamed turn: every event's type (delta type too), the input_json_delta fragments and the final message.
+// One streamed turn: every event's type (delta type too), the input_json_delta fragments, message_start's input token
+// count and the final message.
 async function turn(messages) {
   const stream = client.messages.stream({ model, max_tokens: 1024, tools, messages });
   const events = [];
   const fragments = [];
   let text = '';
+  let startInputTokens;
   for await (const event of stream) {
+    if (event.type === 'message_start') startInputTokens = event.message.usage?.input_tokens;
     events.push(event.type === 'content_block_delta' ? `${event.type}:${event.delta.type}` : event.type);
     if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta') fragments.push(event.delta.partial_json);
     if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
   }
   const message = await stream.finalMessage();
-  return { events, fragments, text, id: message.id, stop_reason: message.stop_reason, usage: message.usage, content: message.content };
+  return { events, fragments, text, startInputTokens, id: message.id, stop_reason: message.stop_reason, usage: message.usage, content: message.content };
 }
 
 const messages = [{ role: 'user', content: 'What is the weather in Oslo?' }];
