@@ -284,10 +284,12 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
                 "thinking" => ("thinking_delta", "thinking", Words(block.Value)),
                 _ => ("input_json_delta", "partial_json", Fragments(block.Value)),
             };
+            var sent = 0;
             foreach (var piece in pieces)
             {
                 await sse("content_block_delta", w => Delta(w, i, deltaType, field, piece)).ConfigureAwait(false);
-                if (block.Type == "tool_use" && piece.Length > 0 && reply.HoldAfterFirstFragment is { IsCompleted: false } hold)
+                if (block.Type == "tool_use" && piece.Length > 0 && ++sent >= reply.FragmentsBeforeHold
+                    && reply.HoldAfterFirstFragment is { IsCompleted: false } hold)
                 {
                     await hold.ConfigureAwait(false);
                 }

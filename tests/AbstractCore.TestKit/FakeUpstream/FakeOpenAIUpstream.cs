@@ -459,7 +459,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
                                 return;
                             }
 
-                            if (f == 0 && tools.HoldAfterFirstFragment is { } hold)
+                            if (f == tools.FragmentsBeforeHold - 1 && tools.HoldAfterFirstFragment is { } hold)
                             {
                                 await hold.ConfigureAwait(false);
                             }
