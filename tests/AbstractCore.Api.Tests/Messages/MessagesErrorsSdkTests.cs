@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Anthropic.Exceptions;
 using Anthropic.Models.Messages;
@@ -14,18 +13,24 @@ namespace AbstractCore.Api.Tests.Messages;
 /// of the gateway itself and of each kind of upstream; plain HTTP where the SDK hides the wire (<c>retry-after</c>).
 /// </summary>
 [Collection(MessagesSdkCollection.Name)]
-public sealed class MessagesErrorsSdkTests(MessagesFixture fx)
+public sealed class MessagesErrorsSdkTests(MessagesFixture fixture)
 {
+    private readonly MessagesFixture fx = fixture.Reset();
+
     [Fact]
     public async Task A_request_without_max_tokens_is_a_400_invalid_request_error()
     {
+        // The SDK refuses to send a request without max_tokens (AnthropicInvalidDataException before any I/O), so this
+        // one is plain HTTP.
         var before = fx.OpenAI.ChatRequestCount;
-        var body = SdkJson.Object("""{"model":"openai-compatible/fake-model","messages":[{"role":"user","content":"hi"}]}""");
+        using var http = fx.Http();
 
-        var error = await Assert.ThrowsAsync<AnthropicBadRequestException>(() =>
-            fx.Sdk().Messages.Create(MessageCreateParams.FromRawUnchecked(new Dictionary<string, JsonElement>(), new Dictionary<string, JsonElement>(), body)));
+        var (response, body) = await Wire.PostAsync(http, "/v1/messages", """{"model":"openai-compatible/fake-model","messages":[{"role":"user","content":"hi"}]}""");
 
-        AssertEnvelope(error, HttpStatusCode.BadRequest, "invalid_request_error", "max_tokens");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("error", (string?)body!["type"]);
+        Assert.Equal("invalid_request_error", (string?)body["error"]!["type"]);
+        Assert.Contains("max_tokens", (string?)body["error"]!["message"], StringComparison.Ordinal);
         Assert.Equal(before, fx.OpenAI.ChatRequestCount);
     }
 
@@ -39,7 +44,17 @@ public sealed class MessagesErrorsSdkTests(MessagesFixture fx)
     }
 
     [Fact]
-    public async Task A_wrong_api_key_is_a_401_authentication_error()
+    public async Task A_wrong_x_api_key_is_a_401_authentication_error()
+    {
+        using var client = fx.SdkWithXApiKey("not-the-server-token");
+
+        var error = await Assert.ThrowsAsync<AnthropicUnauthorizedException>(() => client.Messages.Create(Params("openai-compatible/fake-model", User("hi"))));
+
+        AssertEnvelope(error, HttpStatusCode.Unauthorized, "authentication_error", null);
+    }
+
+    [Fact]
+    public async Task A_wrong_bearer_api_key_is_a_401_authentication_error()
     {
         using var client = fx.Sdk(apiKey: "not-the-server-token");
 

@@ -49,9 +49,12 @@ public sealed class MessagesFixture : IAsyncLifetime
         await Anthropic.DisposeAsync();
     }
 
-    /// <summary>Anthropic's official .NET SDK pointed at the gateway (the server token as <c>x-api-key</c>), without retries
+    /// <summary>Anthropic's official .NET SDK pointed at the gateway with the server token as its API key, without retries
     /// so a test sees every failure once.</summary>
     public AnthropicClient Sdk(string? apiKey = Token) => MessagesSdkClient.For(Gateway, apiKey);
+
+    /// <summary>The SDK sending <paramref name="key"/> as an <c>x-api-key</c> header, as Claude Code does.</summary>
+    public AnthropicClient SdkWithXApiKey(string key) => MessagesSdkClient.For(Gateway, apiKey: null, xApiKey: key);
 
     /// <summary>A plain HttpClient to the gateway carrying the server token as <c>x-api-key</c>, as the SDK sends it.</summary>
     public HttpClient Http()
@@ -63,6 +66,15 @@ public sealed class MessagesFixture : IAsyncLifetime
     }
 
     public MessagesUpstream Upstream(string provider) => new(provider, this);
+
+    /// <summary>Each test starts with empty reply scripts: one that failed before its upstream call leaves nothing behind.</summary>
+    public MessagesFixture Reset()
+    {
+        OpenAI.ClearReplies();
+        Ollama.ClearReplies();
+        Anthropic.ClearReplies();
+        return this;
+    }
 }
 
 /// <summary>All the SDK test classes share one gateway and its fakes (FIFO reply queues), so they run one after another.</summary>
@@ -79,14 +91,25 @@ public static class MessagesSdkClient
 
     public static TheoryData<string> AllProviders => [MessagesUpstream.OpenAICompatible, MessagesUpstream.Ollama, MessagesUpstream.Anthropic];
 
-    public static AnthropicClient For(GatewayFactory gateway, string? apiKey = null, string? authToken = null) => new(new ClientOptions
-    {
-        BaseUrl = gateway.Server.BaseAddress.AbsoluteUri.TrimEnd('/'),
-        ApiKey = apiKey,
-        AuthToken = authToken,
-        HttpClient = gateway.CreateClient(),
-        MaxRetries = 0,
-    });
+    /// <summary>The SDK pointed at <paramref name="gateway"/>. It sends its <c>ApiKey</c> as <c>Authorization: Bearer</c> (13.x);
+    /// with <paramref name="xApiKey"/> it has no credential of its own and sends that as an <c>x-api-key</c> header instead,
+    /// as Claude Code does.</summary>
+    public static AnthropicClient For(GatewayFactory gateway, string? apiKey, string? xApiKey = null) => new(xApiKey is null
+        ? new ClientOptions
+        {
+            BaseUrl = gateway.Server.BaseAddress.AbsoluteUri.TrimEnd('/'),
+            ApiKey = apiKey,
+            HttpClient = gateway.CreateClient(),
+            MaxRetries = 0,
+        }
+        : new ClientOptions
+        {
+            BaseUrl = gateway.Server.BaseAddress.AbsoluteUri.TrimEnd('/'),
+            ApiKey = null,
+            ExtraHeaders = new Dictionary<string, string> { ["x-api-key"] = xApiKey },
+            HttpClient = gateway.CreateClient(),
+            MaxRetries = 0,
+        });
 
     public static MessageParam User(string text) => new UserMessageParam(text);
 

@@ -11,8 +11,10 @@ namespace AbstractCore.Api.Tests.Messages;
 /// image and a PDF. What reaches each upstream is read back from its fake in its own format.
 /// </summary>
 [Collection(MessagesSdkCollection.Name)]
-public sealed class MessagesSdkTests(MessagesFixture fx)
+public sealed class MessagesSdkTests(MessagesFixture fixture)
 {
+    private readonly MessagesFixture fx = fixture.Reset();
+
     [Theory]
     [MemberData(nameof(AllProviders), MemberType = typeof(MessagesSdkClient))]
     public async Task A_text_answer_comes_back_as_a_message_with_the_upstreams_usage(string provider)
@@ -244,10 +246,10 @@ public sealed class MessagesSdkTests(MessagesFixture fx)
     }
 
     [Fact]
-    public async Task The_server_token_is_accepted_as_a_bearer_auth_token_too()
+    public async Task The_server_token_is_accepted_as_an_x_api_key_header()
     {
         fx.OpenAI.Enqueue(FakeReply.Text("Hi."));
-        using var client = For(fx.Gateway, apiKey: null, authToken: MessagesFixture.Token);
+        using var client = fx.SdkWithXApiKey(MessagesFixture.Token);
 
         var message = await client.Messages.Create(Params("openai-compatible/fake-model", User("Hello")));
 

@@ -12,8 +12,10 @@ namespace AbstractCore.Api.Tests.Messages;
 /// the SDK hides.
 /// </summary>
 [Collection(MessagesSdkCollection.Name)]
-public sealed class MessagesStreamingSdkTests(MessagesFixture fx)
+public sealed class MessagesStreamingSdkTests(MessagesFixture fixture)
 {
+    private readonly MessagesFixture fx = fixture.Reset();
+
     private const string Arguments = """{"city":"San Francisco, CA","days":3}""";
 
     public static TheoryData<string> FragmentingProviders => [MessagesUpstream.OpenAICompatible, MessagesUpstream.Anthropic];

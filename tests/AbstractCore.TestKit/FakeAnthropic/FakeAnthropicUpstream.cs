@@ -70,6 +70,10 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
 
     public void Enqueue(params AnthropicReply[] replies) => _replies.Enqueue(replies);
 
+    /// <summary>Drops the scripted replies not served yet, so a test that failed before its upstream call leaves nothing
+    /// behind for the next test sharing this fake.</summary>
+    public void ClearReplies() => _replies.Clear();
+
     public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private async Task HandleAsync(HttpContext context)
