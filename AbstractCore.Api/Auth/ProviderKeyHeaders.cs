@@ -6,7 +6,12 @@ namespace AbstractCore.Api.Auth;
 /// values as Kestrel keeps them (no copy, no dictionary).</summary>
 internal static class ProviderKeyHeaders
 {
-    /// <summary>The provider key this request carries, or null (see <see cref="ProviderKeys"/>).</summary>
+    /// <summary>Anthropic's key header, which Anthropic clients send: the server token, or without server auth the provider key.</summary>
+    public const string AnthropicKey = "x-api-key";
+
+    /// <summary>The provider key this request carries, or null (see <see cref="ProviderKeys"/>). Without server auth an
+    /// Anthropic client's <c>x-api-key</c> is meant for the provider, as a bearer token is.</summary>
     public static string? ProviderKey(this IHeaderDictionary headers, bool serverAuthEnabled) =>
-        ProviderKeys.FromHeaders(headers[ProviderKeys.Header], headers[ProviderKeys.LegacyHeader], headers.Authorization, serverAuthEnabled);
+        ProviderKeys.FromHeaders(headers[ProviderKeys.Header], headers[ProviderKeys.LegacyHeader], headers.Authorization, serverAuthEnabled)
+        ?? (serverAuthEnabled || headers.Authorization.Count > 0 ? null : ProviderKeys.Clean(headers[AnthropicKey]));
 }

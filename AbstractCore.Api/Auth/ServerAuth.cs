@@ -40,8 +40,10 @@ internal static class ServerAuth
                     : NotConfigured(context);
             }
 
+            // Authorization: Bearer, or Anthropic's x-api-key (Claude Code and the Anthropic SDKs send only that).
             var header = context.Request.Headers.Authorization.ToString();
-            var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
+            var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim()
+                : header.Length == 0 ? context.Request.Headers[ProviderKeyHeaders.AnthropicKey].ToString().Trim() : "";
             if (presented.Length == 0)
             {
                 return Unauthorized(context, "Missing server Authorization bearer token");

@@ -26,6 +26,15 @@ internal sealed partial class ChatCalls(
         return plan;
     }
 
+    /// <summary>The pass-through lane's plan (<see cref="ChatLane.PassThrough"/>); from here on the request counts as the provider's.</summary>
+    public async Task<ChatPlan> PlanPassThroughAsync(HttpContext context, ChatRoute route, ChatCompletionRequest request)
+    {
+        Routed(context, route);
+        var plan = await planner.PlanPassThroughAsync(route, request, Caller(context), context.RequestAborted);
+        Warn(context, plan);
+        return plan;
+    }
+
     /// <summary>
     /// The relay lane's plan, or null, having changed nothing, when the request goes to the translating lane. Once the
     /// lane is chosen the request counts as the provider's, whether or not the plan's checks pass.

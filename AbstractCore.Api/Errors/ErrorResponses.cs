@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace AbstractCore.Api.Errors;
 
-/// <summary>Every error leaves the gateway in the OpenAI envelope.</summary>
+/// <summary>Every error leaves the gateway in the OpenAI envelope, or on the routes Anthropic clients call in theirs (<see cref="AnthropicErrors"/>).</summary>
 internal static partial class ErrorResponses
 {
     public static Task WriteAsync(HttpContext context, GatewayException error)
@@ -29,6 +29,12 @@ internal static partial class ErrorResponses
 
     public static async Task WriteAsync(HttpContext context, int status, ErrorEnvelope envelope)
     {
+        if (AnthropicErrors.Apply(context))
+        {
+            await AnthropicErrors.WriteAsync(context, status, envelope.Error.Message);
+            return;
+        }
+
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, envelope,

@@ -48,6 +48,7 @@ internal static class GatewayServices
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AbstractCore.Security.MediaLimits.MaxRequestBodyBytes);
         builder.AddGatewayRedis(); // before the stores that use it
         builder.AddResponses();
+        AbstractCore.Api.Messages.MessagesEndpoints.AddMessages(services, builder.Configuration);
         AbstractCore.Api.Blocs.BlocsEndpoints.AddBlocs(builder);
         AbstractCore.Api.Capabilities.MediaServices.AddMedia(builder);
         services.AddImages();

@@ -3,6 +3,7 @@ using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Chat;
 using AbstractCore.Api.Embeddings;
 using AbstractCore.Api.Images;
+using AbstractCore.Api.Messages;
 using AbstractCore.Api.Jobs;
 using AbstractCore.Api.Models;
 using AbstractCore.Api.Responses;
@@ -19,6 +20,7 @@ internal static class OpenAIApiEndpoints
         var api = new OpenAIApi(endpoints);
         api.MapChat();
         api.MapResponses();
+        api.MapMessages();
         api.MapModels();
         api.MapEmbeddings();
         api.MapAudio();

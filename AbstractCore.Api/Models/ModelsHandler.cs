@@ -10,13 +10,13 @@ namespace AbstractCore.Api.Models;
 
 /// <summary>
 /// <c>GET /v1/models</c>: <c>provider/model</c> ids from every configured provider, asked concurrently; a
-/// provider that fails is left out and named in <c>X-AbstractCore-Warning</c>. <c>GET /providers</c>: each
+/// provider that fails is left out and named in <c>X-AbstractCore-Warning</c>; Anthropic's list shape for a caller that sends <c>anthropic-version</c>. <c>GET /providers</c>: each
 /// provider's status. Both take the context: what they list depends on whether the caller presented the server token.
 /// </summary>
 internal static class ModelsHandler
 {
     /// <summary><paramref name="provider"/> is the path's under <c>/{provider}/v1</c>, the query's under <c>/v1</c>.</summary>
-    public static async Task<JsonHttpResult<ModelList>> ListAsync(
+    public static async Task<IResult> ListAsync(
         HttpContext context,
         string? provider,
         [FromQuery(Name = "input_type")] string? inputType,
@@ -62,6 +62,14 @@ internal static class ModelsHandler
         }
 
         var models = outcomes.SelectMany(o => o.Models).Where(m => ModelCapabilities.Matches(m.Id, inputType, outputType)).ToList();
+        if (context.Request.Headers.ContainsKey(AbstractCore.Messages.AnthropicModelList.VersionHeader))
+        {
+            // An Anthropic client (Claude Code, the Anthropic SDKs) lists models in its own shape.
+            context.Response.ContentType = "application/json";
+            AbstractCore.Messages.AnthropicModelList.Write(models, context.Response.BodyWriter);
+            return Results.Empty;
+        }
+
         return TypedResults.Json(new ModelList { Data = models }, OpenAIJsonContext.Wire.ModelList);
     }
 

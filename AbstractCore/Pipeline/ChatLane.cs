@@ -8,4 +8,8 @@ public enum ChatLane
 
     /// <summary>The client's bytes, rewritten in one pass, to an OpenAI-compatible upstream, the answer likewise.</summary>
     Relay,
+
+    /// <summary>The client's own body for a provider of the same protocol (an Anthropic Messages request for Anthropic):
+    /// only the model and the gateway's fields change, and the answer passes back as it comes.</summary>
+    PassThrough,
 }

@@ -59,6 +59,11 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
         return await CheckAsync(route, request, caller, warnings, ChatLane.Relay, toolsOffered, ChatPlan.NoOptions, thinking, cancellationToken);
     }
 
+    /// <summary>The pass-through lane (<see cref="ChatLane.PassThrough"/>): the same key, base_url, <c>unload_after</c> and
+    /// deadline checks for a body the upstream takes as the client wrote it.</summary>
+    public Task<ChatPlan> PlanPassThroughAsync(ChatRoute route, ChatCompletionRequest request, ChatCaller caller, CancellationToken cancellationToken) =>
+        CheckAsync(route, request, caller, new List<string>(0), ChatLane.PassThrough, toolsOffered: false, ChatPlan.NoOptions, [], cancellationToken);
+
     /// <summary>The checks after the request mapping, in order, then the plan.</summary>
     private async Task<ChatPlan> CheckAsync(
         ChatRoute route, ChatCompletionRequest request, ChatCaller caller, List<string> warnings, ChatLane lane, bool toolsOffered,

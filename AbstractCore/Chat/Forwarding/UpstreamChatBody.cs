@@ -22,7 +22,21 @@ public static class UpstreamChatBody
     /// <summary>Model names and finish reasons are few; a client may still send any, hence the bound.</summary>
     private static readonly BoundedCache<string, byte[]> QuotedNames = new(256, Quoted);
 
-    public static byte[] Rewrite(ReadOnlySpan<byte> body, string model, bool stream, IReadOnlyList<(string Name, string Json)> added)
+    /// <summary>AbstractCore's extensions in an Anthropic Messages body, which Anthropic would refuse; its own fields
+    /// (thinking included) and nulls stay as sent.</summary>
+    private static readonly string[] GatewayOnlyInMessages =
+        ["api_key", "base_url", "agent_format", "timeout_s", "unload_after", "prompt_cache_binding"];
+
+    public static byte[] Rewrite(ReadOnlySpan<byte> body, string model, bool stream, IReadOnlyList<(string Name, string Json)> added) =>
+        Rewrite(body, model, stream, added, GatewayOnly, dropNulls: true);
+
+    /// <summary>A Messages body for Anthropic itself: the model swapped, the gateway's fields dropped, every other byte kept
+    /// (cache_control, thinking signatures, fields the gateway does not know).</summary>
+    public static byte[] ForAnthropic(ReadOnlySpan<byte> body, string model) =>
+        Rewrite(body, model, stream: false, [], GatewayOnlyInMessages, dropNulls: false);
+
+    private static byte[] Rewrite(
+        ReadOnlySpan<byte> body, string model, bool stream, IReadOnlyList<(string Name, string Json)> added, string[] gatewayOnly, bool dropNulls)
     {
         var splices = new JsonSplices();
         var reader = new Utf8JsonReader(body);
@@ -40,10 +54,10 @@ public static class UpstreamChatBody
             var nameStart = (int)reader.TokenStartIndex;
             var isModel = reader.ValueTextEquals("model"u8);
             var isStreamOptions = reader.ValueTextEquals("stream_options"u8);
-            var drop = !isModel && !isStreamOptions && Dropped(ref reader, added);
+            var drop = !isModel && !isStreamOptions && Dropped(ref reader, gatewayOnly, added);
             reader.Read();
             var valueStart = (int)reader.TokenStartIndex;
-            drop |= reader.TokenType == JsonTokenType.Null;
+            drop |= dropNulls && reader.TokenType == JsonTokenType.Null;
             reader.Skip();
             var valueEnd = (int)reader.BytesConsumed;
 
@@ -101,9 +115,9 @@ public static class UpstreamChatBody
         first = false;
     }
 
-    private static bool Dropped(ref Utf8JsonReader reader, IReadOnlyList<(string Name, string Json)> added)
+    private static bool Dropped(ref Utf8JsonReader reader, string[] gatewayOnly, IReadOnlyList<(string Name, string Json)> added)
     {
-        foreach (var name in GatewayOnly)
+        foreach (var name in gatewayOnly)
         {
             if (reader.ValueTextEquals(name))
             {
