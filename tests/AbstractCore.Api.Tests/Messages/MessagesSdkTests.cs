@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Anthropic.Models.Messages;
 using AbstractCore.TestKit.Documents;
+using AbstractCore.TestKit.FakeOllama;
 using static AbstractCore.Api.Tests.Messages.MessagesSdkClient;
 
 namespace AbstractCore.Api.Tests.Messages;
@@ -83,15 +84,21 @@ public sealed class MessagesSdkTests(MessagesFixture fixture)
     }
 
     [Fact]
-    public async Task A_tool_call_without_an_upstream_id_gets_a_made_up_toolu_id()
+    public async Task Tool_calls_without_upstream_ids_get_distinct_made_up_toolu_ids()
     {
-        fx.Ollama.Enqueue(AbstractCore.TestKit.FakeOllama.OllamaReply.ToolCalls(new AbstractCore.TestKit.FakeOllama.OllamaFakeToolCall("get_weather", """{"city":"Oslo"}""")));
+        // Ollama before 0.12 sends no call ids: the provider layer makes one up (call_…), the Messages layer prefixes it.
+        fx.Ollama.Enqueue(OllamaReply.ToolCalls(new OllamaFakeToolCall("get_weather", """{"city":"Oslo"}"""), new OllamaFakeToolCall("get_weather", """{"city":"Bergen"}""")));
 
-        var message = await fx.Sdk().Messages.Create(Params("ollama/llama3.2", User("Weather in Oslo?")) with { Tools = [WeatherTool()] });
+        var message = await fx.Sdk().Messages.Create(Params("ollama/llama3.2", User("Weather in Oslo and Bergen?")) with { Tools = [WeatherTool()] });
 
-        Assert.True(Assert.Single(message.Content).TryPickToolUse(out var toolUse));
-        Assert.Matches("^toolu_[A-Za-z0-9]{24}$", toolUse.ID);
-        Assert.Equal("""{"city":"Oslo"}""", SdkJson.Text(toolUse.Input));
+        Assert.Equal(2, message.Content.Count);
+        Assert.True(message.Content[0].TryPickToolUse(out var first));
+        Assert.True(message.Content[1].TryPickToolUse(out var second));
+        Assert.Matches("^toolu_[A-Za-z0-9_-]{16,}$", first.ID);
+        Assert.Matches("^toolu_[A-Za-z0-9_-]{16,}$", second.ID);
+        Assert.NotEqual(first.ID, second.ID);
+        Assert.Equal("""{"city":"Oslo"}""", SdkJson.Text(first.Input));
+        Assert.Equal("""{"city":"Bergen"}""", SdkJson.Text(second.Input));
     }
 
     [Theory]
