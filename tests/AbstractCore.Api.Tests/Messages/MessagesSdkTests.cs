@@ -253,6 +253,37 @@ public sealed class MessagesSdkTests(MessagesFixture fixture)
     }
 
     [Fact]
+    public async Task Anthropics_cache_usage_comes_through_as_it_reported_it()
+    {
+        fx.Anthropic.Enqueue(AnthropicReply.Text("Cached.") with { InputTokens = 12, CacheReadInputTokens = 1800, CacheCreationInputTokens = 64, OutputTokens = 3 });
+
+        var message = await fx.Sdk().Messages.Create(Params("anthropic/claude-test", User("Again?")));
+
+        Assert.Equal((12L, 1800L, 64L, 3L), (message.Usage.InputTokens, message.Usage.CacheReadInputTokens, message.Usage.CacheCreationInputTokens, message.Usage.OutputTokens));
+    }
+
+    [Fact]
+    public async Task Tool_choice_stop_sequences_and_user_reach_an_OpenAI_compatible_upstream_in_its_terms()
+    {
+        fx.OpenAI.Enqueue(FakeReply.ToolCalls(new FakeToolCall("call_c1", "get_weather", """{"city":"Lima"}""")));
+
+        var message = await fx.Sdk().Messages.Create(Params("openai-compatible/fake-model", User("Weather in Lima?")) with
+        {
+            Tools = [WeatherTool()],
+            ToolChoice = new ToolChoiceTool("get_weather") { DisableParallelToolUse = true },
+            StopSequences = ["\n\nHuman:"],
+            Metadata = new Metadata { UserID = "user-42" },
+        });
+
+        Assert.Equal(StopReason.ToolUse, message.StopReason!.Value());
+        var sent = fx.OpenAI.LastChatRequest.Json!;
+        Assert.Equal("get_weather", (string?)sent["tool_choice"]!["function"]!["name"]);
+        Assert.False((bool?)sent["parallel_tool_calls"]);
+        Assert.Equal("\n\nHuman:", (string?)(sent["stop"] is JsonArray stops ? stops[0] : sent["stop"]));
+        Assert.Equal("user-42", (string?)sent["user"]);
+    }
+
+    [Fact]
     public async Task The_server_token_is_accepted_as_an_x_api_key_header()
     {
         fx.OpenAI.Enqueue(FakeReply.Text("Hi."));

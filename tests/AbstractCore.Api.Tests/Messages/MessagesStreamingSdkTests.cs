@@ -46,6 +46,8 @@ public sealed class MessagesStreamingSdkTests(MessagesFixture fixture)
         Assert.True(events[^2].TryPickDelta(out var delta));
         Assert.Equal(StopReason.EndTurn, delta.Delta.StopReason!.Value());
         Assert.Equal(5, delta.Usage.OutputTokens);
+        // The upstream's input count: Anthropic says it up front, the others at their stream's end (message_delta).
+        Assert.Equal(31, provider == MessagesUpstream.Anthropic ? start.Message.Usage.InputTokens : delta.Usage.InputTokens);
     }
 
     [Theory]
