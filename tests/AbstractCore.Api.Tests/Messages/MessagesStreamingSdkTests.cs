@@ -201,6 +201,33 @@ public sealed class MessagesStreamingSdkTests(MessagesFixture fixture)
     }
 
     [Fact]
+    public async Task A_silent_upstream_gets_ping_events_between_the_deltas()
+    {
+        await using var gateway = new AbstractCore.Api.Tests.Infrastructure.GatewayFactory(new Dictionary<string, string?>
+        {
+            ["ABSTRACTCORE_AUTH_TOKEN"] = MessagesFixture.Token,
+            ["OPENAI_COMPATIBLE_BASE_URL"] = fx.OpenAI.BaseUrl.AbsoluteUri,
+            ["ABSTRACTCORE_MESSAGES_PING_S"] = "0.2",
+        });
+        fx.OpenAI.Enqueue(FakeReply.Paced("slow steady words", TimeSpan.FromMilliseconds(700)));
+        using var http = gateway.Http(MessagesFixture.Token);
+
+        var (response, events) = await RawStreamAsync(http, """{"model":"openai-compatible/fake-model","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Slowly."}]}""");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var names = events.Select(e => e.Event).ToList();
+        var firstDelta = names.IndexOf("content_block_delta");
+        var lastDelta = names.LastIndexOf("content_block_delta");
+        Assert.Contains("ping", names[firstDelta..lastDelta]); // 700 ms of silence between words, a ping every 200 ms
+        Assert.Equal("message_stop", names[^1]);
+
+        // The SDK skips them and reads the same text.
+        fx.OpenAI.Enqueue(FakeReply.Paced("slow steady words", TimeSpan.FromMilliseconds(700)));
+        using var client = For(gateway, MessagesFixture.Token);
+        Assert.Equal("slow steady words", string.Concat(Deltas(await StreamAsync(client, Params("openai-compatible/fake-model", User("Slowly."))), "text_delta")));
+    }
+
+    [Fact]
     public async Task A_streamed_tool_call_from_ollama_comes_whole_as_one_input_json_delta()
     {
         var upstream = fx.Upstream(MessagesUpstream.Ollama);
