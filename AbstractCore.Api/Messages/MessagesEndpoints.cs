@@ -18,6 +18,14 @@ internal static class MessagesEndpoints
         }
         """);
 
+    private static readonly RequestExample CountExample = new(typeof(MessagesRequest), """
+        {
+          "model": "openai/gpt-4o-mini",
+          "system": "You are a concise assistant.",
+          "messages": [{"role": "user", "content": "Say hello in three words."}]
+        }
+        """);
+
     public static void AddMessages(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(new MessagesPing(TimeSpan.FromSeconds(configuration.GetValue("ABSTRACTCORE_MESSAGES_PING_S", 10.0))));
@@ -32,7 +40,7 @@ internal static class MessagesEndpoints
             "Create a message (Anthropic Messages API, any provider; plain or streamed)", "Create a message with the provider chosen by the path");
         api.MapBoth(g => g.MapPost("/messages/count_tokens", (HttpContext context, MessagesHandler handler) =>
                     handler.CountTokensAsync(context, OpenAIApi.PathProvider(context)))
-                .WithTags("Messages").Produces<TokenCount>().WithAnthropicErrors(),
+                .WithTags("Messages").WithMetadata(CountExample).Produces<TokenCount>().WithAnthropicErrors(),
             "Count a message's input tokens (exact for anthropic/* and onnx/*, else estimated)");
     }
 }

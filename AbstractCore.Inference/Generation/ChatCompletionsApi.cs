@@ -51,6 +51,7 @@ internal static class ChatCompletionsApi
             PromptCacheBindingCheck.Verify(resident, input.CacheKey ?? resident.PromptCache.DefaultKey, bindingId);
         }
 
+        ChatTemplate.RefuseUnrenderedTools(resident.Model, input.ToolsJson);
         var prompt = Tokenize(resident.Model, input);
         var contextLength = folder.ContextLength;
         if (prompt.Length >= contextLength)
@@ -110,5 +111,5 @@ internal static class ChatCompletionsApi
     }
 
     private static int[] Tokenize(LoadedModel model, ChatInput input) =>
-        model.Encode(ChatTemplate.Render(model, input.MessagesJson, toolsJson: null, addGenerationPrompt: true));
+        model.Encode(ChatTemplate.Render(model, input.MessagesJson, input.ToolsJson, addGenerationPrompt: true));
 }

@@ -6,10 +6,10 @@ using AbstractCore.OpenAI.Chat;
 
 namespace AbstractCore.Inference.Generation;
 
-/// <summary>A validated chat request: the messages as the chat template wants them, limits and options.</summary>
+/// <summary>A validated chat request: the messages (and offered tools) as the chat template wants them, limits and options.</summary>
 internal sealed record ChatInput(
     string MessagesJson, int? MaxTokens, IReadOnlyList<string> Stop, SamplingOptions Sampling,
-    string? CacheKey, bool Stream, bool IncludeUsage, string? BindingId = null)
+    string? CacheKey, bool Stream, bool IncludeUsage, string? BindingId = null, string? ToolsJson = null)
 {
     private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool" };
 
@@ -55,12 +55,12 @@ internal sealed record ChatInput(
         var binding = PromptCacheBindingCheck.Read(request.Extra?.GetValueOrDefault(PromptCacheBindingCheck.Field), cacheKey);
         cacheKey = binding?.Key ?? cacheKey;
 
-        RefuseTools(request);
+        var tools = Tools(request);
         RefuseResponseFormat(request.ResponseFormat);
         return new ChatInput(
             RenderMessages(messages), maxTokens, Stops(request.Stop),
             new SamplingOptions(request.Temperature, request.TopP, topK is 0 ? null : topK, request.Seed),
-            cacheKey, request.Stream == true, request.StreamOptions?.IncludeUsage == true, binding?.BindingId);
+            cacheKey, request.Stream == true, request.StreamOptions?.IncludeUsage == true, binding?.BindingId, tools);
     }
 
     private static string RenderMessages(List<ChatMessageDto> messages)
@@ -81,6 +81,7 @@ internal sealed record ChatInput(
                 json.WriteStartObject();
                 json.WriteString("role", role == "developer" ? "system" : role);
                 json.WriteString("content", Text(message.Content, i));
+                WriteToolFields(json, message);
                 json.WriteEndObject();
             }
 
@@ -88,6 +89,38 @@ internal sealed record ChatInput(
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>An assistant turn's calls and a tool result's call id and name, in OpenAI's shape (what tool-aware templates read).</summary>
+    private static void WriteToolFields(Utf8JsonWriter json, ChatMessageDto message)
+    {
+        if (message.ToolCalls is { Count: > 0 } calls)
+        {
+            json.WriteStartArray("tool_calls");
+            foreach (var call in calls)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", call.Id ?? "");
+                json.WriteString("type", call.Type ?? "function");
+                json.WriteStartObject("function");
+                json.WriteString("name", call.Function?.Name ?? "");
+                json.WriteString("arguments", call.Function?.Arguments ?? "{}");
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        if (message.ToolCallId is { } id)
+        {
+            json.WriteString("tool_call_id", id);
+        }
+
+        if (message.Name is { } name)
+        {
+            json.WriteString("name", name);
+        }
     }
 
     /// <summary>A string, or the text parts of a content array joined; other parts are refused.</summary>
@@ -120,20 +153,21 @@ internal sealed record ChatInput(
         }
     }
 
-    /// <summary>The service returns text only (no tool-call parsing), so tools would be silently dropped: refused,
-    /// unless <c>tool_choice: "none"</c> asks for no calls anyway (then they are ignored and not rendered).</summary>
-    private static void RefuseTools(ChatCompletionRequest request)
+    /// <summary>
+    /// The offered tools for the chat template, or null: none, an empty array, or <c>tool_choice: "none"</c> (then they
+    /// are ignored and not rendered). Whether the model's template can render them is checked once it is loaded
+    /// (<see cref="ChatTemplate.RefuseUnrenderedTools"/>).
+    /// </summary>
+    private static string? Tools(ChatCompletionRequest request)
     {
         switch (request.Tools)
         {
             case null or { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined }:
             case { ValueKind: JsonValueKind.Array } empty when empty.GetArrayLength() == 0:
             case { ValueKind: JsonValueKind.Array } when request.ToolChoice is { ValueKind: JsonValueKind.String } choice && choice.GetString() == "none":
-                return;
-            case { ValueKind: JsonValueKind.Array }:
-                throw InferenceException.BadRequest(
-                    "tools: local ONNX models answer in text only and cannot return tool calls; send tool_choice \"none\" to have them ignored, or use a provider with tool calling.",
-                    "tools", "unsupported_parameter");
+                return null;
+            case { ValueKind: JsonValueKind.Array } tools:
+                return tools.GetRawText();
             default:
                 throw InferenceException.BadRequest("tools must be an array.", "tools");
         }

@@ -11,6 +11,7 @@ internal sealed class LoadedModel : IDisposable
         Model = model;
         Tokenizer = tokenizer;
         EosTokenIds = tokenizer.GetEosTokenIds().ToArray();
+        TemplateRendersTools = Generation.ChatTemplate.MentionsTools(folder.Path);
     }
 
     public ModelFolder Folder { get; }
@@ -20,6 +21,9 @@ internal sealed class LoadedModel : IDisposable
     public Tokenizer Tokenizer { get; }
 
     public IReadOnlyList<int> EosTokenIds { get; }
+
+    /// <summary>Whether the chat template renders offered tools (read once, at load).</summary>
+    public bool TemplateRendersTools { get; }
 
     /// <summary>Loads the folder with the configured execution providers (none: CPU) and, if set, ONNX Runtime's thread count.</summary>
     public static LoadedModel Load(ModelFolder folder, IReadOnlyList<string> providers, int? intraOpThreads = null)

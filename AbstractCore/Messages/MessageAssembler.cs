@@ -324,8 +324,8 @@ public sealed class MessageAssembler(string model, long estimatedInputTokens) : 
     private string StopReason() => _finish switch
     {
         _ when _finish == ChatFinishReason.Length => "max_tokens",
-        _ when _finish == ChatFinishReason.ToolCalls || _blocks.Any(b => b.Kind == BlockKind.ToolUse) => "tool_use",
         _ when _finish == ChatFinishReason.ContentFilter => "refusal",
+        _ when _finish == ChatFinishReason.ToolCalls || _blocks.Any(b => b.Kind == BlockKind.ToolUse) => "tool_use",
         _ => "end_turn",
     };
 

@@ -59,6 +59,9 @@ public sealed class MessagesTool
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("description")] public string? Description { get; set; }
     [JsonPropertyName("input_schema")] public JsonElement? InputSchema { get; set; }
+
+    /// <summary>Loaded only when a tool search finds it (Claude Code sends a placeholder so marked).</summary>
+    [JsonPropertyName("defer_loading")] public bool? DeferLoading { get; set; }
 }
 
 public sealed class MessagesToolChoice

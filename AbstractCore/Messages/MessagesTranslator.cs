@@ -17,6 +17,8 @@ namespace AbstractCore.Messages;
 /// </summary>
 public static class MessagesTranslator
 {
+    private const string BillingHeader = "x-anthropic-billing-header:";
+
     /// <summary>The gateway's own request fields, read from a Messages body like from a chat one.</summary>
     private static readonly string[] Extensions = ["timeout_s", "prompt_cache_key", "prompt_cache_binding", "prompt_cache_retention"];
 
@@ -94,7 +96,7 @@ public static class MessagesTranslator
                 throw GatewayException.BadRequest($"{path} may hold only text blocks, not '{block.Type}'.", path);
             }
 
-            if (!string.IsNullOrEmpty(block.Text))
+            if (!string.IsNullOrEmpty(block.Text) && !block.Text.StartsWith(BillingHeader, StringComparison.Ordinal))
             {
                 system.Append(system.Length > 0 ? "\n\n" : "").Append(block.Text);
             }
@@ -261,6 +263,11 @@ public static class MessagesTranslator
                 throw GatewayException.BadRequest($"{path} must be an object.", path);
             }
 
+            if (tool.DeferLoading == true)
+            {
+                continue;
+            }
+
             if (tool.Type is not (null or "custom"))
             {
                 throw GatewayException.BadRequest(
@@ -298,7 +305,9 @@ public static class MessagesTranslator
         var other => throw GatewayException.BadRequest($"tool_choice.type '{other}' is not one of auto, any, tool, none.", "tool_choice.type"),
     };
 
-    /// <summary>Anthropic's thinking as the gateway's level: a budget picks the nearest level; adaptive leaves it to the provider.</summary>
+    /// <summary>Anthropic's thinking as the gateway's level: a budget picks the nearest level; adaptive leaves it to the provider
+    /// (and so does <c>output_config.effort</c>, which Claude Code sends on every turn: taken as a level it would switch
+    /// thinking on for every local model).</summary>
     private static JsonElement? Thinking(MessagesThinking? thinking) => thinking?.Type switch
     {
         null or "adaptive" => null,

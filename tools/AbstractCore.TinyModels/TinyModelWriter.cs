@@ -16,7 +16,9 @@ public static class TinyModelWriter
         return folder;
     }
 
-    private static string GenAIConfig(TinyModelSpec spec) => new JsonObject
+    /// <summary>genai_config.json for a llama-type decoder of these sizes; <paramref name="shareBuffer"/> is false for a
+    /// graph whose present is Concat(past, new) rather than a preallocated buffer the graph writes into.</summary>
+    internal static string GenAIConfig(TinyModelSpec spec, int vocabSize = TinyVocabulary.Size, bool shareBuffer = true) => new JsonObject
     {
         ["model"] = new JsonObject
         {
@@ -24,7 +26,7 @@ public static class TinyModelWriter
             ["bos_token_id"] = TinyVocabulary.Bos,
             ["eos_token_id"] = new JsonArray(TinyVocabulary.Eos, TinyVocabulary.End),
             ["pad_token_id"] = TinyVocabulary.Eos,
-            ["vocab_size"] = TinyVocabulary.Size,
+            ["vocab_size"] = vocabSize,
             ["context_length"] = spec.ContextLength,
             ["decoder"] = new JsonObject
             {
@@ -49,7 +51,7 @@ public static class TinyModelWriter
         ["search"] = new JsonObject
         {
             ["do_sample"] = false, ["early_stopping"] = true, ["max_length"] = spec.ContextLength, ["min_length"] = 0,
-            ["num_beams"] = 1, ["num_return_sequences"] = 1, ["past_present_share_buffer"] = true,
+            ["num_beams"] = 1, ["num_return_sequences"] = 1, ["past_present_share_buffer"] = shareBuffer,
             ["repetition_penalty"] = 1.0, ["temperature"] = 1.0, ["top_k"] = 1, ["top_p"] = 1.0,
         },
     }.ToJsonString();

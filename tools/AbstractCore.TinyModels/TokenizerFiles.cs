@@ -20,7 +20,12 @@ internal static class TokenizerFiles
         "{% endfor %}" +
         "{% if add_generation_prompt and messages[-1]['role'] != 'assistant' %}<|assistant|>{% endif %}";
 
-    public static string TokenizerJson()
+    /// <summary>
+    /// The byte-level BPE. <paramref name="specials"/> (default: <see cref="TinyVocabulary.Specials"/>) are added tokens
+    /// that a prompt's text encodes to; <paramref name="pieces"/> are plain multi-byte vocabulary entries: with no merges,
+    /// no text ever encodes to them, but they decode to their bytes, so a model can emit a whole piece as one token.
+    /// </summary>
+    public static string TokenizerJson(IReadOnlyList<(int Id, string Text)>? specials = null, IReadOnlyList<(int Id, string Text)>? pieces = null)
     {
         var vocab = new JsonObject();
         var byteChars = ByteLevelAlphabet();
@@ -30,7 +35,7 @@ internal static class TokenizerFiles
         }
 
         var added = new JsonArray();
-        foreach (var (id, text) in TinyVocabulary.Specials)
+        foreach (var (id, text) in specials ?? TinyVocabulary.Specials)
         {
             vocab[text] = id;
             added.Add(new JsonObject
@@ -38,6 +43,15 @@ internal static class TokenizerFiles
                 ["id"] = id, ["content"] = text, ["single_word"] = false, ["lstrip"] = false,
                 ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
             });
+        }
+
+        foreach (var (id, text) in pieces ?? [])
+        {
+            var key = string.Concat(System.Text.Encoding.UTF8.GetBytes(text).Select(b => byteChars[b]));
+            if (!vocab.TryAdd(key, id))
+            {
+                throw new ArgumentException($"The piece '{text}' is already in the vocabulary.", nameof(pieces));
+            }
         }
 
         JsonObject ByteLevel() => new() { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true };
@@ -60,10 +74,10 @@ internal static class TokenizerFiles
         }.ToJsonString();
     }
 
-    public static string TokenizerConfigJson(int contextLength)
+    public static string TokenizerConfigJson(int contextLength, string chatTemplate = ChatTemplate, IReadOnlyList<(int Id, string Text)>? specials = null)
     {
         var decoder = new JsonObject();
-        foreach (var (id, text) in TinyVocabulary.Specials)
+        foreach (var (id, text) in specials ?? TinyVocabulary.Specials)
         {
             decoder[id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject
             {
@@ -81,7 +95,7 @@ internal static class TokenizerFiles
             ["add_eos_token"] = false,
             ["model_max_length"] = contextLength,
             ["clean_up_tokenization_spaces"] = false,
-            ["chat_template"] = ChatTemplate,
+            ["chat_template"] = chatTemplate,
             ["added_tokens_decoder"] = decoder,
         }.ToJsonString();
     }

@@ -1,14 +1,13 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using AbstractCore.Api.Tests.Infrastructure;
 
 namespace AbstractCore.Api.Tests.Clients;
 
 /// <summary>
 /// The real Vercel AI SDK and LangChain (npm, pinned in <c>js/package.json</c> and its lock file) run by node through
-/// <c>js/agent.mjs</c>. The folder is copied to ~/.cache/abstractcore/js-clients-HASH (HASH of the lock file) and
-/// installed there once with <c>npm ci</c>, which <c>.ci/run</c> does ahead of the tests; never skipped: a machine
-/// without node fails.
+/// <c>js/agent.mjs</c>, and Anthropic's TypeScript SDK through <c>js/anthropic.mjs</c>. The folder is copied to
+/// ~/.cache/abstractcore/js-clients-HASH (HASH of the lock file) and installed there once with <c>npm ci</c>, which
+/// <c>.ci/run</c> does ahead of the tests; never skipped: a machine without node fails.
 /// </summary>
 public sealed class JsAgentClients
 {
@@ -39,7 +38,8 @@ public sealed class JsAgentClients
                 File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
             }
 
-            if (!Directory.Exists(Path.Combine(folder, "node_modules", "ai")) || !Directory.Exists(Path.Combine(folder, "node_modules", "@langchain", "openai")))
+            if (!Directory.Exists(Path.Combine(folder, "node_modules", "ai")) || !Directory.Exists(Path.Combine(folder, "node_modules", "@langchain", "openai"))
+                || !Directory.Exists(Path.Combine(folder, "node_modules", "@anthropic-ai", "sdk")))
             {
                 var install = await CommandRun.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5), folder);
                 if (install.ExitCode != 0)
@@ -58,11 +58,14 @@ public sealed class JsAgentClients
 
     /// <summary>One agent turn (<paramref name="mode"/>: plain, stream or result) of <paramref name="client"/>
     /// (ai-sdk or langchain); the JSON it printed: content, calls [{id,name,args}], finish, final.</summary>
-    public async Task<JsonNode> RunAsync(string client, Uri baseUrl, string token, string model, string mode)
+    public Task<JsonNode> RunAsync(string client, Uri baseUrl, string token, string model, string mode) =>
+        RunScriptAsync("agent.mjs", client, baseUrl.AbsoluteUri.TrimEnd('/'), token, model, mode);
+
+    /// <summary>Runs <c>node SCRIPT ARGUMENTS</c> (a script of <c>js/</c>), which must exit 0; the JSON it printed.</summary>
+    public async Task<JsonNode> RunScriptAsync(string script, params string[] arguments)
     {
-        var run = await CommandRun.RunAsync("node",
-            [Path.Combine(Folder, "agent.mjs"), client, baseUrl.AbsoluteUri.TrimEnd('/'), token, model, mode], TimeSpan.FromMinutes(1), Folder);
-        Assert.True(run.ExitCode == 0, $"{client} {mode} on {model} exited with {run.ExitCode}:\n{run.All}");
+        var run = await CommandRun.RunAsync("node", [Path.Combine(Folder, script), .. arguments], TimeSpan.FromMinutes(1), Folder);
+        Assert.True(run.ExitCode == 0, $"node {script} {string.Join(' ', arguments)} exited with {run.ExitCode}:\n{run.All}");
         return JsonNode.Parse(run.Output)!;
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using AbstractCore.Api.Tests.Infrastructure;
 
 namespace AbstractCore.Api.Tests.Readme;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using AbstractCore.Api.Tests.Infrastructure;
 
 namespace AbstractCore.Api.Tests.Readme;
 

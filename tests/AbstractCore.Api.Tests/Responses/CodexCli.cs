@@ -1,5 +1,3 @@
-using AbstractCore.Api.Tests.Infrastructure;
-
 namespace AbstractCore.Api.Tests.Responses;
 
 /// <summary>

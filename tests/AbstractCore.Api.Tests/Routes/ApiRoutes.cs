@@ -22,6 +22,10 @@ public sealed record ApiRoute(string Method, string Template, BodyKind Body)
         .Replace("{modality}", "audio")
         .Replace("{task}", "tts");
 
+    /// <summary>Whether the route answers errors in Anthropic's envelope (<c>{"type":"error","error":{"type","message"}}</c>),
+    /// which has no <c>param</c> or <c>code</c>: the message names the field instead.</summary>
+    public bool AnthropicErrors => Template.Contains("/v1/messages", StringComparison.Ordinal);
+
     public override string ToString() => $"{Method} {Template}";
 }
 
@@ -38,6 +42,10 @@ public static class ApiRoutes
         new("POST", "/{provider}/v1/chat/completions", BodyKind.Json),
         new("POST", "/v1/responses", BodyKind.Json),
         new("POST", "/{provider}/v1/responses", BodyKind.Json),
+        new("POST", "/v1/messages", BodyKind.Json),
+        new("POST", "/{provider}/v1/messages", BodyKind.Json),
+        new("POST", "/v1/messages/count_tokens", BodyKind.Json),
+        new("POST", "/{provider}/v1/messages/count_tokens", BodyKind.Json),
         new("GET", "/v1/responses/{id}", BodyKind.None),
         new("GET", "/v1/responses/{id}/input_items", BodyKind.None),
         new("DELETE", "/v1/responses/{id}", BodyKind.None),

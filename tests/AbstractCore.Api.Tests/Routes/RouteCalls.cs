@@ -34,10 +34,18 @@ public static class RouteCalls
         return ((int)response.StatusCode, json);
     }
 
-    /// <summary>A route's failure answer: the OpenAI envelope, or on the memory-bloc routes also the control plane's
-    /// <c>{"ok":false,"operation": string,"error": string,…}</c> (spec 9.3), which their own refusals use.</summary>
+    /// <summary>A route's failure answer: the OpenAI envelope, Anthropic's on the Messages routes, or on the memory-bloc
+    /// routes also the control plane's <c>{"ok":false,"operation": string,"error": string,…}</c> (spec 9.3), which their own
+    /// refusals use.</summary>
     public static void AssertFailureEnvelope(ApiRoute route, JsonNode? body)
     {
+        if (route.AnthropicErrors)
+        {
+            Assert.True(body is JsonObject { } envelope && (string?)envelope["type"] == "error", $"{route}: not Anthropic's error envelope: {body?.ToJsonString() ?? "(empty)"}");
+            AssertEnvelope(route, body);
+            return;
+        }
+
         if (route.Template.StartsWith("/acore/blocs", StringComparison.Ordinal) && body is JsonObject o && o["error"] is JsonValue)
         {
             Assert.True(o["ok"] is JsonValue ok && ok.GetValueKind() == JsonValueKind.False, $"{route}: ok is not false: {body.ToJsonString()}");
@@ -51,7 +59,7 @@ public static class RouteCalls
     }
 
     /// <summary>A field of a failure answer: <c>error.&lt;name&gt;</c> in the OpenAI envelope, <c>&lt;name&gt;</c> in the
-    /// control plane's (where <c>error</c> is the message).</summary>
+    /// control plane's (where <c>error</c> is the message). Anthropic's envelope has only <c>type</c> and <c>message</c>.</summary>
     public static string? ErrorField(JsonNode? body, string name) =>
         body?["error"] is JsonObject error ? (string?)error[name] : name == "message" ? (string?)body?["error"] : (string?)body?[name];
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace AbstractCore.Api.Tests.Infrastructure;
+namespace AbstractCore.TestKit;
 
 /// <summary>What a finished command printed.</summary>
 public sealed record CommandResult(int ExitCode, string Output, string Errors)
@@ -9,12 +9,14 @@ public sealed record CommandResult(int ExitCode, string Output, string Errors)
     public string All => Output + Errors;
 }
 
-/// <summary>Runs a command (npm, node, codex, curl, dotnet) to its end, with an empty standard input; one that outlives
-/// <c>timeout</c> is killed with its children and reported, so a hang fails a test instead of stalling the suite.</summary>
+/// <summary>Runs a command (npm, node, codex, claude, curl, dotnet) to its end, with an empty standard input; one that outlives
+/// <c>timeout</c> is killed with its children and reported, so a hang fails a test instead of stalling the suite.
+/// <c>environment</c> adds to (or replaces in) the inherited environment; <c>unset</c> names inherited variables to drop.</summary>
 public static class CommandRun
 {
     public static async Task<CommandResult> RunAsync(
-        string file, IEnumerable<string> arguments, TimeSpan timeout, string? directory = null, IReadOnlyDictionary<string, string>? environment = null)
+        string file, IEnumerable<string> arguments, TimeSpan timeout, string? directory = null, IReadOnlyDictionary<string, string>? environment = null,
+        IEnumerable<string>? unset = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -27,6 +29,11 @@ public static class CommandRun
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in unset ?? [])
+        {
+            start.Environment.Remove(name);
         }
 
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
