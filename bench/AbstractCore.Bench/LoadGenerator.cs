@@ -135,7 +135,9 @@ internal static class LoadGenerator
             using var request = Loop.NewRequest(url, body);
             using var response = await invoker.SendAsync(request, cts.Token);
             var text = await response.Content.ReadAsStringAsync(cts.Token);
-            return response.StatusCode == HttpStatusCode.OK && text.Contains("choices", StringComparison.Ordinal)
+            // A chat completion (choices) or an Anthropic message (bench/messages.sh sends the same body to /v1/messages).
+            return response.StatusCode == HttpStatusCode.OK &&
+                   (text.Contains("choices", StringComparison.Ordinal) || text.Contains("\"type\":\"message", StringComparison.Ordinal))
                 ? null
                 : $"{(int)response.StatusCode} {text[..Math.Min(text.Length, 300)]}";
         }

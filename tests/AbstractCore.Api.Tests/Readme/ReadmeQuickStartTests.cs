@@ -104,6 +104,21 @@ public sealed partial class ReadmeQuickStartTests(ReadmeGatewayFixture fx) : ICl
     }
 
     [Fact]
+    public async Task The_anthropic_clients_curl_command_gets_the_upstreams_answer_as_a_message()
+    {
+        var block = ReadmeQuickStart.SectionBlocks("### Claude Code and other Anthropic clients").Single(b => b.Language == "bash").Code;
+        var command = block[block.IndexOf("curl ", StringComparison.Ordinal)..];
+        Assert.Contains("ANTHROPIC_BASE_URL=" + ReadmeQuickStart.Address + " ", block, StringComparison.Ordinal);
+
+        var curl = await CommandRun.RunAsync("bash", ["-c", Local(command)], TimeSpan.FromMinutes(1));
+
+        Assert.True(curl.ExitCode == 0, curl.All);
+        var message = JsonNode.Parse(curl.Output)!;
+        Assert.Equal(("message", "end_turn"), ((string?)message["type"], (string?)message["stop_reason"]));
+        Assert.Equal(Reply, (string?)message["content"]![0]!["text"]);
+    }
+
+    [Fact]
     public async Task The_csharp_program_prints_the_upstreams_answer()
     {
         var project = Path.Combine(fx.Home, "csharp-snippet");
