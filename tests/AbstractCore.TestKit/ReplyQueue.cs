@@ -25,5 +25,8 @@ internal sealed class ReplyQueue<TReply>(TReply defaultReply)
         }
     }
 
+    /// <summary>Drops every scripted reply not served yet (the default stays).</summary>
+    public void Clear() => _queue.Clear();
+
     public TReply Next() => _queue.TryDequeue(out var queued) ? queued : _default;
 }

@@ -27,7 +27,7 @@ public sealed partial class TranslatedProviderTests(AnthropicFixture anthropic, 
     // ---- text ----
 
     [Theory]
-    [InlineData(Anthropic)]
+    [InlineData(TranslatedProvider.Anthropic)]
     [InlineData(Ollama)]
     public async Task Streamed_text_arrives_in_pieces_then_finish_and_usage(string name)
     {
@@ -73,7 +73,7 @@ public sealed partial class TranslatedProviderTests(AnthropicFixture anthropic, 
 
     /// <param name="id">The upstream's call id; none (Ollama before 0.12): the gateway makes one up.</param>
     [Theory]
-    [InlineData(Anthropic, "toolu_01", 21, AnthropicTools, """{"type":"auto"}""")]
+    [InlineData(TranslatedProvider.Anthropic, "toolu_01", 21, AnthropicTools, """{"type":"auto"}""")]
     [InlineData(Ollama, null, 20, OllamaTools, null)]
     [InlineData(Ollama, "call_fromollama1", 20, OllamaTools, null)] // a newer Ollama's id is kept
     public async Task A_tool_call_comes_back_with_its_id_name_and_arguments(string name, string? id, int inputTokens, string toolsSent, string? toolChoiceSent)
@@ -92,7 +92,7 @@ public sealed partial class TranslatedProviderTests(AnthropicFixture anthropic, 
     }
 
     [Theory]
-    [InlineData(Anthropic, "toolu_s1")]
+    [InlineData(TranslatedProvider.Anthropic, "toolu_s1")]
     [InlineData(Ollama, null)]
     public async Task A_streamed_tool_call_arrives_whole_as_one_call(string name, string? id)
     {
@@ -103,7 +103,7 @@ public sealed partial class TranslatedProviderTests(AnthropicFixture anthropic, 
     }
 
     [Theory]
-    [InlineData(Anthropic, "Checking both.", "toolu_p1", "toolu_p2")]
+    [InlineData(TranslatedProvider.Anthropic, "Checking both.", "toolu_p1", "toolu_p2")]
     [InlineData(Ollama, null, null, null)]
     public async Task Parallel_tool_calls_keep_order_and_ids_plain_and_streamed(string name, string? textBefore, string? firstId, string? secondId)
     {
@@ -128,7 +128,7 @@ public sealed partial class TranslatedProviderTests(AnthropicFixture anthropic, 
     /// <param name="fields">The request's thinking fields (and what the provider cannot take with thinking on).</param>
     /// <param name="sent">Fields the upstream must have received, as a JSON object.</param>
     [Theory]
-    [InlineData(Anthropic, "anthropic/claude-test", "\"thinking\":\"high\",\"temperature\":0.5",
+    [InlineData(TranslatedProvider.Anthropic, "anthropic/claude-test", "\"thinking\":\"high\",\"temperature\":0.5",
         """{"thinking":{"type":"enabled","budget_tokens":16384},"max_tokens":20480}""", "temperature",
         "temperature was ignored: Anthropic does not allow it with thinking on")]
     [InlineData(Ollama, "ollama/qwen3:8b", "\"thinking\":\"on\"", """{"think":true}""", null, null)]
@@ -160,7 +160,7 @@ public sealed partial class TranslatedProviderTests(AnthropicFixture anthropic, 
 
     /// <param name="reasoningPieces">How many deltas the reasoning comes in, where the provider's fake says so exactly.</param>
     [Theory]
-    [InlineData(Anthropic, "anthropic/claude-test", "\"thinking\":\"on\"", """{"thinking":{"type":"enabled","budget_tokens":8192},"max_tokens":12288}""", 6)]
+    [InlineData(TranslatedProvider.Anthropic, "anthropic/claude-test", "\"thinking\":\"on\"", """{"thinking":{"type":"enabled","budget_tokens":8192},"max_tokens":12288}""", 6)]
     [InlineData(Ollama, "ollama/qwen3:8b", "\"thinking\":true", """{"think":true}""", null)]
     public async Task Streamed_thinking_comes_back_as_reasoning_content_deltas_before_the_text(string name, string model, string field, string sent, int? reasoningPieces)
     {
@@ -192,7 +192,7 @@ public sealed partial class TranslatedProviderTests(AnthropicFixture anthropic, 
     // ---- errors ----
 
     [Theory]
-    [InlineData(Anthropic, "Overloaded", "Provider 'anthropic' failed (HTTP 529): Overloaded", "upstream_error")]
+    [InlineData(TranslatedProvider.Anthropic, "Overloaded", "Provider 'anthropic' failed (HTTP 529): Overloaded", "upstream_error")]
     [InlineData(Ollama, "an error was encountered while running the model: out of memory",
         "Provider 'ollama' reported an error: an error was encountered while running the model: out of memory", null)]
     public async Task An_error_mid_stream_becomes_an_in_band_error_and_no_done(string name, string upstreamMessage, string message, string? type)

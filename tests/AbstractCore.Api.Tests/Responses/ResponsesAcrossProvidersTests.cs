@@ -25,7 +25,7 @@ public sealed class ResponsesAcrossProvidersTests(GatewayFixture openAI, Anthrop
     private static readonly ResponseTool Weather = ResponseTool.CreateFunctionTool("get_weather",
         BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""), null, "Weather for a city");
 
-    public static TheoryData<string> Providers => [OpenAICompatible, Anthropic, Ollama];
+    public static TheoryData<string> Providers => [OpenAICompatible, TranslatedProvider.Anthropic, Ollama];
 
     private TranslatedProvider Provider(string name) => new(name, anthropic, ollama, openAI);
 
@@ -74,10 +74,10 @@ public sealed class ResponsesAcrossProvidersTests(GatewayFixture openAI, Anthrop
     /// </param>
     [Theory]
     [InlineData(OpenAICompatible, OpenAITools, false)]
-    [InlineData(Anthropic, AnthropicTools, false)]
+    [InlineData(TranslatedProvider.Anthropic, AnthropicTools, false)]
     [InlineData(Ollama, OpenAITools, false)]
     [InlineData(OpenAICompatible, OpenAITools, true)]
-    [InlineData(Anthropic, AnthropicTools, true)]
+    [InlineData(TranslatedProvider.Anthropic, AnthropicTools, true)]
     [InlineData(Ollama, OpenAITools, true)]
     public async Task A_function_call_and_its_output_round_trip(string name, string toolsSent, bool byPreviousResponseId)
     {

@@ -80,6 +80,9 @@ public sealed record AnthropicMessageReply(IReadOnlyList<AnthropicReplyBlock> Bl
     /// <summary>Streamed: the fake stops after the first non-empty tool-input fragment until this completes (a test releases
     /// it once that fragment has reached the client).</summary>
     public Task? HoldAfterFirstFragment { get; init; }
+
+    /// <summary>How many non-empty tool-input fragments are sent before the stream waits for <see cref="HoldAfterFirstFragment"/>.</summary>
+    public int FragmentsBeforeHold { get; init; } = 1;
 }
 
 /// <summary>One content block of a scripted message; <paramref name="Value"/> is the text, the thinking, or the tool input JSON.</summary>

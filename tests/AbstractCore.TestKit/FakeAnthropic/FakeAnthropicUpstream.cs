@@ -70,6 +70,10 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
 
     public void Enqueue(params AnthropicReply[] replies) => _replies.Enqueue(replies);
 
+    /// <summary>Drops the scripted replies not served yet, so a test that failed before its upstream call leaves nothing
+    /// behind for the next test sharing this fake.</summary>
+    public void ClearReplies() => _replies.Clear();
+
     public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private async Task HandleAsync(HttpContext context)
@@ -284,10 +288,12 @@ public sealed class FakeAnthropicUpstream : IAsyncDisposable
                 "thinking" => ("thinking_delta", "thinking", Words(block.Value)),
                 _ => ("input_json_delta", "partial_json", Fragments(block.Value)),
             };
+            var sent = 0;
             foreach (var piece in pieces)
             {
                 await sse("content_block_delta", w => Delta(w, i, deltaType, field, piece)).ConfigureAwait(false);
-                if (block.Type == "tool_use" && piece.Length > 0 && reply.HoldAfterFirstFragment is { IsCompleted: false } hold)
+                if (block.Type == "tool_use" && piece.Length > 0 && ++sent >= reply.FragmentsBeforeHold
+                    && reply.HoldAfterFirstFragment is { IsCompleted: false } hold)
                 {
                     await hold.ConfigureAwait(false);
                 }

@@ -87,6 +87,10 @@ public sealed partial class FakeOllamaUpstream : IAsyncDisposable
     /// <summary>Replies served in order to the next chat requests.</summary>
     public void Enqueue(params OllamaReply[] replies) => _replies.Enqueue(replies);
 
+    /// <summary>Drops the scripted replies not served yet, so a test that failed before its upstream call leaves nothing
+    /// behind for the next test sharing this fake.</summary>
+    public void ClearReplies() => _replies.Clear();
+
     /// <summary>True as soon as a chat request was aborted by its client; false if none was within <paramref name="timeout"/>.</summary>
     public Task<bool> WaitForCancellationAsync(TimeSpan timeout) => Server.WaitForCancellationAsync(timeout);
 

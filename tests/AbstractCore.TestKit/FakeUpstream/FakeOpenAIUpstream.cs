@@ -75,6 +75,10 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     /// <summary>Replies served in order to the next chat completion requests.</summary>
     public void Enqueue(params FakeReply[] replies) => _replies.Enqueue(replies);
 
+    /// <summary>Drops the scripted replies not served yet, so a test that failed before its upstream call leaves nothing
+    /// behind for the next test sharing this fake.</summary>
+    public void ClearReplies() => _replies.Clear();
+
     /// <summary>True as soon as <see cref="CancelledRequests"/> is above zero; false if that did not happen within <paramref name="timeout"/>.</summary>
     public Task<bool> WaitForCancellationAsync(TimeSpan timeout) => Server.WaitForCancellationAsync(timeout);
 
@@ -459,7 +463,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
                                 return;
                             }
 
-                            if (f == 0 && tools.HoldAfterFirstFragment is { } hold)
+                            if (f == tools.FragmentsBeforeHold - 1 && tools.HoldAfterFirstFragment is { } hold)
                             {
                                 await hold.ConfigureAwait(false);
                             }

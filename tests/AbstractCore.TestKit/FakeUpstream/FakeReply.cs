@@ -37,6 +37,17 @@ public abstract record FakeReply
     /// </summary>
     public static FakeReply HeldToolCall(Task release, FakeToolCall call) => new ToolCallsReply([call], release);
 
+    /// <summary>
+    /// A streamed tool call that stops after its first <paramref name="fragmentsBeforeHold"/> argument fragments until
+    /// <paramref name="release"/> completes: a client that sees that many fragments before releasing proves the gateway
+    /// forwards each one as it arrives (the arguments are split in at least 3 fragments, so some come after the hold).
+    /// </summary>
+    public static FakeReply HeldToolCall(Task release, FakeToolCall call, int fragmentsBeforeHold)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fragmentsBeforeHold, 1);
+        return new ToolCallsReply([call], release) { FragmentsBeforeHold = fragmentsBeforeHold };
+    }
+
     /// <summary>An HTTP error with the OpenAI error envelope <c>{"error":{"message","type","param","code"}}</c>.</summary>
     /// <param name="headers">Extra response headers, e.g. <c>Retry-After</c>.</param>
     public static FakeReply Error(int status, string message, string type = "invalid_request_error", string? code = null, IReadOnlyDictionary<string, string>? headers = null)
@@ -100,7 +111,11 @@ internal sealed record TextReply(string Content, string FinishReason, string? Re
     public TimeSpan Pace { get; init; }
 }
 
-internal sealed record ToolCallsReply(IReadOnlyList<FakeToolCall> Calls, Task? HoldAfterFirstFragment = null) : FakeReply;
+internal sealed record ToolCallsReply(IReadOnlyList<FakeToolCall> Calls, Task? HoldAfterFirstFragment = null) : FakeReply
+{
+    /// <summary>How many argument fragments are sent before the stream waits for <see cref="HoldAfterFirstFragment"/>.</summary>
+    public int FragmentsBeforeHold { get; init; } = 1;
+}
 
 internal sealed record ErrorReply(int Status, string Message, string Type, string? Code, IReadOnlyDictionary<string, string>? Headers) : FakeReply;
 
