@@ -41,6 +41,30 @@ public static class Wire
         return (response, events);
     }
 
+    /// <summary>POSTs <paramref name="json"/> to a streaming route and reads every SSE event as (event name or null, data JSON), in order.</summary>
+    public static async Task<(HttpResponseMessage Response, List<(string? Event, JsonNode Data)> Events)> NamedEventsAsync(HttpClient http, string path, string json)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(json) }, HttpCompletionOption.ResponseHeadersRead);
+        var events = new List<(string?, JsonNode)>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        string? name = null;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                events.Add((name, JsonNode.Parse(line[6..])!));
+                name = null;
+            }
+        }
+
+        return (response, events);
+    }
+
     public static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var v) ? string.Join(",", v) : null;
 

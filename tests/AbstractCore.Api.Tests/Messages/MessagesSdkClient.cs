@@ -196,25 +196,8 @@ public static class MessagesSdkClient
     /// <summary>Every SSE event of a plain HTTP stream as (event name, data JSON), in order.</summary>
     public static async Task<(HttpResponseMessage Response, List<(string Event, JsonNode Data)> Events)> RawStreamAsync(HttpClient http, string json, string path = "/v1/messages")
     {
-        var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = Wire.Json(json) },
-            HttpCompletionOption.ResponseHeadersRead);
-        var events = new List<(string, JsonNode)>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        string? name = null;
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("event: ", StringComparison.Ordinal))
-            {
-                name = line[7..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                events.Add((name ?? "", JsonNode.Parse(line[6..])!));
-                name = null;
-            }
-        }
-
-        return (response, events);
+        var (response, events) = await Wire.NamedEventsAsync(http, path, json);
+        return (response, events.Select(e => (e.Event ?? "", e.Data)).ToList());
     }
 
     /// <summary>JSON object text as the SDK's dictionaries of elements.</summary>

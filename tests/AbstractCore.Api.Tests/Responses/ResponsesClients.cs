@@ -44,26 +44,6 @@ public static class ResponsesClients
     }
 
     /// <summary>Every SSE event as (event name, data JSON), in order.</summary>
-    public static async Task<(HttpResponseMessage Response, List<(string? Event, JsonNode Data)> Events)> StreamAsync(HttpClient http, string json)
-    {
-        var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/responses") { Content = Wire.Json(json) },
-            HttpCompletionOption.ResponseHeadersRead);
-        var events = new List<(string?, JsonNode)>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        string? name = null;
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("event: ", StringComparison.Ordinal))
-            {
-                name = line[7..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                events.Add((name, JsonNode.Parse(line[6..])!));
-                name = null;
-            }
-        }
-
-        return (response, events);
-    }
+    public static Task<(HttpResponseMessage Response, List<(string? Event, JsonNode Data)> Events)> StreamAsync(HttpClient http, string json) =>
+        Wire.NamedEventsAsync(http, "/v1/responses", json);
 }
