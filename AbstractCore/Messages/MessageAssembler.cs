@@ -18,6 +18,9 @@ public sealed class MessageAssembler(string model, long estimatedInputTokens) : 
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary><c>event: NAME\ndata: </c> per event name (a handful), built once.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Prefixes = new(StringComparer.Ordinal);
+
     private readonly List<Block> _blocks = [];
     private readonly Dictionary<string, Block> _calls = new(StringComparer.Ordinal);
     private Block? _open;
@@ -332,7 +335,7 @@ public sealed class MessageAssembler(string model, long estimatedInputTokens) : 
     private Utf8JsonWriter Begin(string name)
     {
         var output = _output!;
-        output.Write(Encoding.UTF8.GetBytes("event: " + name + "\ndata: "));
+        output.Write(Prefixes.GetOrAdd(name, static n => Encoding.UTF8.GetBytes("event: " + n + "\ndata: ")));
         if (_writer is null)
         {
             _writer = new Utf8JsonWriter(output, WriterOptions);
