@@ -142,7 +142,17 @@ internal sealed partial class MessagesHandler(
 
         try
         {
-            var more = await waits.NextAsync(updates, pipe, started, () => { if (!started) { Begin(); } assembler.Ping(); }, aborted);
+            var more = await waits.NextAsync(updates, pipe, started, () =>
+            {
+                if (started)
+                {
+                    assembler.Ping();
+                }
+                else
+                {
+                    Begin(); // message_start and its ping
+                }
+            }, aborted);
             if (!more)
             {
                 throw new GatewayException(502, $"Provider '{plan.Model.Provider}' returned an empty or unreadable stream.",

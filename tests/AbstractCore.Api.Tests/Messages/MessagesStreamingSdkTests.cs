@@ -228,6 +228,30 @@ public sealed class MessagesStreamingSdkTests(MessagesFixture fixture)
     }
 
     [Fact]
+    public async Task An_upstream_slow_to_answer_gets_the_stream_started_and_pinged_before_its_first_chunk()
+    {
+        await using var gateway = new AbstractCore.Api.Tests.Infrastructure.GatewayFactory(new Dictionary<string, string?>
+        {
+            ["ABSTRACTCORE_AUTH_TOKEN"] = MessagesFixture.Token,
+            ["OPENAI_COMPATIBLE_BASE_URL"] = fx.OpenAI.BaseUrl.AbsoluteUri,
+            ["ABSTRACTCORE_MESSAGES_PING_S"] = "0.2",
+        });
+        fx.OpenAI.Enqueue(FakeReply.Delayed(TimeSpan.FromMilliseconds(1500), FakeReply.Text("Late.")));
+        using var http = gateway.Http(MessagesFixture.Token);
+
+        var (response, events) = await RawStreamAsync(http, """{"model":"openai-compatible/fake-model","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Take your time."}]}""");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var names = events.Select(e => e.Event).ToList();
+        Assert.Equal("message_start", names[0]);
+        var pings = names[..names.IndexOf("content_block_start")].Count(n => n == "ping");
+        Assert.True(pings >= 2, string.Join(", ", names)); // 1.5 s of silence before the first chunk, a ping every 200 ms
+        Assert.Equal(1, names.Count(n => n == "message_start"));
+        Assert.Equal("Late.", string.Concat(events.Where(e => e.Event == "content_block_delta").Select(e => (string?)e.Data["delta"]!["text"])));
+        Assert.Equal("message_stop", names[^1]);
+    }
+
+    [Fact]
     public async Task A_streamed_tool_call_from_ollama_comes_whole_as_one_input_json_delta()
     {
         var upstream = fx.Upstream(MessagesUpstream.Ollama);
