@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using AbstractCore.Chat.Forwarding;
 using AbstractCore.Pipeline;
 using AbstractCore.Providers;
+using AbstractCore.Providers.Anthropic;
 using AbstractCore.Upstream;
 
 namespace AbstractCore.Api.Messages;
@@ -13,7 +14,6 @@ namespace AbstractCore.Api.Messages;
 /// </summary>
 internal sealed class AnthropicPassThrough(UpstreamHttp http)
 {
-    private const string DefaultVersion = "2023-06-01";
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly string[] ClientHeaders = ["anthropic-version", "anthropic-beta"];
     private static readonly string[] AnswerHeaders = ["request-id", "anthropic-organization-id", "retry-after"];
@@ -21,7 +21,7 @@ internal sealed class AnthropicPassThrough(UpstreamHttp http)
     /// <summary>Sends <paramref name="body"/> to <c>{base}/v1{path}</c> and relays the answer; a refusal throws before anything is written.</summary>
     public async Task SendAsync(HttpContext context, ChatPlan plan, byte[] body, string path, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, ApiBase(plan.Endpoint.BaseUrl) + path)
+        using var request = new HttpRequestMessage(HttpMethod.Post, AnthropicApi.Base(plan.Endpoint.BaseUrl) + path)
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
         };
@@ -33,7 +33,7 @@ internal sealed class AnthropicPassThrough(UpstreamHttp http)
         foreach (var name in ClientHeaders)
         {
             var value = context.Request.Headers[name];
-            request.Headers.TryAddWithoutValidation(name, value.Count > 0 ? value.ToString() : name == "anthropic-version" ? DefaultVersion : null);
+            request.Headers.TryAddWithoutValidation(name, value.Count > 0 ? value.ToString() : name == "anthropic-version" ? AnthropicApi.Version : null);
         }
 
         foreach (var (name, value) in plan.Endpoint.Headers)
@@ -135,11 +135,5 @@ internal sealed class AnthropicPassThrough(UpstreamHttp http)
         var lf = read.LastIndexOf("\n\n"u8);
         var crlf = read.LastIndexOf("\n\r\n"u8);
         return Math.Max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 3);
-    }
-
-    private static string ApiBase(Uri baseUrl)
-    {
-        var root = baseUrl.AbsoluteUri.TrimEnd('/');
-        return root.EndsWith("/v1", StringComparison.OrdinalIgnoreCase) ? root : root + "/v1";
     }
 }

@@ -16,11 +16,10 @@ namespace AbstractCore.Providers.Anthropic;
 /// </summary>
 internal sealed class AnthropicChatClient(HttpClient http, ProviderEndpoint endpoint) : IChatClient
 {
-    public const string ApiVersion = "2023-06-01";
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(5);
     private const int MaxModelPages = 10;
 
-    private readonly string _apiBase = ApiBase(endpoint.BaseUrl);
+    private readonly string _apiBase = AnthropicApi.Base(endpoint.BaseUrl);
     private readonly ChatClientMetadata _metadata = new("anthropic", endpoint.BaseUrl);
 
     public async Task<ChatResponse> GetResponseAsync(
@@ -132,12 +131,6 @@ internal sealed class AnthropicChatClient(HttpClient http, ProviderEndpoint endp
     }
 
     /// <summary>The base URL is the API root (https://api.anthropic.com); one that already ends in /v1 is taken as is.</summary>
-    private static string ApiBase(Uri baseUrl)
-    {
-        var root = baseUrl.AbsoluteUri.TrimEnd('/');
-        return root.EndsWith("/v1", StringComparison.OrdinalIgnoreCase) ? root : root + "/v1";
-    }
-
     private HttpRequestMessage Post(AnthropicMessagesRequest body)
     {
         var request = NewRequest(HttpMethod.Post, _apiBase + "/messages");
@@ -154,7 +147,7 @@ internal sealed class AnthropicChatClient(HttpClient http, ProviderEndpoint endp
             request.Headers.TryAddWithoutValidation("x-api-key", key);
         }
 
-        request.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
+        request.Headers.TryAddWithoutValidation("anthropic-version", AnthropicApi.Version);
         foreach (var (name, value) in endpoint.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
