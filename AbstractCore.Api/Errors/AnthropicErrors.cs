@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using AbstractCore.Messages;
 using AbstractCore.Upstream;
@@ -20,8 +19,7 @@ internal sealed class AnthropicErrors
 
     public static async Task WriteAsync(HttpContext context, int status, string message)
     {
-        var upstream = int.TryParse(context.Response.Headers[UpstreamFailure.StatusHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : (int?)null;
-        var (mapped, type) = MessagesErrors.Map(status, upstream);
+        var (mapped, type) = MessagesErrors.Map(status, context.Response.Headers[UpstreamFailure.StatusHeader].ToString());
         context.Response.StatusCode = mapped;
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, Relaxed);

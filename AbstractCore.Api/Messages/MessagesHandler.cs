@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AbstractCore.Api.Chat;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Attachments;
@@ -6,7 +5,6 @@ using AbstractCore.Chat;
 using AbstractCore.Chat.AgentFormats;
 using AbstractCore.Chat.Forwarding;
 using AbstractCore.Messages;
-using AbstractCore.OpenAI.Chat;
 using AbstractCore.Pipeline;
 using AbstractCore.Providers;
 using AbstractCore.Upstream;
@@ -110,14 +108,7 @@ internal sealed partial class MessagesHandler(
 
     private async Task PassThroughAsync(HttpContext context, ChatRoute route, MessagesRequest request, byte[] body, string path)
     {
-        var checks = new ChatCompletionRequest
-        {
-            Model = route.Model.Model,
-            BaseUrl = request.Extra?.TryGetValue("base_url", out var b) == true && b.ValueKind == JsonValueKind.String ? b.GetString() : null,
-            UnloadAfter = request.Extra?.TryGetValue("unload_after", out var u) == true ? MessagesRules.Bool(u, "unload_after") : null,
-            Extra = request.Extra,
-        };
-        var plan = await calls.PlanPassThroughAsync(context, route, checks);
+        var plan = await calls.PlanPassThroughAsync(context, route, MessagesTranslator.ForChecks(request, route.Model.Model));
         var upstreamBody = UpstreamChatBody.ForAnthropic(body, route.Model.Model);
         await calls.RunAsync(context, plan, (deadline, _) => anthropic.SendAsync(context, plan, upstreamBody, path, deadline.Token));
     }
@@ -177,8 +168,7 @@ internal sealed partial class MessagesHandler(
             var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(plan.Model.Provider, plan.Timeout) : UpstreamFailure.From(e, plan.Model.Provider);
             LogStreamFailure(logger, plan.Model.ToString(), failure.Message);
             telemetry?.Fail(failure);
-            var upstreamStatus = failure.Headers?.TryGetValue(UpstreamFailure.StatusHeader, out var s) == true && int.TryParse(s, out var status) ? status : (int?)null;
-            assembler.Fail(MessagesErrors.Map(failure.Status, upstreamStatus).Type, failure.Message);
+            assembler.Fail(MessagesErrors.Map(failure.Status, failure.Headers?.GetValueOrDefault(UpstreamFailure.StatusHeader)).Type, failure.Message);
             await pipe.FlushAsync(aborted);
             return;
         }

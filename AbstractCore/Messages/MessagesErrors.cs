@@ -7,6 +7,10 @@ namespace AbstractCore.Messages;
 /// </summary>
 public static class MessagesErrors
 {
+    /// <param name="upstreamStatus">The upstream's status as the gateway's answer names it (<c>X-AbstractCore-Upstream-Status</c>), if any.</param>
+    public static (int Status, string Type) Map(int status, string? upstreamStatus) =>
+        Map(status, int.TryParse(upstreamStatus, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : null);
+
     public static (int Status, string Type) Map(int status, int? upstreamStatus) => status switch
     {
         _ when upstreamStatus is 503 or 529 => (529, "overloaded_error"),

@@ -37,10 +37,23 @@ public static class MessagesTranslator
         User = r.Metadata?.UserId,
         Thinking = Thinking(r.Thinking),
         AgentFormat = Extension(r, "agent_format"),
-        UnloadAfter = r.Extra?.TryGetValue("unload_after", out var unload) == true ? MessagesRules.Bool(unload, "unload_after") : null,
+        UnloadAfter = UnloadAfter(r),
         BaseUrl = Extension(r, "base_url"),
         Extra = ExtraFields(r),
     };
+
+    /// <summary>What the planner checks of a body Anthropic gets as sent: the gateway's own fields (base_url,
+    /// unload_after, timeout_s, prompt_cache_binding …), read as for a translated request.</summary>
+    public static ChatCompletionRequest ForChecks(MessagesRequest r, string model) => new()
+    {
+        Model = model,
+        UnloadAfter = UnloadAfter(r),
+        BaseUrl = Extension(r, "base_url"),
+        Extra = r.Extra,
+    };
+
+    private static bool? UnloadAfter(MessagesRequest r) =>
+        r.Extra?.TryGetValue("unload_after", out var unload) == true ? MessagesRules.Bool(unload, "unload_after") : null;
 
     /// <summary>The conversation as chat messages: the system text first, then each turn.</summary>
     public static List<ChatMessageDto> Conversation(MessagesRequest r)
