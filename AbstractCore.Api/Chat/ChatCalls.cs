@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using AbstractCore.Aliases;
 using AbstractCore.Api.Auth;
 using AbstractCore.Api.Hosting;
 using AbstractCore.OpenAI.Chat;
@@ -15,8 +16,41 @@ namespace AbstractCore.Api.Chat;
 /// its deadline, telemetry and <c>unload_after</c> bookkeeping.
 /// </summary>
 internal sealed partial class ChatCalls(
-    ChatPlanner planner, UnloadAfter unloads, GatewaySettings settings, Telemetry.GatewayTelemetry telemetry, ILogger<ChatCalls> logger)
+    ChatPlanner planner, AliasRouter aliases, UnloadAfter unloads, GatewaySettings settings, Telemetry.GatewayTelemetry telemetry,
+    ILogger<ChatCalls> logger)
 {
+    /// <summary>The response header naming the alias deployment that answered (its name, never its URL).</summary>
+    public const string DeploymentHeader = "X-AbstractCore-Deployment";
+
+    /// <summary>The response header counting the attempts an alias request took.</summary>
+    public const string AttemptsHeader = "X-AbstractCore-Attempts";
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> on the route: once for a <c>provider/model</c>; for an alias, on one deployment
+    /// after another (<see cref="AliasRouter"/>) until one answers, each attempt planning and running its own call.
+    /// Nothing is retried once the client got a byte.
+    /// </summary>
+    public Task RouteAsync(HttpContext context, ChatRoute route, Func<ChatRoute, Task> attempt) =>
+        route.Alias is { } alias ? RouteAliasAsync(context, alias, attempt) : attempt(route);
+
+    private async Task RouteAliasAsync(HttpContext context, ModelAlias alias, Func<ChatRoute, Task> attempt)
+    {
+        var response = context.Response;
+        var call = aliases.Call(alias, () => response.HasStarted, Caller(context).ProviderKey is not null);
+        response.OnStarting(static state =>
+        {
+            var (call, headers) = ((AliasCall, IHeaderDictionary))state;
+            call.FirstByte();
+            headers[AttemptsHeader] = call.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        }, (call, response.Headers));
+        await aliases.RunAsync(call, (deployment, _) =>
+        {
+            response.Headers[DeploymentHeader] = deployment.Deployment.Name;
+            return attempt(planner.ForDeployment(alias, deployment.Deployment));
+        }, context.RequestAborted);
+    }
+
     /// <summary>The translating lane's plan; from here on the request counts as the provider's.</summary>
     public async Task<ChatPlan> PlanAsync(HttpContext context, ChatRoute route, ChatCompletionRequest request, IList<ChatMessage> messages)
     {
@@ -72,7 +106,7 @@ internal sealed partial class ChatCalls(
         var model = plan.Model;
         var aborted = context.RequestAborted;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        deadline.CancelAfter(plan.Timeout);
+        deadline.CancelAfter(plan.FirstByteTimeout);
         using var recorder = telemetry.Start(plan, model);
         try
         {
@@ -85,7 +119,7 @@ internal sealed partial class ChatCalls(
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            var failure = UpstreamFailure.Timeout(model.Provider, plan.Timeout);
+            var failure = UpstreamFailure.Timeout(model.Provider, context.Response.HasStarted ? plan.IdleTimeout : plan.FirstByteTimeout);
             recorder?.Fail(failure);
             throw failure;
         }

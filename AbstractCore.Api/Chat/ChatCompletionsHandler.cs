@@ -44,7 +44,7 @@ internal sealed partial class ChatCompletionsHandler(
         {
             if (request.Stream == true)
             {
-                var upstream = new IdleDeadline(deadline, timeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token));
+                var upstream = new IdleDeadline(deadline, plan.IdleTimeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token));
                 var updates = AgentFormatting.Apply(upstream, format, toolsOffered);
                 await StreamAsync(context, updates, model, request, deadline, timeout, telemetry);
             }

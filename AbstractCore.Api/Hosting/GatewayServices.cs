@@ -1,3 +1,4 @@
+using AbstractCore.Api.Aliases;
 using AbstractCore.Api.Chat;
 using AbstractCore.Api.Images;
 using AbstractCore.Api.Jobs;
@@ -36,6 +37,7 @@ internal static class GatewayServices
         services.AddSingleton<Chat.Relay.ChatRelay>();
         services.AddSingleton<AbstractCore.Pipeline.UnloadAfter>();
         services.AddSingleton(sp => sp.GetRequiredService<GatewaySettings>().ChatPlanning);
+        builder.AddAliases();
         services.AddSingleton<AbstractCore.Pipeline.ChatPlanner>();
         services.AddSingleton<AbstractCore.Api.ControlPlane.ControlPlaneForwarder>();
         services.AddSingleton<ChatCalls>();

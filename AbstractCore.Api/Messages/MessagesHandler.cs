@@ -45,7 +45,7 @@ internal sealed partial class MessagesHandler(
         {
             if (request.Stream == true)
             {
-                var upstream = new IdleDeadline(deadline, plan.Timeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token));
+                var upstream = new IdleDeadline(deadline, plan.IdleTimeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token));
                 await StreamAsync(context, AgentFormatting.Apply(upstream, plan.Format, plan.ToolsOffered), plan, assembler, deadline, telemetry);
             }
             else

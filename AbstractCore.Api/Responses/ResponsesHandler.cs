@@ -89,7 +89,7 @@ internal sealed partial class ResponsesHandler(
         {
             if (request.Stream == true)
             {
-                var upstream = new IdleDeadline(deadline, timeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token));
+                var upstream = new IdleDeadline(deadline, plan.IdleTimeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token));
                 var updates = AgentFormatting.Apply(upstream, format, toolsOffered);
                 await StreamAsync(context, updates, model, assembler, deadline, timeout, () => SaveAsync(request, history, assembler, aborted),
                     telemetry);

@@ -83,6 +83,11 @@ public static class ConfigFileSettings
             }
         }
 
+        if (file.Section(Aliases.ModelAliases.FileSection) is { } aliases)
+        {
+            settings[Aliases.ModelAliases.Setting] = aliases.ToJsonString();
+        }
+
         return settings;
     }
 }

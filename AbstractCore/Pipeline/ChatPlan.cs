@@ -1,3 +1,4 @@
+using AbstractCore.Aliases;
 using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.Providers;
@@ -27,6 +28,15 @@ public sealed record ChatPlan(
     /// <summary>The relay lane's fields for the upstream body: thinking in the provider's dialect, then a checked
     /// <c>prompt_cache_binding</c> and its key; empty when translating.</summary>
     public IReadOnlyList<(string Name, string Json)> Thinking { get; init; } = [];
+
+    /// <summary>The alias the client named, when this is one attempt on its deployments: the client sees its name as the model.</summary>
+    public ModelAlias? Alias { get; init; }
+
+    /// <summary>How long the call may wait for its first byte: an alias's <c>first_byte_timeout_s</c>, else <see cref="Timeout"/>.</summary>
+    public TimeSpan FirstByteTimeout { get; init; }
+
+    /// <summary>The longest silence between a stream's chunks: an alias's <c>stream_idle_timeout_s</c>, else <see cref="Timeout"/>.</summary>
+    public TimeSpan IdleTimeout { get; init; }
 
     /// <summary>Whether the client asked for its model to be unloaded when the call is done.</summary>
     public bool UnloadAfter => Request.UnloadAfter == true;

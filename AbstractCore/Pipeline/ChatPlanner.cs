@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AbstractCore.Aliases;
 using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.Providers;
@@ -15,14 +16,29 @@ namespace AbstractCore.Pipeline;
 /// <see cref="ProviderResolver.ResolveAsync"/>) → <c>unload_after</c> → <c>prompt_cache_binding</c> → agent_format (an
 /// unknown one only warns).
 /// </summary>
-public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backends, ChatPlanSettings settings)
+public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backends, ChatPlanSettings settings, ModelAliases aliases)
 {
-    /// <summary>The provider <paramref name="model"/> names on this path (404 when unknown) and its backend (501 when not registered).</summary>
+    /// <summary>
+    /// The provider <paramref name="model"/> names on this path (404 when unknown) and its backend (501 when not
+    /// registered); on the unprefixed path a configured alias first.
+    /// </summary>
     public ChatRoute Route(string model, string? pathProvider)
     {
+        if (pathProvider is null && aliases.Find(model) is { } alias)
+        {
+            return ForDeployment(alias, alias.Deployments[0]) with { Deployment = null };
+        }
+
         var reference = ModelRef.ForPath(model, pathProvider);
         var provider = ProviderCatalog.Get(reference.Provider);
         return new ChatRoute(reference, provider, backends.For(provider));
+    }
+
+    /// <summary>The route of one attempt on an alias's deployment.</summary>
+    public ChatRoute ForDeployment(ModelAlias alias, AliasDeployment deployment)
+    {
+        var provider = ProviderCatalog.Get(deployment.Model.Provider);
+        return new ChatRoute(deployment.Model, provider, backends.For(provider)) { Alias = alias, Deployment = deployment };
     }
 
     /// <summary>
@@ -69,8 +85,10 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
         ChatRoute route, ChatCompletionRequest request, ChatCaller caller, List<string> warnings, ChatLane lane, bool toolsOffered,
         ChatOptions options, IReadOnlyList<(string Name, string Json)> thinking, CancellationToken cancellationToken)
     {
-        var endpoint = await providers.ResolveAsync(
-            route.Provider, new ProviderRequest(request.BaseUrl, caller.ProviderKey, caller.Authenticated), cancellationToken);
+        var providerRequest = new ProviderRequest(request.BaseUrl, caller.ProviderKey, caller.Authenticated);
+        var endpoint = route.Deployment is { } deployment
+            ? await providers.ResolveDeploymentAsync(route.Provider, deployment, providerRequest, cancellationToken)
+            : await providers.ResolveAsync(route.Provider, providerRequest, cancellationToken);
         UnloadAfter.Check(route.Provider, route.Backend, request, settings.AllowUnsafeUnloadAfter, warnings);
         if (Binding(route, request, warnings) is { Count: > 0 } binding && lane == ChatLane.Relay)
         {
@@ -78,13 +96,20 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
         }
 
         var format = AgentFormatRules.Resolve(request.AgentFormat, caller.UserAgent, warnings);
-        return new ChatPlan(
-            lane, route.Model, route.Provider, route.Backend, endpoint, request, settings.TimeoutFor(request.Extra), format, toolsOffered, warnings)
+        var timeout = settings.TimeoutFor(request.Extra);
+        return new ChatPlan(lane, route.Model, route.Provider, route.Backend, endpoint, request, timeout, format, toolsOffered, warnings)
         {
             Options = options,
             Thinking = thinking,
+            Alias = route.Alias,
+            FirstByteTimeout = Shorter(route.Alias?.FirstByteTimeout, timeout),
+            IdleTimeout = Shorter(route.Alias?.StreamIdleTimeout, timeout),
         };
     }
+
+    /// <summary>An alias's limit where it is shorter than the request's deadline (which may be infinite).</summary>
+    private static TimeSpan Shorter(TimeSpan? alias, TimeSpan timeout) =>
+        alias is { } limit && (timeout == Timeout.InfiniteTimeSpan || limit < timeout) ? limit : timeout;
 
     /// <summary>
     /// The binding's fields (<see cref="PromptCacheBinding"/>). Refused after the warnings were collected, so its 400

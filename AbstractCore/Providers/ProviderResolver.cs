@@ -19,6 +19,10 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
     /// <summary>The endpoint each provider resolves to without request overrides, resolved once.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<ProviderEndpoint>> _plain = new(StringComparer.Ordinal);
 
+    /// <summary>Alias deployments resolved from the server's settings alone, by instance.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Aliases.AliasDeployment, Task<ProviderEndpoint>> _deployments =
+        new(ReferenceEqualityComparer.Instance);
+
     private readonly UrlAllowlist _baseUrlAllowlist = UrlAllowlist.Parse(configuration[UrlAllowlist.BaseUrlSetting]);
 
     private string? Setting(string name) => _settings.GetOrAdd(name, n => configuration[n] is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null);
@@ -80,6 +84,81 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
 
         return ResolveOverridesAsync(provider, serverKeySetting, request, cancellationToken);
     }
+
+    /// <summary>
+    /// The upstream of an alias's deployment: its configured base URL (else the provider's) and the key in its
+    /// <c>api_key_env</c> (else the provider's resolution: the caller's key or the server's). The operator chose both, so
+    /// no base_url policy applies; the key guard does, as for every server-held key.
+    /// </summary>
+    public Task<ProviderEndpoint> ResolveDeploymentAsync(
+        ProviderDescriptor provider, Aliases.AliasDeployment deployment, ProviderRequest request, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(request.BaseUrl))
+        {
+            return Task.FromException<ProviderEndpoint>(GatewayException.BadRequest(
+                "base_url cannot be combined with a model alias: its deployments' URLs are the server's configuration. " +
+                "Name a provider/model to choose the URL.", "base_url"));
+        }
+
+        if (deployment.BaseUrl is null && deployment.ApiKeyEnv is null)
+        {
+            return ResolveAsync(provider, request with { BaseUrl = null }, cancellationToken);
+        }
+
+        try
+        {
+            if (deployment.ApiKeyEnv is null)
+            {
+                ServerKeyGuard.RequireAuthForServerKey(provider.Name, ServerKeySetting(provider), request);
+                if (request.ExplicitKey is not null)
+                {
+                    return Task.FromResult(ResolveDeployment(provider, deployment, request.ExplicitKey));
+                }
+            }
+            else
+            {
+                ServerKeyGuard.RequireAuthForServerKey(provider.Name, deployment.ApiKeyEnv, request with { ExplicitKey = null });
+            }
+
+            // Everything else comes from the server's settings, read once: resolved once per deployment.
+            return _deployments.TryGetValue(deployment, out var cached)
+                ? cached
+                : _deployments[deployment] = Task.FromResult(ResolveDeployment(provider, deployment, null));
+        }
+        catch (GatewayException e)
+        {
+            return Task.FromException<ProviderEndpoint>(e);
+        }
+    }
+
+    private ProviderEndpoint ResolveDeployment(ProviderDescriptor provider, Aliases.AliasDeployment deployment, string? callersKey)
+    {
+        var key = deployment.ApiKeyEnv is { } keySetting
+            ? Setting(keySetting) ?? throw new GatewayException(500,
+                $"Deployment '{deployment.Name}' reads its key from {keySetting}, which is not set: set it on the server.",
+                "server_error", code: DeploymentKeyMissingCode)
+            : callersKey ?? ServerKey(provider);
+
+        var configured = deployment.BaseUrl ?? ConfiguredBaseUrl(provider) ?? throw GatewayException.BadRequest(
+            $"Provider '{provider.Name}' has no base URL: set {string.Join(" or ", provider.BaseUrlSettings)} or the deployment's base_url.", "model");
+        var baseUrl = WithApiVersion(provider, new Uri(configured.Contains("://", StringComparison.Ordinal) ? configured : "http://" + configured));
+        if (self?.Match(baseUrl) is { } listening)
+        {
+            throw GatewayException.BadRequest(
+                $"Deployment '{deployment.Name}' would call this gateway itself ({listening}): fix its base_url.", "model", "provider_base_url_is_gateway");
+        }
+
+        if (key is null && provider.RequiresKey)
+        {
+            throw new GatewayException(401, $"Deployment '{deployment.Name}' needs an API key: set its api_key_env or {provider.KeySettingName}.",
+                "authentication_error", code: "missing_provider_key");
+        }
+
+        return new ProviderEndpoint(provider, WithoutTrailingSlash(baseUrl), key, ExtraHeaders(provider));
+    }
+
+    /// <summary>A deployment's <c>api_key_env</c> names a setting that is not set: that deployment is skipped.</summary>
+    public const string DeploymentKeyMissingCode = "deployment_key_missing";
 
     private async Task<ProviderEndpoint> ResolveOverridesAsync(
         ProviderDescriptor provider, string? serverKeySetting, ProviderRequest request, CancellationToken cancellationToken)

@@ -134,7 +134,7 @@ internal sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> lo
         EventStream.Begin(context);
         var pipe = context.Response.BodyWriter;
         var aborted = context.RequestAborted;
-        var idle = new IdleDeadline(deadline, plan.Timeout);
+        var idle = new IdleDeadline(deadline, plan.IdleTimeout);
         var writer = new ChunkWriter(pipe, rewriter);
         try
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AbstractCore.Aliases;
 using AbstractCore.Chat;
 using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
@@ -274,7 +275,7 @@ public sealed class ChatPlannerTests
         ]);
         return new ChatPlanner(
             new ProviderResolver(configuration, FakeDns.Never), backends,
-            new ChatPlanSettings(timeout ?? TimeSpan.FromMinutes(10), allowUnsafeUnload));
+            new ChatPlanSettings(timeout ?? TimeSpan.FromMinutes(10), allowUnsafeUnload), ModelAliases.None);
     }
 
     private static Task<ChatPlan> PlanAsync(ChatPlanner planner, string model, Dictionary<string, JsonNode?> fields, ChatCaller caller)

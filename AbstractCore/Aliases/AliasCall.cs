@@ -1,0 +1,129 @@
+using System.Diagnostics;
+
+namespace AbstractCore.Aliases;
+
+/// <summary>
+/// One request's way through an alias's deployments: which were tried, what the last failure allows next, and which
+/// deployment answered. <see cref="AliasRouter"/> runs it; the host reads <see cref="Attempts"/> and
+/// <see cref="Deployment"/> for its headers.
+/// </summary>
+/// <param name="started">Whether the client already received bytes: from then on nothing is retried.</param>
+/// <param name="callersKey">Whether attempts run with the caller's own provider key (<see cref="AttemptFailure.Of"/>).</param>
+public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> deployments, Func<bool> started, bool callersKey)
+{
+    private readonly List<DeploymentState> _tried = new(2);
+    private Func<DeploymentState, bool>? _allowed;
+    private DeploymentState? _next;
+    private TimeSpan? _wait;
+    private long _attemptStarted;
+
+    public ModelAlias Alias => alias;
+
+    public bool CallersKey => callersKey;
+
+    /// <summary>Attempts started so far.</summary>
+    public int Attempts { get; private set; }
+
+    /// <summary>The deployment of the current (in the end, the answering) attempt.</summary>
+    public DeploymentState? Deployment { get; private set; }
+
+    /// <summary>Why the last attempt was given up, for the next attempt's span; null before any retry.</summary>
+    public string? RetryReason { get; private set; }
+
+    /// <summary>The wait before the current attempt.</summary>
+    public TimeSpan Waited { get; private set; }
+
+    /// <summary>The next attempt's deployment: the one chosen when the last attempt failed, else a fresh pick.</summary>
+    internal DeploymentState Begin()
+    {
+        var next = _next ?? DeploymentPicker.Pick(deployments, alias.Strategy, _tried, _allowed) ?? throw NoneLeft();
+        (_next, Deployment, Waited) = (null, next, _wait ?? TimeSpan.Zero);
+        _wait = null;
+        _tried.Add(next);
+        next.TryCountRequest();
+        Attempts++;
+        _attemptStarted = Stopwatch.GetTimestamp();
+        return next;
+    }
+
+    /// <summary>The answer started: the deployment's time to first byte is recorded for the latency strategy.</summary>
+    public void FirstByte()
+    {
+        if (Deployment is { } d && _attemptStarted != 0)
+        {
+            d.RecordFirstByte(Stopwatch.GetElapsedTime(_attemptStarted));
+            _attemptStarted = 0;
+        }
+    }
+
+    /// <summary>
+    /// Whether the failure lets the request go on, having chosen where: an untried deployment at once, else (for a
+    /// transient failure) one tried before after its <c>Retry-After</c> or a backoff, up to <see cref="ModelAlias.MaxRetryWait"/>.
+    /// </summary>
+    internal bool ShouldRetry(Exception exception)
+    {
+        if (started())
+        {
+            return false; // tokens reached the client: the stream reports the failure in-band
+        }
+
+        var failure = AttemptFailure.Of(exception, callersKey);
+        var failed = Deployment;
+        RetryReason = failure.Reason;
+        _allowed = failure.Kind switch
+        {
+            RetryKind.None => null,
+            RetryKind.ContextLength => d => d.Deployment.ContextWindow > (failed?.Deployment.ContextWindow ?? 0),
+            RetryKind.ContentPolicy => d => d.Deployment.ContentPolicyFallback,
+            _ => _allowed,
+        };
+        if (failure.Kind == RetryKind.None)
+        {
+            return false;
+        }
+
+        _next = DeploymentPicker.Pick(deployments, alias.Strategy, _tried, _allowed);
+        if (_next is not null || failure.Kind != RetryKind.Transient)
+        {
+            return _next is not null;
+        }
+
+        // Every deployment was tried: one of them again, after what the upstream asked for.
+        if (failure.RetryAfter > ModelAlias.MaxRetryWait)
+        {
+            return false;
+        }
+
+        _next = DeploymentPicker.Pick(deployments, alias.Strategy, [], _allowed);
+        _wait = failure.RetryAfter;
+        return _next is not null;
+    }
+
+    /// <summary>The wait before the next attempt: none for another deployment, the upstream's <c>Retry-After</c> when it
+    /// sent one, else null for the retry strategy's backoff.</summary>
+    internal TimeSpan? NextDelay() => _wait ?? (_next is not null && !_tried.Contains(_next) ? TimeSpan.Zero : null);
+
+    internal void Waiting(TimeSpan delay) => _wait = delay;
+
+    private GatewayException NoneLeft()
+    {
+        var cooling = deployments.Where(d => d.IsCooling).ToList();
+        if (cooling.Count == deployments.Count)
+        {
+            var left = Math.Max(1, (int)Math.Ceiling(deployments.Max(d => d.SharedCoolingLeft > TimeSpan.Zero ? d.SharedCoolingLeft : alias.Cooldown).TotalSeconds));
+            return new GatewayException(503,
+                $"Every deployment of '{alias.Name}' is cooling down after repeated failures; retry after {left} s.",
+                "service_unavailable", "model", "deployments_cooling_down")
+            {
+                Headers = new Dictionary<string, string> { ["Retry-After"] = left.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            };
+        }
+
+        return new GatewayException(429,
+            $"Every deployment of '{alias.Name}' that could take this request is at its rpm limit; retry in a minute.",
+            "rate_limit_error", "model", "deployments_at_rpm_limit")
+        {
+            Headers = new Dictionary<string, string> { ["Retry-After"] = "60" },
+        };
+    }
+}

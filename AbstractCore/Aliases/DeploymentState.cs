@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace AbstractCore.Aliases;
+
+/// <summary>
+/// What one replica knows of a deployment: calls in flight (against its <c>max_concurrency</c>), requests this minute
+/// (against its <c>rpm</c>), an EWMA of its time to first byte, and whether it is cooling down: its own circuit breaker
+/// (Polly's, opened by <see cref="ModelAlias.FailuresToCool"/> failures in a row) or a cooldown another replica shared.
+/// </summary>
+public sealed class DeploymentState
+{
+    private const double LatencyWeight = 0.2; // the EWMA's weight of the newest sample
+    private readonly SemaphoreSlim? _slots;
+    private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly Lock _rpmLock = new();
+    private long _windowStart;
+    private int _windowCount;
+    private int _inFlight;
+    private long _sharedCoolingUntil; // Stopwatch ticks; 0 when no other replica reported a cooldown
+    private double _latencyMs = -1;
+
+    public DeploymentState(ModelAlias alias, AliasDeployment deployment, Action<DeploymentState, bool> circuitChanged)
+    {
+        Alias = alias;
+        Deployment = deployment;
+        Key = alias.Name + "\n" + deployment.Name;
+        _slots = deployment.MaxConcurrency is { } max ? new SemaphoreSlim(max, max) : null;
+        Breaker = new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            // Consecutive failures: the window is the failures' own count, all of which must have failed.
+            FailureRatio = 1.0,
+            MinimumThroughput = Math.Max(2, alias.FailuresToCool),
+            SamplingDuration = TimeSpan.FromSeconds(Math.Max(0.5, Math.Min(60, alias.Cooldown.TotalSeconds))),
+            BreakDuration = alias.Cooldown,
+            ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e &&
+                AttemptFailure.Of(e, args.Context.Properties.GetValue(CallersKey, false)).CountsAgainstDeployment),
+            StateProvider = _circuit,
+            OnOpened = _ =>
+            {
+                circuitChanged(this, true);
+                return ValueTask.CompletedTask;
+            },
+            OnClosed = _ =>
+            {
+                circuitChanged(this, false);
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+    }
+
+    /// <summary>Whether the attempt ran with the caller's own provider key (<see cref="AttemptFailure.Of"/>).</summary>
+    public static readonly ResiliencePropertyKey<bool> CallersKey = new("abstractcore.callers_key");
+
+    public ModelAlias Alias { get; }
+
+    public AliasDeployment Deployment { get; }
+
+    /// <summary>The alias and deployment names, unique across the server: the shared cooldown's key.</summary>
+    public string Key { get; }
+
+    /// <summary>This deployment's circuit breaker; every attempt runs inside it.</summary>
+    public ResiliencePipeline Breaker { get; }
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Recent time to first byte in milliseconds; 0 before any was measured, so a new deployment gets tried.</summary>
+    public double LatencyMs => Math.Max(0, Volatile.Read(ref _latencyMs));
+
+    /// <summary>Cooling down here (the circuit is open) or on another replica (<see cref="ShareCooldown"/>).</summary>
+    public bool IsCooling => _circuit.CircuitState is CircuitState.Open or CircuitState.Isolated || SharedCoolingLeft > TimeSpan.Zero;
+
+    /// <summary>Why not to send here now: cooling (open circuit), <c>local</c> or <c>shared</c>; null when it may be tried.</summary>
+    public string? CoolingSource =>
+        _circuit.CircuitState is CircuitState.Open or CircuitState.Isolated ? "local" : SharedCoolingLeft > TimeSpan.Zero ? "shared" : null;
+
+    /// <summary>How long another replica's cooldown still holds.</summary>
+    public TimeSpan SharedCoolingLeft
+    {
+        get
+        {
+            var until = Volatile.Read(ref _sharedCoolingUntil);
+            return until == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>A cooldown another replica reported (<paramref name="left"/> from now), or its end (zero).</summary>
+    public void ShareCooldown(TimeSpan left) =>
+        Volatile.Write(ref _sharedCoolingUntil, left > TimeSpan.Zero ? Stopwatch.GetTimestamp() + (long)(left.TotalSeconds * Stopwatch.Frequency) : 0);
+
+    /// <summary>Whether a call fits under <c>max_concurrency</c> now.</summary>
+    public bool HasSlot => _slots is null || _slots.CurrentCount > 0;
+
+    /// <summary>Takes a call slot without waiting (false at the limit), counting the call in flight.</summary>
+    public bool TryEnter()
+    {
+        if (_slots is not null && !_slots.Wait(0))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _inFlight);
+        return true;
+    }
+
+    /// <summary>Waits for a call slot (every deployment was at its limit: the request queues here).</summary>
+    public async Task EnterAsync(CancellationToken cancellationToken)
+    {
+        if (_slots is not null)
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Interlocked.Increment(ref _inFlight);
+    }
+
+    public void Exit()
+    {
+        Interlocked.Decrement(ref _inFlight);
+        _slots?.Release();
+    }
+
+    /// <summary>Counts a request against <c>rpm</c> (a fixed one-minute window); false, counting nothing, when the window is full.</summary>
+    public bool TryCountRequest()
+    {
+        if (Deployment.Rpm is not { } rpm)
+        {
+            return true;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        lock (_rpmLock)
+        {
+            if (now - _windowStart >= Stopwatch.Frequency * 60)
+            {
+                (_windowStart, _windowCount) = (now, 0);
+            }
+
+            if (_windowCount >= rpm)
+            {
+                return false;
+            }
+
+            _windowCount++;
+            return true;
+        }
+    }
+
+    /// <summary>Whether <c>rpm</c> leaves room this minute (without counting).</summary>
+    public bool UnderRpm
+    {
+        get
+        {
+            if (Deployment.Rpm is not { } rpm)
+            {
+                return true;
+            }
+
+            lock (_rpmLock)
+            {
+                return Stopwatch.GetTimestamp() - _windowStart >= Stopwatch.Frequency * 60 || _windowCount < rpm;
+            }
+        }
+    }
+
+    public void RecordFirstByte(TimeSpan elapsed)
+    {
+        var sample = elapsed.TotalMilliseconds;
+        var old = Volatile.Read(ref _latencyMs);
+        Volatile.Write(ref _latencyMs, old < 0 ? sample : old + (LatencyWeight * (sample - old)));
+    }
+}

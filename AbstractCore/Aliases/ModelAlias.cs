@@ -1,0 +1,57 @@
+using AbstractCore.Routing;
+
+namespace AbstractCore.Aliases;
+
+/// <summary>How an alias spreads its requests over its healthy deployments.</summary>
+public enum AliasStrategy
+{
+    /// <summary>Random, in proportion to each deployment's weight.</summary>
+    Weighted,
+
+    /// <summary>The deployment with the fewest calls in flight.</summary>
+    LeastBusy,
+
+    /// <summary>The deployment with the lowest recent time to first byte (an EWMA).</summary>
+    Latency,
+}
+
+/// <summary>What an alias does when a stream breaks after its first byte.</summary>
+public enum AliasResume
+{
+    /// <summary>The stream ends with an in-band error: tokens were delivered, so nothing is retried.</summary>
+    None,
+
+    /// <summary>The next deployment continues from the delivered text, given to it as an assistant prefix.</summary>
+    Prefill,
+}
+
+/// <summary>
+/// A model name (<c>team/smart</c>) served by an ordered list of deployments (<see cref="AliasDeployment"/>), with how to
+/// balance them and the timeouts of its attempts. Read from <c>model_aliases</c> (<see cref="ModelAliases"/>).
+/// </summary>
+/// <param name="FirstByteTimeout">How long an attempt may wait for its first byte before the next one starts; null: the
+/// request's upstream deadline.</param>
+/// <param name="StreamIdleTimeout">The longest silence between a stream's chunks once it started.</param>
+/// <param name="MaxAttempts">Attempts per request, the first included.</param>
+public sealed record ModelAlias(
+    string Name, IReadOnlyList<AliasDeployment> Deployments, AliasStrategy Strategy, AliasResume Resume,
+    TimeSpan? FirstByteTimeout, TimeSpan StreamIdleTimeout, int MaxAttempts, TimeSpan Cooldown, int FailuresToCool)
+{
+    public static readonly TimeSpan DefaultStreamIdleTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultCooldown = TimeSpan.FromSeconds(30);
+    public const int DefaultFailuresToCool = 3;
+
+    /// <summary>The longest <c>Retry-After</c> an attempt waits for on the same deployment; a longer one ends the request
+    /// with the upstream's 429 and its header, for the client to wait.</summary>
+    public static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// One place an alias's requests go: a <c>provider/model</c>, optionally its own base URL and the setting holding its key
+/// (the name only: the key is read from the environment or configuration, never shown), its weight and limits.
+/// </summary>
+/// <param name="ContextWindow">Tokens the deployment takes; a context-length refusal falls back to a larger one.</param>
+/// <param name="ContentPolicyFallback">Whether a content-policy refusal elsewhere falls back to this deployment.</param>
+public sealed record AliasDeployment(
+    string Name, ModelRef Model, string? BaseUrl, string? ApiKeyEnv, int Weight, int? MaxConcurrency, int? Rpm,
+    int? ContextWindow, bool ContentPolicyFallback);
