@@ -1,3 +1,4 @@
+using AbstractCore.Providers;
 using AbstractCore.Routing;
 
 namespace AbstractCore.Aliases;
@@ -54,4 +55,8 @@ public sealed record ModelAlias(
 /// <param name="ContentPolicyFallback">Whether a content-policy refusal elsewhere falls back to this deployment.</param>
 public sealed record AliasDeployment(
     string Name, ModelRef Model, string? BaseUrl, string? ApiKeyEnv, int Weight, int? MaxConcurrency, int? Rpm,
-    int? ContextWindow, bool ContentPolicyFallback);
+    int? ContextWindow, bool ContentPolicyFallback)
+{
+    /// <summary>Where <see cref="Providers.ProviderResolver.ResolveDeploymentAsync"/> sends it.</summary>
+    public ConfiguredUpstream Upstream { get; } = new(Name, BaseUrl, ApiKeyEnv);
+}
