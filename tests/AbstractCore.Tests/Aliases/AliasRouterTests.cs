@@ -173,4 +173,17 @@ public sealed class AliasRouterTests
         Assert.Equal((503, "deployments_cooling_down"), (e.Status, e.Code));
         Assert.InRange(int.Parse(e.Headers!["Retry-After"], System.Globalization.CultureInfo.InvariantCulture), 19, 20);
     }
+
+    [Fact]
+    public async Task The_answer_never_quotes_a_deployments_url()
+    {
+        var (router, alias, _) = Router("""{"x": {"deployments": [{"name": "pool", "model": "vllm/m", "base_url": "http://10.0.0.5:8000/v1"}]}}""");
+        var refused = new GatewayException(502, "Could not reach provider 'vllm': Connection refused (10.0.0.5:8000)", "upstream_error",
+            code: "upstream_unreachable");
+
+        var (_, failure, _) = await RunAsync(router, alias, new() { ["pool"] = new([refused, refused]) });
+
+        var e = Assert.IsType<GatewayException>(failure);
+        Assert.Equal(("Could not reach provider 'vllm': Connection refused (deployment 'pool')", "upstream_unreachable"), (e.Message, e.Code));
+    }
 }
