@@ -12,6 +12,7 @@ internal static class AliasServices
         var aliases = ModelAliases.From(builder.Configuration);
         services.AddSingleton(aliases);
         services.AddSingleton<AliasRouter>();
+        services.AddSingleton<AliasAttempts>();
         if (aliases.IsEmpty)
         {
             services.AddSingleton<ICooldownShare, LocalCooldowns>();

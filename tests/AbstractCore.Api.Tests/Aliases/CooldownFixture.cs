@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
 using AbstractCore.Aliases;
 using AbstractCore.Api.Aliases;
+using AbstractCore.Api.Tests.Auth;
 using AbstractCore.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace AbstractCore.Api.Tests.Aliases;
@@ -20,8 +23,12 @@ public sealed class CooldownFixture : IAsyncLifetime
     public RedisServerFixture Redis { get; } = new();
     public FakeOpenAIUpstream FailingA { get; private set; } = null!;
     public FakeOpenAIUpstream HealthyB { get; private set; } = null!;
-    public GatewayFactory First { get; private set; } = null!;
-    public GatewayFactory Second { get; private set; } = null!;
+    private GatewayFactory _first = null!;
+
+    /// <summary>The first replica, its log captured in <see cref="Logs"/>.</summary>
+    public WebApplicationFactory<Program> First { get; private set; } = null!;
+    public WebApplicationFactory<Program> Second { get; private set; } = null!;
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -29,7 +36,8 @@ public sealed class CooldownFixture : IAsyncLifetime
         FailingA = await FakeOpenAIUpstream.StartAsync();
         FailingA.DefaultReply = FakeReply.Error(500, "deployment a is down", "server_error");
         HealthyB = await FakeOpenAIUpstream.StartAsync();
-        First = Gateway();
+        _first = Gateway();
+        First = _first.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs)));
         Second = Gateway();
         _ = First.Server;
         _ = Second.Server;
@@ -38,6 +46,7 @@ public sealed class CooldownFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await First.DisposeAsync();
+        await _first.DisposeAsync();
         await Second.DisposeAsync();
         await FailingA.DisposeAsync();
         await HealthyB.DisposeAsync();
@@ -51,12 +60,14 @@ public sealed class CooldownFixture : IAsyncLifetime
             ["t1/shared"] = Alias(cooldownS: 30),
             ["t2/outage"] = Alias(cooldownS: 30),
             ["t3/quick"] = Alias(cooldownS: 1),
+            ["e2e/shared"] = Alias(cooldownS: 30),
+            ["e2e/outage"] = Alias(cooldownS: 30),
             ["t4/solo"] = new JsonObject { ["deployments"] = new JsonArray(Deployment("a", FailingA)), ["failures_to_cool"] = 2, ["cooldown_s"] = 30 },
         }.ToJsonString();
 
-    public static AliasRouter Router(GatewayFactory gateway) => gateway.Services.GetRequiredService<AliasRouter>();
+    public static AliasRouter Router(WebApplicationFactory<Program> gateway) => gateway.Services.GetRequiredService<AliasRouter>();
 
-    public static DeploymentState State(GatewayFactory gateway, string alias, string deployment) => Router(gateway).ByKey[alias + "\n" + deployment];
+    public static DeploymentState State(WebApplicationFactory<Program> gateway, string alias, string deployment) => Router(gateway).ByKey[alias + "\n" + deployment];
 
     /// <summary>The shared Redis, through the first replica's client.</summary>
     public IDatabase Database => First.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
@@ -80,12 +91,21 @@ public sealed class CooldownFixture : IAsyncLifetime
     }
 
     /// <summary><c>/health</c>'s <c>routing</c> check, as the operator sees it.</summary>
-    public static async Task<(string Status, string Description)> RoutingHealthAsync(GatewayFactory gateway)
+    public static async Task<(string Status, string Description)> RoutingHealthAsync(WebApplicationFactory<Program> gateway)
     {
-        using var http = gateway.Http(GatewayFixture.Token);
+        using var http = Http(gateway);
         var body = JsonNode.Parse(await http.GetStringAsync(new Uri("/health", UriKind.Relative)))!;
         var check = body["details"]!["checks"]!.AsArray().Single(c => (string?)c!["name"] == RoutingHealthCheck.Name)!;
         return ((string)check["status"]!, (string)check["description"]!);
+    }
+
+    /// <summary>A client to <paramref name="gateway"/> with the server token.</summary>
+    public static HttpClient Http(WebApplicationFactory<Program> gateway)
+    {
+        var http = gateway.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.Token);
+        http.Timeout = TimeSpan.FromSeconds(10); // a request waiting on a dead Redis fails the test
+        return http;
     }
 
     private GatewayFactory Gateway() => new(new Dictionary<string, string?>
@@ -95,6 +115,7 @@ public sealed class CooldownFixture : IAsyncLifetime
         ["OPENAI_COMPATIBLE_API_KEY"] = "upstream-key",
         ["ConnectionStrings:cache"] = Redis.ConnectionString,
         [ModelAliases.Setting] = Aliases(),
+        ["Logging:LogLevel:" + typeof(RedisCooldownSync).Namespace] = "Information",
         [RedisCooldownSync.RefreshSetting] = RefreshMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 

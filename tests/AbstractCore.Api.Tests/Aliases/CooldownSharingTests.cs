@@ -1,6 +1,6 @@
 using AbstractCore.Aliases;
 using AbstractCore.Api.Aliases;
-using AbstractCore.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -82,7 +82,7 @@ public sealed class CooldownSharingTests(CooldownFixture fx) : IClassFixture<Coo
     private static RedisKey Key(string alias, string deployment) => RedisCooldowns.KeyPrefix + alias + "\n" + deployment;
 
     /// <summary>Routes requests until a's circuit opens on <paramref name="gateway"/>; a request a alone serves may fail.</summary>
-    private static async Task<DeploymentState> OpenCircuitAsync(GatewayFactory gateway, string alias)
+    private static async Task<DeploymentState> OpenCircuitAsync(WebApplicationFactory<Program> gateway, string alias)
     {
         var a = CooldownFixture.State(gateway, alias, "a");
         for (var i = 0; i < 100 && a.CoolingSource != "local"; i++)
@@ -96,7 +96,7 @@ public sealed class CooldownSharingTests(CooldownFixture fx) : IClassFixture<Coo
 
     /// <summary>Runs <paramref name="requests"/> through the alias's router, where a fails as unreachable and b answers;
     /// the deployments each attempt went to.</summary>
-    private static async Task<List<string>> RouteAsync(GatewayFactory gateway, string alias, int requests, bool alone = false)
+    private static async Task<List<string>> RouteAsync(WebApplicationFactory<Program> gateway, string alias, int requests, bool alone = false)
     {
         var router = CooldownFixture.Router(gateway);
         var tried = new List<string>();
