@@ -19,19 +19,18 @@ internal static class AliasServices
             return;
         }
 
-        // Cooldowns: this replica's own (CooldownLedger), shared with the other replicas through Redis when there is one.
+        // Cooldowns: each replica's own circuits, shared with the other replicas through Redis when there is one.
         if (GatewayRedis.IsConfigured(builder.Configuration))
         {
             services.AddSingleton<RedisCooldowns>();
-            services.AddSingleton<CooldownLedger>(sp => sp.GetRequiredService<RedisCooldowns>());
+            services.AddSingleton<ICooldownShare>(sp => sp.GetRequiredService<RedisCooldowns>());
             services.AddHostedService<RedisCooldownSync>();
         }
         else
         {
-            services.AddSingleton<CooldownLedger>();
+            services.AddSingleton<ICooldownShare, LocalCooldowns>();
         }
 
-        services.AddSingleton<ICooldownShare>(sp => sp.GetRequiredService<CooldownLedger>());
         services.AddHostedService<CooldownMetrics>();
         services.AddHealthChecks().AddCheck<RoutingHealthCheck>(RoutingHealthCheck.Name);
     }

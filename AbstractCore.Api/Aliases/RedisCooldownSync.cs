@@ -43,7 +43,7 @@ internal sealed partial class RedisCooldownSync(
         {
             await foreach (var deployment in cooldowns.Changes.ReadAllAsync(stoppingToken))
             {
-                var left = CooldownLedger.Left(cooldowns.Until(deployment.Key));
+                var left = deployment.LocalCoolingLeft;
                 try
                 {
                     _ = left > TimeSpan.Zero

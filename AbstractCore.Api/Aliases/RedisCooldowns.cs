@@ -9,21 +9,20 @@ namespace AbstractCore.Api.Aliases;
 /// its TTL (or deletes it) and reads the other replicas' keys into each <see cref="DeploymentState"/>. Publishing only
 /// queues: the request that opened the circuit never waits on Redis, nor fails with it.
 /// </summary>
-internal sealed class RedisCooldowns : CooldownLedger
+internal sealed class RedisCooldowns : ICooldownShare
 {
     public const string KeyPrefix = "abstractcore:cooldown:";
 
     // Unbounded: circuits open and close a few times per cooldown period, and TryWrite on it never blocks.
     private readonly Channel<DeploymentState> _changes = Channel.CreateUnbounded<DeploymentState>(new() { SingleReader = true });
 
-    /// <summary>Deployments whose circuit changed, in order; the writer reads each one's latest state (<see cref="CooldownLedger.Until"/>).</summary>
+    /// <summary>Deployments whose circuit changed, in order; the writer reads each one's latest state (<see cref="DeploymentState.LocalCoolingLeft"/>).</summary>
     public ChannelReader<DeploymentState> Changes => _changes.Reader;
 
     public static string RedisKey(DeploymentState deployment) => KeyPrefix + deployment.Key;
 
-    public override void Publish(DeploymentState deployment, TimeSpan left)
+    public void Publish(DeploymentState deployment, TimeSpan left)
     {
-        base.Publish(deployment, left);
         if (left <= TimeSpan.Zero)
         {
             // It answered here: stop skipping it now rather than at the next refresh, which reads the key deleted.

@@ -9,7 +9,7 @@ namespace AbstractCore.Api.Aliases;
 /// left)</c> (names only: never a URL or key). Degraded while every deployment of some alias cools down (its requests
 /// answer 503 until one comes back); one cooling deployment is the router doing its job, so still healthy.
 /// </summary>
-internal sealed class RoutingHealthCheck(AliasRouter router, CooldownLedger ledger) : IHealthCheck
+internal sealed class RoutingHealthCheck(AliasRouter router) : IHealthCheck
 {
     public const string Name = "routing";
 
@@ -22,7 +22,7 @@ internal sealed class RoutingHealthCheck(AliasRouter router, CooldownLedger ledg
             var before = cooling.Count;
             foreach (var deployment in alias)
             {
-                if (ledger.Cooling(deployment) is var (source, left))
+                if (deployment.Cooling is var (source, left))
                 {
                     cooling.Add(string.Create(CultureInfo.InvariantCulture,
                         $"{alias.Key}/{deployment.Deployment.Name} ({source}, {Math.Ceiling(left.TotalSeconds):0}s left)"));
