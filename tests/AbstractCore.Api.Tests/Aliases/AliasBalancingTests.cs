@@ -79,4 +79,24 @@ public sealed class AliasBalancingTests : AliasRulesTests
         Assert.Equal(Requests, gauge.Total);
         Assert.Equal(1, gauge.Max);
     }
+
+    [Fact]
+    public async Task The_latency_strategy_prefers_the_deployment_that_answers_sooner()
+    {
+        var slow = new FakeConcurrency();
+        var fast = new FakeConcurrency();
+        A.DefaultReply = FakeReply.Tracked(slow, FakeReply.Delayed(TimeSpan.FromMilliseconds(300), FakeReply.Text("slow")));
+        B.DefaultReply = FakeReply.Tracked(fast, FakeReply.Text("fast"));
+        Start([Deployment("slow", A.BaseUrl), Deployment("fast", B.BaseUrl)], "\"strategy\": \"latency\"");
+        using var http = Gateway.Http(Token);
+
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await http.PostAsync("/v1/chat/completions", Wire.Json(ChatBody(stream: false)));
+            Assert.True(response.IsSuccessStatusCode);
+        }
+
+        Assert.Equal(12, slow.Total + fast.Total);
+        Assert.InRange(slow.Total, 0, 1); // once measured, the slow one is not chosen again
+    }
 }

@@ -132,4 +132,23 @@ public sealed class AliasFallbackTests : AliasRulesTests
         Assert.Equal("from b", AnswerText(text, stream: true));
         Assert.Equal("[DONE]", Events(text)[^1]);
     }
+
+    [Theory]
+    [InlineData(408)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(529)]
+    public async Task Other_transient_statuses_fall_back(int status)
+    {
+        A.Enqueue(FakeReply.Error(status, "Try again later.", "server_error"));
+        B.Enqueue(FakeReply.Text("from b"));
+        Start([Deployment("a", A.BaseUrl), Deployment("b", B.BaseUrl, "\"weight\": 0")]);
+        using var http = Gateway.Http(Token);
+
+        var (response, text) = await PostChatAsync(http, stream: false);
+
+        Assert.True(response.IsSuccessStatusCode, text);
+        Assert.Equal("b", Header(response, "X-AbstractCore-Deployment"));
+        Assert.Equal("2", Header(response, "X-AbstractCore-Attempts"));
+    }
 }

@@ -63,4 +63,19 @@ public sealed class AliasFinalErrorTests : AliasRulesTests
         Assert.Equal("Bearer sk-revoked-a", A.LastChatRequest.Headers["Authorization"]);
         Assert.Equal("Bearer sk-good-b", B.LastChatRequest.Headers["Authorization"]);
     }
+
+    [Fact]
+    public async Task A_404_model_is_not_retried()
+    {
+        A.Enqueue(FakeReply.Error(404, "The model 'model-a' does not exist or you do not have access to it.", "invalid_request_error", "model_not_found"));
+        B.Enqueue(FakeReply.Text("from b"));
+        Start([Deployment("a", A.BaseUrl), Deployment("b", B.BaseUrl, "\"weight\": 0")]);
+        using var http = Gateway.Http(Token);
+
+        var (response, text) = await PostChatAsync(http, stream: false);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("model_not_found", text, StringComparison.Ordinal);
+        Assert.Equal(0, Chats(B));
+    }
 }

@@ -44,4 +44,21 @@ public sealed class AliasLimitsTests : AliasRulesTests
         Assert.Equal(["2", "2", "1"], attempts);
         Assert.Equal(2, Chats(A));
     }
+
+    [Fact]
+    public async Task When_every_deployment_is_cooling_the_client_gets_a_503_with_Retry_After()
+    {
+        A.DefaultReply = FakeReply.Error(500, "The server had an error while processing your request.", "server_error");
+        Start([Deployment("a", A.BaseUrl)], "\"failures_to_cool\": 2, \"cooldown_s\": 300");
+        using var http = Gateway.Http(Token);
+
+        var (first, _) = await PostChatAsync(http, stream: false);
+        var (second, text) = await PostChatAsync(http, stream: false);
+
+        Assert.Equal(502, (int)first.StatusCode);
+        Assert.Equal(503, (int)second.StatusCode);
+        Assert.Contains("deployments_cooling_down", text, StringComparison.Ordinal);
+        Assert.InRange(second.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 1, 300);
+        Assert.Equal(2, Chats(A));
+    }
 }

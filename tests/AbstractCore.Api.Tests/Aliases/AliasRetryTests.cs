@@ -62,4 +62,26 @@ public sealed class AliasRetryTests : AliasRulesTests
         Assert.Contains("Rate limit reached", text, StringComparison.Ordinal);
         Assert.Equal(1, Chats(A));
     }
+
+    [Theory]
+    [InlineData("retry-after-ms", "300")]
+    [InlineData("Retry-After", "date")]
+    public async Task A_429_with_retry_after_ms_or_a_date_is_retried_on_the_same_deployment(string header, string value)
+    {
+        if (value == "date")
+        {
+            value = DateTimeOffset.UtcNow.AddSeconds(2).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        A.Enqueue(FakeReply.Error(429, "Rate limit reached, slow down.", "rate_limit_error", "rate_limit_exceeded",
+            new Dictionary<string, string> { [header] = value }), FakeReply.Text("after the wait"));
+        Start([Deployment("a", A.BaseUrl)]);
+        using var http = Gateway.Http(Token);
+
+        var (response, text) = await PostChatAsync(http, stream: false);
+
+        Assert.True(response.IsSuccessStatusCode, text);
+        Assert.Equal(2, Chats(A));
+        Assert.Equal("2", Header(response, "X-AbstractCore-Attempts"));
+    }
 }

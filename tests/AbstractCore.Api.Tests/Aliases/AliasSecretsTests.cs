@@ -40,4 +40,18 @@ public sealed class AliasSecretsTests : AliasRulesTests
             }
         }
     }
+
+    [Fact]
+    public async Task An_upstream_error_that_echoes_the_key_does_not_show_it()
+    {
+        A.DefaultReply = FakeReply.Error(401, $"Incorrect API key provided: {Secret}. You can find your API key at https://platform.openai.com.",
+            "invalid_request_error", "invalid_api_key");
+        Start([Deployment("east", A.BaseUrl, $"\"api_key_env\": \"{KeySetting}\"")], "", (KeySetting, Secret));
+        using var http = Gateway.Http(Token);
+
+        var (response, text) = await PostChatAsync(http, stream: false);
+
+        Assert.False(response.IsSuccessStatusCode, text);
+        AssertNothingShows(response, text, A.BaseUrl);
+    }
 }
