@@ -102,4 +102,35 @@ public sealed class AliasRoutesTests : AliasRulesTests
         Assert.Contains(events, e => e.Event == "message_stop");
         Assert.DoesNotContain(events, e => e.Event == "error");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Messages_falls_back_from_an_anthropic_deployment_to_an_openai_compatible_one(bool stream)
+    {
+        await using var anthropic = await FakeAnthropicUpstream.StartAsync();
+        anthropic.Enqueue(AnthropicReply.Error(529, "overloaded_error", "Overloaded"));
+        B.Enqueue(FakeReply.Text("messages from b"));
+        Start(
+            [
+                $$"""{"name": "claude", "model": "anthropic/claude-test", "base_url": "{{anthropic.BaseUrl}}", "api_key_env": "ALIAS_RULES_ANTHROPIC_KEY"}""",
+                Deployment("b", B.BaseUrl, "\"weight\": 0"),
+            ],
+            "", ("ALIAS_RULES_ANTHROPIC_KEY", "sk-ant-alias-rules"));
+        using var http = Gateway.Http(Token);
+        var request = $$"""{"model":"{{Alias}}","max_tokens":64,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""";
+
+        var response = await http.PostAsync("/v1/messages", Wire.Json(request));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.IsSuccessStatusCode, text);
+        Assert.Equal("b", Header(response, "X-AbstractCore-Deployment"));
+        Assert.Equal("2", Header(response, "X-AbstractCore-Attempts"));
+        Assert.Single(anthropic.Requests, r => r.Path.EndsWith("/messages", StringComparison.Ordinal));
+        var answer = stream
+            ? string.Concat(Events(text).Select(e => JsonNode.Parse(e)!).Where(e => (string?)e["type"] == "content_block_delta").Select(e => (string?)e["delta"]?["text"]))
+            : (string?)JsonNode.Parse(text)?["content"]?[0]?["text"];
+        Assert.Equal("messages from b", answer);
+        Assert.Equal(1, Chats(B));
+    }
 }

@@ -134,6 +134,41 @@ public sealed class AliasStreamStallTests : AliasRulesTests
         Assert.True(Chats(B) >= 1);
     }
 
+    [Fact]
+    public async Task A_Responses_stream_that_stalls_ends_with_response_failed()
+    {
+        A.Enqueue(FakeReply.Stall(Stalled, chunksBeforeStall: 3));
+        B.Enqueue(FakeReply.Text("from b"));
+        Start([Deployment("a", A.BaseUrl), Deployment("b", B.BaseUrl, "\"weight\": 0")], "\"stream_idle_timeout_s\": 1");
+        using var http = Gateway.Http(Token);
+
+        var (response, events) = await Wire.NamedEventsAsync(http, "/v1/responses", $$"""{"model":"{{Alias}}","input":"Count","stream":true}""");
+
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.Equal(Delivered, string.Concat(events.Where(e => e.Event == "response.output_text.delta").Select(e => (string?)e.Data["delta"])));
+        Assert.Equal("response.failed", events[^1].Event);
+        Assert.DoesNotContain(events, e => e.Event == "response.completed");
+        Assert.Equal(0, Chats(B));
+    }
+
+    [Fact]
+    public async Task A_Messages_stream_that_stalls_ends_with_an_error_event()
+    {
+        A.Enqueue(FakeReply.Stall(Stalled, chunksBeforeStall: 3));
+        B.Enqueue(FakeReply.Text("from b"));
+        Start([Deployment("a", A.BaseUrl), Deployment("b", B.BaseUrl, "\"weight\": 0")], "\"stream_idle_timeout_s\": 1");
+        using var http = Gateway.Http(Token);
+
+        var (response, events) = await Wire.NamedEventsAsync(http, "/v1/messages",
+            $$"""{"model":"{{Alias}}","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Count"}]}""");
+
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.Equal(Delivered, string.Concat(events.Where(e => e.Event == "content_block_delta").Select(e => (string?)e.Data["delta"]?["text"])));
+        Assert.Equal("error", events[^1].Event);
+        Assert.DoesNotContain(events, e => e.Event == "message_stop");
+        Assert.Equal(0, Chats(B));
+    }
+
     /// <summary>A message's content as text, whether a string or an array of text parts.</summary>
     private static string? Text(JsonNode? content) => content switch
     {
