@@ -61,4 +61,35 @@ public sealed class AliasLimitsTests : AliasRulesTests
         Assert.InRange(second.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 1, 300);
         Assert.Equal(2, Chats(A));
     }
+
+    [Fact]
+    public async Task A_cooled_deployment_that_answers_again_after_the_cooldown_takes_requests_again()
+    {
+        A.Enqueue(
+            FakeReply.Error(500, "The server had an error while processing your request.", "server_error"),
+            FakeReply.Error(500, "The server had an error while processing your request.", "server_error"));
+        A.DefaultReply = FakeReply.Text("from a");
+        B.DefaultReply = FakeReply.Text("from b");
+        Start([Deployment("a", A.BaseUrl), Deployment("b", B.BaseUrl, "\"weight\": 0")], "\"failures_to_cool\": 2, \"cooldown_s\": 1");
+        using var http = Gateway.Http(Token);
+        for (var i = 0; i < 3; i++)
+        {
+            var (response, text) = await PostChatAsync(http, stream: false);
+            Assert.True(response.IsSuccessStatusCode, text);
+            Assert.Equal("b", Header(response, "X-AbstractCore-Deployment")); // 2 failures, then skipped while cooling
+        }
+
+        Assert.Equal(2, Chats(A));
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // past cooldown_s
+
+        var answered = new List<string?>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (response, text) = await PostChatAsync(http, stream: false);
+            Assert.True(response.IsSuccessStatusCode, text);
+            answered.Add(Header(response, "X-AbstractCore-Deployment"));
+        }
+
+        Assert.Equal(["a", "a", "a"], answered);
+    }
 }

@@ -28,6 +28,23 @@ public sealed class AliasSecretsTests : AliasRulesTests
         AssertNothingShows(response, text, A.BaseUrl, B.BaseUrl);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_failed_alias_request_shows_no_url_or_key(bool stream)
+    {
+        A.Enqueue(FakeReply.Error(500, "The server had an error while processing your request.", "server_error"));
+        Start(
+            [Deployment("east", A.BaseUrl, $"\"api_key_env\": \"{KeySetting}\""), Deployment("west", "http://127.0.0.1:1/v1", $"\"weight\": 0, \"api_key_env\": \"{KeySetting}\"")],
+            "", (KeySetting, Secret));
+        using var http = Gateway.Http(Token);
+
+        var (response, text) = await PostChatAsync(http, stream);
+
+        Assert.False(response.IsSuccessStatusCode, text);
+        AssertNothingShows(response, text, A.BaseUrl, new Uri("http://127.0.0.1:1/v1"));
+    }
+
     private static void AssertNothingShows(HttpResponseMessage response, string body, params Uri[] baseUrls)
     {
         var headers = string.Join("\n", response.Headers.Concat(response.Content.Headers).Select(h => h.Key + ": " + string.Join(",", h.Value)));

@@ -169,6 +169,61 @@ public sealed class AliasStreamStallTests : AliasRulesTests
         Assert.Equal(0, Chats(B));
     }
 
+    [Fact]
+    public async Task Continuations_that_keep_stalling_end_the_stream_with_an_in_band_error_after_max_attempts()
+    {
+        A.Enqueue(FakeReply.Stall(Stalled, chunksBeforeStall: 3));
+        A.DefaultReply = FakeReply.Stall(" again", chunksBeforeStall: 1);
+        B.DefaultReply = FakeReply.Stall(" more", chunksBeforeStall: 1);
+        Start([Deployment("a", A.BaseUrl), Deployment("b", B.BaseUrl, "\"weight\": 0")],
+            "\"stream_idle_timeout_s\": 1, \"resume\": \"prefill\", \"max_attempts\": 3");
+        using var http = Gateway.Http(Token);
+
+        // A stream that never ends fails the test (with 1 s idle timeouts and 3 attempts it ends within seconds).
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Wire.Json(ChatBody(stream: true, "Count")) };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, patience.Token);
+        var events = new List<string>();
+        var ended = true;
+        try
+        {
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(patience.Token));
+            while (await reader.ReadLineAsync(patience.Token) is { } line)
+            {
+                if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    events.Add(line[6..]);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            ended = false;
+        }
+
+        Assert.True(ended, $"The stream had not ended after 20 s: {Chats(A) + Chats(B)} upstream requests ({Chats(B)} continuations on b) so far.");
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.DoesNotContain("[DONE]", events);
+        var chunks = events.Select(e => JsonNode.Parse(e)!).ToList();
+        Assert.Equal("error", (string?)Choice(chunks[^1])?["finish_reason"]);
+        Assert.NotNull(chunks[^1]["error"]?["message"]);
+        Assert.InRange(Chats(A) + Chats(B), 2, 3); // max_attempts counts the whole request, continuations included
+    }
+
+    [Fact]
+    public async Task A_Messages_stream_that_stalls_reports_the_idle_timeout_that_ended_it()
+    {
+        A.Enqueue(FakeReply.Stall(Stalled, chunksBeforeStall: 3));
+        Start([Deployment("a", A.BaseUrl)], "\"stream_idle_timeout_s\": 1");
+        using var http = Gateway.Http(Token);
+
+        var (_, events) = await Wire.NamedEventsAsync(http, "/v1/messages",
+            $$"""{"model":"{{Alias}}","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Count"}]}""");
+
+        Assert.Equal("error", events[^1].Event);
+        Assert.Contains("within 1 s", (string?)events[^1].Data["error"]?["message"], StringComparison.Ordinal); // as chat and Responses say
+    }
+
     /// <summary>A message's content as text, whether a string or an array of text parts.</summary>
     private static string? Text(JsonNode? content) => content switch
     {
