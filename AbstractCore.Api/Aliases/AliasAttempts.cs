@@ -46,7 +46,20 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
         }, context.RequestAborted);
     }
 
-    /// <summary>Continues <paramref name="call"/> on the deployments it has not tried (<see cref="AliasCall.Continuation"/>).</summary>
-    public Task ContinueAsync(HttpContext context, AliasCall call, Func<DeploymentState, Task> attempt) =>
-        router.RunAsync(call.Continuation(), (deployment, _) => attempt(deployment), context.RequestAborted);
+    /// <summary>
+    /// Continues <paramref name="call"/> on the deployments it has not tried (<see cref="AliasCall.Continuation"/>), which
+    /// becomes the request's call, so a continuation that breaks again goes on from there; false, having run nothing, once
+    /// the alias's attempts are spent.
+    /// </summary>
+    public async Task<bool> ContinueAsync(HttpContext context, AliasCall call, Func<DeploymentState, Task> attempt)
+    {
+        if (call.Continuation() is not { } next)
+        {
+            return false;
+        }
+
+        context.Items[CallItem] = next;
+        await router.RunAsync(next, (deployment, _) => attempt(deployment), context.RequestAborted);
+        return true;
+    }
 }
