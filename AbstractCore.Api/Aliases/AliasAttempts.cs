@@ -30,7 +30,7 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
     /// null otherwise.</summary>
     public static AliasCall? Current(HttpContext context) => context.Items[CallItem] as AliasCall;
 
-    public async Task RunAsync(HttpContext context, ModelAlias alias, Func<DeploymentState, Task> attempt)
+    public Task RunAsync(HttpContext context, ModelAlias alias, Func<DeploymentState, Task> attempt)
     {
         var response = context.Response;
         var call = router.Call(alias, () => response.HasStarted, context.Request.Headers.ProviderKey(AuthEnabled) is not null);
@@ -48,7 +48,7 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
             }, call);
         }
 
-        await router.RunAsync(call, (deployment, _) =>
+        return router.RunAsync(call, (deployment, _) =>
         {
             // Each attempt's own: the one that answers leaves them.
             response.Headers[DeploymentHeader] = deployment.Deployment.Name;
