@@ -11,5 +11,6 @@ internal static class AliasServices
         services.AddSingleton(ModelAliases.From(builder.Configuration));
         services.AddSingleton<ICooldownShare, LocalCooldowns>();
         services.AddSingleton<AliasRouter>();
+        services.AddSingleton<AliasAttempts>();
     }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using AbstractCore.Aliases;
+using AbstractCore.Api.Aliases;
 using AbstractCore.Api.Auth;
 using AbstractCore.Api.Hosting;
 using AbstractCore.OpenAI.Chat;
@@ -16,39 +16,47 @@ namespace AbstractCore.Api.Chat;
 /// its deadline, telemetry and <c>unload_after</c> bookkeeping.
 /// </summary>
 internal sealed partial class ChatCalls(
-    ChatPlanner planner, AliasRouter aliases, UnloadAfter unloads, GatewaySettings settings, Telemetry.GatewayTelemetry telemetry,
+    ChatPlanner planner, AliasAttempts aliases, UnloadAfter unloads, GatewaySettings settings, Telemetry.GatewayTelemetry telemetry,
     ILogger<ChatCalls> logger)
 {
-    /// <summary>The response header naming the alias deployment that answered (its name, never its URL).</summary>
-    public const string DeploymentHeader = "X-AbstractCore-Deployment";
-
-    /// <summary>The response header counting the attempts an alias request took.</summary>
-    public const string AttemptsHeader = "X-AbstractCore-Attempts";
-
     /// <summary>
     /// Runs <paramref name="attempt"/> on the route: once for a <c>provider/model</c>; for an alias, on one deployment
-    /// after another (<see cref="AliasRouter"/>) until one answers, each attempt planning and running its own call.
+    /// after another (<see cref="AliasAttempts"/>) until one answers, each attempt planning and running its own call.
     /// Nothing is retried once the client got a byte.
     /// </summary>
     public Task RouteAsync(HttpContext context, ChatRoute route, Func<ChatRoute, Task> attempt) =>
-        route.Alias is { } alias ? RouteAliasAsync(context, alias, attempt) : attempt(route);
+        route.Alias is { } alias ? aliases.RunAsync(context, alias, d => attempt(planner.ForDeployment(alias, d.Deployment))) : attempt(route);
 
-    private async Task RouteAliasAsync(HttpContext context, ModelAlias alias, Func<ChatRoute, Task> attempt)
+    /// <summary>
+    /// Continues a broken stream of an alias that resumes by prefill: the next deployment (through the same retry and
+    /// circuit rules) gets the conversation and the text delivered so far as an assistant prefix, and its stream is
+    /// returned standing on its first update. Null when no deployment could continue: the stream then ends with the error.
+    /// </summary>
+    public async Task<StreamContinuation?> ResumeAsync(
+        HttpContext context, ChatCompletionRequest request, IList<ChatMessage> messages, string delivered)
     {
-        var response = context.Response;
-        var call = aliases.Call(alias, () => response.HasStarted, Caller(context).ProviderKey is not null);
-        response.OnStarting(static state =>
+        if (AliasAttempts.Current(context) is not { } call)
         {
-            var (call, headers) = ((AliasCall, IHeaderDictionary))state;
-            call.FirstByte();
-            headers[AttemptsHeader] = call.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Task.CompletedTask;
-        }, (call, response.Headers));
-        await aliases.RunAsync(call, (deployment, _) =>
+            return null;
+        }
+
+        StreamContinuation? continuation = null;
+        try
         {
-            response.Headers[DeploymentHeader] = deployment.Deployment.Name;
-            return attempt(planner.ForDeployment(alias, deployment.Deployment));
-        }, context.RequestAborted);
+            await aliases.ContinueAsync(context, call, async deployment =>
+            {
+                List<ChatMessage> prefilled = [.. messages, new ChatMessage(ChatRole.Assistant, delivered)];
+                var plan = await planner.PlanAsync(
+                    planner.ForDeployment(call.Alias, deployment.Deployment), request, prefilled, Caller(context), context.RequestAborted);
+                continuation = await StreamContinuation.StartAsync(plan, prefilled, context.RequestAborted);
+            });
+            return continuation;
+        }
+        catch (Exception e) when (e is GatewayException or Polly.CircuitBreaker.BrokenCircuitException && !context.RequestAborted.IsCancellationRequested)
+        {
+            LogResumeFailed(logger, call.Alias.Name, e.Message);
+            return null;
+        }
     }
 
     /// <summary>The translating lane's plan; from here on the request counts as the provider's.</summary>
@@ -161,6 +169,9 @@ internal sealed partial class ChatCalls(
             context.Response.Headers[ChatPlan.WarningHeader] = warning;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Alias}: no deployment could continue the broken stream ({Message}); it ends with the error")]
+    private static partial void LogResumeFailed(ILogger logger, string alias, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Model}: the client disconnected; the upstream call was cancelled")]
     private static partial void LogClientLeft(ILogger logger, string model);

@@ -27,15 +27,27 @@ internal sealed partial class MessagesHandler(
         var (request, body) = await ReadAsync(context);
         MessagesRules.Validate(request);
         var route = planner.Route(request.Model!, pathProvider);
-        if (route.Backend.Protocol == ProviderProtocol.Anthropic)
+        List<AbstractCore.OpenAI.Chat.ChatMessageDto>? wire = null;
+        await calls.RouteAsync(context, route, async attempt =>
         {
-            await PassThroughAsync(context, route, request, body, "/messages");
-            return;
-        }
+            if (attempt.Backend.Protocol == ProviderProtocol.Anthropic)
+            {
+                await PassThroughAsync(context, attempt, request, body, "/messages");
+                return;
+            }
 
-        var aborted = context.RequestAborted;
-        var wire = MessagesTranslator.Conversation(request);
-        await attachments.ResolveAsync(wire, aborted);
+            if (wire is null)
+            {
+                wire = MessagesTranslator.Conversation(request);
+                await attachments.ResolveAsync(wire, context.RequestAborted);
+            }
+
+            await TranslateAsync(context, attempt, request, wire);
+        });
+    }
+
+    private async Task TranslateAsync(HttpContext context, ChatRoute route, MessagesRequest request, List<AbstractCore.OpenAI.Chat.ChatMessageDto> wire)
+    {
         var chatRequest = MessagesTranslator.ToChatRequest(request, route.Model.Model, wire);
         ChatRequestRules.Validate(chatRequest);
         var messages = ChatMessageConverter.Convert(wire);

@@ -49,7 +49,6 @@ internal sealed partial class ResponsesHandler(
 
         Validate(request);
         var route = planner.Route(request.Model!, pathProvider);
-        var model = route.Model;
 
         // The conversation so far (from previous_response_id), then this request's input.
         var history = new List<ChatMessageDto>();
@@ -77,12 +76,20 @@ internal sealed partial class ResponsesHandler(
             throw GatewayException.BadRequest("'input' must contain at least one message or item.", "input");
         }
 
+        // One attempt per deployment when the model is an alias; the conversation above is read once.
+        await calls.RouteAsync(context, route, attempt => RunAsync(context, request, attempt, history, wire));
+    }
+
+    private async Task RunAsync(HttpContext context, ResponsesRequest request, ChatRoute route, List<ChatMessageDto> history, List<ChatMessageDto> wire)
+    {
+        var aborted = context.RequestAborted;
+        var model = route.Model;
         var chatRequest = ResponsesTranslator.ToChatRequest(request, model.Model, wire);
         ChatRequestRules.Validate(chatRequest);
         ResponsesTranslator.Tools(request.Tools, out var echoedTools);
         var messages = ChatMessageConverter.Convert(wire);
         var plan = await calls.PlanAsync(context, route, chatRequest, messages);
-        var (timeout, format, toolsOffered) = (plan.Timeout, plan.Format, plan.ToolsOffered);
+        var (format, toolsOffered) = (plan.Format, plan.ToolsOffered);
         var assembler = new ResponseAssembler(NewResponse(request, echoedTools, chatRequest), ResponsesTranslator.CustomToolNames(request.Tools));
 
         await calls.RunAsync(context, plan, async (deadline, telemetry) =>
@@ -91,7 +98,7 @@ internal sealed partial class ResponsesHandler(
             {
                 var upstream = new IdleDeadline(deadline, plan.IdleTimeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token));
                 var updates = AgentFormatting.Apply(upstream, format, toolsOffered);
-                await StreamAsync(context, updates, model, assembler, deadline, timeout, () => SaveAsync(request, history, assembler, aborted),
+                await StreamAsync(context, updates, model, assembler, deadline, plan.IdleTimeout, () => SaveAsync(request, history, assembler, aborted),
                     telemetry);
             }
             else

@@ -13,6 +13,10 @@ public sealed class ChatCompletionChunk
 
     /// <summary>Only on the last chunk (with empty choices) when the client asked for usage.</summary>
     [JsonPropertyName("usage")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Usage? Usage { get; init; }
+
+    /// <summary>Only on a stream's last chunk when it broke after it started (with <c>finish_reason: "error"</c>), as
+    /// OpenRouter reports a failure mid-stream: the SDKs raise it, and the finish reason says the answer is cut.</summary>
+    [JsonPropertyName("error")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Errors.ErrorBody? Error { get; init; }
 }
 
 public sealed class ChunkChoice

@@ -33,10 +33,23 @@ public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> d
     /// <summary>The wait before the current attempt.</summary>
     public TimeSpan Waited { get; private set; }
 
+    /// <summary>
+    /// A call that continues this one's broken stream on another deployment (<see cref="AliasResume.Prefill"/>): the
+    /// deployments tried so far come last, and until the continuation returns nothing of it reached the client.
+    /// </summary>
+    public AliasCall Continuation()
+    {
+        var next = new AliasCall(alias, deployments, static () => false, callersKey) { Attempts = Attempts };
+        next._tried.AddRange(_tried);
+        return next;
+    }
+
     /// <summary>The next attempt's deployment: the one chosen when the last attempt failed, else a fresh pick.</summary>
     internal DeploymentState Begin()
     {
-        var next = _next ?? DeploymentPicker.Pick(deployments, alias.Strategy, _tried, _allowed) ?? throw NoneLeft();
+        var next = _next ?? DeploymentPicker.Pick(deployments, alias.Strategy, _tried, _allowed)
+            ?? (Attempts > 0 ? DeploymentPicker.Pick(deployments, alias.Strategy, [], _allowed) : null) // a continuation may go back
+            ?? throw NoneLeft();
         (_next, Deployment, Waited) = (null, next, _wait ?? TimeSpan.Zero);
         _wait = null;
         _tried.Add(next);

@@ -20,8 +20,42 @@ public sealed class ChunkStreamMapper(string model, bool includeUsage, bool incl
     private string? _finishReason;
     private UsageDetails? _usage;
     private Dictionary<string, int>? _fragmentedCalls;
+    private StringBuilder? _delivered;
+    private UsageDetails? _earlierUsage;
 
     public string Id => _id ??= ChatCompletionMapper.NewId();
+
+    /// <summary>Whether to keep the text sent so far (<see cref="Delivered"/>), for a stream another upstream may continue.</summary>
+    public bool KeepText { get; init; }
+
+    /// <summary>The text sent so far, when <see cref="KeepText"/>.</summary>
+    public string Delivered => _delivered?.ToString() ?? "";
+
+    /// <summary>Whether a tool call started: a stream cut inside one cannot be continued as text.</summary>
+    public bool StartedToolCalls => _toolIndex > 0;
+
+    /// <summary>Another upstream continues the stream: the usage so far is kept and the next one's added to it.</summary>
+    public void Continue()
+    {
+        _earlierUsage = Sum(_earlierUsage, _usage);
+        (_usage, _finishReason) = (null, null);
+    }
+
+    /// <summary>The chunk that ends a stream broken after it started (<see cref="StreamFailureChunk"/>).</summary>
+    public ChatCompletionChunk Failure(GatewayException failure) => StreamFailureChunk.Create(Id, _created, model, failure);
+
+    private static UsageDetails? Sum(UsageDetails? a, UsageDetails? b)
+    {
+        if (a is null || b is null)
+        {
+            return a ?? b;
+        }
+
+        var sum = new UsageDetails();
+        sum.Add(a);
+        sum.Add(b);
+        return sum;
+    }
 
     /// <summary>The chunk for one update, or null when it carries nothing a client would see.</summary>
     public ChatCompletionChunk? Map(ChatResponseUpdate update)
@@ -49,6 +83,11 @@ public sealed class ChunkStreamMapper(string model, bool includeUsage, bool incl
             {
                 case TextContent t when !string.IsNullOrEmpty(t.Text):
                     (text ??= new()).Append(t.Text);
+                    if (KeepText)
+                    {
+                        (_delivered ??= new()).Append(t.Text);
+                    }
+
                     break;
                 case TextReasoningContent r when !string.IsNullOrEmpty(r.Text):
                     (reasoning ??= new()).Append(r.Text);
@@ -112,7 +151,7 @@ public sealed class ChunkStreamMapper(string model, bool includeUsage, bool incl
                 Created = _created,
                 Model = model,
                 Choices = [],
-                Usage = ChatCompletionMapper.ToUsage(_usage) ?? new Usage(),
+                Usage = ChatCompletionMapper.ToUsage(Sum(_earlierUsage, _usage)) ?? new Usage(),
             };
         }
     }

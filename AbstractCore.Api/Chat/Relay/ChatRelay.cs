@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using AbstractCore.Api.Hosting;
+using AbstractCore.Chat;
 using AbstractCore.Chat.AgentFormats;
 using AbstractCore.Chat.Forwarding;
 using AbstractCore.OpenAI.Json;
@@ -55,7 +56,7 @@ internal sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> lo
             throw await UpstreamHttpException.FromAsync(response, deadline.Token);
         }
 
-        var rewriter = new ChatAnswerRewriter(ClientModels.Get(model), plan.Format.IsStructured() && plan.ToolsOffered);
+        var rewriter = new ChatAnswerRewriter(plan.Alias?.Name ?? ClientModels.Get(model), plan.Format.IsStructured() && plan.ToolsOffered);
         if (stream)
         {
             await RelayStreamAsync(context, plan, telemetry, response, rewriter, clientWantsUsage, deadline);
@@ -165,12 +166,13 @@ internal sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> lo
         catch (Exception e) when (!aborted.IsCancellationRequested)
         {
             // Headers are gone: the failure travels in-band, then the stream ends without [DONE].
-            var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, plan.Timeout)
+            var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, plan.IdleTimeout)
                 : KeyScrubbing.Scrub(UpstreamFailure.From(e, model.Provider), plan.Endpoint.ApiKey);
             LogStreamFailure(logger, rewriter.ClientModel, failure.Message);
             telemetry?.Fail(failure);
             using var sse = new SseWriter(pipe);
-            await sse.WriteAsync(failure.ToEnvelope(), OpenAIJsonContext.Wire.ErrorEnvelope, aborted);
+            var facts = rewriter.Facts;
+            await sse.WriteAsync(StreamFailureChunk.Create(facts.Id, facts.Created, rewriter.ClientModel, failure), OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
             return;
         }
 
