@@ -172,10 +172,15 @@ if chaos_rows:
         + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()) + ".", "",
     ]
     if chaos.get("samples"):
-        lines += ["Samples of the answers that were not plain successes (first of each kind, truncated):", ""]
+        lines += ["A sample of each answer that was not a plain success (the first one seen; a long one keeps its "
+                  "first and last lines, where a stream's failure is):", ""]
         for k, v in sorted(chaos["samples"].items()):
             if v:
-                lines += [f"- `{k}`:", "", "  ```", *["  " + s for s in v[0][:700].splitlines()], "  ```", ""]
+                body = [x for x in v[0].splitlines() if x.strip()]
+                if len(body) > 4:
+                    body = body[:1] + ["…"] + body[-3:]
+                lines += [f"- `{k}`:", "", "  ```", *["  " + (x if len(x) <= 600 else x[:300] + " … " + x[-300:]) for x in body],
+                          "  ```", ""]
 lines += ["## Machine", "", *[f"- {m}" for m in machine], ""]
 
 open(a.out + ".md", "w").write("\n".join(lines))

@@ -188,7 +188,7 @@ internal static class ChaosClient
                 using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token), Encoding.UTF8);
                 while (await reader.ReadLineAsync(cts.Token) is { } line)
                 {
-                    if (raw.Length < 4000)
+                    if (raw.Length < 65536)
                     {
                         raw.Append(line).Append('\n');
                     }
@@ -344,7 +344,7 @@ internal static class ChaosClient
                 w.WriteStartArray(name);
                 foreach (var s in list)
                 {
-                    w.WriteStringValue(s.Length > 1500 ? s[..1500] : s);
+                    w.WriteStringValue(s.Length > 3000 ? s[..1000] + "\n…\n" + s[^2000..] : s);
                 }
 
                 w.WriteEndArray();
