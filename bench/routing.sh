@@ -23,7 +23,7 @@
 #   bench/routing.sh --overhead-only | --chaos-only
 #
 # Knobs: BENCH_REPS (3), BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS ("16 64"), BENCH_PREWARM (s per
-# route, 30), BENCH_QUIET_WAIT (s, 60: before each point, wait up to that long for a second with the machine under 0.15
+# route, 30), BENCH_QUIET_WAIT (s, 20: before each point, wait up to that long for a second with the machine under 0.15
 # cores busy), CHAOS_SECONDS (120), CHAOS_CONNECTIONS (16), CHAOS_FAIL_RATE (0.3), CHAOS_CUT_RATE (0.05),
 # CHAOS_STREAM_SHARE (0.5), CHAOS_ALIAS_OPTIONS (extra alias fields for bench/chaos as JSON members, e.g.
 # '"cooldown_s":5,"strategy":"least_busy"'), GATEWAY_ENV (extra VAR=value words for the gateways), BENCH_NAME
@@ -47,7 +47,7 @@ if [ $trial = 1 ]; then
     name=${BENCH_NAME:-$(date -u +%F)-routing-trial}
 else
     reps=${BENCH_REPS:-3} duration=${BENCH_DURATION:-10} warmup=${BENCH_WARMUP:-3} prewarm=${BENCH_PREWARM:-30}
-    chaos_seconds=${CHAOS_SECONDS:-120} quiet_wait=${BENCH_QUIET_WAIT:-60}
+    chaos_seconds=${CHAOS_SECONDS:-120} quiet_wait=${BENCH_QUIET_WAIT:-20}
     name=${BENCH_NAME:-$(date -u +%F)-routing}
 fi
 connections=${BENCH_CONNECTIONS:-"16 64"}
