@@ -23,7 +23,7 @@ internal static class EmbeddingsHandler
             await aliases.RunAsync(context, alias, async deployment =>
             {
                 var provider = EmbeddingProviders.Require(deployment.Deployment.Model.Provider);
-                var endpoint = await providers.ResolveDeploymentAsync(provider, deployment.Deployment, caller, aborted);
+                var endpoint = await providers.ResolveDeploymentAsync(provider, deployment.Deployment.Upstream, caller, aborted);
                 await CallAsync(context, upstream, client, endpoint, request, deployment.Deployment.Model);
             });
             return;

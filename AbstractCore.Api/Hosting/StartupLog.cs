@@ -8,7 +8,7 @@ namespace AbstractCore.Api.Hosting;
 /// <summary>
 /// What an operator needs at startup, in a few lines of our own category (so the <c>Microsoft.AspNetCore: Warning</c>
 /// default does not hide them): where the gateway listens, which providers are set up (names only, never keys), which
-/// config file is read, and one Warning when server auth is neither configured nor explicitly waived.
+/// config file is read, which model aliases are served (deployment names only), and one Warning when server auth is neither configured nor explicitly waived.
 /// </summary>
 internal static partial class StartupLog
 {
@@ -32,6 +32,12 @@ internal static partial class StartupLog
         var configured = ProviderCatalog.All.Where(resolver.IsConfigured).Select(p => p.Name).ToList();
         LogProviders(logger, configured.Count > 0 ? string.Join(", ", configured) : "none (set a provider's key or base URL variable)");
 
+        var aliases = app.Services.GetRequiredService<AbstractCore.Aliases.ModelAliases>();
+        if (!aliases.IsEmpty)
+        {
+            LogAliases(logger, string.Join("; ", aliases.All.Select(a => $"{a.Name} → {string.Join(", ", a.Deployments.Select(d => d.Name))}")));
+        }
+
         var file = (app.Configuration as IConfigurationBuilder)?.Sources.OfType<ConfigFileSource>().FirstOrDefault();
         if (file is null)
         {
@@ -54,6 +60,9 @@ internal static partial class StartupLog
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Configured providers: {Providers}")]
     private static partial void LogProviders(ILogger logger, string providers);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Model aliases (deployment names): {Aliases}")]
+    private static partial void LogAliases(ILogger logger, string aliases);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Config file: {Path} ({State})")]
     private static partial void LogConfigFile(ILogger logger, string path, string state);

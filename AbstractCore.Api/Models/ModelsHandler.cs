@@ -61,7 +61,8 @@ internal static class ModelsHandler
             context.Response.Headers["X-AbstractCore-Warning"] = string.Join("; ", failed);
         }
 
-        var models = outcomes.SelectMany(o => o.Models).Where(m => ModelCapabilities.Matches(m.Id, inputType, outputType)).ToList();
+        var aliases = provider is null ? AliasModels(services.GetRequiredService<AbstractCore.Aliases.ModelAliases>(), inputType, outputType) : [];
+        var models = aliases.Concat(outcomes.SelectMany(o => o.Models).Where(m => ModelCapabilities.Matches(m.Id, inputType, outputType))).ToList();
         if (context.Request.Headers.ContainsKey(AbstractCore.Messages.AnthropicModelList.VersionHeader))
         {
             // An Anthropic client (Claude Code, the Anthropic SDKs) lists models in its own shape.
@@ -72,6 +73,22 @@ internal static class ModelsHandler
 
         return TypedResults.Json(new ModelList { Data = models }, OpenAIJsonContext.Wire.ModelList);
     }
+
+    /// <summary>
+    /// The configured aliases, each listed when every one of its deployments' models has the asked capabilities (a request
+    /// may land on any of them); <c>context_length</c> is the largest deployment's, which a context-length fallback reaches.
+    /// </summary>
+    private static IEnumerable<ModelInfo> AliasModels(AbstractCore.Aliases.ModelAliases aliases, string? inputType, string? outputType) =>
+        aliases.All
+            .Where(a => a.Deployments.All(d => ModelCapabilities.Matches(d.Model.ToString(), inputType, outputType)))
+            .OrderBy(a => a.Name, StringComparer.Ordinal)
+            .Select(a => new ModelInfo
+            {
+                Id = a.Name,
+                OwnedBy = "abstractcore",
+                ContextLength = a.Deployments.Max(d => d.ContextWindow),
+                Deployments = [.. a.Deployments.Select(d => d.Name)],
+            });
 
     public static async Task<JsonHttpResult<ProviderList>> ProvidersAsync(HttpContext context, bool? include_models)
     {

@@ -18,4 +18,7 @@ public sealed class ModelInfo
 
     /// <summary>Local models only: the longest prompt plus completion, in tokens.</summary>
     [JsonPropertyName("context_length")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? ContextLength { get; init; }
+
+    /// <summary>Model aliases only: the names of the deployments that serve it (never their URLs).</summary>
+    [JsonPropertyName("deployments")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<string>? Deployments { get; init; }
 }

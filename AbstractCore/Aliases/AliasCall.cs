@@ -123,7 +123,7 @@ public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> d
         var cooling = deployments.Where(d => d.IsCooling).ToList();
         if (cooling.Count == deployments.Count)
         {
-            var left = Math.Max(1, (int)Math.Ceiling(deployments.Max(d => d.SharedCoolingLeft > TimeSpan.Zero ? d.SharedCoolingLeft : alias.Cooldown).TotalSeconds));
+            var left = Math.Max(1, (int)Math.Ceiling(deployments.Min(d => d.LocalCoolingLeft > d.SharedCoolingLeft ? d.LocalCoolingLeft : d.SharedCoolingLeft).TotalSeconds));
             return new GatewayException(503,
                 $"Every deployment of '{alias.Name}' is cooling down after repeated failures; retry after {left} s.",
                 "service_unavailable", "model", "deployments_cooling_down")

@@ -79,6 +79,10 @@ public sealed class AliasRouter
                 },
                 context, (call, attempt)).ConfigureAwait(false);
         }
+        catch (GatewayException e) when (call.Alias.Conceal(e) is var concealed && !ReferenceEquals(concealed, e))
+        {
+            throw concealed;
+        }
         finally
         {
             ResilienceContextPool.Shared.Return(context);

@@ -19,6 +19,7 @@ public sealed class DeploymentState
     private int _windowCount;
     private int _inFlight;
     private long _sharedCoolingUntil; // Stopwatch ticks; 0 when no other replica reported a cooldown
+    private long _localCoolingUntil; // Stopwatch ticks: when this replica's open circuit lets a trial call through
     private double _latencyMs = -1;
 
     public DeploymentState(ModelAlias alias, AliasDeployment deployment, Action<DeploymentState, bool> circuitChanged)
@@ -37,8 +38,9 @@ public sealed class DeploymentState
             ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e &&
                 AttemptFailure.Of(e, args.Context.Properties.GetValue(CallersKey, false)).CountsAgainstDeployment),
             StateProvider = _circuit,
-            OnOpened = _ =>
+            OnOpened = args =>
             {
+                Volatile.Write(ref _localCoolingUntil, Stopwatch.GetTimestamp() + (long)(args.BreakDuration.TotalSeconds * Stopwatch.Frequency));
                 circuitChanged(this, true);
                 return ValueTask.CompletedTask;
             },
@@ -69,11 +71,22 @@ public sealed class DeploymentState
     public double LatencyMs => Math.Max(0, Volatile.Read(ref _latencyMs));
 
     /// <summary>Cooling down here (the circuit is open) or on another replica (<see cref="ShareCooldown"/>).</summary>
-    public bool IsCooling => _circuit.CircuitState is CircuitState.Open or CircuitState.Isolated || SharedCoolingLeft > TimeSpan.Zero;
+    public bool IsCooling => CoolingSource is not null;
 
-    /// <summary>Why not to send here now: cooling (open circuit), <c>local</c> or <c>shared</c>; null when it may be tried.</summary>
-    public string? CoolingSource =>
-        _circuit.CircuitState is CircuitState.Open or CircuitState.Isolated ? "local" : SharedCoolingLeft > TimeSpan.Zero ? "shared" : null;
+    /// <summary>Why not to send here now: <c>local</c> (the circuit is open, or its trial call is in flight) or
+    /// <c>shared</c>; null when it may be tried. Polly moves an open circuit to half-open only when a call comes, so an
+    /// open one whose break is over counts as ready: the next call is its trial.</summary>
+    public string? CoolingSource => _circuit.CircuitState switch
+    {
+        CircuitState.Isolated or CircuitState.HalfOpen => "local",
+        CircuitState.Open when Stopwatch.GetTimestamp() < Volatile.Read(ref _localCoolingUntil) => "local",
+        _ => SharedCoolingLeft > TimeSpan.Zero ? "shared" : null,
+    };
+
+    /// <summary>How long this replica's open circuit still holds.</summary>
+    public TimeSpan LocalCoolingLeft => _circuit.CircuitState == CircuitState.Open
+        ? Max(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Volatile.Read(ref _localCoolingUntil)))
+        : TimeSpan.Zero;
 
     /// <summary>How long another replica's cooldown still holds.</summary>
     public TimeSpan SharedCoolingLeft
@@ -81,7 +94,7 @@ public sealed class DeploymentState
         get
         {
             var until = Volatile.Read(ref _sharedCoolingUntil);
-            return until == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            return until == 0 ? TimeSpan.Zero : Max(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until));
         }
     }
 
@@ -163,6 +176,8 @@ public sealed class DeploymentState
             }
         }
     }
+
+    private static TimeSpan Max(TimeSpan left) => left > TimeSpan.Zero ? left : TimeSpan.Zero;
 
     public void RecordFirstByte(TimeSpan elapsed)
     {

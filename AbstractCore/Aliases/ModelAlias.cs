@@ -1,3 +1,4 @@
+using AbstractCore.Providers;
 using AbstractCore.Routing;
 
 namespace AbstractCore.Aliases;
@@ -44,6 +45,28 @@ public sealed record ModelAlias(
     /// <summary>The longest <c>Retry-After</c> an attempt waits for on the same deployment; a longer one ends the request
     /// with the upstream's 429 and its header, for the client to wait.</summary>
     public static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The failure a client gets, without the deployments' URLs: a transport error quotes the address it could not reach
+    /// (<c>Connection refused (10.0.0.5:8000)</c>), which the alias keeps to itself; the deployment's name stands in.
+    /// </summary>
+    public GatewayException Conceal(GatewayException failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var message = failure.Message;
+        foreach (var d in Deployments)
+        {
+            if (d.BaseUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            {
+                message = message.Replace(url.TrimEnd('/'), $"deployment '{d.Name}'", StringComparison.OrdinalIgnoreCase)
+                    .Replace(uri.Authority, $"deployment '{d.Name}'", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        return ReferenceEquals(message, failure.Message) || message == failure.Message
+            ? failure
+            : new GatewayException(failure.Status, message, failure.Type, failure.Param, failure.Code) { Headers = failure.Headers };
+    }
 }
 
 /// <summary>
@@ -54,4 +77,8 @@ public sealed record ModelAlias(
 /// <param name="ContentPolicyFallback">Whether a content-policy refusal elsewhere falls back to this deployment.</param>
 public sealed record AliasDeployment(
     string Name, ModelRef Model, string? BaseUrl, string? ApiKeyEnv, int Weight, int? MaxConcurrency, int? Rpm,
-    int? ContextWindow, bool ContentPolicyFallback);
+    int? ContextWindow, bool ContentPolicyFallback)
+{
+    /// <summary>Where <see cref="Providers.ProviderResolver.ResolveDeploymentAsync"/> sends it.</summary>
+    public ConfiguredUpstream Upstream { get; } = new(Name, BaseUrl, ApiKeyEnv);
+}

@@ -87,7 +87,7 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
     {
         var providerRequest = new ProviderRequest(request.BaseUrl, caller.ProviderKey, caller.Authenticated);
         var endpoint = route.Deployment is { } deployment
-            ? await providers.ResolveDeploymentAsync(route.Provider, deployment, providerRequest, cancellationToken)
+            ? await providers.ResolveDeploymentAsync(route.Provider, deployment.Upstream, providerRequest, cancellationToken)
             : await providers.ResolveAsync(route.Provider, providerRequest, cancellationToken);
         UnloadAfter.Check(route.Provider, route.Backend, request, settings.AllowUnsafeUnloadAfter, warnings);
         if (Binding(route, request, warnings) is { Count: > 0 } binding && lane == ChatLane.Relay)

@@ -19,8 +19,8 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
     /// <summary>The endpoint each provider resolves to without request overrides, resolved once.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<ProviderEndpoint>> _plain = new(StringComparer.Ordinal);
 
-    /// <summary>Alias deployments resolved from the server's settings alone, by instance.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Aliases.AliasDeployment, Task<ProviderEndpoint>> _deployments =
+    /// <summary>Configured upstreams resolved from the server's settings alone, by instance.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ConfiguredUpstream, Task<ProviderEndpoint>> _deployments =
         new(ReferenceEqualityComparer.Instance);
 
     private readonly UrlAllowlist _baseUrlAllowlist = UrlAllowlist.Parse(configuration[UrlAllowlist.BaseUrlSetting]);
@@ -91,7 +91,7 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
     /// no base_url policy applies; the key guard does, as for every server-held key.
     /// </summary>
     public Task<ProviderEndpoint> ResolveDeploymentAsync(
-        ProviderDescriptor provider, Aliases.AliasDeployment deployment, ProviderRequest request, CancellationToken cancellationToken)
+        ProviderDescriptor provider, ConfiguredUpstream deployment, ProviderRequest request, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(request.BaseUrl))
         {
@@ -100,14 +100,14 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
                 "Name a provider/model to choose the URL.", "base_url"));
         }
 
-        if (deployment.BaseUrl is null && deployment.ApiKeyEnv is null)
+        if (deployment.BaseUrl is null && deployment.KeySetting is null)
         {
             return ResolveAsync(provider, request with { BaseUrl = null }, cancellationToken);
         }
 
         try
         {
-            if (deployment.ApiKeyEnv is null)
+            if (deployment.KeySetting is null)
             {
                 ServerKeyGuard.RequireAuthForServerKey(provider.Name, ServerKeySetting(provider), request);
                 if (request.ExplicitKey is not null)
@@ -117,7 +117,7 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
             }
             else
             {
-                ServerKeyGuard.RequireAuthForServerKey(provider.Name, deployment.ApiKeyEnv, request with { ExplicitKey = null });
+                ServerKeyGuard.RequireAuthForServerKey(provider.Name, deployment.KeySetting, request with { ExplicitKey = null });
             }
 
             // Everything else comes from the server's settings, read once: resolved once per deployment.
@@ -131,9 +131,9 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
         }
     }
 
-    private ProviderEndpoint ResolveDeployment(ProviderDescriptor provider, Aliases.AliasDeployment deployment, string? callersKey)
+    private ProviderEndpoint ResolveDeployment(ProviderDescriptor provider, ConfiguredUpstream deployment, string? callersKey)
     {
-        var key = deployment.ApiKeyEnv is { } keySetting
+        var key = deployment.KeySetting is { } keySetting
             ? Setting(keySetting) ?? throw new GatewayException(500,
                 $"Deployment '{deployment.Name}' reads its key from {keySetting}, which is not set: set it on the server.",
                 "server_error", code: DeploymentKeyMissingCode)

@@ -8,10 +8,11 @@ using Microsoft.Extensions.Logging;
 
 namespace AbstractCore.Api.Tests.Logging;
 
-/// <summary>The startup lines on real Kestrel: address, providers (names only), config file, and the auth Warning.</summary>
+/// <summary>The startup lines on real Kestrel: address, providers and aliases (names only), config file, and the auth Warning.</summary>
 public sealed class StartupLogTests
 {
     private const string ProviderKey = "sk-startup-provider-secret";
+    private const string AliasKey = "sk-startup-alias-secret";
 
     private static async Task<(List<(LogLevel Level, string Line)> Lines, string Address, string All)> StartAsync(string? token)
     {
@@ -22,6 +23,11 @@ public sealed class StartupLogTests
             ["Logging:LogLevel:Default"] = "Information", // the shipped default, not the test factory's Warning
             ["OPENAI_COMPATIBLE_BASE_URL"] = "http://127.0.0.1:1/v1",
             ["OPENROUTER_API_KEY"] = ProviderKey,
+            ["ALIAS_KEY"] = AliasKey,
+            ["ABSTRACTCORE_MODEL_ALIASES"] = """
+                {"team/smart": {"deployments": [{"name": "a", "model": "vllm/m", "base_url": "http://10.9.8.7:1234/v1", "api_key_env": "ALIAS_KEY"},
+                                                {"name": "b", "model": "openrouter/openai/gpt-4o-mini"}]}}
+                """,
         };
         if (token is not null)
         {
@@ -47,7 +53,10 @@ public sealed class StartupLogTests
         var warning = Assert.Single(lines, l => l.Level == LogLevel.Warning).Line;
         Assert.Contains("ABSTRACTCORE_AUTH_TOKEN", warning, StringComparison.Ordinal);
         Assert.Contains("ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED=1", warning, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Level == LogLevel.Information && l.Line.StartsWith("Model aliases (deployment names): team/smart → a, b", StringComparison.Ordinal));
         Assert.DoesNotContain(ProviderKey, all, StringComparison.Ordinal);
+        Assert.DoesNotContain(AliasKey, all, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.9.8.7", all, StringComparison.Ordinal);
     }
 
     [Fact]
