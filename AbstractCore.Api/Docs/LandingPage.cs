@@ -52,8 +52,9 @@ internal static class LandingPage
               -H "Authorization: Bearer $ABSTRACTCORE_AUTH_TOKEN" \
               -H "Content-Type: application/json" \
               -d '{"model":"openai-compatible/qwen3-4b","messages":[{"role":"user","content":"Say hello"}]}'</code></pre>
-            <p>The model is <code>provider/model</code>: the providers this server has keys or base URLs for are listed by
-            <code>GET /v1/models</code>. Setup and configuration: the project's README.</p>
+            <p>The model is <code>provider/model</code>, or a model alias the operator configured (<code>model_aliases</code>:
+            one name over several deployments, with fallbacks): the models of the providers this server has keys or base URLs
+            for, and its aliases, are listed by <code>GET /v1/models</code>. Setup and configuration: the project's README.</p>
             </body>
             </html>
             """;

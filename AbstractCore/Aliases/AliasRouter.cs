@@ -26,7 +26,6 @@ public sealed class AliasRouter
         }
 
         ByKey = _aliases.Values.SelectMany(a => a.Deployments).ToDictionary(d => d.Key, StringComparer.Ordinal);
-        RoutingTelemetry.Register(this);
     }
 
     public ModelAliases Aliases { get; }

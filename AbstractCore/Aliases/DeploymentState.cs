@@ -83,6 +83,14 @@ public sealed class DeploymentState
         _ => SharedCoolingLeft > TimeSpan.Zero ? "shared" : null,
     };
 
+    /// <summary>Whether the deployment cools down, where (<see cref="CoolingSource"/>) and for how long still; null when not.</summary>
+    public (string Source, TimeSpan Left)? Cooling => CoolingSource switch
+    {
+        "local" => ("local", LocalCoolingLeft),
+        "shared" => ("shared", SharedCoolingLeft),
+        _ => null,
+    };
+
     /// <summary>How long this replica's open circuit still holds.</summary>
     public TimeSpan LocalCoolingLeft => _circuit.CircuitState == CircuitState.Open
         ? Max(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Volatile.Read(ref _localCoolingUntil)))

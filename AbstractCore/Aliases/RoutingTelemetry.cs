@@ -6,7 +6,7 @@ namespace AbstractCore.Aliases;
 /// <summary>
 /// The routing layer's spans and metrics (source and meter <c>AbstractCore.Routing</c>): one <c>route {alias}</c> span per
 /// attempt, under the request's, naming the deployment, the outcome, why the attempt before it was given up and how long
-/// it waited; counters of attempts and fallbacks, and a gauge of the deployments cooling down.
+/// it waited; counters of attempts and fallbacks. The host adds the cooldown gauges (<see cref="CoolingInstrument"/>).
 /// </summary>
 public static class RoutingTelemetry
 {
@@ -24,33 +24,6 @@ public static class RoutingTelemetry
 
     private static readonly Counter<long> FallbackCount =
         Meter.CreateCounter<long>(FallbacksInstrument, "{fallback}", "Requests that went on to another deployment, by reason.");
-
-    /// <summary>Every router's deployments, for the cooling gauge.</summary>
-    private static readonly List<WeakReference<AliasRouter>> Routers = [];
-
-    static RoutingTelemetry() =>
-        Meter.CreateObservableGauge(CoolingInstrument, Cooling, "{deployment}", "1 while a deployment is cooling down, else 0.");
-
-    internal static void Register(AliasRouter router)
-    {
-        lock (Routers)
-        {
-            Routers.RemoveAll(r => !r.TryGetTarget(out _));
-            Routers.Add(new(router));
-        }
-    }
-
-    private static IEnumerable<Measurement<int>> Cooling()
-    {
-        List<AliasRouter> routers;
-        lock (Routers)
-        {
-            routers = [.. Routers.Select(r => r.TryGetTarget(out var router) ? router : null).OfType<AliasRouter>()];
-        }
-
-        return routers.SelectMany(r => r.Deployments).Select(d => new Measurement<int>(
-            d.IsCooling ? 1 : 0, new("abstractcore.alias", d.Alias.Name), new("abstractcore.deployment", d.Deployment.Name)));
-    }
 
     internal static Activity? StartAttempt(AliasCall call, DeploymentState deployment)
     {
