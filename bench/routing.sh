@@ -26,7 +26,8 @@
 # route, 30), BENCH_QUIET_WAIT (s, 20: before each point, wait up to that long for a second with the machine under 0.15
 # cores busy), CHAOS_SECONDS (120), CHAOS_CONNECTIONS (16), CHAOS_FAIL_RATE (0.3), CHAOS_CUT_RATE (0.05),
 # CHAOS_STREAM_SHARE (0.5), CHAOS_ALIAS_OPTIONS (extra alias fields for bench/chaos as JSON members, e.g.
-# '"cooldown_s":5,"strategy":"least_busy"'), GATEWAY_ENV (extra VAR=value words for the gateways), BENCH_NAME
+# '"cooldown_s":5,"strategy":"least_busy"'), BENCH_ALIAS_DEPLOYMENTS (2; 1: stage 1's alias over deployment a only),
+# GATEWAY_ENV (extra VAR=value words for the gateways), BENCH_NAME
 # (<UTC date>-routing), BENCH_RESULTS (bench/results), BENCH_SKIP_BUILD=1. Needs wrk, curl and python3.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -145,7 +146,11 @@ start_fake fake2; fake2_pid=$fake_pid; fake2_base=$fake_base
 plain_base=$fake1_base
 
 if [ $stage1 = 1 ]; then
-    aliases="{\"bench/alias\":{\"deployments\":[{\"name\":\"a\",\"model\":\"openai-compatible/fake-model\",\"base_url\":\"$fake1_base\"},{\"name\":\"b\",\"model\":\"openai-compatible/fake-model\",\"base_url\":\"$fake2_base\"}]}}"
+    deployment_b=",{\"name\":\"b\",\"model\":\"openai-compatible/fake-model\",\"base_url\":\"$fake2_base\"}"
+    # BENCH_ALIAS_DEPLOYMENTS=1: the alias over deployment a only (the plain route's fake), to tell the policy layer's
+    # own cost from that of spreading over two upstream connection pools.
+    [ "${BENCH_ALIAS_DEPLOYMENTS:-2}" = 1 ] && deployment_b=
+    aliases="{\"bench/alias\":{\"deployments\":[{\"name\":\"a\",\"model\":\"openai-compatible/fake-model\",\"base_url\":\"$fake1_base\"}$deployment_b]}}"
     start_gateway gateway1 "$aliases"
     check_route openai-compatible/fake-model
     check_route bench/alias
@@ -221,6 +226,7 @@ fi
     echo "gateway extra env: ${GATEWAY_ENV:-none}; image settings: $(image_env)"
     dirty=$(git -C "$root" status --porcelain -- AbstractCore AbstractCore.Api AbstractCore.OpenAI bench/AbstractCore.Bench 2>/dev/null | wc -l)
     echo "commit: $(git -C "$root" rev-parse --short HEAD)$([ "$dirty" -gt 0 ] && echo " (work tree: $dirty uncommitted file(s))")"
+    echo "stage 1 alias deployments: ${BENCH_ALIAS_DEPLOYMENTS:-2}"
     echo "load average (1/5/15 min) at start: $load_start; at end: $(loadavg)"
     [ -n "$header_note" ] && echo "$header_note"
     [ -n "$stage1_note" ] && echo "$stage1_note"
@@ -230,7 +236,8 @@ fi
 
 set +e
 python3 "$root/bench/routing_report.py" --work "$work" --out "$results/$name" --trial "$trial" \
-    --chaos-fail "$fail_rate" --chaos-cut "$cut_rate" --chaos-connections "$chaos_connections"
+    --chaos-fail "$fail_rate" --chaos-cut "$cut_rate" --chaos-connections "$chaos_connections" \
+    --alias-deployments "${BENCH_ALIAS_DEPLOYMENTS:-2}"
 status=$?
 set -e
 echo "== wrote $results/$name.md and $results/$name.json" >&2
