@@ -20,33 +20,57 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
 
     private static readonly object CallItem = new();
 
+    private static readonly string[] Counts = [.. Enumerable.Range(0, 10).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+
     public ModelAliases Aliases => router.Aliases;
 
     public bool AuthEnabled => settings.AuthEnabled;
 
-    /// <summary>The request's alias call, for a stream that continues on another deployment; null outside an alias request.</summary>
+    /// <summary>The request's alias call, for a stream that continues on another deployment (<see cref="AliasResume.Prefill"/>);
+    /// null otherwise.</summary>
     public static AliasCall? Current(HttpContext context) => context.Items[CallItem] as AliasCall;
 
     public async Task RunAsync(HttpContext context, ModelAlias alias, Func<DeploymentState, Task> attempt)
     {
         var response = context.Response;
         var call = router.Call(alias, () => response.HasStarted, context.Request.Headers.ProviderKey(AuthEnabled) is not null);
-        context.Items[CallItem] = call;
-        response.OnStarting(static state =>
+        if (alias.Resume == AliasResume.Prefill)
         {
-            var (call, headers) = ((AliasCall, IHeaderDictionary))state;
-            call.FirstByte();
-            headers[AttemptsHeader] = call.Attempts.ToString(CultureInfo.InvariantCulture);
-            return Task.CompletedTask;
-        }, (call, response.Headers));
+            context.Items[CallItem] = call; // for a stream that breaks (Current)
+        }
+
+        if (alias.Strategy == AliasStrategy.Latency)
+        {
+            response.OnStarting(static state =>
+            {
+                ((AliasCall)state).FirstByte();
+                return Task.CompletedTask;
+            }, call);
+        }
+
         await router.RunAsync(call, (deployment, _) =>
         {
+            // Each attempt's own: the one that answers leaves them.
             response.Headers[DeploymentHeader] = deployment.Deployment.Name;
+            response.Headers[AttemptsHeader] = call.Attempts < Counts.Length ? Counts[call.Attempts] : call.Attempts.ToString(CultureInfo.InvariantCulture);
             return attempt(deployment);
         }, context.RequestAborted);
     }
 
-    /// <summary>Continues <paramref name="call"/> on the deployments it has not tried (<see cref="AliasCall.Continuation"/>).</summary>
-    public Task ContinueAsync(HttpContext context, AliasCall call, Func<DeploymentState, Task> attempt) =>
-        router.RunAsync(call.Continuation(), (deployment, _) => attempt(deployment), context.RequestAborted);
+    /// <summary>
+    /// Continues <paramref name="call"/> on the deployments it has not tried (<see cref="AliasCall.Continuation"/>), which
+    /// becomes the request's call, so a continuation that breaks again goes on from there; false, having run nothing, once
+    /// the alias's attempts are spent.
+    /// </summary>
+    public async Task<bool> ContinueAsync(HttpContext context, AliasCall call, Func<DeploymentState, Task> attempt)
+    {
+        if (call.Continuation() is not { } next)
+        {
+            return false;
+        }
+
+        context.Items[CallItem] = next;
+        await router.RunAsync(next, (deployment, _) => attempt(deployment), context.RequestAborted);
+        return true;
+    }
 }

@@ -43,14 +43,14 @@ internal sealed partial class ChatCalls(
         StreamContinuation? continuation = null;
         try
         {
-            await aliases.ContinueAsync(context, call, async deployment =>
+            var continued = await aliases.ContinueAsync(context, call, async deployment =>
             {
                 List<ChatMessage> prefilled = [.. messages, new ChatMessage(ChatRole.Assistant, delivered)];
                 var plan = await planner.PlanAsync(
                     planner.ForDeployment(call.Alias, deployment.Deployment), request, prefilled, Caller(context), context.RequestAborted);
                 continuation = await StreamContinuation.StartAsync(plan, prefilled, context.RequestAborted);
             });
-            return continuation;
+            return continued ? continuation : null;
         }
         catch (Exception e) when (e is GatewayException or Polly.CircuitBreaker.BrokenCircuitException && !context.RequestAborted.IsCancellationRequested)
         {
@@ -127,7 +127,7 @@ internal sealed partial class ChatCalls(
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            var failure = UpstreamFailure.Timeout(model.Provider, context.Response.HasStarted ? plan.IdleTimeout : plan.FirstByteTimeout);
+            var failure = plan.TimeoutFailure(context.Response.HasStarted);
             recorder?.Fail(failure);
             throw failure;
         }

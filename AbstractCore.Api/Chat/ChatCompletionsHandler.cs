@@ -172,7 +172,7 @@ internal sealed partial class ChatCompletionsHandler(
                 catch (Exception e) when (!aborted.IsCancellationRequested)
                 {
                     // Headers are gone: the failure travels in-band, unless the alias continues the text elsewhere.
-                    var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(plan.Model.Provider, plan.IdleTimeout) : UpstreamFailure.From(e, plan.Model.Provider);
+                    var failure = e is OperationCanceledException ? plan.TimeoutFailure(started: true) : UpstreamFailure.From(e, plan.Model.Provider);
                     LogStreamFailure(logger, plan.Model.ToString(), failure.Message);
                     telemetry?.Fail(failure);
                     if (mapper.KeepText && !mapper.StartedToolCalls && await calls.ResumeAsync(

@@ -40,7 +40,7 @@ internal sealed class StreamContinuation : IAsyncDisposable
             await updates.DisposeAsync();
             deadline.Dispose();
             throw e is OperationCanceledException
-                ? UpstreamFailure.Timeout(plan.Model.Provider, plan.FirstByteTimeout)
+                ? plan.TimeoutFailure(started: false)
                 : KeyScrubbing.Scrub(UpstreamFailure.From(e, plan.Model.Provider), plan.Endpoint.ApiKey);
         }
     }

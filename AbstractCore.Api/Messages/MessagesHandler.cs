@@ -177,7 +177,7 @@ internal sealed partial class MessagesHandler(
         catch (Exception e) when (started && !aborted.IsCancellationRequested)
         {
             // Headers are gone: the failure travels in-band as Anthropic's error event.
-            var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(plan.Model.Provider, plan.Timeout) : UpstreamFailure.From(e, plan.Model.Provider);
+            var failure = e is OperationCanceledException ? plan.TimeoutFailure(started: true) : UpstreamFailure.From(e, plan.Model.Provider);
             LogStreamFailure(logger, plan.Model.ToString(), failure.Message);
             telemetry?.Fail(failure);
             assembler.Fail(MessagesErrors.Map(failure.Status, failure.Headers?.GetValueOrDefault(UpstreamFailure.StatusHeader)).Type, failure.Message);

@@ -98,7 +98,7 @@ internal sealed partial class ResponsesHandler(
             {
                 var upstream = new IdleDeadline(deadline, plan.IdleTimeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token));
                 var updates = AgentFormatting.Apply(upstream, format, toolsOffered);
-                await StreamAsync(context, updates, model, assembler, deadline, plan.IdleTimeout, () => SaveAsync(request, history, assembler, aborted),
+                await StreamAsync(context, updates, model, assembler, deadline, plan, () => SaveAsync(request, history, assembler, aborted),
                     telemetry);
             }
             else
@@ -172,7 +172,7 @@ internal sealed partial class ResponsesHandler(
 
     private async Task StreamAsync(
         HttpContext context, IAsyncEnumerable<ChatResponseUpdate> stream, ModelRef model, ResponseAssembler assembler,
-        CancellationTokenSource deadline, TimeSpan timeout, Func<Task<bool>> save, Telemetry.ChatCallTelemetry? telemetry)
+        CancellationTokenSource deadline, ChatPlan plan, Func<Task<bool>> save, Telemetry.ChatCallTelemetry? telemetry)
     {
         await using var updates = stream.GetAsyncEnumerator(deadline.Token);
 
@@ -202,7 +202,7 @@ internal sealed partial class ResponsesHandler(
         catch (Exception e) when (!aborted.IsCancellationRequested)
         {
             // Headers are gone: the failure travels in-band as response.failed.
-            var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, timeout) : UpstreamFailure.From(e, model.Provider);
+            var failure = e is OperationCanceledException ? plan.TimeoutFailure(started: true) : UpstreamFailure.From(e, model.Provider);
             LogStreamFailure(logger, model.ToString(), failure.Message);
             telemetry?.Fail(failure);
             await sse.WriteAsync(assembler.Fail(failure.Code ?? "server_error", failure.Message), aborted);

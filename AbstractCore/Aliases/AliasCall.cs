@@ -35,10 +35,16 @@ public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> d
 
     /// <summary>
     /// A call that continues this one's broken stream on another deployment (<see cref="AliasResume.Prefill"/>): the
-    /// deployments tried so far come last, and until the continuation returns nothing of it reached the client.
+    /// deployments tried so far come last, and until the continuation returns nothing of it reached the client. Null once
+    /// the alias's <see cref="ModelAlias.MaxAttempts"/> were made, counting every continuation's.
     /// </summary>
-    public AliasCall Continuation()
+    public AliasCall? Continuation()
     {
+        if (Attempts >= alias.MaxAttempts)
+        {
+            return null;
+        }
+
         var next = new AliasCall(alias, deployments, static () => false, callersKey) { Attempts = Attempts };
         next._tried.AddRange(_tried);
         return next;

@@ -12,7 +12,7 @@ namespace AbstractCore.Aliases;
 public sealed class AliasRouter
 {
     private static readonly ResiliencePropertyKey<AliasCall> CallKey = new("abstractcore.alias_call");
-    private readonly Dictionary<ModelAlias, (DeploymentState[] Deployments, ResiliencePipeline Retry)> _aliases = [];
+    private readonly Dictionary<ModelAlias, (DeploymentState[] Deployments, ResiliencePipeline Retry)> _aliases = new(ReferenceEqualityComparer.Instance);
 
     public AliasRouter(ModelAliases aliases, ICooldownShare share)
     {

@@ -3,6 +3,7 @@ using AbstractCore.Chat.AgentFormats;
 using AbstractCore.OpenAI.Chat;
 using AbstractCore.Providers;
 using AbstractCore.Routing;
+using AbstractCore.Upstream;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Pipeline;
@@ -37,6 +38,14 @@ public sealed record ChatPlan(
 
     /// <summary>The longest silence between a stream's chunks: an alias's <c>stream_idle_timeout_s</c>, else <see cref="Timeout"/>.</summary>
     public TimeSpan IdleTimeout { get; init; }
+
+    /// <summary>The 504 of a deadline that passed: before the first byte (<see cref="FirstByteTimeout"/>) or, once the
+    /// stream <paramref name="started"/>, between chunks (<see cref="IdleTimeout"/>), naming the setting that set it.</summary>
+    public GatewayException TimeoutFailure(bool started)
+    {
+        var (after, field) = started ? (IdleTimeout, "stream_idle_timeout_s") : (FirstByteTimeout, "first_byte_timeout_s");
+        return UpstreamFailure.Timeout(Model.Provider, after, Alias is { } alias && after != Timeout ? $"{field} of the model alias '{alias.Name}'" : null);
+    }
 
     /// <summary>Whether the client asked for its model to be unloaded when the call is done.</summary>
     public bool UnloadAfter => Request.UnloadAfter == true;

@@ -26,7 +26,7 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
     {
         if (pathProvider is null && aliases.Find(model) is { } alias)
         {
-            return ForDeployment(alias, alias.Deployments[0]) with { Deployment = null };
+            return _aliasRoutes.GetOrAdd(alias, a => ForDeployment(a, a.Deployments[0]) with { Deployment = null });
         }
 
         var reference = ModelRef.ForPath(model, pathProvider);
@@ -34,12 +34,16 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
         return new ChatRoute(reference, provider, backends.For(provider));
     }
 
-    /// <summary>The route of one attempt on an alias's deployment.</summary>
-    public ChatRoute ForDeployment(ModelAlias alias, AliasDeployment deployment)
-    {
-        var provider = ProviderCatalog.Get(deployment.Model.Provider);
-        return new ChatRoute(deployment.Model, provider, backends.For(provider)) { Alias = alias, Deployment = deployment };
-    }
+    /// <summary>The route of one attempt on an alias's deployment (built once per deployment).</summary>
+    public ChatRoute ForDeployment(ModelAlias alias, AliasDeployment deployment) =>
+        _deploymentRoutes.GetOrAdd(deployment, (d, a) =>
+        {
+            var provider = ProviderCatalog.Get(d.Model.Provider);
+            return new ChatRoute(d.Model, provider, backends.For(provider)) { Alias = a, Deployment = d };
+        }, alias);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ModelAlias, ChatRoute> _aliasRoutes = new(ReferenceEqualityComparer.Instance);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AliasDeployment, ChatRoute> _deploymentRoutes = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
     /// Whether a request whose messages allow it is relayed as bytes: an OpenAI-compatible upstream and an agent format

@@ -52,9 +52,10 @@ public static class UpstreamFailure
         return null;
     }
 
-    public static GatewayException Timeout(string provider, TimeSpan after) => new(504,
-        $"Provider '{provider}' did not answer within {after.TotalSeconds:0.#} s. Raise ABSTRACTCORE_UPSTREAM_TIMEOUT_S " +
-        "or pass timeout_s if the model needs longer.", "upstream_timeout", code: "upstream_timeout")
+    /// <param name="setting">What sets the limit, named in the message (by default the server's deadline and <c>timeout_s</c>).</param>
+    public static GatewayException Timeout(string provider, TimeSpan after, string? setting = null) => new(504,
+        $"Provider '{provider}' did not answer within {after.TotalSeconds:0.#} s. Raise " +
+        (setting ?? "ABSTRACTCORE_UPSTREAM_TIMEOUT_S or pass timeout_s") + " if the model needs longer.", "upstream_timeout", code: "upstream_timeout")
     {
         Headers = Named(provider, null),
     };

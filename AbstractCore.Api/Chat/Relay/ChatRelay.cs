@@ -166,7 +166,7 @@ internal sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> lo
         catch (Exception e) when (!aborted.IsCancellationRequested)
         {
             // Headers are gone: the failure travels in-band, then the stream ends without [DONE].
-            var failure = e is OperationCanceledException ? UpstreamFailure.Timeout(model.Provider, plan.IdleTimeout)
+            var failure = e is OperationCanceledException ? plan.TimeoutFailure(started: true)
                 : KeyScrubbing.Scrub(UpstreamFailure.From(e, model.Provider), plan.Endpoint.ApiKey);
             LogStreamFailure(logger, rewriter.ClientModel, failure.Message);
             telemetry?.Fail(failure);

@@ -200,6 +200,26 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
 
     private async Task ServeAsync(HttpContext context, ChatRequest chat, FakeReply reply, ChatCall call)
     {
+        if (reply is TrackedReply tracked)
+        {
+            // Counted until just before the first byte: the client cannot have its answer while it is counted.
+            reply = tracked.Then;
+            tracked.Gauge.Enter();
+            try
+            {
+                while (reply is DelayedReply delayed)
+                {
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Server.ShutdownToken);
+                    await Task.Delay(delayed.Delay, linked.Token).ConfigureAwait(false);
+                    reply = delayed.Then;
+                }
+            }
+            finally
+            {
+                tracked.Gauge.Exit();
+            }
+        }
+
         while (reply is DelayedReply delayed)
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Server.ShutdownToken);
@@ -232,6 +252,18 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
                     response.ContentType = raw.ContentType;
                     response.ContentLength = bytes.Length;
                     await response.BodyWriter.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+                    return;
+                }
+
+            case StallReply:
+                if (chat.Stream)
+                {
+                    await StreamAsync(context, chat, reply, call).ConfigureAwait(false);
+                }
+
+                {
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Server.ShutdownToken);
+                    await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
                     return;
                 }
 
@@ -397,6 +429,24 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
                     for (var i = 0; i < count; i++)
                     {
                         if (!await sse.WriteAsync(ChunkKind.Content, text: pieces[i]).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+                    }
+
+                    return;
+                }
+
+            case StallReply stall:
+                {
+                    var pieces = SplitText(stall.Content);
+                    var count = Math.Min(stall.ChunksBeforeStall, pieces.Count);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var written = stall.ContinuousUsage && chat.IncludeUsage
+                            ? await sse.WriteAsync(ChunkKind.Content, index: 11, index2: i + 1, text: pieces[i], withUsage: true).ConfigureAwait(false)
+                            : await sse.WriteAsync(ChunkKind.Content, text: pieces[i]).ConfigureAwait(false);
+                        if (!written)
                         {
                             return;
                         }
@@ -690,7 +740,9 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
         }
 
         /// <returns>false when the client is gone.</returns>
-        public async ValueTask<bool> WriteAsync(ChunkKind kind, int index = 0, int index2 = 0, string? text = null, string? text2 = null)
+        /// <param name="withUsage">A content chunk that also carries usage (<paramref name="index"/> prompt tokens,
+        /// <paramref name="index2"/> completion tokens).</param>
+        public async ValueTask<bool> WriteAsync(ChunkKind kind, int index = 0, int index2 = 0, string? text = null, string? text2 = null, bool withUsage = false)
         {
             _pipe.Write("data: "u8);
             var w = _json;
@@ -758,7 +810,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
             }
 
             w.WriteEndArray();
-            if (kind == ChunkKind.Usage)
+            if (kind == ChunkKind.Usage || withUsage)
             {
                 WriteUsage(w, index, index2);
             }

@@ -79,6 +79,29 @@ public abstract record FakeReply
         return new CutStreamReply(content, chunksBeforeCut);
     }
 
+    /// <summary>
+    /// Streamed: the role chunk, then <paramref name="chunksBeforeStall"/> content chunks of <paramref name="content"/>, then
+    /// silence, the connection left open, until the client aborts the request or the fake is disposed. With
+    /// <paramref name="continuousUsage"/> and a request asking <c>stream_options.include_usage</c>, each content chunk
+    /// carries the usage so far (prompt 11, completion = chunks sent), as vLLM's <c>continuous_usage_stats</c> does.
+    /// Not streamed: never answers, as <see cref="Hang"/>.
+    /// </summary>
+    public static FakeReply Stall(string content, int chunksBeforeStall, bool continuousUsage = false)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentOutOfRangeException.ThrowIfNegative(chunksBeforeStall);
+        return new StallReply(content, chunksBeforeStall, continuousUsage);
+    }
+
+    /// <summary><paramref name="then"/>, counted in <paramref name="gauge"/> while it runs: from the request's arrival until
+    /// just before the answer's first byte, so the gauge never counts a request its client may already see answered.</summary>
+    public static FakeReply Tracked(FakeConcurrency gauge, FakeReply then)
+    {
+        ArgumentNullException.ThrowIfNull(gauge);
+        ArgumentNullException.ThrowIfNull(then);
+        return new TrackedReply(gauge, then);
+    }
+
     /// <summary><paramref name="then"/> sent gzip-encoded (<c>Content-Encoding: gzip</c>) whatever the request's
     /// <c>Accept-Encoding</c>, as some servers do; a stream arrives compressed in one piece at its end.</summary>
     public static FakeReply Gzipped(FakeReply then)
@@ -131,3 +154,35 @@ internal sealed record CutStreamReply(string Content, int ChunksBeforeCut) : Fak
 internal sealed record DelayedReply(TimeSpan Delay, FakeReply Then) : FakeReply;
 
 internal sealed record GzippedReply(FakeReply Then) : FakeReply;
+
+internal sealed record StallReply(string Content, int ChunksBeforeStall, bool ContinuousUsage) : FakeReply;
+
+internal sealed record TrackedReply(FakeConcurrency Gauge, FakeReply Then) : FakeReply;
+
+/// <summary>Requests in flight at a fake upstream (<see cref="FakeReply.Tracked"/>): now, at most, and in all.</summary>
+public sealed class FakeConcurrency
+{
+    private int _current;
+    private int _max;
+    private int _total;
+
+    public int Current => Volatile.Read(ref _current);
+
+    /// <summary>The most requests that were in flight at once.</summary>
+    public int Max => Volatile.Read(ref _max);
+
+    /// <summary>Every request that arrived.</summary>
+    public int Total => Volatile.Read(ref _total);
+
+    internal void Enter()
+    {
+        Interlocked.Increment(ref _total);
+        var now = Interlocked.Increment(ref _current);
+        int max;
+        while (now > (max = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, max) != max)
+        {
+        }
+    }
+
+    internal void Exit() => Interlocked.Decrement(ref _current);
+}
