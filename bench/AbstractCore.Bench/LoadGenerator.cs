@@ -175,7 +175,7 @@ internal static class LoadGenerator
     }
 
     /// <summary>user+nice+system+irq+softirq+steal of all cores, from the first line of /proc/stat.</summary>
-    private static long MachineBusyTicks()
+    internal static long MachineBusyTicks()
     {
         try
         {
@@ -190,7 +190,7 @@ internal static class LoadGenerator
         }
     }
 
-    private static long CpuTicks(int pid)
+    internal static long CpuTicks(int pid)
     {
         try
         {
