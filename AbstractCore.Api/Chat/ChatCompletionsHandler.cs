@@ -99,7 +99,7 @@ internal sealed partial class ChatCompletionsHandler(
                 {
                     KeepText = plan.Alias?.Resume == AliasResume.Prefill,
                 };
-                await StreamAsync(context, Updates(plan, messages, deadline), mapper, plan, deadline, telemetry, translation);
+                await StreamAsync(context, StreamContinuation.Open(plan, messages, deadline), mapper, plan, deadline, telemetry, translation);
             }
             else
             {
@@ -115,11 +115,6 @@ internal sealed partial class ChatCompletionsHandler(
 
     /// <summary>The model the client sees: the alias it named, else the provider's model.</summary>
     private static string ClientModel(ChatPlan plan) => plan.Alias?.Name ?? plan.Model.ToString();
-
-    private static IAsyncEnumerable<ChatResponseUpdate> Updates(ChatPlan plan, IList<ChatMessage> messages, CancellationTokenSource deadline) =>
-        AgentFormatting.Apply(
-            new IdleDeadline(deadline, plan.IdleTimeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token)),
-            plan.Format, plan.ToolsOffered);
 
     /// <summary>
     /// An OpenAI-compatible upstream gets the client's bytes, rewritten in one pass, when the body's head

@@ -26,8 +26,7 @@ internal sealed class StreamContinuation : IAsyncDisposable
     {
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(plan.FirstByteTimeout);
-        var upstream = new IdleDeadline(deadline, plan.IdleTimeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token), deadline.Token);
-        var updates = AgentFormatting.Apply(upstream, plan.Format, plan.ToolsOffered).GetAsyncEnumerator(deadline.Token);
+        var updates = Open(plan, messages, deadline).GetAsyncEnumerator(deadline.Token);
         try
         {
             return await updates.MoveNextAsync()
@@ -44,6 +43,13 @@ internal sealed class StreamContinuation : IAsyncDisposable
                 : KeyScrubbing.Scrub(UpstreamFailure.From(e, plan.Model.Provider), plan.Endpoint.ApiKey);
         }
     }
+
+    /// <summary>A translated chat stream as the client's lane reads it: under <paramref name="deadline"/>, pushed back by each
+    /// upstream update (<see cref="IdleDeadline"/>), tool calls in the plan's agent format.</summary>
+    public static IAsyncEnumerable<ChatResponseUpdate> Open(ChatPlan plan, IList<ChatMessage> messages, CancellationTokenSource deadline) =>
+        AgentFormatting.Apply(
+            new IdleDeadline(deadline, plan.IdleTimeout).Watch(plan.Client.GetStreamingResponseAsync(messages, plan.Options, deadline.Token), deadline.Token),
+            plan.Format, plan.ToolsOffered);
 
     public async ValueTask DisposeAsync()
     {

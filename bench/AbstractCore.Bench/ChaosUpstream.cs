@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -162,11 +161,11 @@ internal static class ChaosUpstream
         var writer = response.BodyWriter;
         try
         {
-            await WriteChunkAsync(writer, id, created, model, role: true, content: "", finish: null, usage: false, aborted);
+            await SseChunks.WriteAsync(writer, id, created, model, role: true, content: "", finish: null, usage: false, aborted);
             var pieces = cut ? Math.Min(cutAfter, Pieces.Length) : Pieces.Length;
             for (var i = 0; i < pieces; i++)
             {
-                await WriteChunkAsync(writer, id, created, model, role: false, content: Pieces[i], finish: null, usage: false, aborted);
+                await SseChunks.WriteAsync(writer, id, created, model, role: false, content: Pieces[i], finish: null, usage: false, aborted);
             }
 
             if (cut)
@@ -178,10 +177,10 @@ internal static class ChaosUpstream
                 return;
             }
 
-            await WriteChunkAsync(writer, id, created, model, role: false, content: null, finish: "stop", usage: false, aborted);
+            await SseChunks.WriteAsync(writer, id, created, model, role: false, content: null, finish: "stop", usage: false, aborted);
             if (includeUsage)
             {
-                await WriteChunkAsync(writer, id, created, model, role: false, content: null, finish: null, usage: true, aborted);
+                await SseChunks.WriteAsync(writer, id, created, model, role: false, content: null, finish: null, usage: true, aborted);
             }
 
             writer.Write("data: [DONE]\n\n"u8);
@@ -207,65 +206,5 @@ internal static class ChaosUpstream
         var usage = root.TryGetProperty("stream_options", out var o) && o.ValueKind == JsonValueKind.Object &&
                     o.TryGetProperty("include_usage", out var u) && u.ValueKind == JsonValueKind.True;
         return (model, stream, usage);
-    }
-
-    private static async ValueTask WriteChunkAsync(
-        PipeWriter pipe, string id, long created, string model, bool role, string? content, string? finish, bool usage,
-        CancellationToken cancellationToken)
-    {
-        var json = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(json))
-        {
-            w.WriteStartObject();
-            w.WriteString("id"u8, id);
-            w.WriteString("object"u8, "chat.completion.chunk"u8);
-            w.WriteNumber("created"u8, created);
-            w.WriteString("model"u8, model);
-            w.WriteStartArray("choices"u8);
-            if (!usage)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("index"u8, 0);
-                w.WriteStartObject("delta"u8);
-                if (role)
-                {
-                    w.WriteString("role"u8, "assistant"u8);
-                }
-
-                if (content is not null)
-                {
-                    w.WriteString("content"u8, content);
-                }
-
-                w.WriteEndObject();
-                if (finish is null)
-                {
-                    w.WriteNull("finish_reason"u8);
-                }
-                else
-                {
-                    w.WriteString("finish_reason"u8, finish);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            if (usage)
-            {
-                w.WriteStartObject("usage"u8);
-                w.WriteNumber("prompt_tokens"u8, 11);
-                w.WriteNumber("completion_tokens"u8, 7);
-                w.WriteNumber("total_tokens"u8, 18);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-        }
-
-        pipe.Write("data: "u8);
-        pipe.Write(json.WrittenSpan);
-        pipe.Write("\n\n"u8);
-        await pipe.FlushAsync(cancellationToken);
     }
 }

@@ -104,15 +104,15 @@ internal static class DripUpstream
         var writer = context.Response.BodyWriter;
         try
         {
-            await WriteChunkAsync(writer, id, created, model, role: true, content: "", finish: null, aborted);
+            await SseChunks.WriteAsync(writer, id, created, model, role: true, content: "", finish: null, usage: false, aborted);
             using var timer = new PeriodicTimer(interval);
             for (var i = 0; i < chunks; i++)
             {
                 await timer.WaitForNextTickAsync(aborted);
-                await WriteChunkAsync(writer, id, created, model, role: false, content: "tick ", finish: null, aborted);
+                await SseChunks.WriteAsync(writer, id, created, model, role: false, content: "tick ", finish: null, usage: false, aborted);
             }
 
-            await WriteChunkAsync(writer, id, created, model, role: false, content: null, finish: "stop", aborted);
+            await SseChunks.WriteAsync(writer, id, created, model, role: false, content: null, finish: "stop", usage: false, aborted);
             writer.Write("data: [DONE]\n\n"u8);
             await writer.FlushAsync(aborted);
         }
@@ -130,51 +130,5 @@ internal static class DripUpstream
         var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         var chunks = root.TryGetProperty("max_tokens", out var t) && t.TryGetInt32(out var n) && n > 0 ? n : 16;
         return (model, stream, chunks);
-    }
-
-    private static async ValueTask WriteChunkAsync(
-        System.IO.Pipelines.PipeWriter pipe, string id, long created, string model, bool role, string? content, string? finish, CancellationToken cancellationToken)
-    {
-        var json = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(json))
-        {
-            w.WriteStartObject();
-            w.WriteString("id"u8, id);
-            w.WriteString("object"u8, "chat.completion.chunk"u8);
-            w.WriteNumber("created"u8, created);
-            w.WriteString("model"u8, model);
-            w.WriteStartArray("choices"u8);
-            w.WriteStartObject();
-            w.WriteNumber("index"u8, 0);
-            w.WriteStartObject("delta"u8);
-            if (role)
-            {
-                w.WriteString("role"u8, "assistant"u8);
-            }
-
-            if (content is not null)
-            {
-                w.WriteString("content"u8, content);
-            }
-
-            w.WriteEndObject();
-            if (finish is null)
-            {
-                w.WriteNull("finish_reason"u8);
-            }
-            else
-            {
-                w.WriteString("finish_reason"u8, finish);
-            }
-
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        pipe.Write("data: "u8);
-        pipe.Write(json.WrittenSpan);
-        pipe.Write("\n\n"u8);
-        await pipe.FlushAsync(cancellationToken);
     }
 }
