@@ -1,21 +1,12 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace AbstractCore.TestKit;
 
 /// <summary>Helpers shared by the fixtures that run real servers as child processes.</summary>
 public static class ServerProcess
 {
-    /// <summary>A loopback port that was free a moment ago (bind 127.0.0.1:0, read it, release it).</summary>
-    public static int GetFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>A loopback port that is free now and unlikely to be taken before the server binds it.</summary>
+    public static int GetFreePort() => AbstractCore.AppHost.Infrastructure.LocalPorts.Next();
 
     /// <summary>The first existing file among <paramref name="name"/> on PATH and the <paramref name="fallbacks"/>.</summary>
     public static string? FindExecutable(string name, params string[] fallbacks)
