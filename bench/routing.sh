@@ -2,7 +2,8 @@
 # Routing policies (issue 19): what a model alias costs, and what it does when a deployment misbehaves.
 #
 # Stage 1, overhead: one gateway (Release, image settings) with an alias `bench/alias` over two zero-latency deployments
-# (a, b: two TestKit fake upstreams, `AbstractCore.Bench upstream`) and, in the same process, the plain provider route
+# (a, b: two TestKit fake upstreams on two ports of one process, `AbstractCore.Bench upstream --count 2`, so that the
+# alias does not bring a second busy process onto the 2 cores) and, in the same gateway, the plain provider route
 # `openai-compatible/fake-model` (OPENAI_COMPATIBLE_BASE_URL to the first fake). Same body (bench/chat.lua) to both; for
 # each connection count and mode (non-streamed, streamed), BENCH_REPS rounds of plain, alias, alias, plain with wrk:
 # requests/s, p50/p99, the gateway's CPU time per request (/proc/<pid>/stat), alias ÷ plain. Target: the alias adds
@@ -90,7 +91,8 @@ wait_quiet() { # up to $quiet_wait s for one second in which the whole machine i
     done
 }
 
-# start_fake NAME [ARGS...]: an `AbstractCore.Bench upstream` process; sets fake_pid and fake_base (http://127.0.0.1:<port>/v1).
+# start_fake NAME [ARGS...]: an `AbstractCore.Bench upstream` process; sets fake_pid and fake_base (http://127.0.0.1:<port>/v1,
+# the first when it hosts several).
 start_fake() {
     local label=$1
     shift
@@ -140,9 +142,11 @@ mkdir -p "$results"
 echo '{}' >"$work/chaos.json"
 stage1_note= stage2_note= header_note=
 
-# --- two healthy zero-latency fakes (TestKit's), used by both stages.
-start_fake fake1; fake1_pid=$fake_pid; fake1_base=$fake_base
-start_fake fake2; fake2_pid=$fake_pid; fake2_base=$fake_base
+# --- two healthy zero-latency fakes (TestKit's) in one process, used by both stages.
+start_fake fakes --count 2; fakes_pid=$fake_pid; fake1_base=$fake_base
+wait_for "the second fake upstream" 30 sh -c "sed -n 2p '$work/fakes.out' | grep -q '^http'"
+fake2_base=$(grep '^http' "$work/fakes.out" | sed -n 2p)
+fake2_base=${fake2_base%/}
 plain_base=$fake1_base
 
 if [ $stage1 = 1 ]; then
@@ -162,16 +166,16 @@ if [ $stage1 = 1 ]; then
 
     # point LABEL MODE CONNECTIONS ROUND: one wrk measurement; one JSON line with the CPU ticks of the window.
     point() {
-        local label=$1 mode=$2 c=$3 round=$4 stream=0 g0 g1 a0 a1 b0 b1 m0 m1 t0 t1 times out
+        local label=$1 mode=$2 c=$3 round=$4 stream=0 g0 g1 f0 f1 m0 m1 t0 t1 times out
         [ "$mode" = stream ] && stream=1
         wait_quiet
         BENCH_STREAM=$stream BENCH_MODEL=$(model_of "$label") wrk -t1 -c"$c" -d"${warmup}s" --timeout 5s -s bench/chat.lua "$gw/v1/chat/completions" >/dev/null
-        g0=$(ticks $gw_pid); a0=$(ticks $fake1_pid); b0=$(ticks $fake2_pid); m0=$(machine_ticks); t0=$(date +%s.%N)
+        g0=$(ticks $gw_pid); f0=$(ticks $fakes_pid); m0=$(machine_ticks); t0=$(date +%s.%N)
         times=$( { TIMEFORMAT='%U %S'; time BENCH_STREAM=$stream BENCH_MODEL=$(model_of "$label") BENCH_LABEL=$label \
             wrk -t1 -c"$c" -d"${duration}s" --timeout 5s -s bench/chat.lua "$gw/v1/chat/completions" >"$work/wrk.out"; } 2>&1 )
-        g1=$(ticks $gw_pid); a1=$(ticks $fake1_pid); b1=$(ticks $fake2_pid); m1=$(machine_ticks); t1=$(date +%s.%N)
+        g1=$(ticks $gw_pid); f1=$(ticks $fakes_pid); m1=$(machine_ticks); t1=$(date +%s.%N)
         out=$(grep '^{' "$work/wrk.out")
-        echo "${out%\}},\"mode\":\"$mode\",\"connections\":$c,\"round\":$round,\"gateway_ticks\":$((g1 - g0)),\"fake1_ticks\":$((a1 - a0)),\"fake2_ticks\":$((b1 - b0)),\"machine_ticks\":$((m1 - m0)),\"client_cpu_s\":$(echo "$times" | awk '{ print $1 + $2 }'),\"window_s\":$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'),\"loadavg\":\"$(cut -d' ' -f1 /proc/loadavg)\"}"
+        echo "${out%\}},\"mode\":\"$mode\",\"connections\":$c,\"round\":$round,\"gateway_ticks\":$((g1 - g0)),\"fakes_ticks\":$((f1 - f0)),\"machine_ticks\":$((m1 - m0)),\"client_cpu_s\":$(echo "$times" | awk '{ print $1 + $2 }'),\"window_s\":$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'),\"loadavg\":\"$(cut -d' ' -f1 /proc/loadavg)\"}"
     }
 
     echo "== stage 1: pre-warm ${prewarm}s per route (2/3 non-streamed, 1/3 streamed), tiered JIT settles" >&2
@@ -191,6 +195,12 @@ if [ $stage1 = 1 ]; then
         done
     done
     stage1_load_after=$(loadavg)
+    # Where the alias's answers came from (X-AbstractCore-Deployment of 200 requests): both deployments took load.
+    for _ in $(seq 200); do
+        curl -sS -m 10 -o /dev/null -D - "$gw/v1/chat/completions" -H 'content-type: application/json' \
+            -d '{"model":"bench/alias","messages":[{"role":"user","content":"Say hello in five words."}],"max_tokens":16}' |
+            tr -d '\r' | awk 'tolower($1) == "x-abstractcore-deployment:" { print $2 }'
+    done | sort | uniq -c | awk 'BEGIN { printf "{" } { printf "%s\"%s\":%d", (NR > 1 ? "," : ""), $2, $1 } END { print "}" }' >"$work/spread.json"
     stage1_note="load average (1/5/15 min) before stage 1: $stage1_load_before; after: $stage1_load_after"
     stop_pids $gw_pid
 fi
@@ -209,7 +219,7 @@ if [ $stage2 = 1 ]; then
     curl -sS "${chaos_base%/v1}/bench/stats" >"$work/chaos-upstream-before.json"
     dotnet "$bench_dll" chaos --url "$gw/v1/chat/completions" --model bench/chaos --connections "$chaos_connections" \
         --duration "$chaos_seconds" --stream-share "$stream_share" --label chaos \
-        --cpu-pids "gateway=$gw_pid,fake_a=$chaos_pid,fake_b=$fake2_pid,fake_plain=$fake1_pid" >"$work/chaos.json"
+        --cpu-pids "gateway=$gw_pid,fake_a=$chaos_pid,fakes=$fakes_pid" >"$work/chaos.json"
     curl -sS "${chaos_base%/v1}/bench/stats" >"$work/chaos-upstream-after.json"
     stage2_load_after=$(loadavg)
     stage2_note="load average (1/5/15 min) before stage 2: $stage2_load_before; after: $stage2_load_after"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bench/routing.sh's report: turns the run's raw files into <name>.md and <name>.json; exit code 3 when a target is missed.
 
-Inputs in --work: points.jsonl (stage 1, one wrk point a line, with the gateway's CPU ticks of the window), chaos.json
+Inputs in --work: points.jsonl (stage 1, one wrk point a line, with the gateway's CPU ticks of the window), spread.json
+(stage 1, which deployment answered 200 alias requests), chaos.json
 (stage 2, AbstractCore.Bench chaos's JSON line), chaos-upstream.txt (the failing fake's own counts), machine.txt.
 """
 import argparse
@@ -34,14 +35,15 @@ def read_json(name):
 before, after = read_json("chaos-upstream-before.json"), read_json("chaos-upstream-after.json")
 chaos_upstream = {k: after.get(k, 0) - before.get(k, 0) for k in ("requests", "failed_500", "cut", "ok")} if after else {}
 aliases = read_json("chaos-aliases.json")
+spread = read_json("spread.json")
 machine = [line.rstrip("\n") for line in open(f"{a.work}/machine.txt")]
 sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 trial = a.trial == "1"
 
 
 def other_cores(p):
-    # Busy time of the whole machine minus the gateway, both fakes and wrk, per second of the window.
-    known = (p["gateway_ticks"] + p["fake1_ticks"] + p["fake2_ticks"]) / 100 + p["client_cpu_s"]
+    # Busy time of the whole machine minus the gateway, the fakes and wrk, per second of the window.
+    known = (p["gateway_ticks"] + p["fakes_ticks"]) / 100 + p["client_cpu_s"]
     return max(0.0, (p["machine_ticks"] / 100 - known) / p["window_s"])
 
 
@@ -56,7 +58,6 @@ def agg(ps):
         requests=reqs,
         other=max(other_cores(p) for p in ps),
         load=max(float(p["loadavg"]) for p in ps),
-        fake2_share=sum(p["fake2_ticks"] for p in ps) / max(1, sum(p["fake1_ticks"] + p["fake2_ticks"] for p in ps)),
     )
 
 
@@ -85,19 +86,19 @@ for mode in ("plain", "stream"):
             f"| {name} | {c} | {plain['rps']:,.0f} | {alias['rps']:,.0f} ({alias['rps'] / plain['rps']:.1%}) | "
             f"{plain['p50']:.2f} / {plain['p99']:.2f} | {alias['p50']:.2f} / {alias['p99']:.2f} | "
             f"{plain['cpu']:.1f} | {alias['cpu']:.1f} | **{ratio:.3f}×** | {spread} | {plain['errors'] + alias['errors']} | "
-            f"{quiet} | {max(plain['other'], alias['other']):.2f} | {max(plain['load'], alias['load']):.2f} | "
-            f"{plain['fake2_share']:.0%} / {alias['fake2_share']:.0%} |")
+            f"{quiet} | {max(plain['other'], alias['other']):.2f} | {max(plain['load'], alias['load']):.2f} |")
         stage1_json.append(dict(mode=name, connections=c, plain=plain, alias=alias, cpu_ratio=ratio, round_cpu_ratios=rounds,
                                 quiet_points=quiet))
 if points:
-    alias_points = [p for p in points if p["label"] == "alias"]
-    share = sum(p["fake2_ticks"] for p in alias_points) / max(1, sum(p["fake1_ticks"] + p["fake2_ticks"] for p in alias_points))
+    answers = sum(spread.values())
+    share = spread.get("b", 0) / answers if answers else 0.0
+    counted = ", ".join(f"{k}: {v}" for k, v in sorted(spread.items())) or "no X-AbstractCore-Deployment header"
     if a.alias_deployments == "1":
-        verdicts.append(("stage 1: the alias over deployment a only (BENCH_ALIAS_DEPLOYMENTS=1): fake b's share of the fakes' CPU",
-                         "< 5%", f"{share:.0%}", share < 0.05))
+        verdicts.append(("stage 1: the alias over deployment a only (BENCH_ALIAS_DEPLOYMENTS=1): answers from b, of 200",
+                         "0", counted, answers > 0 and share == 0))
     else:
-        verdicts.append(("stage 1: the alias's load reached both deployments (fake b's share of the two fakes' CPU in alias points)",
-                         "25–75%", f"{share:.0%}", 0.25 <= share <= 0.75))
+        verdicts.append(("stage 1: the alias's load reached both deployments (X-AbstractCore-Deployment of 200 answers)",
+                         "b 25–75%", counted, 0.25 <= share <= 0.75))
     errors = sum(p["errors"] for p in points)
     verdicts.append(("alias CPU µs per request ÷ plain route, every mode and connection count (pooled over rounds)",
                      f"≤ {CPU_TARGET:.2f}×", f"worst {worst_cpu:.3f}×", worst_cpu <= CPU_TARGET))
@@ -146,7 +147,7 @@ if trial:
               "works end to end; its figures are not the measurement.", ""]
 lines += [
     "Produced by `bench/routing.sh`. Stage 1: one gateway process (Release, the container image's runtime settings), an "
-    "alias `bench/alias` over two zero-latency deployments (two TestKit fake upstreams) vs the same process's plain "
+    "alias `bench/alias` over two zero-latency deployments (two TestKit fake upstreams on two ports of one process) vs the same process's plain "
     "provider route `openai-compatible/fake-model` (OPENAI_COMPATIBLE_BASE_URL to the first fake); wrk, one thread, "
     "closed loop, the same body; per round plain, alias, alias, plain. Stage 2: another gateway, alias `bench/chaos` over "
     f"deployment a (the bench's failing fake: {float(a.chaos_fail):.0%} of requests HTTP 500, {float(a.chaos_cut):.0%} of "
@@ -164,12 +165,10 @@ if stage1_rows:
         "processes outside the bench (machine busy time − gateway − fakes − wrk). Load: the highest 1-min load average "
         "read at the end of a point. \"Quiet points only\": alias ÷ plain CPU pooled over the points during which "
         "others took < 0.1 cores (how many of each in brackets): a busy neighbour lowers the gateway's CPU per request "
-        "(fewer idle cores for the thread pool to spin on), so points are only comparable at like disturbance. The last column is the second fake's share of the two fakes' CPU: about 0% for the "
-        "plain route (it only talks to the first) and about 50% for the alias, when its two deployments share the load.", "",
+        "(fewer idle cores for the thread pool to spin on), so points are only comparable at like disturbance.", "",
         "| mode | conns | plain req/s | alias req/s (÷ plain) | plain p50 / p99 ms | alias p50 / p99 ms | plain CPU µs/req | "
-        "alias CPU µs/req | alias ÷ plain CPU | per round | errors | quiet points only (n plain+alias) | other cores | load | "
-        "fake b's CPU share plain / alias |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|", *stage1_rows, "",
+        "alias CPU µs/req | alias ÷ plain CPU | per round | errors | quiet points only (n plain+alias) | other cores | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|", *stage1_rows, "",
     ]
 if chaos_rows:
     cpu = chaos.get("cpu_s", {})

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 
 namespace AbstractCore.Aliases;
@@ -12,7 +13,8 @@ namespace AbstractCore.Aliases;
 /// </summary>
 public sealed class AliasRouter
 {
-    private static readonly ResiliencePropertyKey<AliasCall> CallKey = new("abstractcore.alias_call");
+    /// <summary>The request's <see cref="AliasCall"/> in Polly's context, for the strategies' callbacks.</summary>
+    internal static readonly ResiliencePropertyKey<AliasCall> CallKey = new("abstractcore.alias_call");
     private readonly Dictionary<ModelAlias, (DeploymentState[] Deployments, ResiliencePipeline Retry)> _aliases = new(ReferenceEqualityComparer.Instance);
 
     public AliasRouter(ModelAliases aliases, ICooldownShare share)
@@ -42,19 +44,19 @@ public sealed class AliasRouter
     /// <summary>
     /// Runs <paramref name="attempt"/> for one deployment after another until one answers, the failure is final or the
     /// alias's attempts are spent; the last failure is the request's. Outcomes travel as Polly's <see cref="Outcome{T}"/>
-    /// (<c>ExecuteOutcomeAsync</c>): a failed attempt is not thrown through the pipelines, and each pipeline adds one
-    /// asynchronous frame, not three, to a call that is on every alias request's path.
+    /// (<c>ExecuteOutcomeAsync</c>): a failed attempt is not thrown through the pipelines. This is on every alias request's
+    /// path, so it adds as few asynchronous frames as the two pipelines allow: the retry's callback picks the deployment
+    /// synchronously and hands the breaker's task straight back; the attempt's bookkeeping runs inside the breaker.
     /// </summary>
     public async Task RunAsync(AliasCall call, Func<DeploymentState, CancellationToken, Task> attempt, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(CallKey, call);
-        context.Properties.Set(DeploymentState.CallersKey, call.CallersKey);
         Outcome<object> outcome;
         try
         {
             outcome = await _aliases[call.Alias].Retry.ExecuteOutcomeAsync(
-                static (ctx, state) => AttemptAsync(ctx, state.call, state.attempt), context, (call, attempt)).ConfigureAwait(false);
+                static (ctx, state) => Attempt(ctx, state.call, state.attempt), context, (call, attempt)).ConfigureAwait(false);
         }
         finally
         {
@@ -67,11 +69,8 @@ public sealed class AliasRouter
         }
     }
 
-    /// <summary>One attempt: the next deployment, a call slot on it, and the call inside its circuit breaker.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
-        Justification = "Every failure becomes the attempt's outcome: the retry strategy judges it, and the router rethrows the last one.")]
-    private static async ValueTask<Outcome<object>> AttemptAsync(
-        ResilienceContext context, AliasCall call, Func<DeploymentState, CancellationToken, Task> attempt)
+    /// <summary>One attempt: the next deployment, then the call inside its circuit breaker.</summary>
+    private static ValueTask<Outcome<object>> Attempt(ResilienceContext context, AliasCall call, Func<DeploymentState, CancellationToken, Task> attempt)
     {
         DeploymentState deployment;
         try
@@ -80,37 +79,53 @@ public sealed class AliasRouter
         }
         catch (GatewayException e)
         {
-            return Outcome.FromException<object>(e); // none may take it: answered as it is
+            return new(Outcome.FromException<object>(e)); // none may take it: answered as it is
         }
 
-        using var activity = RoutingTelemetry.StartAttempt(call, deployment);
-        if (!deployment.TryEnter())
+        var outcome = deployment.Breaker.ExecuteOutcomeAsync(
+            static (ctx, state) => CallAsync(ctx, state.call, state.deployment, state.attempt), context, (call, deployment, attempt));
+        if (outcome.IsCompletedSuccessfully && outcome.Result.Exception is BrokenCircuitException refused)
         {
-            await deployment.EnterAsync(context.CancellationToken).ConfigureAwait(false);
+            // The circuit opened after the pick: the attempt never ran, but it counts and has its span.
+            RoutingTelemetry.Finish(RoutingTelemetry.StartAttempt(call, deployment), call, deployment, refused);
         }
 
+        return outcome;
+    }
+
+    /// <summary>The attempt inside the breaker: a call slot on the deployment, the call, its span and counters.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
+        Justification = "Every failure becomes the attempt's outcome: the retry strategy judges it, and the router rethrows the last one.")]
+    private static async ValueTask<Outcome<object>> CallAsync(
+        ResilienceContext context, AliasCall call, DeploymentState deployment, Func<DeploymentState, CancellationToken, Task> attempt)
+    {
+        var activity = RoutingTelemetry.StartAttempt(call, deployment);
+        Exception? failure = null;
+        var entered = false;
         try
         {
-            var outcome = await deployment.Breaker.ExecuteOutcomeAsync(
-                static async (ctx, state) =>
-                {
-                    try
-                    {
-                        await state.attempt(state.deployment, ctx.CancellationToken).ConfigureAwait(false);
-                        return Answered;
-                    }
-                    catch (Exception e)
-                    {
-                        return Outcome.FromException<object>(e);
-                    }
-                },
-                context, (attempt, deployment)).ConfigureAwait(false);
-            RoutingTelemetry.Finish(activity, call, deployment, outcome.Exception);
-            return outcome;
+            if (!deployment.TryEnter())
+            {
+                await deployment.EnterAsync(context.CancellationToken).ConfigureAwait(false);
+            }
+
+            entered = true;
+            await attempt(deployment, context.CancellationToken).ConfigureAwait(false);
+            return Answered;
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            return Outcome.FromException<object>(e);
         }
         finally
         {
-            deployment.Exit();
+            if (entered)
+            {
+                deployment.Exit();
+            }
+
+            RoutingTelemetry.Finish(activity, call, deployment, failure);
         }
     }
 

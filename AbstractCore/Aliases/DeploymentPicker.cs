@@ -13,7 +13,7 @@ public static class DeploymentPicker
     /// chooses. Null when none may.
     /// </summary>
     public static DeploymentState? Pick(
-        IReadOnlyList<DeploymentState> deployments, AliasStrategy strategy, IReadOnlyCollection<DeploymentState> tried,
+        IReadOnlyList<DeploymentState> deployments, AliasStrategy strategy, IReadOnlyList<DeploymentState> tried,
         Func<DeploymentState, bool>? allowed)
     {
         DeploymentState? best = null;
@@ -24,7 +24,7 @@ public static class DeploymentPicker
         {
             var d = deployments[i];
             ranks[i] = int.MaxValue;
-            if (tried.Contains(d) || d.IsCooling || !d.UnderRpm || (allowed is not null && !allowed(d)))
+            if (Contains(tried, d) || d.IsCooling || !d.UnderRpm || (allowed is not null && !allowed(d)))
             {
                 continue;
             }
@@ -54,6 +54,19 @@ public static class DeploymentPicker
             AliasStrategy.Latency => Min(deployments, ranks, bestRank, d => d.LatencyMs),
             _ => Weighted(deployments, ranks, bestRank, totalWeight),
         };
+    }
+
+    private static bool Contains(IReadOnlyList<DeploymentState> tried, DeploymentState d)
+    {
+        for (var i = 0; i < tried.Count; i++)
+        {
+            if (ReferenceEquals(tried[i], d))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static DeploymentState Weighted(IReadOnlyList<DeploymentState> deployments, Span<int> ranks, int rank, double totalWeight)

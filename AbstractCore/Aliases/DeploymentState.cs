@@ -20,6 +20,7 @@ public sealed class DeploymentState
     private int _inFlight;
     private long _sharedCoolingUntil; // Stopwatch ticks; 0 when no other replica reported a cooldown
     private long _localCoolingUntil; // Stopwatch ticks: when this replica's open circuit lets a trial call through
+    private bool _opened; // from OnOpened to OnClosed: only then is the circuit's state (read under Polly's lock) worth reading
     private double _latencyMs = -1;
 
     public DeploymentState(ModelAlias alias, AliasDeployment deployment, Action<DeploymentState, bool> circuitChanged)
@@ -36,24 +37,23 @@ public sealed class DeploymentState
             SamplingDuration = TimeSpan.FromSeconds(Math.Max(0.5, Math.Min(60, alias.Cooldown.TotalSeconds))),
             BreakDuration = alias.Cooldown,
             ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e &&
-                AttemptFailure.Of(e, args.Context.Properties.GetValue(CallersKey, false)).CountsAgainstDeployment),
+                AttemptFailure.Of(e, args.Context.Properties.GetValue(AliasRouter.CallKey, null!).CallersKey).CountsAgainstDeployment),
             StateProvider = _circuit,
             OnOpened = args =>
             {
                 Volatile.Write(ref _localCoolingUntil, Stopwatch.GetTimestamp() + (long)(args.BreakDuration.TotalSeconds * Stopwatch.Frequency));
+                Volatile.Write(ref _opened, true);
                 circuitChanged(this, true);
                 return ValueTask.CompletedTask;
             },
             OnClosed = _ =>
             {
+                Volatile.Write(ref _opened, false);
                 circuitChanged(this, false);
                 return ValueTask.CompletedTask;
             },
         }).Build();
     }
-
-    /// <summary>Whether the attempt ran with the caller's own provider key (<see cref="AttemptFailure.Of"/>).</summary>
-    public static readonly ResiliencePropertyKey<bool> CallersKey = new("abstractcore.callers_key");
 
     public ModelAlias Alias { get; }
 
@@ -76,11 +76,13 @@ public sealed class DeploymentState
     /// <summary>Why not to send here now: <c>local</c> (the circuit is open, or its trial call is in flight) or
     /// <c>shared</c>; null when it may be tried. Polly moves an open circuit to half-open only when a call comes, so an
     /// open one whose break is over counts as ready: the next call is its trial.</summary>
-    public string? CoolingSource => _circuit.CircuitState switch
+    public string? CoolingSource => Volatile.Read(ref _opened) && CircuitHolds ? "local" : SharedCoolingLeft > TimeSpan.Zero ? "shared" : null;
+
+    private bool CircuitHolds => _circuit.CircuitState switch
     {
-        CircuitState.Isolated or CircuitState.HalfOpen => "local",
-        CircuitState.Open when Stopwatch.GetTimestamp() < Volatile.Read(ref _localCoolingUntil) => "local",
-        _ => SharedCoolingLeft > TimeSpan.Zero ? "shared" : null,
+        CircuitState.Isolated or CircuitState.HalfOpen => true,
+        CircuitState.Open => Stopwatch.GetTimestamp() < Volatile.Read(ref _localCoolingUntil),
+        _ => false,
     };
 
     /// <summary>Whether the deployment cools down, where (<see cref="CoolingSource"/>) and for how long still; null when not.</summary>

@@ -1,7 +1,7 @@
 using AbstractCore.Bench;
 
 // AbstractCore.Bench: the load harness's .NET half (bench/run.sh drives it).
-//   upstream                 hosts the TestKit fake OpenAI upstream (record=false), prints its base URL, runs until SIGTERM/SIGINT;
+//   upstream                 hosts the TestKit fake OpenAI upstream (record=false; --count N: N of them), prints its base URL(s), runs until SIGTERM/SIGINT;
 //                            with --fail-rate F / --cut-rate C, the bench's failure-injecting fake instead (ChaosUpstream)
 //   anthropic-upstream       hosts the TestKit fake Anthropic upstream (record=false), prints its root URL, runs until SIGTERM/SIGINT
 //   free-port                prints a free loopback TCP port
@@ -37,7 +37,7 @@ catch (ArgumentException e)
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: AbstractCore.Bench upstream [--fail-rate F --cut-rate C [--cut-after K] [--port P]]
+        usage: AbstractCore.Bench upstream [--count N | --fail-rate F --cut-rate C [--cut-after K] [--port P]]
                AbstractCore.Bench anthropic-upstream
                AbstractCore.Bench free-port
                AbstractCore.Bench load --url URL [--connections N] [--duration S] [--warmup S] [--stream]

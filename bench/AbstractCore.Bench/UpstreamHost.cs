@@ -9,6 +9,9 @@ namespace AbstractCore.Bench;
 /// The zero-latency upstream: TestKit's fake with its default short text reply, nothing recorded. <c>upstream</c> hosts
 /// <see cref="FakeOpenAIUpstream"/> (prints <c>http://127.0.0.1:&lt;port&gt;/v1/</c>), <c>anthropic-upstream</c>
 /// <see cref="FakeAnthropicUpstream"/> (prints <c>http://127.0.0.1:&lt;port&gt;</c>, as ANTHROPIC_BASE_URL takes it).
+/// <c>--count N</c> hosts N fakes in this one process, one URL per line: bench/routing.sh's two deployments are then two
+/// upstreams (two ports, two connection pools) without a second busy process on the machine, which the plain route it is
+/// compared with would not have.
 /// </summary>
 internal static class UpstreamHost
 {
@@ -16,14 +19,14 @@ internal static class UpstreamHost
         HostAsync(options, async () =>
         {
             var fake = await FakeOpenAIUpstream.StartAsync(record: false);
-            return (fake.BaseUrl, fake);
+            return (fake.BaseUrl, (IAsyncDisposable)fake);
         });
 
     public static Task<int> RunAnthropicAsync(Options options) =>
         HostAsync(options, async () =>
         {
             var fake = await FakeAnthropicUpstream.StartAsync(record: false);
-            return (fake.BaseUrl, fake);
+            return (fake.BaseUrl, (IAsyncDisposable)fake);
         });
 
     private static async Task<int> HostAsync(Options options, Func<Task<(Uri BaseUrl, IAsyncDisposable Fake)>> start)
@@ -38,12 +41,27 @@ internal static class UpstreamHost
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
-        var (baseUrl, fake) = await start();
-        await using var running = fake;
-        await Console.Out.WriteLineAsync(baseUrl.ToString());
-        await Console.Out.FlushAsync();
-        await stop.Task;
-        return 0;
+        var fakes = new List<IAsyncDisposable>();
+        try
+        {
+            for (var i = options.Int("count", 1); i > 0; i--)
+            {
+                var (baseUrl, fake) = await start();
+                fakes.Add(fake);
+                await Console.Out.WriteLineAsync(baseUrl.ToString());
+            }
+
+            await Console.Out.FlushAsync();
+            await stop.Task;
+            return 0;
+        }
+        finally
+        {
+            foreach (var fake in fakes)
+            {
+                await fake.DisposeAsync();
+            }
+        }
 
         void Stop(PosixSignalContext context)
         {

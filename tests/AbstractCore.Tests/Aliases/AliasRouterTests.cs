@@ -158,6 +158,45 @@ public sealed class AliasRouterTests
     }
 
     [Fact]
+    public async Task A_trial_call_the_caller_got_wrong_still_ends_the_cooldown()
+    {
+        // The deployment answered the trial (a 400 is the caller's): its circuit closes instead of staying half-open,
+        // which would keep it out of the rotation for good.
+        var (router, alias, _) = Router("""
+            {"x": {"failures_to_cool": 2, "cooldown_s": 0.5, "deployments": [{"name": "a", "model": "vllm/m"}, {"name": "b", "model": "vllm/m", "weight": 0}]}}
+            """);
+        var outcomes = new Dictionary<string, Queue<Exception?>> { ["a"] = new([Status(500), Status(500), Status(400)]), ["b"] = new() };
+        await RunAsync(router, alias, outcomes);
+        await RunAsync(router, alias, outcomes);
+        await Task.Delay(TimeSpan.FromSeconds(0.7));
+
+        var (trial, failure, _) = await RunAsync(router, alias, outcomes);
+        var (next, _, _) = await RunAsync(router, alias, outcomes);
+
+        Assert.Equal(["a"], trial);
+        Assert.Equal("400", Assert.IsType<GatewayException>(failure).Headers![UpstreamFailure.StatusHeader]);
+        Assert.False(router.ByKey["x\na"].IsCooling);
+        Assert.Equal(["a"], next);
+    }
+
+    [Fact]
+    public async Task A_client_that_leaves_during_the_trial_call_does_not_keep_the_deployment_cooling()
+    {
+        var (router, alias, _) = Router("""
+            {"x": {"failures_to_cool": 2, "cooldown_s": 0.5, "deployments": [{"name": "a", "model": "vllm/m"}, {"name": "b", "model": "vllm/m", "weight": 0}]}}
+            """);
+        var outcomes = new Dictionary<string, Queue<Exception?>> { ["a"] = new([Status(500), Status(500), new OperationCanceledException()]), ["b"] = new() };
+        await RunAsync(router, alias, outcomes);
+        await RunAsync(router, alias, outcomes);
+        await Task.Delay(TimeSpan.FromSeconds(0.7));
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => RunAsync(router, alias, outcomes));
+        var (next, _, _) = await RunAsync(router, alias, outcomes);
+
+        Assert.Equal(["a"], next);
+    }
+
+    [Fact]
     public async Task Every_deployment_cooling_is_a_503_with_retry_after()
     {
         var (router, alias, _) = Router(TwoDeployments);

@@ -12,7 +12,7 @@ public sealed class DeploymentPickerTests
     }
 
     private static DeploymentState? Pick(DeploymentState[] states, AliasStrategy strategy = AliasStrategy.Weighted,
-        IReadOnlyCollection<DeploymentState>? tried = null, Func<DeploymentState, bool>? allowed = null) =>
+        IReadOnlyList<DeploymentState>? tried = null, Func<DeploymentState, bool>? allowed = null) =>
         DeploymentPicker.Pick(states, strategy, tried ?? [], allowed);
 
     [Fact]
