@@ -35,7 +35,7 @@ def read_json(name):
 before, after = read_json("chaos-upstream-before.json"), read_json("chaos-upstream-after.json")
 chaos_upstream = {k: after.get(k, 0) - before.get(k, 0) for k in ("requests", "failed_500", "cut", "ok")} if after else {}
 aliases = read_json("chaos-aliases.json")
-spread = read_json("spread.json")
+answered_by = read_json("spread.json")
 machine = [line.rstrip("\n") for line in open(f"{a.work}/machine.txt")]
 sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 trial = a.trial == "1"
@@ -90,9 +90,9 @@ for mode in ("plain", "stream"):
         stage1_json.append(dict(mode=name, connections=c, plain=plain, alias=alias, cpu_ratio=ratio, round_cpu_ratios=rounds,
                                 quiet_points=quiet))
 if points:
-    answers = sum(spread.values())
-    share = spread.get("b", 0) / answers if answers else 0.0
-    counted = ", ".join(f"{k}: {v}" for k, v in sorted(spread.items())) or "no X-AbstractCore-Deployment header"
+    answers = sum(answered_by.values())
+    share = answered_by.get("b", 0) / answers if answers else 0.0
+    counted = ", ".join(f"{k}: {v}" for k, v in sorted(answered_by.items())) or "no X-AbstractCore-Deployment header"
     if a.alias_deployments == "1":
         verdicts.append(("stage 1: the alias over deployment a only (BENCH_ALIAS_DEPLOYMENTS=1): answers from b, of 200",
                          "0", counted, answers > 0 and share == 0))

@@ -30,7 +30,8 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
     /// null otherwise.</summary>
     public static AliasCall? Current(HttpContext context) => context.Items[CallItem] as AliasCall;
 
-    public Task RunAsync(HttpContext context, ModelAlias alias, Func<DeploymentState, Task> attempt)
+    /// <summary>Runs the request's attempts; <paramref name="state"/> reaches <paramref name="attempt"/>, which need not capture anything.</summary>
+    public ValueTask RunAsync<TState>(HttpContext context, ModelAlias alias, Func<DeploymentState, TState, Task> attempt, TState state)
     {
         var response = context.Response;
         var call = router.Call(alias, () => response.HasStarted, context.Request.Headers.ProviderKey(AuthEnabled) is not null);
@@ -48,14 +49,19 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
             }, call);
         }
 
-        return router.RunAsync(call, (deployment, _) =>
+        return router.RunAsync(call, static (deployment, s, _) =>
         {
             // Each attempt's own: the one that answers leaves them.
-            response.Headers[DeploymentHeader] = deployment.Deployment.Name;
-            response.Headers[AttemptsHeader] = call.Attempts < Counts.Length ? Counts[call.Attempts] : call.Attempts.ToString(CultureInfo.InvariantCulture);
-            return attempt(deployment);
-        }, context.RequestAborted);
+            var attempts = s.call.Attempts;
+            s.response.Headers[DeploymentHeader] = deployment.Deployment.Name;
+            s.response.Headers[AttemptsHeader] = attempts < Counts.Length ? Counts[attempts] : attempts.ToString(CultureInfo.InvariantCulture);
+            return s.attempt(deployment, s.state);
+        }, (response, call, attempt, state), context.RequestAborted);
     }
+
+    /// <inheritdoc cref="RunAsync{TState}"/>
+    public ValueTask RunAsync(HttpContext context, ModelAlias alias, Func<DeploymentState, Task> attempt) =>
+        RunAsync(context, alias, static (deployment, attempt) => attempt(deployment), attempt);
 
     /// <summary>
     /// Continues <paramref name="call"/> on the deployments it has not tried (<see cref="AliasCall.Continuation"/>), which
@@ -70,7 +76,7 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
         }
 
         context.Items[CallItem] = next;
-        await router.RunAsync(next, (deployment, _) => attempt(deployment), context.RequestAborted);
+        await router.RunAsync(next, static (deployment, attempt, _) => attempt(deployment), attempt, context.RequestAborted);
         return true;
     }
 }

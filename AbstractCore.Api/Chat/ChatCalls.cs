@@ -24,8 +24,9 @@ internal sealed partial class ChatCalls(
     /// after another (<see cref="AliasAttempts"/>) until one answers, each attempt planning and running its own call.
     /// Nothing is retried once the client got a byte.
     /// </summary>
-    public Task RouteAsync(HttpContext context, ChatRoute route, Func<ChatRoute, Task> attempt) =>
-        route.Alias is { } alias ? aliases.RunAsync(context, alias, d => attempt(planner.ForDeployment(alias, d.Deployment))) : attempt(route);
+    public ValueTask RouteAsync(HttpContext context, ChatRoute route, Func<ChatRoute, Task> attempt) => route.Alias is { } alias
+        ? aliases.RunAsync(context, alias, static (d, s) => s.attempt(s.planner.ForDeployment(s.alias, d.Deployment)), (planner, alias, attempt))
+        : new(attempt(route));
 
     /// <summary>
     /// Continues a broken stream of an alias that resumes by prefill: the next deployment (through the same retry and

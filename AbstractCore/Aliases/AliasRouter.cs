@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Polly;
 using Polly.CircuitBreaker;
@@ -48,7 +49,12 @@ public sealed class AliasRouter
     /// path, so it adds as few asynchronous frames as the two pipelines allow: the retry's callback picks the deployment
     /// synchronously and hands the breaker's task straight back; the attempt's bookkeeping runs inside the breaker.
     /// </summary>
-    public async Task RunAsync(AliasCall call, Func<DeploymentState, CancellationToken, Task> attempt, CancellationToken cancellationToken)
+    /// <remarks>The state machines of this method and of <see cref="CallAsync"/> are pooled: they are on every alias
+    /// request's path, which allocates four more in Polly's two strategies already. <paramref name="state"/> reaches
+    /// <paramref name="attempt"/>, which need not capture anything.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask RunAsync<TState>(
+        AliasCall call, Func<DeploymentState, TState, CancellationToken, Task> attempt, TState state, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(CallKey, call);
@@ -56,7 +62,7 @@ public sealed class AliasRouter
         try
         {
             outcome = await _aliases[call.Alias].Retry.ExecuteOutcomeAsync(
-                static (ctx, state) => Attempt(ctx, state.call, state.attempt), context, (call, attempt)).ConfigureAwait(false);
+                static (ctx, s) => Attempt(ctx, s.call, s.attempt, s.state), context, (call, attempt, state)).ConfigureAwait(false);
         }
         finally
         {
@@ -69,8 +75,13 @@ public sealed class AliasRouter
         }
     }
 
+    /// <inheritdoc cref="RunAsync{TState}"/>
+    public ValueTask RunAsync(AliasCall call, Func<DeploymentState, CancellationToken, Task> attempt, CancellationToken cancellationToken) =>
+        RunAsync(call, static (deployment, attempt, ct) => attempt(deployment, ct), attempt, cancellationToken);
+
     /// <summary>One attempt: the next deployment, then the call inside its circuit breaker.</summary>
-    private static ValueTask<Outcome<object>> Attempt(ResilienceContext context, AliasCall call, Func<DeploymentState, CancellationToken, Task> attempt)
+    private static ValueTask<Outcome<object>> Attempt<TState>(
+        ResilienceContext context, AliasCall call, Func<DeploymentState, TState, CancellationToken, Task> attempt, TState state)
     {
         DeploymentState deployment;
         try
@@ -83,7 +94,7 @@ public sealed class AliasRouter
         }
 
         var outcome = deployment.Breaker.ExecuteOutcomeAsync(
-            static (ctx, state) => CallAsync(ctx, state.call, state.deployment, state.attempt), context, (call, deployment, attempt));
+            static (ctx, s) => CallAsync(ctx, s.call, s.deployment, s.attempt, s.state), context, (call, deployment, attempt, state));
         if (outcome.IsCompletedSuccessfully && outcome.Result.Exception is BrokenCircuitException refused)
         {
             // The circuit opened after the pick: the attempt never ran, but it counts and has its span.
@@ -96,8 +107,9 @@ public sealed class AliasRouter
     /// <summary>The attempt inside the breaker: a call slot on the deployment, the call, its span and counters.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
         Justification = "Every failure becomes the attempt's outcome: the retry strategy judges it, and the router rethrows the last one.")]
-    private static async ValueTask<Outcome<object>> CallAsync(
-        ResilienceContext context, AliasCall call, DeploymentState deployment, Func<DeploymentState, CancellationToken, Task> attempt)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<Outcome<object>> CallAsync<TState>(
+        ResilienceContext context, AliasCall call, DeploymentState deployment, Func<DeploymentState, TState, CancellationToken, Task> attempt, TState state)
     {
         var activity = RoutingTelemetry.StartAttempt(call, deployment);
         Exception? failure = null;
@@ -110,7 +122,7 @@ public sealed class AliasRouter
             }
 
             entered = true;
-            await attempt(deployment, context.CancellationToken).ConfigureAwait(false);
+            await attempt(deployment, state, context.CancellationToken).ConfigureAwait(false);
             return Answered;
         }
         catch (Exception e)

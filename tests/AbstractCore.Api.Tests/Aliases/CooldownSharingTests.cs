@@ -110,7 +110,7 @@ public sealed class CooldownSharingTests(CooldownFixture fx) : IClassFixture<Coo
             }, CancellationToken.None);
             if (alone)
             {
-                await Assert.ThrowsAnyAsync<GatewayException>(() => run);
+                await Assert.ThrowsAnyAsync<GatewayException>(() => run.AsTask());
             }
             else
             {
