@@ -34,7 +34,7 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
     public ValueTask RunAsync<TState>(HttpContext context, ModelAlias alias, Func<DeploymentState, TState, Task> attempt, TState state)
     {
         var response = context.Response;
-        var call = router.Call(alias, () => response.HasStarted, context.Request.Headers.ProviderKey(AuthEnabled) is not null);
+        var call = router.Call(alias, static r => ((HttpResponse)r!).HasStarted, response, context.Request.Headers.ProviderKey(AuthEnabled) is not null);
         if (alias.Resume == AliasResume.Prefill)
         {
             context.Items[CallItem] = call; // for a stream that breaks (Current)

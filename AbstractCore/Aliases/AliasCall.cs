@@ -7,15 +7,21 @@ namespace AbstractCore.Aliases;
 /// deployment answered. <see cref="AliasRouter"/> runs it; the host reads <see cref="Attempts"/> and
 /// <see cref="Deployment"/> for its headers.
 /// </summary>
-/// <param name="started">Whether the client already received bytes: from then on nothing is retried.</param>
+/// <param name="started">Whether the client already received bytes (asked with <paramref name="startedState"/>): from then on
+/// nothing is retried.</param>
 /// <param name="callersKey">Whether attempts run with the caller's own provider key (<see cref="AttemptFailure.Of"/>).</param>
-public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> deployments, Func<bool> started, bool callersKey)
+public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> deployments, Func<object?, bool> started, object? startedState, bool callersKey)
 {
-    private readonly List<DeploymentState> _tried = new(2);
+    private ulong _tried; // DeploymentPicker.Bit of each deployment tried
     private Func<DeploymentState, bool>? _allowed;
     private DeploymentState? _next;
     private TimeSpan? _wait;
     private long _attemptStarted;
+
+    public AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> deployments, Func<bool> started, bool callersKey)
+        : this(alias, deployments, static s => ((Func<bool>)s!)(), started, callersKey)
+    {
+    }
 
     public ModelAlias Alias => alias;
 
@@ -45,20 +51,18 @@ public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> d
             return null;
         }
 
-        var next = new AliasCall(alias, deployments, static () => false, callersKey) { Attempts = Attempts };
-        next._tried.AddRange(_tried);
-        return next;
+        return new AliasCall(alias, deployments, static _ => false, null, callersKey) { Attempts = Attempts, _tried = _tried };
     }
 
     /// <summary>The next attempt's deployment: the one chosen when the last attempt failed, else a fresh pick.</summary>
     internal DeploymentState Begin()
     {
         var next = _next ?? DeploymentPicker.Pick(deployments, alias.Strategy, _tried, _allowed)
-            ?? (Attempts > 0 ? DeploymentPicker.Pick(deployments, alias.Strategy, [], _allowed) : null) // a continuation may go back
+            ?? (Attempts > 0 ? DeploymentPicker.Pick(deployments, alias.Strategy, 0, _allowed) : null) // a continuation may go back
             ?? throw NoneLeft();
         (_next, Deployment, Waited) = (null, next, _wait ?? TimeSpan.Zero);
         _wait = null;
-        _tried.Add(next);
+        _tried |= DeploymentPicker.Bit(next);
         next.TryCountRequest();
         Attempts++;
         _attemptStarted = Stopwatch.GetTimestamp();
@@ -81,7 +85,7 @@ public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> d
     /// </summary>
     internal bool ShouldRetry(Exception exception)
     {
-        if (started())
+        if (started(startedState))
         {
             return false; // tokens reached the client: the stream reports the failure in-band
         }
@@ -113,14 +117,14 @@ public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> d
             return false;
         }
 
-        _next = DeploymentPicker.Pick(deployments, alias.Strategy, [], _allowed);
+        _next = DeploymentPicker.Pick(deployments, alias.Strategy, 0, _allowed);
         _wait = failure.RetryAfter;
         return _next is not null;
     }
 
     /// <summary>The wait before the next attempt: none for another deployment, the upstream's <c>Retry-After</c> when it
     /// sent one, else null for the retry strategy's backoff.</summary>
-    internal TimeSpan? NextDelay() => _wait ?? (_next is not null && !_tried.Contains(_next) ? TimeSpan.Zero : null);
+    internal TimeSpan? NextDelay() => _wait ?? (_next is not null && (_tried & DeploymentPicker.Bit(_next)) == 0 ? TimeSpan.Zero : null);
 
     internal void Waiting(TimeSpan delay) => _wait = delay;
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Polly;
 using Polly.CircuitBreaker;
@@ -42,6 +41,10 @@ public sealed class AliasRouter
 
     public AliasCall Call(ModelAlias alias, Func<bool> started, bool callersKey) => new(alias, _aliases[alias].Deployments, started, callersKey);
 
+    /// <summary>A call whose <paramref name="started"/> reads <paramref name="state"/>, so that it need not capture it.</summary>
+    public AliasCall Call(ModelAlias alias, Func<object?, bool> started, object? state, bool callersKey) =>
+        new(alias, _aliases[alias].Deployments, started, state, callersKey);
+
     /// <summary>
     /// Runs <paramref name="attempt"/> for one deployment after another until one answers, the failure is final or the
     /// alias's attempts are spent; the last failure is the request's. Outcomes travel as Polly's <see cref="Outcome{T}"/>
@@ -49,10 +52,7 @@ public sealed class AliasRouter
     /// path, so it adds as few asynchronous frames as the two pipelines allow: the retry's callback picks the deployment
     /// synchronously and hands the breaker's task straight back; the attempt's bookkeeping runs inside the breaker.
     /// </summary>
-    /// <remarks>The state machines of this method and of <see cref="CallAsync"/> are pooled: they are on every alias
-    /// request's path, which allocates four more in Polly's two strategies already. <paramref name="state"/> reaches
-    /// <paramref name="attempt"/>, which need not capture anything.</remarks>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    /// <remarks><paramref name="state"/> reaches <paramref name="attempt"/>, which need not capture anything.</remarks>
     public async ValueTask RunAsync<TState>(
         AliasCall call, Func<DeploymentState, TState, CancellationToken, Task> attempt, TState state, CancellationToken cancellationToken)
     {
@@ -107,7 +107,6 @@ public sealed class AliasRouter
     /// <summary>The attempt inside the breaker: a call slot on the deployment, the call, its span and counters.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
         Justification = "Every failure becomes the attempt's outcome: the retry strategy judges it, and the router rethrows the last one.")]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<Outcome<object>> CallAsync<TState>(
         ResilienceContext context, AliasCall call, DeploymentState deployment, Func<DeploymentState, TState, CancellationToken, Task> attempt, TState state)
     {

@@ -8,12 +8,12 @@ public static class DeploymentPicker
 {
     /// <summary>
     /// Among the deployments that may take the attempt: not cooling down, under their <c>rpm</c>, allowed by the failure so
-    /// far (<paramref name="allowed"/>) and not in <paramref name="tried"/>. Those with a free <c>max_concurrency</c> slot
+    /// far (<paramref name="allowed"/>) and not in <paramref name="tried"/> (their <see cref="Bit"/>s). Those with a free <c>max_concurrency</c> slot
     /// come first; weight 0 marks a last resort, taken only when no weighted one is left. Then the alias's strategy
     /// chooses. Null when none may.
     /// </summary>
     public static DeploymentState? Pick(
-        IReadOnlyList<DeploymentState> deployments, AliasStrategy strategy, IReadOnlyList<DeploymentState> tried,
+        IReadOnlyList<DeploymentState> deployments, AliasStrategy strategy, ulong tried,
         Func<DeploymentState, bool>? allowed)
     {
         DeploymentState? best = null;
@@ -24,7 +24,7 @@ public static class DeploymentPicker
         {
             var d = deployments[i];
             ranks[i] = int.MaxValue;
-            if (Contains(tried, d) || d.IsCooling || !d.UnderRpm || (allowed is not null && !allowed(d)))
+            if ((tried & Bit(d)) != 0 || d.IsCooling || !d.UnderRpm || (allowed is not null && !allowed(d)))
             {
                 continue;
             }
@@ -56,18 +56,8 @@ public static class DeploymentPicker
         };
     }
 
-    private static bool Contains(IReadOnlyList<DeploymentState> tried, DeploymentState d)
-    {
-        for (var i = 0; i < tried.Count; i++)
-        {
-            if (ReferenceEquals(tried[i], d))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>The deployment's bit in a tried set.</summary>
+    public static ulong Bit(DeploymentState deployment) => 1UL << deployment.Index;
 
     private static DeploymentState Weighted(IReadOnlyList<DeploymentState> deployments, Span<int> ranks, int rank, double totalWeight)
     {

@@ -28,6 +28,7 @@ public sealed class DeploymentState
         Alias = alias;
         Deployment = deployment;
         Key = alias.Name + "\n" + deployment.Name;
+        Index = IndexOf(alias, deployment);
         _slots = deployment.MaxConcurrency is { } max ? new SemaphoreSlim(max, max) : null;
         Breaker = new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
@@ -61,6 +62,22 @@ public sealed class DeploymentState
 
     /// <summary>The alias and deployment names, unique across the server: the shared cooldown's key.</summary>
     public string Key { get; }
+
+    /// <summary>The deployment's place in the alias's list: its bit in a request's tried set (<see cref="DeploymentPicker"/>).</summary>
+    public int Index { get; }
+
+    private static int IndexOf(ModelAlias alias, AliasDeployment deployment)
+    {
+        for (var i = 0; i < alias.Deployments.Count; i++)
+        {
+            if (ReferenceEquals(alias.Deployments[i], deployment))
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"Deployment '{deployment.Name}' is not one of alias '{alias.Name}''s.", nameof(deployment));
+    }
 
     /// <summary>This deployment's circuit breaker; every attempt runs inside it.</summary>
     public ResiliencePipeline Breaker { get; }

@@ -39,6 +39,9 @@ public sealed record ModelAlias(
     TimeSpan? FirstByteTimeout, TimeSpan StreamIdleTimeout, int MaxAttempts, TimeSpan Cooldown, int FailuresToCool)
 {
     public static readonly TimeSpan DefaultStreamIdleTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>The most deployments an alias takes: a request's tried ones are the bits of one <see cref="ulong"/>.</summary>
+    public const int MaxDeployments = 64;
     public static readonly TimeSpan DefaultCooldown = TimeSpan.FromSeconds(30);
     public const int DefaultFailuresToCool = 3;
 

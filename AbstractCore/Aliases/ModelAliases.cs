@@ -67,6 +67,11 @@ public sealed class ModelAliases
             throw Fault(name, "needs a non-empty \"deployments\" array");
         }
 
+        if (list.GetArrayLength() > ModelAlias.MaxDeployments)
+        {
+            throw Fault(name, $"has {list.GetArrayLength()} deployments; an alias takes at most {ModelAlias.MaxDeployments}");
+        }
+
         var deployments = list.EnumerateArray().Select((d, i) => ReadDeployment(name, d, i)).ToList();
         if (deployments.GroupBy(d => d.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {

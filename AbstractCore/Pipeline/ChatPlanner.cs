@@ -36,7 +36,7 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
 
     /// <summary>The route of one attempt on an alias's deployment (built once per deployment).</summary>
     public ChatRoute ForDeployment(ModelAlias alias, AliasDeployment deployment) =>
-        _deploymentRoutes.GetOrAdd(deployment, (d, a) =>
+        _deploymentRoutes.TryGetValue(deployment, out var route) ? route : _deploymentRoutes.GetOrAdd(deployment, (d, a) =>
         {
             var provider = ProviderCatalog.Get(d.Model.Provider);
             return new ChatRoute(d.Model, provider, backends.For(provider)) { Alias = a, Deployment = d };

@@ -13,7 +13,7 @@ public sealed class DeploymentPickerTests
 
     private static DeploymentState? Pick(DeploymentState[] states, AliasStrategy strategy = AliasStrategy.Weighted,
         IReadOnlyList<DeploymentState>? tried = null, Func<DeploymentState, bool>? allowed = null) =>
-        DeploymentPicker.Pick(states, strategy, tried ?? [], allowed);
+        DeploymentPicker.Pick(states, strategy, tried?.Aggregate(0UL, (bits, d) => bits | DeploymentPicker.Bit(d)) ?? 0, allowed);
 
     [Fact]
     public void Weight_zero_is_a_last_resort()

@@ -67,6 +67,17 @@ public sealed class ModelAliasesTests
     }
 
     [Fact]
+    public void An_alias_takes_at_most_64_deployments()
+    {
+        static string Alias(int count) =>
+            "{\"x\": {\"deployments\": [" + string.Join(",", Enumerable.Range(0, count).Select(i => "{\"name\": \"d" + i + "\", \"model\": \"openai/m\"}")) + "]}}";
+
+        Assert.Equal(64, ModelAliases.Parse(Alias(64)).All.Single().Deployments.Count);
+        var e = Assert.Throws<FormatException>(() => ModelAliases.Parse(Alias(65)));
+        Assert.Contains("has 65 deployments; an alias takes at most 64", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_config_file_section_becomes_the_setting()
     {
         var dir = Directory.CreateTempSubdirectory();
