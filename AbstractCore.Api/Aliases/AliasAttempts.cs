@@ -49,14 +49,19 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
             }, call);
         }
 
-        return router.RunAsync(call, static (deployment, s, _) =>
+        return router.RunAsync(call, new Attempt<TState>(response, attempt, state), context.RequestAborted);
+    }
+
+    /// <summary>One request's attempts: each sets the headers (the one that answers leaves them), then runs.</summary>
+    private sealed class Attempt<TState>(HttpResponse response, Func<DeploymentState, TState, Task> attempt, TState state) : AliasAttempt
+    {
+        public override Task RunAsync(DeploymentState deployment, AliasCall request, CancellationToken cancellationToken)
         {
-            // Each attempt's own: the one that answers leaves them.
-            var attempts = s.call.Attempts;
-            s.response.Headers[DeploymentHeader] = deployment.Deployment.Name;
-            s.response.Headers[AttemptsHeader] = attempts < Counts.Length ? Counts[attempts] : attempts.ToString(CultureInfo.InvariantCulture);
-            return s.attempt(deployment, s.state);
-        }, (response, call, attempt, state), context.RequestAborted);
+            var attempts = request.Attempts;
+            response.Headers[DeploymentHeader] = deployment.Deployment.Name;
+            response.Headers[AttemptsHeader] = attempts < Counts.Length ? Counts[attempts] : attempts.ToString(CultureInfo.InvariantCulture);
+            return attempt(deployment, state);
+        }
     }
 
     /// <inheritdoc cref="RunAsync{TState}"/>
@@ -76,7 +81,7 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
         }
 
         context.Items[CallItem] = next;
-        await router.RunAsync(next, static (deployment, attempt, _) => attempt(deployment), attempt, context.RequestAborted);
+        await router.RunAsync(next, (deployment, _) => attempt(deployment), context.RequestAborted);
         return true;
     }
 }

@@ -52,9 +52,7 @@ public sealed class AliasRouter
     /// path, so it adds as few asynchronous frames as the two pipelines allow: the retry's callback picks the deployment
     /// synchronously and hands the breaker's task straight back; the attempt's bookkeeping runs inside the breaker.
     /// </summary>
-    /// <remarks><paramref name="state"/> reaches <paramref name="attempt"/>, which need not capture anything.</remarks>
-    public async ValueTask RunAsync<TState>(
-        AliasCall call, Func<DeploymentState, TState, CancellationToken, Task> attempt, TState state, CancellationToken cancellationToken)
+    public async ValueTask RunAsync(AliasCall call, AliasAttempt attempt, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(CallKey, call);
@@ -62,7 +60,7 @@ public sealed class AliasRouter
         try
         {
             outcome = await _aliases[call.Alias].Retry.ExecuteOutcomeAsync(
-                static (ctx, s) => Attempt(ctx, s.call, s.attempt, s.state), context, (call, attempt, state)).ConfigureAwait(false);
+                static (ctx, s) => Attempt(ctx, s.call, s.attempt), context, (call, attempt)).ConfigureAwait(false);
         }
         finally
         {
@@ -75,13 +73,12 @@ public sealed class AliasRouter
         }
     }
 
-    /// <inheritdoc cref="RunAsync{TState}"/>
+    /// <inheritdoc cref="RunAsync(AliasCall, AliasAttempt, CancellationToken)"/>
     public ValueTask RunAsync(AliasCall call, Func<DeploymentState, CancellationToken, Task> attempt, CancellationToken cancellationToken) =>
-        RunAsync(call, static (deployment, attempt, ct) => attempt(deployment, ct), attempt, cancellationToken);
+        RunAsync(call, AliasAttempt.Of(attempt), cancellationToken);
 
     /// <summary>One attempt: the next deployment, then the call inside its circuit breaker.</summary>
-    private static ValueTask<Outcome<object>> Attempt<TState>(
-        ResilienceContext context, AliasCall call, Func<DeploymentState, TState, CancellationToken, Task> attempt, TState state)
+    private static ValueTask<Outcome<object>> Attempt(ResilienceContext context, AliasCall call, AliasAttempt attempt)
     {
         DeploymentState deployment;
         try
@@ -94,7 +91,7 @@ public sealed class AliasRouter
         }
 
         var outcome = deployment.Breaker.ExecuteOutcomeAsync(
-            static (ctx, s) => CallAsync(ctx, s.call, s.deployment, s.attempt, s.state), context, (call, deployment, attempt, state));
+            static (ctx, s) => CallAsync(ctx, s.call, s.deployment, s.attempt), context, (call, deployment, attempt));
         if (outcome.IsCompletedSuccessfully && outcome.Result.Exception is BrokenCircuitException refused)
         {
             // The circuit opened after the pick: the attempt never ran, but it counts and has its span.
@@ -107,8 +104,8 @@ public sealed class AliasRouter
     /// <summary>The attempt inside the breaker: a call slot on the deployment, the call, its span and counters.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
         Justification = "Every failure becomes the attempt's outcome: the retry strategy judges it, and the router rethrows the last one.")]
-    private static async ValueTask<Outcome<object>> CallAsync<TState>(
-        ResilienceContext context, AliasCall call, DeploymentState deployment, Func<DeploymentState, TState, CancellationToken, Task> attempt, TState state)
+    private static async ValueTask<Outcome<object>> CallAsync(
+        ResilienceContext context, AliasCall call, DeploymentState deployment, AliasAttempt attempt)
     {
         var activity = RoutingTelemetry.StartAttempt(call, deployment);
         Exception? failure = null;
@@ -121,7 +118,7 @@ public sealed class AliasRouter
             }
 
             entered = true;
-            await attempt(deployment, state, context.CancellationToken).ConfigureAwait(false);
+            await attempt.RunAsync(deployment, call, context.CancellationToken).ConfigureAwait(false);
             return Answered;
         }
         catch (Exception e)

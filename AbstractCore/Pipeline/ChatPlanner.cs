@@ -26,7 +26,9 @@ public sealed class ChatPlanner(ProviderResolver providers, ChatBackends backend
     {
         if (pathProvider is null && aliases.Find(model) is { } alias)
         {
-            return _aliasRoutes.GetOrAdd(alias, a => ForDeployment(a, a.Deployments[0]) with { Deployment = null });
+            return _aliasRoutes.TryGetValue(alias, out var route)
+                ? route
+                : _aliasRoutes.GetOrAdd(alias, a => ForDeployment(a, a.Deployments[0]) with { Deployment = null });
         }
 
         var reference = ModelRef.ForPath(model, pathProvider);

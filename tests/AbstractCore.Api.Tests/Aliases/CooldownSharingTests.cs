@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace AbstractCore.Api.Tests.Aliases;
 
 /// <summary>
-/// Cooldowns shared through Redis, at the router (<see cref="AliasRouter.RunAsync"/>, as the alias handlers call it):
+/// Cooldowns shared through Redis, at the router (<see cref="AliasRouter.RunAsync(AliasCall, AliasAttempt, CancellationToken)"/>, as the alias handlers call it):
 /// a circuit opened on one replica is honoured by the other after a refresh and shown in its <c>/health</c>; Redis
 /// killed changes nothing for the requests and the local cooldowns; a deployment that answers again closes its circuit
 /// and deletes the shared key.
