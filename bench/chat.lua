@@ -3,10 +3,15 @@
 -- BENCH_STREAM=1 adds "stream":true: latency is then the whole SSE stream (wrk reads the chunked body to its end).
 -- BENCH_MODEL sets the model (bench/anthropic.sh: anthropic/claude-test); BENCH_AUTH, when set, is sent as
 -- "Authorization: Bearer <BENCH_AUTH>" (a gateway with ABSTRACTCORE_AUTH_TOKEN, which a server-held provider key needs).
+-- BENCH_DELAY_MS, when set, makes each connection wait that long before each request (bench/routing.sh's paced load).
 local model = os.getenv("BENCH_MODEL") or "openai-compatible/fake-model"
 local label = os.getenv("BENCH_LABEL") or ""
 local stream = os.getenv("BENCH_STREAM") == "1"
 local auth = os.getenv("BENCH_AUTH")
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+if pause > 0 then
+  function delay() return pause end
+end
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"

@@ -7,7 +7,10 @@
 # `openai-compatible/fake-model` (OPENAI_COMPATIBLE_BASE_URL to the first fake). Same body (bench/chat.lua) to both; for
 # each connection count and mode (non-streamed, streamed), BENCH_REPS rounds of plain, alias, alias, plain with wrk:
 # requests/s, p50/p99, the gateway's CPU time per request (/proc/<pid>/stat), alias ÷ plain. Target: the alias adds
-# ≤ 5% CPU per request (exit code 3 otherwise).
+# ≤ 5% CPU per request (exit code 3 otherwise). The load is paced (BENCH_RATE requests/s in all, each connection waiting
+# its share before each request): a closed loop saturates the 2 cores that wrk, the fakes and the gateway share, and
+# the gateway's requests per CPU second then swing by ±15% between two runs of the same route, which a 5% target cannot
+# be read through; at a pace both routes keep up with, CPU per request is the work each request costs.
 #
 # Stage 2, chaos (CHAOS_SECONDS, 120): a second gateway with an alias `bench/chaos` over deployment a, the bench's
 # failure-injecting fake (`upstream --fail-rate 0.3 --cut-rate 0.05`: 30% of requests answered HTTP 500, 5% of streams
@@ -23,7 +26,7 @@
 #   bench/routing.sh --trial      # ~3 min: 1 round of 4 s points, 8 s pre-warm, 30 s chaos; proves the harness, not the figures
 #   bench/routing.sh --overhead-only | --chaos-only
 #
-# Knobs: BENCH_REPS (3), BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS ("16 64"), BENCH_PREWARM (s per
+# Knobs: BENCH_RATE (9000 requests/s; 0: closed loop), BENCH_REPS (3), BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS ("16 64"), BENCH_PREWARM (s per
 # route, 30), BENCH_QUIET_WAIT (s, 20: before each point, wait up to that long for a second with the machine under 0.15
 # cores busy), CHAOS_SECONDS (120), CHAOS_CONNECTIONS (16), CHAOS_FAIL_RATE (0.3), CHAOS_CUT_RATE (0.05),
 # CHAOS_STREAM_SHARE (0.5), CHAOS_ALIAS_OPTIONS (extra alias fields for bench/chaos as JSON members, e.g.
@@ -53,6 +56,7 @@ else
     name=${BENCH_NAME:-$(date -u +%F)-routing}
 fi
 connections=${BENCH_CONNECTIONS:-"16 64"}
+rate=${BENCH_RATE:-9000}
 chaos_connections=${CHAOS_CONNECTIONS:-16}
 fail_rate=${CHAOS_FAIL_RATE:-0.3}
 cut_rate=${CHAOS_CUT_RATE:-0.05}
@@ -166,16 +170,17 @@ if [ $stage1 = 1 ]; then
 
     # point LABEL MODE CONNECTIONS ROUND: one wrk measurement; one JSON line with the CPU ticks of the window.
     point() {
-        local label=$1 mode=$2 c=$3 round=$4 stream=0 g0 g1 f0 f1 m0 m1 t0 t1 times out
+        local label=$1 mode=$2 c=$3 round=$4 stream=0 g0 g1 f0 f1 m0 m1 t0 t1 times out pause=0
         [ "$mode" = stream ] && stream=1
+        [ "$rate" -gt 0 ] && pause=$(( (c * 1000 + rate / 2) / rate ))
         wait_quiet
-        BENCH_STREAM=$stream BENCH_MODEL=$(model_of "$label") wrk -t1 -c"$c" -d"${warmup}s" --timeout 5s -s bench/chat.lua "$gw/v1/chat/completions" >/dev/null
+        BENCH_STREAM=$stream BENCH_DELAY_MS=$pause BENCH_MODEL=$(model_of "$label") wrk -t1 -c"$c" -d"${warmup}s" --timeout 5s -s bench/chat.lua "$gw/v1/chat/completions" >/dev/null
         g0=$(ticks $gw_pid); f0=$(ticks $fakes_pid); m0=$(machine_ticks); t0=$(date +%s.%N)
-        times=$( { TIMEFORMAT='%U %S'; time BENCH_STREAM=$stream BENCH_MODEL=$(model_of "$label") BENCH_LABEL=$label \
+        times=$( { TIMEFORMAT='%U %S'; time BENCH_STREAM=$stream BENCH_DELAY_MS=$pause BENCH_MODEL=$(model_of "$label") BENCH_LABEL=$label \
             wrk -t1 -c"$c" -d"${duration}s" --timeout 5s -s bench/chat.lua "$gw/v1/chat/completions" >"$work/wrk.out"; } 2>&1 )
         g1=$(ticks $gw_pid); f1=$(ticks $fakes_pid); m1=$(machine_ticks); t1=$(date +%s.%N)
         out=$(grep '^{' "$work/wrk.out")
-        echo "${out%\}},\"mode\":\"$mode\",\"connections\":$c,\"round\":$round,\"gateway_ticks\":$((g1 - g0)),\"fakes_ticks\":$((f1 - f0)),\"machine_ticks\":$((m1 - m0)),\"client_cpu_s\":$(echo "$times" | awk '{ print $1 + $2 }'),\"window_s\":$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'),\"loadavg\":\"$(cut -d' ' -f1 /proc/loadavg)\"}"
+        echo "${out%\}},\"mode\":\"$mode\",\"connections\":$c,\"pause_ms\":$pause,\"round\":$round,\"gateway_ticks\":$((g1 - g0)),\"fakes_ticks\":$((f1 - f0)),\"machine_ticks\":$((m1 - m0)),\"client_cpu_s\":$(echo "$times" | awk '{ print $1 + $2 }'),\"window_s\":$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'),\"loadavg\":\"$(cut -d' ' -f1 /proc/loadavg)\"}"
     }
 
     echo "== stage 1: pre-warm ${prewarm}s per route (2/3 non-streamed, 1/3 streamed), tiered JIT settles" >&2
@@ -232,7 +237,7 @@ fi
     echo "cores (nproc): $(nproc)"
     machine_lines
     echo "dotnet: $(dotnet --version) (runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }'))"
-    echo "load client: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), 1 thread (stage 1); AbstractCore.Bench chaos (stage 2)"
+    echo "load client: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), 1 thread (stage 1, $([ "$rate" -gt 0 ] && echo "paced at about $rate requests/s: each connection waits connections × 1000 ÷ $rate ms before each request" || echo "closed loop")); AbstractCore.Bench chaos (stage 2)"
     echo "gateway extra env: ${GATEWAY_ENV:-none}; image settings: $(image_env)"
     dirty=$(git -C "$root" status --porcelain -- AbstractCore AbstractCore.Api AbstractCore.OpenAI bench/AbstractCore.Bench 2>/dev/null | wc -l)
     echo "commit: $(git -C "$root" rev-parse --short HEAD)$([ "$dirty" -gt 0 ] && echo " (work tree: $dirty uncommitted file(s))")"

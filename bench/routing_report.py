@@ -145,11 +145,15 @@ lines = [f"# Routing policies: alias overhead and chaos ({sha})", ""]
 if trial:
     lines += ["> **TRIAL RUN** (`bench/routing.sh --trial`): short points, one round, 30 s of chaos. It shows that the harness "
               "works end to end; its figures are not the measurement.", ""]
+pauses = sorted({(p["connections"], p.get("pause_ms", 0)) for p in points})
+pacing = ("paced (each connection waits before each request: " + ", ".join(f"{ms} ms at {c} connections" for c, ms in pauses) +
+          "; a closed loop saturates the 2 cores and makes CPU per request swing by ±15% between runs of the same route)"
+          if any(ms for _, ms in pauses) else "closed loop")
 lines += [
     "Produced by `bench/routing.sh`. Stage 1: one gateway process (Release, the container image's runtime settings), an "
     "alias `bench/alias` over two zero-latency deployments (two TestKit fake upstreams on two ports of one process) vs the same process's plain "
     "provider route `openai-compatible/fake-model` (OPENAI_COMPATIBLE_BASE_URL to the first fake); wrk, one thread, "
-    "closed loop, the same body; per round plain, alias, alias, plain. Stage 2: another gateway, alias `bench/chaos` over "
+    f"{pacing}, the same body; per round plain, alias, alias, plain. Stage 2: another gateway, alias `bench/chaos` over "
     f"deployment a (the bench's failing fake: {float(a.chaos_fail):.0%} of requests HTTP 500, {float(a.chaos_cut):.0%} of "
     f"streams cut after 2 content chunks) and b (healthy), {a.chaos_connections} closed loops alternating non-streamed and "
     "streamed, every answer checked.", "",
