@@ -27,6 +27,11 @@ public static class RoutingTelemetry
 
     internal static Activity? StartAttempt(AliasCall call, DeploymentState deployment)
     {
+        if (!Source.HasListeners())
+        {
+            return null; // not even the span's name is built
+        }
+
         var activity = Source.StartActivity("route " + call.Alias.Name, ActivityKind.Internal);
         if (activity is not null)
         {
