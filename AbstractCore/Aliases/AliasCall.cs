@@ -18,11 +18,6 @@ public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> d
     private TimeSpan? _wait;
     private long _attemptStarted;
 
-    public AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> deployments, Func<bool> started, bool callersKey)
-        : this(alias, deployments, static s => ((Func<bool>)s!)(), started, callersKey)
-    {
-    }
-
     public ModelAlias Alias => alias;
 
     public bool CallersKey => callersKey;

@@ -39,9 +39,7 @@ public sealed class AliasRouter
     /// <summary>Deployments by <see cref="DeploymentState.Key"/>, for a shared cooldown that names one.</summary>
     public IReadOnlyDictionary<string, DeploymentState> ByKey { get; }
 
-    public AliasCall Call(ModelAlias alias, Func<bool> started, bool callersKey) => new(alias, _aliases[alias].Deployments, started, callersKey);
-
-    /// <summary>A call whose <paramref name="started"/> reads <paramref name="state"/>, so that it need not capture it.</summary>
+    /// <summary>A request's call; <paramref name="started"/> reads <paramref name="state"/>, so that it need not capture it.</summary>
     public AliasCall Call(ModelAlias alias, Func<object?, bool> started, object? state, bool callersKey) =>
         new(alias, _aliases[alias].Deployments, started, state, callersKey);
 

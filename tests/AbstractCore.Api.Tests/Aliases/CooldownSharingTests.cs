@@ -100,7 +100,7 @@ public sealed class CooldownSharingTests(CooldownFixture fx) : IClassFixture<Coo
         var tried = new List<string>();
         for (var i = 0; i < requests; i++)
         {
-            var call = router.Call(router.Aliases.Find(alias)!, static () => false, callersKey: false);
+            var call = router.Call(router.Aliases.Find(alias)!, static _ => false, null, callersKey: false);
             var run = router.RunAsync(call, (d, _) =>
             {
                 tried.Add(d.Deployment.Name);

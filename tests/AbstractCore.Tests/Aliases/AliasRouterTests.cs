@@ -42,7 +42,7 @@ public sealed class AliasRouterTests
         AliasRouter router, ModelAlias alias, Dictionary<string, Queue<Exception?>> outcomes, Func<bool>? started = null)
     {
         var reached = new List<string>();
-        var call = router.Call(alias, started ?? (() => false), callersKey: false);
+        var call = router.Call(alias, static s => ((Func<bool>?)s)?.Invoke() == true, started, callersKey: false);
         try
         {
             await router.RunAsync(call, (d, _) =>

@@ -69,7 +69,7 @@ public sealed class RoutingTelemetryTests
             Headers = new Dictionary<string, string> { [UpstreamFailure.StatusHeader] = "503" },
         };
 
-        var call = router.Call(alias.All.Single(), () => false, callersKey: false);
+        var call = router.Call(alias.All.Single(), static _ => false, null, callersKey: false);
         await router.RunAsync(call, (d, _) => d.Deployment.Name == "a" ? Task.FromException(failed) : Task.CompletedTask, default);
 
         Assert.Equal(2, spans.Count);
