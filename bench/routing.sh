@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Routing policies (issue 19): what a model alias costs, and what it does when a deployment misbehaves.
 #
-# Stage 1, overhead: one gateway (Release, image settings) with an alias `bench/alias` over two zero-latency deployments
-# (a, b: two TestKit fake upstreams on two ports of one process, `AbstractCore.Bench upstream --count 2`, so that the
-# alias does not bring a second busy process onto the 2 cores) and, in the same gateway, the plain provider route
-# `openai-compatible/fake-model` (OPENAI_COMPATIBLE_BASE_URL to the first fake). Same body (bench/chat.lua) to both; for
-# each connection count and mode (non-streamed, streamed), BENCH_REPS rounds of plain, alias, alias, plain with wrk:
-# requests/s, p50/p99, the gateway's CPU time per request (/proc/<pid>/stat), alias ÷ plain. Target: the alias adds
-# ≤ 5% CPU per request (exit code 3 otherwise). The load is paced (BENCH_RATE requests/s in all, each connection waiting
-# its share before each request): a closed loop saturates the 2 cores that wrk, the fakes and the gateway share, and
-# the gateway's requests per CPU second then swing by ±15% between two runs of the same route, which a 5% target cannot
-# be read through; at a pace both routes keep up with, CPU per request is the work each request costs.
+# Stage 1, overhead: two identical gateways (Release, image settings), each with an alias `bench/alias` over two
+# zero-latency deployments (a, b: two TestKit fake upstreams on two ports of one process, `AbstractCore.Bench upstream
+# --count 2`, so that the alias does not bring a second busy process onto the 2 cores) and the plain provider route
+# `openai-compatible/fake-model` (OPENAI_COMPATIBLE_BASE_URL to the first fake). Both routes are measured at the same
+# time, one on each gateway, and swap gateways every window: whatever else the host does (these are shared virtual
+# machines) falls on both routes alike, where one route after the other saw the host change between windows by ±10%.
+# Same body (bench/chat.lua) to both; for each connection count and mode (non-streamed, streamed), BENCH_REPS rounds of
+# two windows with wrk: requests/s, p50/p99, each gateway's CPU time per request (/proc/<pid>/stat), alias ÷ plain.
+# Target: the alias adds ≤ 5% CPU per request (exit code 3 otherwise). The load is paced (BENCH_RATE requests/s over
+# both gateways, each connection waiting its share before each request): a closed loop saturates the 2 cores, and the
+# gateways' requests per CPU second then follow whatever CPU they get; at a pace both keep up with, CPU per request is
+# the work each request costs.
 #
 # Stage 2, chaos (CHAOS_SECONDS, 120): a second gateway with an alias `bench/chaos` over deployment a, the bench's
 # failure-injecting fake (`upstream --fail-rate 0.3 --cut-rate 0.05`: 30% of requests answered HTTP 500, 5% of streams
@@ -22,11 +24,11 @@
 #
 # Writes bench/results/<UTC date>-routing.md and .json (`--trial`: <date>-routing-trial.*, marked as a trial).
 #
-#   bench/routing.sh              # ~16 min on a quiet 2-core machine (stage 1 ~12 min, stage 2 ~2.5 min)
+#   bench/routing.sh              # ~15 min on a quiet 2-core machine (stage 1 ~11 min, stage 2 ~2.5 min)
 #   bench/routing.sh --trial      # ~3 min: 1 round of 4 s points, 8 s pre-warm, 30 s chaos; proves the harness, not the figures
 #   bench/routing.sh --overhead-only | --chaos-only
 #
-# Knobs: BENCH_RATE (9000 requests/s; 0: closed loop), BENCH_REPS (3), BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS ("16 64"), BENCH_PREWARM (s per
+# Knobs: BENCH_RATE (6400 requests/s over both gateways; 0: closed loop), BENCH_REPS (4), BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS ("16 64"), BENCH_PREWARM (s per
 # route, 30), BENCH_QUIET_WAIT (s, 20: before each point, wait up to that long for a second with the machine under 0.15
 # cores busy), CHAOS_SECONDS (120), CHAOS_CONNECTIONS (16), CHAOS_FAIL_RATE (0.3), CHAOS_CUT_RATE (0.05),
 # CHAOS_STREAM_SHARE (0.5), CHAOS_ALIAS_OPTIONS (extra alias fields for bench/chaos as JSON members, e.g.
@@ -51,12 +53,12 @@ if [ $trial = 1 ]; then
     chaos_seconds=${CHAOS_SECONDS:-30} quiet_wait=${BENCH_QUIET_WAIT:-5}
     name=${BENCH_NAME:-$(date -u +%F)-routing-trial}
 else
-    reps=${BENCH_REPS:-3} duration=${BENCH_DURATION:-10} warmup=${BENCH_WARMUP:-3} prewarm=${BENCH_PREWARM:-30}
+    reps=${BENCH_REPS:-4} duration=${BENCH_DURATION:-10} warmup=${BENCH_WARMUP:-3} prewarm=${BENCH_PREWARM:-30}
     chaos_seconds=${CHAOS_SECONDS:-120} quiet_wait=${BENCH_QUIET_WAIT:-20}
     name=${BENCH_NAME:-$(date -u +%F)-routing}
 fi
 connections=${BENCH_CONNECTIONS:-"16 64"}
-rate=${BENCH_RATE:-9000}
+rate=${BENCH_RATE:-6400}
 chaos_connections=${CHAOS_CONNECTIONS:-16}
 fail_rate=${CHAOS_FAIL_RATE:-0.3}
 cut_rate=${CHAOS_CUT_RATE:-0.05}
@@ -159,42 +161,60 @@ if [ $stage1 = 1 ]; then
     # own cost from that of spreading over two upstream connection pools.
     [ "${BENCH_ALIAS_DEPLOYMENTS:-2}" = 1 ] && deployment_b=
     aliases="{\"bench/alias\":{\"deployments\":[{\"name\":\"a\",\"model\":\"openai-compatible/fake-model\",\"base_url\":\"$fake1_base\"}$deployment_b]}}"
-    start_gateway gateway1 "$aliases"
+    start_gateway gateway1 "$aliases"; gw1=$gw gw1_pid=$gw_pid
     check_route openai-compatible/fake-model
     check_route bench/alias
     if ! grep -qi '^x-abstractcore-deployment:' "$work/headers"; then
         header_note="WARNING: the alias's answer carried no X-AbstractCore-Deployment header (is the alias request path wired in this build?)"
         echo "$header_note" >&2
     fi
+    start_gateway gateway2 "$aliases"; gw2=$gw gw2_pid=$gw_pid
     model_of() { case $1 in plain) echo openai-compatible/fake-model ;; alias) echo bench/alias ;; esac; }
 
-    # point LABEL MODE CONNECTIONS ROUND: one wrk measurement; one JSON line with the CPU ticks of the window.
-    point() {
-        local label=$1 mode=$2 c=$3 round=$4 stream=0 g0 g1 f0 f1 m0 m1 t0 t1 times out pause=0
-        [ "$mode" = stream ] && stream=1
-        [ "$rate" -gt 0 ] && pause=$(( (c * 1000 + rate / 2) / rate ))
-        wait_quiet
-        BENCH_STREAM=$stream BENCH_DELAY_MS=$pause BENCH_MODEL=$(model_of "$label") wrk -t1 -c"$c" -d"${warmup}s" --timeout 5s -s bench/chat.lua "$gw/v1/chat/completions" >/dev/null
-        g0=$(ticks $gw_pid); f0=$(ticks $fakes_pid); m0=$(machine_ticks); t0=$(date +%s.%N)
-        times=$( { TIMEFORMAT='%U %S'; time BENCH_STREAM=$stream BENCH_DELAY_MS=$pause BENCH_MODEL=$(model_of "$label") BENCH_LABEL=$label \
-            wrk -t1 -c"$c" -d"${duration}s" --timeout 5s -s bench/chat.lua "$gw/v1/chat/completions" >"$work/wrk.out"; } 2>&1 )
-        g1=$(ticks $gw_pid); f1=$(ticks $fakes_pid); m1=$(machine_ticks); t1=$(date +%s.%N)
-        out=$(grep '^{' "$work/wrk.out")
-        echo "${out%\}},\"mode\":\"$mode\",\"connections\":$c,\"pause_ms\":$pause,\"round\":$round,\"gateway_ticks\":$((g1 - g0)),\"fakes_ticks\":$((f1 - f0)),\"machine_ticks\":$((m1 - m0)),\"client_cpu_s\":$(echo "$times" | awk '{ print $1 + $2 }'),\"window_s\":$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'),\"loadavg\":\"$(cut -d' ' -f1 /proc/loadavg)\"}"
+    # load LABEL MODE CONNECTIONS SECONDS URL PAUSE: wrk on one route of one gateway.
+    load() {
+        local stream=0
+        [ "$2" = stream ] && stream=1
+        BENCH_STREAM=$stream BENCH_DELAY_MS=$6 BENCH_MODEL=$(model_of "$1") BENCH_LABEL=$1 \
+            wrk -t1 -c"$3" -d"$4s" --timeout 5s -s bench/chat.lua "$5/v1/chat/completions"
     }
 
-    echo "== stage 1: pre-warm ${prewarm}s per route (2/3 non-streamed, 1/3 streamed), tiered JIT settles" >&2
+    # window MODE CONNECTIONS ROUND FIRST: FIRST (plain or alias) on gateway 1 and the other route on gateway 2, at the
+    # same time; one JSON line per gateway with its CPU ticks of the window, its peer's, and both clients' CPU time.
+    window() {
+        local mode=$1 c=$2 round=$3 l1=$4 l2 pause=0 a0 a1 b0 b1 f0 f1 m0 m1 t0 t1 w1 out1 out2 client
+        l2=$([ "$l1" = plain ] && echo alias || echo plain)
+        [ "$rate" -gt 0 ] && pause=$(( (c * 2000 + rate / 2) / rate ))
+        wait_quiet
+        load "$l1" "$mode" "$c" "$warmup" "$gw1" "$pause" >/dev/null & w1=$!
+        load "$l2" "$mode" "$c" "$warmup" "$gw2" "$pause" >/dev/null
+        wait $w1
+        a0=$(ticks $gw1_pid); b0=$(ticks $gw2_pid); f0=$(ticks $fakes_pid); m0=$(machine_ticks); t0=$(date +%s.%N)
+        ( TIMEFORMAT='%U %S'; { time load "$l1" "$mode" "$c" "$duration" "$gw1" "$pause" >"$work/wrk1.out"; } 2>"$work/time1" ) & w1=$!
+        ( TIMEFORMAT='%U %S'; { time load "$l2" "$mode" "$c" "$duration" "$gw2" "$pause" >"$work/wrk2.out"; } 2>"$work/time2" )
+        wait $w1
+        a1=$(ticks $gw1_pid); b1=$(ticks $gw2_pid); f1=$(ticks $fakes_pid); m1=$(machine_ticks); t1=$(date +%s.%N)
+        client=$(cat "$work/time1" "$work/time2" | awk '{ s += $1 + $2 } END { print s }')
+        out1=$(grep '^{' "$work/wrk1.out"); out2=$(grep '^{' "$work/wrk2.out")
+        local common="\"mode\":\"$mode\",\"connections\":$c,\"pause_ms\":$pause,\"round\":$round,\"fakes_ticks\":$((f1 - f0)),\"machine_ticks\":$((m1 - m0)),\"client_cpu_s\":$client,\"window_s\":$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'),\"loadavg\":\"$(cut -d' ' -f1 /proc/loadavg)\""
+        echo "${out1%\}},\"gateway\":1,\"gateway_ticks\":$((a1 - a0)),\"peer_ticks\":$((b1 - b0)),$common}"
+        echo "${out2%\}},\"gateway\":2,\"gateway_ticks\":$((b1 - b0)),\"peer_ticks\":$((a1 - a0)),$common}"
+    }
+
+    echo "== stage 1: pre-warm ${prewarm}s per route and gateway (2/3 non-streamed, 1/3 streamed), tiered JIT settles" >&2
     for label in plain alias; do
-        BENCH_MODEL=$(model_of $label) wrk -t1 -c16 -d"$((prewarm * 2 / 3))s" -s bench/chat.lua "$gw/v1/chat/completions" >/dev/null
-        BENCH_STREAM=1 BENCH_MODEL=$(model_of $label) wrk -t1 -c16 -d"$((prewarm / 3 > 0 ? prewarm / 3 : 1))s" -s bench/chat.lua "$gw/v1/chat/completions" >/dev/null
+        load $label plain 16 "$((prewarm * 2 / 3))" "$gw1" 0 >/dev/null & w=$!
+        load $label plain 16 "$((prewarm * 2 / 3))" "$gw2" 0 >/dev/null; wait $w
+        load $label stream 16 "$((prewarm / 3 > 0 ? prewarm / 3 : 1))" "$gw1" 0 >/dev/null & w=$!
+        load $label stream 16 "$((prewarm / 3 > 0 ? prewarm / 3 : 1))" "$gw2" 0 >/dev/null; wait $w
     done
     stage1_load_before=$(loadavg)
     for c in $connections; do
         for mode in plain stream; do
             for r in $(seq "$reps"); do
-                for label in plain alias alias plain; do
-                    echo "-- $mode, $c connections, round $r: $label" >&2
-                    point "$label" "$mode" "$c" "$r" | tee -a "$work/points.jsonl" | sed 's/^/   /' >&2
+                for first in plain alias; do
+                    echo "-- $mode, $c connections, round $r: gateway 1 $first, gateway 2 the other route" >&2
+                    window "$mode" "$c" "$r" "$first" | tee -a "$work/points.jsonl" | sed 's/^/   /' >&2
                 done
             done
         done
@@ -202,12 +222,12 @@ if [ $stage1 = 1 ]; then
     stage1_load_after=$(loadavg)
     # Where the alias's answers came from (X-AbstractCore-Deployment of 200 requests): both deployments took load.
     for _ in $(seq 200); do
-        curl -sS -m 10 -o /dev/null -D - "$gw/v1/chat/completions" -H 'content-type: application/json' \
+        curl -sS -m 10 -o /dev/null -D - "$gw1/v1/chat/completions" -H 'content-type: application/json' \
             -d '{"model":"bench/alias","messages":[{"role":"user","content":"Say hello in five words."}],"max_tokens":16}' |
             tr -d '\r' | awk 'tolower($1) == "x-abstractcore-deployment:" { print $2 }'
     done | sort | uniq -c | awk 'BEGIN { printf "{" } { printf "%s\"%s\":%d", (NR > 1 ? "," : ""), $2, $1 } END { print "}" }' >"$work/spread.json"
     stage1_note="load average (1/5/15 min) before stage 1: $stage1_load_before; after: $stage1_load_after"
-    stop_pids $gw_pid
+    stop_pids $gw1_pid $gw2_pid
 fi
 
 if [ $stage2 = 1 ]; then
@@ -237,7 +257,7 @@ fi
     echo "cores (nproc): $(nproc)"
     machine_lines
     echo "dotnet: $(dotnet --version) (runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }'))"
-    echo "load client: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), 1 thread (stage 1, $([ "$rate" -gt 0 ] && echo "paced at about $rate requests/s: each connection waits connections × 1000 ÷ $rate ms before each request" || echo "closed loop")); AbstractCore.Bench chaos (stage 2)"
+    echo "load client: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), 1 thread per gateway (stage 1, $([ "$rate" -gt 0 ] && echo "paced at about $rate requests/s over both gateways: each connection waits connections × 2000 ÷ $rate ms before each request" || echo "closed loop")); AbstractCore.Bench chaos (stage 2)"
     echo "gateway extra env: ${GATEWAY_ENV:-none}; image settings: $(image_env)"
     dirty=$(git -C "$root" status --porcelain -- AbstractCore AbstractCore.Api AbstractCore.OpenAI bench/AbstractCore.Bench 2>/dev/null | wc -l)
     echo "commit: $(git -C "$root" rev-parse --short HEAD)$([ "$dirty" -gt 0 ] && echo " (work tree: $dirty uncommitted file(s))")"
@@ -246,7 +266,7 @@ fi
     [ -n "$header_note" ] && echo "$header_note"
     [ -n "$stage1_note" ] && echo "$stage1_note"
     [ -n "$stage2_note" ] && echo "$stage2_note"
-    echo "measured: $(date -u '+%Y-%m-%d %H:%M UTC'); stage 1: $reps round(s) × (plain, alias, alias, plain), ${warmup}s warm-up + ${duration}s per point, ${prewarm}s pre-warm per route; stage 2: ${chaos_seconds}s"
+    echo "measured: $(date -u '+%Y-%m-%d %H:%M UTC'); stage 1: $reps round(s) × 2 windows (each route on one gateway, then on the other), ${warmup}s warm-up + ${duration}s per point, ${prewarm}s pre-warm per route; stage 2: ${chaos_seconds}s"
 } >"$work/machine.txt"
 
 set +e

@@ -42,8 +42,8 @@ trial = a.trial == "1"
 
 
 def other_cores(p):
-    # Busy time of the whole machine minus the gateway, the fakes and wrk, per second of the window.
-    known = (p["gateway_ticks"] + p["fakes_ticks"]) / 100 + p["client_cpu_s"]
+    # Busy time of the whole machine minus the two gateways, the fakes and the two wrk clients, per second of the window.
+    known = (p["gateway_ticks"] + p.get("peer_ticks", 0) + p["fakes_ticks"]) / 100 + p["client_cpu_s"]
     return max(0.0, (p["machine_ticks"] / 100 - known) / p["window_s"])
 
 
@@ -147,13 +147,15 @@ if trial:
               "works end to end; its figures are not the measurement.", ""]
 pauses = sorted({(p["connections"], p.get("pause_ms", 0)) for p in points})
 pacing = ("paced (each connection waits before each request: " + ", ".join(f"{ms} ms at {c} connections" for c, ms in pauses) +
-          "; a closed loop saturates the 2 cores and makes CPU per request swing by ±15% between runs of the same route)"
+          "; a closed loop saturates the 2 cores, and CPU per request then follows whatever CPU a gateway gets)"
           if any(ms for _, ms in pauses) else "closed loop")
 lines += [
-    "Produced by `bench/routing.sh`. Stage 1: one gateway process (Release, the container image's runtime settings), an "
-    "alias `bench/alias` over two zero-latency deployments (two TestKit fake upstreams on two ports of one process) vs the same process's plain "
-    "provider route `openai-compatible/fake-model` (OPENAI_COMPATIBLE_BASE_URL to the first fake); wrk, one thread, "
-    f"{pacing}, the same body; per round plain, alias, alias, plain. Stage 2: another gateway, alias `bench/chaos` over "
+    "Produced by `bench/routing.sh`. Stage 1: two identical gateway processes (Release, the container image's runtime "
+    "settings), each with an alias `bench/alias` over two zero-latency deployments (two TestKit fake upstreams on two "
+    "ports of one process) and the plain provider route `openai-compatible/fake-model` (OPENAI_COMPATIBLE_BASE_URL to the "
+    "first fake). Both routes run at the same time, one per gateway, and swap gateways every window, so what the host "
+    f"does meanwhile falls on both alike; wrk, one thread per gateway, {pacing}, the same body; a round is two windows "
+    "(plain on gateway 1 and alias on gateway 2, then the other way round). Stage 2: another gateway, alias `bench/chaos` over "
     f"deployment a (the bench's failing fake: {float(a.chaos_fail):.0%} of requests HTTP 500, {float(a.chaos_cut):.0%} of "
     f"streams cut after 2 content chunks) and b (healthy), {a.chaos_connections} closed loops alternating non-streamed and "
     "streamed, every answer checked.", "",
@@ -162,11 +164,11 @@ lines += [
 ]
 if stage1_rows:
     lines += [
-        "## Stage 1: alias over two deployments vs the plain provider route, same gateway process", "",
+        "## Stage 1: alias over two deployments vs the plain provider route, at the same time on twin gateways", "",
         "CPU µs/req: the gateway process's user+system time (/proc/<pid>/stat) over the measured window ÷ requests, pooled "
         "over the rounds; \"per round\" gives the range of the alias ÷ plain ratio of each round. p50/p99: medians over the "
         "points, whole response (streamed: to the end of the stream). \"Other\": the most cores any point saw taken by "
-        "processes outside the bench (machine busy time − gateway − fakes − wrk). Load: the highest 1-min load average "
+        "processes outside the bench (machine busy time − gateways − fakes − wrk). Load: the highest 1-min load average "
         "read at the end of a point. \"Quiet points only\": alias ÷ plain CPU pooled over the points during which "
         "others took < 0.1 cores (how many of each in brackets): a busy neighbour lowers the gateway's CPU per request "
         "(fewer idle cores for the thread pool to spin on), so points are only comparable at like disturbance.", "",

@@ -30,8 +30,8 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
     /// null otherwise.</summary>
     public static AliasCall? Current(HttpContext context) => context.Items[CallItem] as AliasCall;
 
-    /// <summary>Runs the request's attempts; <paramref name="state"/> reaches <paramref name="attempt"/>, which need not capture anything.</summary>
-    public ValueTask RunAsync<TState>(HttpContext context, ModelAlias alias, Func<DeploymentState, TState, Task> attempt, TState state)
+    /// <summary>Runs the request's attempts: <paramref name="attempt"/> on one deployment after another (<see cref="AliasRouter"/>).</summary>
+    public ValueTask RunAsync(HttpContext context, ModelAlias alias, Attempt attempt)
     {
         var response = context.Response;
         var call = router.Call(alias, static r => ((HttpResponse)r!).HasStarted, response, context.Request.Headers.ProviderKey(AuthEnabled) is not null);
@@ -49,24 +49,35 @@ internal sealed class AliasAttempts(AliasRouter router, GatewaySettings settings
             }, call);
         }
 
-        return router.RunAsync(call, new Attempt<TState>(response, attempt, state), context.RequestAborted);
+        return router.RunAsync(call, attempt, context.RequestAborted);
     }
 
-    /// <summary>One request's attempts: each sets the headers (the one that answers leaves them), then runs.</summary>
-    private sealed class Attempt<TState>(HttpResponse response, Func<DeploymentState, TState, Task> attempt, TState state) : AliasAttempt
+    /// <inheritdoc cref="RunAsync(HttpContext, ModelAlias, Attempt)"/>
+    public ValueTask RunAsync(HttpContext context, ModelAlias alias, Func<DeploymentState, Task> attempt) =>
+        RunAsync(context, alias, new Delegated(context.Response, attempt));
+
+    /// <summary>
+    /// What a request does on each deployment it reaches (<see cref="RunOnAsync"/>), after the headers name the deployment
+    /// and count the attempts (the one that answers leaves them). A class, not a delegate, so that a route's attempt
+    /// carries what it needs in fields.
+    /// </summary>
+    internal abstract class Attempt(HttpResponse response) : AliasAttempt
     {
-        public override Task RunAsync(DeploymentState deployment, AliasCall request, CancellationToken cancellationToken)
+        public sealed override Task RunAsync(DeploymentState deployment, AliasCall request, CancellationToken cancellationToken)
         {
             var attempts = request.Attempts;
             response.Headers[DeploymentHeader] = deployment.Deployment.Name;
             response.Headers[AttemptsHeader] = attempts < Counts.Length ? Counts[attempts] : attempts.ToString(CultureInfo.InvariantCulture);
-            return attempt(deployment, state);
+            return RunOnAsync(deployment);
         }
+
+        protected abstract Task RunOnAsync(DeploymentState deployment);
     }
 
-    /// <inheritdoc cref="RunAsync{TState}"/>
-    public ValueTask RunAsync(HttpContext context, ModelAlias alias, Func<DeploymentState, Task> attempt) =>
-        RunAsync(context, alias, static (deployment, attempt) => attempt(deployment), attempt);
+    private sealed class Delegated(HttpResponse response, Func<DeploymentState, Task> attempt) : Attempt(response)
+    {
+        protected override Task RunOnAsync(DeploymentState deployment) => attempt(deployment);
+    }
 
     /// <summary>
     /// Continues <paramref name="call"/> on the deployments it has not tried (<see cref="AliasCall.Continuation"/>), which

@@ -1,3 +1,4 @@
+using AbstractCore.Aliases;
 using System.Diagnostics.CodeAnalysis;
 using AbstractCore.Api.Aliases;
 using AbstractCore.Api.Auth;
@@ -25,8 +26,14 @@ internal sealed partial class ChatCalls(
     /// Nothing is retried once the client got a byte.
     /// </summary>
     public ValueTask RouteAsync(HttpContext context, ChatRoute route, Func<ChatRoute, Task> attempt) => route.Alias is { } alias
-        ? aliases.RunAsync(context, alias, static (d, s) => s.attempt(s.planner.ForDeployment(s.alias, d.Deployment)), (planner, alias, attempt))
+        ? aliases.RunAsync(context, alias, new RouteAttempt(context.Response, planner, attempt))
         : new(attempt(route));
+
+    /// <summary>An alias's attempt: the route of the deployment it reached.</summary>
+    private sealed class RouteAttempt(HttpResponse response, ChatPlanner planner, Func<ChatRoute, Task> attempt) : AliasAttempts.Attempt(response)
+    {
+        protected override Task RunOnAsync(DeploymentState deployment) => attempt(planner.ForDeployment(deployment.Alias, deployment.Deployment));
+    }
 
     /// <summary>
     /// Continues a broken stream of an alias that resumes by prefill: the next deployment (through the same retry and

@@ -10,13 +10,14 @@ namespace AbstractCore.Aliases;
 /// <param name="started">Whether the client already received bytes (asked with <paramref name="startedState"/>): from then on
 /// nothing is retried.</param>
 /// <param name="callersKey">Whether attempts run with the caller's own provider key (<see cref="AttemptFailure.Of"/>).</param>
-public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> deployments, Func<object?, bool> started, object? startedState, bool callersKey)
+public sealed class AliasCall(ModelAlias alias, DeploymentState[] deployments, Func<object?, bool> started, object? startedState, bool callersKey)
 {
     private ulong _tried; // DeploymentPicker.Bit of each deployment tried
     private Func<DeploymentState, bool>? _allowed;
     private DeploymentState? _next;
     private TimeSpan? _wait;
     private long _attemptStarted;
+    private Polly.Outcome<object>? _replay;
 
     public ModelAlias Alias => alias;
 
@@ -62,6 +63,33 @@ public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> d
         Attempts++;
         _attemptStarted = Stopwatch.GetTimestamp();
         return next;
+    }
+
+    /// <summary>Whether a circuit of the alias is open (or half-open): then every attempt runs inside its breaker.</summary>
+    internal bool AnyCircuitOpen
+    {
+        get
+        {
+            foreach (var deployment in deployments)
+            {
+                if (deployment.CircuitOpened)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>The outcome of an attempt that ran outside the pipelines, for the retry pipeline to take as its first.</summary>
+    internal void Replay(Polly.Outcome<object> outcome) => _replay = outcome;
+
+    internal Polly.Outcome<object>? TakeReplay()
+    {
+        var replay = _replay;
+        _replay = null;
+        return replay;
     }
 
     /// <summary>The answer started: the deployment's time to first byte is recorded for the latency strategy.</summary>
@@ -126,7 +154,7 @@ public sealed class AliasCall(ModelAlias alias, IReadOnlyList<DeploymentState> d
     private GatewayException NoneLeft()
     {
         var cooling = deployments.Where(d => d.IsCooling).ToList();
-        if (cooling.Count == deployments.Count)
+        if (cooling.Count == deployments.Length)
         {
             var left = Math.Max(1, (int)Math.Ceiling(deployments.Min(d => d.LocalCoolingLeft > d.SharedCoolingLeft ? d.LocalCoolingLeft : d.SharedCoolingLeft).TotalSeconds));
             return new GatewayException(503,

@@ -46,23 +46,64 @@ public sealed class AliasRouter
     /// <summary>
     /// Runs <paramref name="attempt"/> for one deployment after another until one answers, the failure is final or the
     /// alias's attempts are spent; the last failure is the request's. Outcomes travel as Polly's <see cref="Outcome{T}"/>
-    /// (<c>ExecuteOutcomeAsync</c>): a failed attempt is not thrown through the pipelines. This is on every alias request's
-    /// path, so it adds as few asynchronous frames as the two pipelines allow: the retry's callback picks the deployment
-    /// synchronously and hands the breaker's task straight back; the attempt's bookkeeping runs inside the breaker.
+    /// (<c>ExecuteOutcomeAsync</c>): a failed attempt is not thrown through the pipelines.
+    /// <para>
+    /// This is on every alias request's path, and most first attempts answer. While no circuit of the alias is open, the
+    /// breaker has nothing to decide before a call, so the first attempt runs outside the pipelines and its outcome is
+    /// then recorded by the deployment's breaker, as if the call had run inside it. Only a failure enters the retry
+    /// pipeline, as its first attempt's outcome: Polly judges it, waits and runs the next attempts (each inside its
+    /// breaker) as usual. A request whose first attempt answers thus costs no pipeline's asynchronous frames.
+    /// </para>
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
+        Justification = "Every failure becomes the attempt's outcome: the retry strategy judges it, and the router rethrows the last one.")]
     public async ValueTask RunAsync(AliasCall call, AliasAttempt attempt, CancellationToken cancellationToken)
     {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(CallKey, call);
         Outcome<object> outcome;
-        try
+        if (call.AnyCircuitOpen)
         {
-            outcome = await _aliases[call.Alias].Retry.ExecuteOutcomeAsync(
-                static (ctx, s) => Attempt(ctx, s.call, s.attempt), context, (call, attempt)).ConfigureAwait(false);
+            outcome = await RetryAsync(call, attempt, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        else
         {
-            ResilienceContextPool.Shared.Return(context);
+            if (Begin(call, out outcome) is { } deployment)
+            {
+                var activity = RoutingTelemetry.StartAttempt(call, deployment);
+                Exception? failed = null;
+                var entered = false;
+                try
+                {
+                    if (!deployment.TryEnter())
+                    {
+                        await deployment.EnterAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    entered = true;
+                    await attempt.RunAsync(deployment, call, cancellationToken).ConfigureAwait(false);
+                    outcome = Answered;
+                }
+                catch (Exception e)
+                {
+                    failed = e;
+                    outcome = Outcome.FromException<object>(e);
+                }
+                finally
+                {
+                    Leave(call, deployment, activity, entered, failed);
+                }
+
+                var recorded = RecordAsync(deployment, call, outcome);
+                if (!recorded.IsCompletedSuccessfully)
+                {
+                    await recorded.ConfigureAwait(false); // a circuit that opened runs its OnOpened first
+                }
+            }
+
+            if (outcome.Exception is not null)
+            {
+                call.Replay(outcome);
+                outcome = await RetryAsync(call, attempt, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (outcome.Exception is { } failure)
@@ -75,9 +116,45 @@ public sealed class AliasRouter
     public ValueTask RunAsync(AliasCall call, Func<DeploymentState, CancellationToken, Task> attempt, CancellationToken cancellationToken) =>
         RunAsync(call, AliasAttempt.Of(attempt), cancellationToken);
 
+    /// <summary>The first attempt's deployment; null when none may take it now, <paramref name="refusal"/> saying why.</summary>
+    private static DeploymentState? Begin(AliasCall call, out Outcome<object> refusal)
+    {
+        refusal = default;
+        try
+        {
+            return call.Begin();
+        }
+        catch (GatewayException e)
+        {
+            refusal = Outcome.FromException<object>(e); // the retry pipeline judges it, as any attempt's failure
+            return null;
+        }
+    }
+
+    /// <summary>The attempts in Polly's retry pipeline (the first may be one that already ran: <see cref="AliasCall.Replay"/>).</summary>
+    private async ValueTask<Outcome<object>> RetryAsync(AliasCall call, AliasAttempt attempt, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(CallKey, call);
+        try
+        {
+            return await _aliases[call.Alias].Retry.ExecuteOutcomeAsync(
+                static (ctx, s) => Attempt(ctx, s.call, s.attempt), context, (call, attempt)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
     /// <summary>One attempt: the next deployment, then the call inside its circuit breaker.</summary>
     private static ValueTask<Outcome<object>> Attempt(ResilienceContext context, AliasCall call, AliasAttempt attempt)
     {
+        if (call.TakeReplay() is { } ran)
+        {
+            return new(ran);
+        }
+
         DeploymentState deployment;
         try
         {
@@ -89,7 +166,7 @@ public sealed class AliasRouter
         }
 
         var outcome = deployment.Breaker.ExecuteOutcomeAsync(
-            static (ctx, s) => CallAsync(ctx, s.call, s.deployment, s.attempt), context, (call, deployment, attempt));
+            static (ctx, s) => AttemptAsync(s.call, s.deployment, s.attempt, ctx.CancellationToken), context, (call, deployment, attempt));
         if (outcome.IsCompletedSuccessfully && outcome.Result.Exception is BrokenCircuitException refused)
         {
             // The circuit opened after the pick: the attempt never ran, but it counts and has its span.
@@ -99,11 +176,33 @@ public sealed class AliasRouter
         return outcome;
     }
 
-    /// <summary>The attempt inside the breaker: a call slot on the deployment, the call, its span and counters.</summary>
+    /// <summary>
+    /// An attempt that ran outside the breaker (the circuit was closed), told to it afterwards: the breaker counts its
+    /// outcome as it counts a call it ran. Completes synchronously unless the circuit opens.
+    /// </summary>
+    private static async ValueTask RecordAsync(DeploymentState deployment, AliasCall call, Outcome<object> outcome)
+    {
+        var context = ResilienceContextPool.Shared.Get();
+        if (outcome.Exception is not null)
+        {
+            context.Properties.Set(CallKey, call); // for the breaker's judgement of the failure
+        }
+
+        try
+        {
+            await deployment.Breaker.ExecuteOutcomeAsync(static (_, ran) => new ValueTask<Outcome<object>>(ran), context, outcome).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>The attempt on its deployment: a call slot on it, the call, its span and counters.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
         Justification = "Every failure becomes the attempt's outcome: the retry strategy judges it, and the router rethrows the last one.")]
-    private static async ValueTask<Outcome<object>> CallAsync(
-        ResilienceContext context, AliasCall call, DeploymentState deployment, AliasAttempt attempt)
+    private static async ValueTask<Outcome<object>> AttemptAsync(
+        AliasCall call, DeploymentState deployment, AliasAttempt attempt, CancellationToken cancellationToken)
     {
         var activity = RoutingTelemetry.StartAttempt(call, deployment);
         Exception? failure = null;
@@ -112,11 +211,11 @@ public sealed class AliasRouter
         {
             if (!deployment.TryEnter())
             {
-                await deployment.EnterAsync(context.CancellationToken).ConfigureAwait(false);
+                await deployment.EnterAsync(cancellationToken).ConfigureAwait(false);
             }
 
             entered = true;
-            await attempt.RunAsync(deployment, call, context.CancellationToken).ConfigureAwait(false);
+            await attempt.RunAsync(deployment, call, cancellationToken).ConfigureAwait(false);
             return Answered;
         }
         catch (Exception e)
@@ -126,18 +225,25 @@ public sealed class AliasRouter
         }
         finally
         {
-            if (entered)
-            {
-                deployment.Exit();
-            }
-
-            RoutingTelemetry.Finish(activity, call, deployment, failure);
+            Leave(call, deployment, activity, entered, failure);
         }
+    }
+
+    /// <summary>The end of an attempt: its call slot back, its span and counters.</summary>
+    private static void Leave(AliasCall call, DeploymentState deployment, System.Diagnostics.Activity? activity, bool entered, Exception? failure)
+    {
+        if (entered)
+        {
+            deployment.Exit();
+        }
+
+        RoutingTelemetry.Finish(activity, call, deployment, failure);
     }
 
     private static readonly Outcome<object> Answered = Outcome.FromResult(new object());
 
-    private static ResiliencePipeline RetryPipeline(ModelAlias alias) => new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+    /// <summary>The alias's retry strategy; none for <c>max_attempts: 1</c> (Polly's retry takes at least one retry).</summary>
+    private static ResiliencePipeline RetryPipeline(ModelAlias alias) => alias.MaxAttempts <= 1 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
     {
         MaxRetryAttempts = Math.Max(0, alias.MaxAttempts - 1),
         BackoffType = DelayBackoffType.Exponential,

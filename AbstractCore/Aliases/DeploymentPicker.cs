@@ -13,14 +13,14 @@ public static class DeploymentPicker
     /// chooses. Null when none may.
     /// </summary>
     public static DeploymentState? Pick(
-        IReadOnlyList<DeploymentState> deployments, AliasStrategy strategy, ulong tried,
+        ReadOnlySpan<DeploymentState> deployments, AliasStrategy strategy, ulong tried,
         Func<DeploymentState, bool>? allowed)
     {
         DeploymentState? best = null;
         var bestRank = int.MaxValue;
         double totalWeight = 0;
-        Span<int> ranks = deployments.Count <= 16 ? stackalloc int[deployments.Count] : new int[deployments.Count];
-        for (var i = 0; i < deployments.Count; i++)
+        Span<int> ranks = deployments.Length <= 16 ? stackalloc int[deployments.Length] : new int[deployments.Length];
+        for (var i = 0; i < deployments.Length; i++)
         {
             var d = deployments[i];
             ranks[i] = int.MaxValue;
@@ -59,11 +59,11 @@ public static class DeploymentPicker
     /// <summary>The deployment's bit in a tried set.</summary>
     public static ulong Bit(DeploymentState deployment) => 1UL << deployment.Index;
 
-    private static DeploymentState Weighted(IReadOnlyList<DeploymentState> deployments, Span<int> ranks, int rank, double totalWeight)
+    private static DeploymentState Weighted(ReadOnlySpan<DeploymentState> deployments, Span<int> ranks, int rank, double totalWeight)
     {
         var ticket = Random.Shared.NextDouble() * totalWeight;
         DeploymentState? last = null;
-        for (var i = 0; i < deployments.Count; i++)
+        for (var i = 0; i < deployments.Length; i++)
         {
             if (ranks[i] != rank)
             {
@@ -82,12 +82,12 @@ public static class DeploymentPicker
     }
 
     /// <summary>The lowest score; ties go to a random one of them, so equal deployments share the load.</summary>
-    private static DeploymentState Min(IReadOnlyList<DeploymentState> deployments, Span<int> ranks, int rank, Func<DeploymentState, double> score)
+    private static DeploymentState Min(ReadOnlySpan<DeploymentState> deployments, Span<int> ranks, int rank, Func<DeploymentState, double> score)
     {
         DeploymentState? best = null;
         var bestScore = double.MaxValue;
         var ties = 0;
-        for (var i = 0; i < deployments.Count; i++)
+        for (var i = 0; i < deployments.Length; i++)
         {
             if (ranks[i] != rank)
             {

@@ -7,7 +7,8 @@ namespace AbstractCore.Aliases;
 /// <summary>
 /// What one replica knows of a deployment: calls in flight (against its <c>max_concurrency</c>), requests this minute
 /// (against its <c>rpm</c>), an EWMA of its time to first byte, and whether it is cooling down: its own circuit breaker
-/// (Polly's, opened by <see cref="ModelAlias.FailuresToCool"/> failures in a row) or a cooldown another replica shared.
+/// (Polly's, opened by <see cref="ModelAlias.FailuresToCool"/> failures and no answer within its sampling window) or a
+/// cooldown another replica shared.
 /// </summary>
 public sealed class DeploymentState
 {
@@ -32,7 +33,7 @@ public sealed class DeploymentState
         _slots = deployment.MaxConcurrency is { } max ? new SemaphoreSlim(max, max) : null;
         Breaker = new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
-            // Consecutive failures: the window is the failures' own count, all of which must have failed.
+            // Every outcome in the window (the cooldown, at most 60 s) a failure, and at least failures_to_cool of them.
             FailureRatio = 1.0,
             MinimumThroughput = Math.Max(2, alias.FailuresToCool),
             SamplingDuration = TimeSpan.FromSeconds(Math.Max(0.5, Math.Min(60, alias.Cooldown.TotalSeconds))),
@@ -79,8 +80,12 @@ public sealed class DeploymentState
         throw new ArgumentException($"Deployment '{deployment.Name}' is not one of alias '{alias.Name}''s.", nameof(deployment));
     }
 
-    /// <summary>This deployment's circuit breaker; every attempt runs inside it.</summary>
+    /// <summary>This deployment's circuit breaker: it counts every attempt's outcome; an attempt runs inside it unless the
+    /// circuit was closed when the request began (<see cref="AliasRouter.RunAsync(AliasCall, AliasAttempt, CancellationToken)"/>).</summary>
     public ResiliencePipeline Breaker { get; }
+
+    /// <summary>From the circuit's opening to its closing (half-open included).</summary>
+    internal bool CircuitOpened => Volatile.Read(ref _opened);
 
     public int InFlight => Volatile.Read(ref _inFlight);
 

@@ -139,6 +139,21 @@ public sealed class AliasRouterTests
     }
 
     [Fact]
+    public async Task Answers_between_failures_reach_the_breaker_which_then_keeps_the_circuit_closed()
+    {
+        // A first attempt on a closed circuit runs outside the breaker, which is told its outcome afterwards: answers too.
+        var (router, alias, _) = Router("""{"x": {"failures_to_cool": 2, "max_attempts": 1, "deployments": [{"name": "a", "model": "vllm/m"}]}}""");
+        var outcomes = new Dictionary<string, Queue<Exception?>> { ["a"] = new([Status(500), null, Status(500), null, Status(500)]) };
+
+        for (var i = 0; i < 5; i++)
+        {
+            await RunAsync(router, alias, outcomes);
+        }
+
+        Assert.Null(router.ByKey["x\na"].CoolingSource); // the breaker heard the answers between the 500s
+    }
+
+    [Fact]
     public async Task An_answer_after_the_cooldown_closes_the_circuit()
     {
         var (router, alias, share) = Router("""
