@@ -49,10 +49,11 @@ public sealed class AliasRouter
     /// (<c>ExecuteOutcomeAsync</c>): a failed attempt is not thrown through the pipelines.
     /// <para>
     /// This is on every alias request's path, and most first attempts answer. While no circuit of the alias is open, the
-    /// breaker has nothing to decide before a call, so the first attempt runs outside the pipelines and its outcome is
-    /// then recorded by the deployment's breaker, as if the call had run inside it. Only a failure enters the retry
-    /// pipeline, as its first attempt's outcome: Polly judges it, waits and runs the next attempts (each inside its
-    /// breaker) as usual. A request whose first attempt answers thus costs no pipeline's asynchronous frames.
+    /// breaker has nothing to decide before a call, so the first attempt runs outside the pipelines. A failure is then
+    /// given to the deployment's breaker to count, as if the call had run inside it, and enters the retry pipeline as its
+    /// first attempt's outcome: Polly judges it, waits and runs the next attempts (each inside its breaker) as usual. An
+    /// answer is only noted (<see cref="DeploymentState.AnswerUntold"/>) and told to the breaker before its next failure.
+    /// A request whose first attempt answers thus runs no pipeline at all.
     /// </para>
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031",
@@ -68,6 +69,7 @@ public sealed class AliasRouter
         {
             if (Begin(call, out outcome) is { } deployment)
             {
+                // AttemptAsync's body, inline: one asynchronous frame less on every alias request.
                 var activity = RoutingTelemetry.StartAttempt(call, deployment);
                 Exception? failed = null;
                 var entered = false;
@@ -92,10 +94,13 @@ public sealed class AliasRouter
                     Leave(call, deployment, activity, entered, failed);
                 }
 
-                var recorded = RecordAsync(deployment, call, outcome);
-                if (!recorded.IsCompletedSuccessfully)
+                if (failed is null)
                 {
-                    await recorded.ConfigureAwait(false); // a circuit that opened runs its OnOpened first
+                    deployment.AnswerUntold(); // told to the breaker before its next failure
+                }
+                else
+                {
+                    await RecordFailureAsync(deployment, call, outcome).ConfigureAwait(false);
                 }
             }
 
@@ -177,20 +182,46 @@ public sealed class AliasRouter
     }
 
     /// <summary>
-    /// An attempt that ran outside the breaker (the circuit was closed), told to it afterwards: the breaker counts its
-    /// outcome as it counts a call it ran. Completes synchronously unless the circuit opens.
+    /// A failed attempt that ran outside the breaker (the circuit was closed), told to it afterwards, after the answer
+    /// before it that it was not told of yet (<see cref="DeploymentState.AnswerUntold"/>): the breaker then judges the
+    /// failure as it judges a call it ran.
     /// </summary>
-    private static async ValueTask RecordAsync(DeploymentState deployment, AliasCall call, Outcome<object> outcome)
+    private static async ValueTask RecordFailureAsync(DeploymentState deployment, AliasCall call, Outcome<object> failure)
     {
         var context = ResilienceContextPool.Shared.Get();
-        if (outcome.Exception is not null)
-        {
-            context.Properties.Set(CallKey, call); // for the breaker's judgement of the failure
-        }
-
+        context.Properties.Set(CallKey, call); // for the breaker's judgement of the failure
         try
         {
-            await deployment.Breaker.ExecuteOutcomeAsync(static (_, ran) => new ValueTask<Outcome<object>>(ran), context, outcome).ConfigureAwait(false);
+            if (deployment.TakeUntoldAnswer())
+            {
+                await Tell(deployment, context, Answered).ConfigureAwait(false);
+            }
+
+            await Tell(deployment, context, failure).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>An outcome that is already known, given to the deployment's breaker to count.</summary>
+    private static ValueTask<Outcome<object>> Tell(DeploymentState deployment, ResilienceContext context, Outcome<object> outcome) =>
+        deployment.Breaker.ExecuteOutcomeAsync(static (_, known) => new ValueTask<Outcome<object>>(known), context, outcome);
+
+    /// <summary>Before the breaker counts a failure of an attempt it ran, the answer it was not told of, if any (and only
+    /// while the circuit is closed: an answer never ends a cooldown it did not try).</summary>
+    private static async ValueTask TellUntoldAnswerAsync(DeploymentState deployment)
+    {
+        if (deployment.CircuitOpened || !deployment.TakeUntoldAnswer())
+        {
+            return;
+        }
+
+        var context = ResilienceContextPool.Shared.Get();
+        try
+        {
+            await Tell(deployment, context, Answered).ConfigureAwait(false);
         }
         finally
         {
@@ -216,17 +247,23 @@ public sealed class AliasRouter
 
             entered = true;
             await attempt.RunAsync(deployment, call, cancellationToken).ConfigureAwait(false);
-            return Answered;
         }
         catch (Exception e)
         {
             failure = e;
-            return Outcome.FromException<object>(e);
         }
         finally
         {
             Leave(call, deployment, activity, entered, failure);
         }
+
+        if (failure is null)
+        {
+            return Answered;
+        }
+
+        await TellUntoldAnswerAsync(deployment).ConfigureAwait(false);
+        return Outcome.FromException<object>(failure);
     }
 
     /// <summary>The end of an attempt: its call slot back, its span and counters.</summary>
@@ -243,22 +280,30 @@ public sealed class AliasRouter
     private static readonly Outcome<object> Answered = Outcome.FromResult(new object());
 
     /// <summary>The alias's retry strategy; none for <c>max_attempts: 1</c> (Polly's retry takes at least one retry).</summary>
-    private static ResiliencePipeline RetryPipeline(ModelAlias alias) => alias.MaxAttempts <= 1 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+    private static ResiliencePipeline RetryPipeline(ModelAlias alias)
     {
-        MaxRetryAttempts = Math.Max(0, alias.MaxAttempts - 1),
-        BackoffType = DelayBackoffType.Exponential,
-        Delay = TimeSpan.FromMilliseconds(250),
-        MaxDelay = ModelAlias.MaxRetryWait,
-        UseJitter = true,
-        ShouldHandle = static args => ValueTask.FromResult(
-            args.Outcome.Exception is { } e and not OperationCanceledException && args.Context.Properties.GetValue(CallKey, null!).ShouldRetry(e)),
-        DelayGenerator = static args => ValueTask.FromResult(args.Context.Properties.GetValue(CallKey, null!).NextDelay()),
-        OnRetry = static args =>
+        if (alias.MaxAttempts <= 1)
         {
-            var call = args.Context.Properties.GetValue(CallKey, null!);
-            call.Waiting(args.RetryDelay);
-            RoutingTelemetry.Fallback(call, call.RetryReason ?? "unknown");
-            return ValueTask.CompletedTask;
-        },
-    }).Build();
+            return ResiliencePipeline.Empty;
+        }
+
+        return new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = alias.MaxAttempts - 1,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(250),
+            MaxDelay = ModelAlias.MaxRetryWait,
+            UseJitter = true,
+            ShouldHandle = static args => ValueTask.FromResult(
+                args.Outcome.Exception is { } e and not OperationCanceledException && args.Context.Properties.GetValue(CallKey, null!).ShouldRetry(e)),
+            DelayGenerator = static args => ValueTask.FromResult(args.Context.Properties.GetValue(CallKey, null!).NextDelay()),
+            OnRetry = static args =>
+            {
+                var call = args.Context.Properties.GetValue(CallKey, null!);
+                call.Waiting(args.RetryDelay);
+                RoutingTelemetry.Fallback(call, call.RetryReason ?? "unknown");
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+    }
 }

@@ -22,6 +22,8 @@ public sealed class DeploymentState
     private long _sharedCoolingUntil; // Stopwatch ticks; 0 when no other replica reported a cooldown
     private long _localCoolingUntil; // Stopwatch ticks: when this replica's open circuit lets a trial call through
     private bool _opened; // from OnOpened to OnClosed: only then is the circuit's state (read under Polly's lock) worth reading
+    private long _untoldAnswer; // Stopwatch ticks of the latest answer the breaker has not been told of; 0 when none
+    private readonly long _windowTicks; // the breaker's sampling window
     private double _latencyMs = -1;
 
     public DeploymentState(ModelAlias alias, AliasDeployment deployment, Action<DeploymentState, bool> circuitChanged)
@@ -31,12 +33,14 @@ public sealed class DeploymentState
         Key = alias.Name + "\n" + deployment.Name;
         Index = IndexOf(alias, deployment);
         _slots = deployment.MaxConcurrency is { } max ? new SemaphoreSlim(max, max) : null;
+        var window = TimeSpan.FromSeconds(Math.Max(0.5, Math.Min(60, alias.Cooldown.TotalSeconds)));
+        _windowTicks = (long)(window.TotalSeconds * Stopwatch.Frequency);
         Breaker = new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
             // Every outcome in the window (the cooldown, at most 60 s) a failure, and at least failures_to_cool of them.
             FailureRatio = 1.0,
             MinimumThroughput = Math.Max(2, alias.FailuresToCool),
-            SamplingDuration = TimeSpan.FromSeconds(Math.Max(0.5, Math.Min(60, alias.Cooldown.TotalSeconds))),
+            SamplingDuration = window,
             BreakDuration = alias.Cooldown,
             ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e &&
                 AttemptFailure.Of(e, args.Context.Properties.GetValue(AliasRouter.CallKey, null!).CallersKey).CountsAgainstDeployment),
@@ -45,6 +49,7 @@ public sealed class DeploymentState
             {
                 Volatile.Write(ref _localCoolingUntil, Stopwatch.GetTimestamp() + (long)(args.BreakDuration.TotalSeconds * Stopwatch.Frequency));
                 Volatile.Write(ref _opened, true);
+                Volatile.Write(ref _untoldAnswer, 0); // answers that arrive while it is open change nothing
                 circuitChanged(this, true);
                 return ValueTask.CompletedTask;
             },
@@ -83,6 +88,21 @@ public sealed class DeploymentState
     /// <summary>This deployment's circuit breaker: it counts every attempt's outcome; an attempt runs inside it unless the
     /// circuit was closed when the request began (<see cref="AliasRouter.RunAsync(AliasCall, AliasAttempt, CancellationToken)"/>).</summary>
     public ResiliencePipeline Breaker { get; }
+
+    /// <summary>
+    /// An answer to an attempt that ran outside the breaker (<see cref="AliasRouter"/>), which it is told of only before
+    /// its next failure (<see cref="TakeUntoldAnswer"/>): a breaker that opens when every outcome in its window failed
+    /// needs to know whether one answer is in it, not each, and answers are most of the traffic.
+    /// </summary>
+    internal void AnswerUntold() => Volatile.Write(ref _untoldAnswer, Stopwatch.GetTimestamp());
+
+    /// <summary>Whether an answer the breaker was not told of is still within its window; then it is told now (one answer,
+    /// dated now: the window keeps it a little longer than it would have, never shorter).</summary>
+    internal bool TakeUntoldAnswer()
+    {
+        var at = Interlocked.Exchange(ref _untoldAnswer, 0);
+        return at != 0 && Stopwatch.GetTimestamp() - at < _windowTicks;
+    }
 
     /// <summary>From the circuit's opening to its closing (half-open included).</summary>
     internal bool CircuitOpened => Volatile.Read(ref _opened);

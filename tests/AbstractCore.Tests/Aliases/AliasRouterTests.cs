@@ -154,6 +154,21 @@ public sealed class AliasRouterTests
     }
 
     [Fact]
+    public async Task An_answer_older_than_the_breakers_window_does_not_hold_off_a_cooldown()
+    {
+        var (router, alias, _) = Router("""{"x": {"failures_to_cool": 2, "max_attempts": 1, "cooldown_s": 0.5, "deployments": [{"name": "a", "model": "vllm/m"}]}}""");
+        var outcomes = new Dictionary<string, Queue<Exception?>> { ["a"] = new([null]) };
+        await RunAsync(router, alias, outcomes);
+        await Task.Delay(TimeSpan.FromSeconds(0.7)); // the window is the cooldown, 0.5 s
+
+        outcomes["a"] = new([Status(500), Status(500)]);
+        await RunAsync(router, alias, outcomes);
+        await RunAsync(router, alias, outcomes);
+
+        Assert.Equal("local", router.ByKey["x\na"].CoolingSource);
+    }
+
+    [Fact]
     public async Task An_answer_after_the_cooldown_closes_the_circuit()
     {
         var (router, alias, share) = Router("""
