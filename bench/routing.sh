@@ -24,11 +24,11 @@
 #
 # Writes bench/results/<UTC date>-routing.md and .json (`--trial`: <date>-routing-trial.*, marked as a trial).
 #
-#   bench/routing.sh              # ~15 min on a quiet 2-core machine (stage 1 ~11 min, stage 2 ~2.5 min)
+#   bench/routing.sh              # ~22 min on a quiet 2-core machine (stage 1 ~19 min, stage 2 ~2.5 min)
 #   bench/routing.sh --trial      # ~3 min: 1 round of 4 s points, 8 s pre-warm, 30 s chaos; proves the harness, not the figures
 #   bench/routing.sh --overhead-only | --chaos-only
 #
-# Knobs: BENCH_RATE (6400 requests/s over both gateways; 0: closed loop), BENCH_REPS (4), BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS ("16 64"), BENCH_PREWARM (s per
+# Knobs: BENCH_RATE (6400 requests/s over both gateways; 0: closed loop), BENCH_REPS (8), BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS ("16 64"), BENCH_PREWARM (s per
 # route, 30), BENCH_QUIET_WAIT (s, 20: before each point, wait up to that long for a second with the machine under 0.15
 # cores busy), CHAOS_SECONDS (120), CHAOS_CONNECTIONS (16), CHAOS_FAIL_RATE (0.3), CHAOS_CUT_RATE (0.05),
 # CHAOS_STREAM_SHARE (0.5), CHAOS_ALIAS_OPTIONS (extra alias fields for bench/chaos as JSON members, e.g.
@@ -53,7 +53,7 @@ if [ $trial = 1 ]; then
     chaos_seconds=${CHAOS_SECONDS:-30} quiet_wait=${BENCH_QUIET_WAIT:-5}
     name=${BENCH_NAME:-$(date -u +%F)-routing-trial}
 else
-    reps=${BENCH_REPS:-4} duration=${BENCH_DURATION:-10} warmup=${BENCH_WARMUP:-3} prewarm=${BENCH_PREWARM:-30}
+    reps=${BENCH_REPS:-8} duration=${BENCH_DURATION:-10} warmup=${BENCH_WARMUP:-3} prewarm=${BENCH_PREWARM:-30}
     chaos_seconds=${CHAOS_SECONDS:-120} quiet_wait=${BENCH_QUIET_WAIT:-20}
     name=${BENCH_NAME:-$(date -u +%F)-routing}
 fi
