@@ -1,5 +1,5 @@
-using AbstractCore.Aliases;
 using System.Diagnostics.CodeAnalysis;
+using AbstractCore.Aliases;
 using AbstractCore.Api.Aliases;
 using AbstractCore.Api.Auth;
 using AbstractCore.Api.Hosting;

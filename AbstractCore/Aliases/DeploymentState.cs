@@ -85,8 +85,9 @@ public sealed class DeploymentState
         throw new ArgumentException($"Deployment '{deployment.Name}' is not one of alias '{alias.Name}''s.", nameof(deployment));
     }
 
-    /// <summary>This deployment's circuit breaker: it counts every attempt's outcome; an attempt runs inside it unless the
-    /// circuit was closed when the request began (<see cref="AliasRouter.RunAsync(AliasCall, AliasAttempt, CancellationToken)"/>).</summary>
+    /// <summary>This deployment's circuit breaker. An attempt runs inside it unless every circuit of the alias was closed
+    /// when the request began (<see cref="AliasRouter.RunAsync(AliasCall, AliasAttempt, CancellationToken)"/>); such an
+    /// attempt's failure is given to it afterwards, its answer only before the next failure (<see cref="AnswerUntold"/>).</summary>
     public ResiliencePipeline Breaker { get; }
 
     /// <summary>

@@ -141,7 +141,7 @@ public sealed class AliasRouterTests
     [Fact]
     public async Task Answers_between_failures_reach_the_breaker_which_then_keeps_the_circuit_closed()
     {
-        // A first attempt on a closed circuit runs outside the breaker, which is told its outcome afterwards: answers too.
+        // A first attempt on a closed circuit runs outside the breaker; an answer is told to it before the next failure.
         var (router, alias, _) = Router("""{"x": {"failures_to_cool": 2, "max_attempts": 1, "deployments": [{"name": "a", "model": "vllm/m"}]}}""");
         var outcomes = new Dictionary<string, Queue<Exception?>> { ["a"] = new([Status(500), null, Status(500), null, Status(500)]) };
 
