@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AbstractCore.Api.Errors;
 using AbstractCore.Api.Hosting;
+using AbstractCore.Api.Keys;
 using AbstractCore.OpenAI.Errors;
 
 namespace AbstractCore.Api.Auth;
@@ -9,7 +10,7 @@ namespace AbstractCore.Api.Auth;
 /// <summary>
 /// The server token guards every route but health (and the docs unless protected), as their endpoints declare
 /// (<see cref="OpenEndpoints"/>). It is compared in constant time and never forwarded: provider calls build their own
-/// headers.
+/// headers. A virtual key (<c>ack-…</c>) is presented the same way and opens the same routes, within its limits.
 /// </summary>
 internal static class ServerAuth
 {
@@ -26,11 +27,19 @@ internal static class ServerAuth
     {
         var settings = app.Services.GetRequiredService<GatewaySettings>();
         var expected = settings.AuthToken is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(settings.AuthToken));
+        var ring = app.Services.GetRequiredService<KeyRing>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
         app.Use((context, next) =>
         {
             if (OpenEndpoints.IsOpen(context, settings.ProtectDocs))
             {
                 return next(context);
+            }
+
+            var presented = context.Request.Headers.Credential();
+            if (KeySecrets.LooksLikeKey(presented))
+            {
+                return VirtualKeyAsync(context, next, presented, ring, time);
             }
 
             if (expected is null)
@@ -40,10 +49,6 @@ internal static class ServerAuth
                     : NotConfigured(context);
             }
 
-            // Authorization: Bearer, or Anthropic's x-api-key (Claude Code and the Anthropic SDKs send only that).
-            var header = context.Request.Headers.Authorization.ToString();
-            var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim()
-                : header.Length == 0 ? context.Request.Headers[ProviderKeyHeaders.AnthropicKey].ToString().Trim() : "";
             if (presented.Length == 0)
             {
                 return Unauthorized(context, "Missing server Authorization bearer token");
@@ -59,6 +64,26 @@ internal static class ServerAuth
             context.Items[AuthenticatedKey] = true;
             return next(context);
         });
+    }
+
+    /// <summary>A virtual key authenticates like the server token, within what the key allows (<see cref="KeyGate"/>).</summary>
+    private static async Task VirtualKeyAsync(HttpContext context, RequestDelegate next, string presented, KeyRing ring, TimeProvider time)
+    {
+        if (await ring.FindAsync(KeySecrets.Hash(presented), context.RequestAborted) is not { } key)
+        {
+            await Unauthorized(context, "Invalid virtual key");
+            return;
+        }
+
+        if (KeyGate.Refusal(key, context.GetEndpoint(), time.GetUtcNow()) is { } refusal)
+        {
+            await ErrorResponses.WriteAsync(context, refusal);
+            return;
+        }
+
+        context.Items[AuthenticatedKey] = true;
+        context.Features.Set(new KeyContext(key));
+        await next(context);
     }
 
     private static Task NotConfigured(HttpContext context)

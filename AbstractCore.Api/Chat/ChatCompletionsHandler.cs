@@ -2,6 +2,7 @@ using System.Text.Json;
 using AbstractCore.Aliases;
 using AbstractCore.Api.Chat.Relay;
 using AbstractCore.Api.Hosting;
+using AbstractCore.Api.Keys;
 using AbstractCore.Attachments;
 using AbstractCore.Chat;
 using AbstractCore.Chat.AgentFormats;
@@ -37,12 +38,12 @@ internal sealed partial class ChatCompletionsHandler(
         {
             ChatRequestReader.RequireModelWithoutKey(head.Model, head.Extra);
             ChatRequestRules.Validate(head, toolsOffered);
-            route = planner.Route(head.Model!, pathProvider);
+            route = planner.Route(context, head.Model!, pathProvider);
         }
         else
         {
             translation = Translation.Read(body);
-            route = planner.Route(translation.Request.Model!, pathProvider);
+            route = planner.Route(context, translation.Request.Model!, pathProvider);
         }
 
         await calls.RouteAsync(context, route, async attempt =>

@@ -49,6 +49,7 @@ internal static class GatewayServices
         services.AddSingleton<AbstractCore.Attachments.MessageAttachments>();
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AbstractCore.Security.MediaLimits.MaxRequestBodyBytes);
         builder.AddGatewayRedis(); // before the stores that use it
+        AbstractCore.Api.Keys.KeysEndpoints.AddKeys(builder);
         builder.AddResponses();
         AbstractCore.Api.Messages.MessagesEndpoints.AddMessages(services, builder.Configuration);
         AbstractCore.Api.Blocs.BlocsEndpoints.AddBlocs(builder);

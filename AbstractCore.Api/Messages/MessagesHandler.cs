@@ -1,5 +1,6 @@
 using AbstractCore.Api.Chat;
 using AbstractCore.Api.Hosting;
+using AbstractCore.Api.Keys;
 using AbstractCore.Attachments;
 using AbstractCore.Chat;
 using AbstractCore.Chat.AgentFormats;
@@ -26,7 +27,7 @@ internal sealed partial class MessagesHandler(
     {
         var (request, body) = await ReadAsync(context);
         MessagesRules.Validate(request);
-        var route = planner.Route(request.Model!, pathProvider);
+        var route = planner.Route(context, request.Model!, pathProvider);
         List<AbstractCore.OpenAI.Chat.ChatMessageDto>? wire = null;
         await calls.RouteAsync(context, route, async attempt =>
         {
@@ -78,7 +79,7 @@ internal sealed partial class MessagesHandler(
     {
         var (request, body) = await ReadAsync(context);
         MessagesRules.Validate(request, countOnly: true);
-        var route = planner.Route(request.Model!, pathProvider);
+        var route = planner.Route(context, request.Model!, pathProvider);
         if (route.Backend.Protocol == ProviderProtocol.Anthropic)
         {
             context.Response.Headers[CountHeader] = "exact";

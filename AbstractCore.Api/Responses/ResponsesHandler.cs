@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AbstractCore.Api.Chat;
 using AbstractCore.Api.Hosting;
+using AbstractCore.Api.Keys;
 using AbstractCore.Attachments;
 using AbstractCore.Chat;
 using AbstractCore.Chat.AgentFormats;
@@ -48,7 +49,7 @@ internal sealed partial class ResponsesHandler(
         }
 
         Validate(request);
-        var route = planner.Route(request.Model!, pathProvider);
+        var route = planner.Route(context, request.Model!, pathProvider);
 
         // The conversation so far (from previous_response_id), then this request's input.
         var history = new List<ChatMessageDto>();

@@ -39,6 +39,7 @@ public static class RouteTable
         e.Metadata.GetMetadata<OpenEndpoints.DocsPage>() is not null ? "docs"
         : e.Metadata.GetMetadata<IAllowAnonymous>() is not null ? "open"
         : e.Metadata.GetMetadata<KeyPlacement.QueryApiKeyAllowed>() is not null ? "token + query api_key"
+        : e.Metadata.GetMetadata<AbstractCore.Api.Keys.AdminOnly>() is not null ? "admin"
         : "token";
 
     /// <summary>The <c>XxxHandler</c> service a route delegate takes, else the named method it is, else the class that

@@ -1,0 +1,23 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AbstractCore.Api.Keys;
+
+/// <summary>Virtual keys' secrets: made from 32 random bytes, known by their SHA-256 alone once the creation answer is gone.</summary>
+internal static class KeySecrets
+{
+    public const string Prefix = "ack-";
+
+    public static string NewSecret() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static string NewId() => "key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    public static bool LooksLikeKey(string presented) => presented.StartsWith(Prefix, StringComparison.Ordinal);
+
+    /// <summary>Lower-case hex SHA-256: the stored form, and the lookup index.</summary>
+    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    public static string Hint(string secret) => Prefix + "…" + secret[^4..];
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
