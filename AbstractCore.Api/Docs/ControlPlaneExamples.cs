@@ -38,6 +38,13 @@ internal static class ControlPlaneExamples
             {"provider": "onnx", "model": "tiny-chat", "namespace": "docs", "make_default": false,
              "modules": [{"module_id": "persona", "system_prompt": "You are a concise assistant."}]}
             """)),
+        ["POST acore/keys"] = ("Create a virtual key (its secret is shown once, in this answer)", Json("""
+            {"name": "billing-app", "owner": "team-billing", "models": ["openai/*", "fast"], "rpm": 600, "tpm": 200000,
+             "max_parallel": 16, "budget_usd": 50, "budget_period": "monthly", "expires_at": "2027-12-31T00:00:00Z"}
+            """)),
+        ["PATCH acore/keys/{id}"] = ("Change a virtual key's limits, budget, expiry or state (null removes a limit)", Json("""
+            {"owner": "team-billing", "rpm": 1200, "budget_usd": null, "disabled": false}
+            """)),
         ["POST acore/blocs/upsert_text"] = ("Store a bloc: extracted text with its path and metadata (or upstream, with base_url)", Json("""
             {"path": "docs/orbit.md", "content": "The orbit of the station is 400 km high.", "format": "markdown",
              "summary": "Station orbit", "keywords": ["orbit", "station"]}

@@ -37,10 +37,12 @@ internal static class KeysEndpoints
 
     public static void MapKeys(this RouteGroupBuilder acore)
     {
-        var keys = acore.MapGroup("/keys").WithTags("Virtual Keys").WithMetadata(AdminOnly.Instance);
-        keys.MapPost("", (HttpContext c, KeysHandler h) => h.CreateAsync(c))
+        // One group for the admin rule; the list routes are mapped on /acore itself, so their path has no trailing slash.
+        var admin = acore.MapGroup("").WithTags("Virtual Keys").WithMetadata(AdminOnly.Instance);
+        admin.MapPost("/keys", (HttpContext c, KeysHandler h) => h.CreateAsync(c))
             .WithSummary("Create a virtual key (its secret is shown once, in this answer)").Produces<KeyCreated>(201);
-        keys.MapGet("", (HttpContext c, KeysHandler h) => h.ListAsync(c)).WithSummary("List virtual keys").Produces<KeyList>();
+        admin.MapGet("/keys", (HttpContext c, KeysHandler h) => h.ListAsync(c)).WithSummary("List virtual keys").Produces<KeyList>();
+        var keys = admin.MapGroup("/keys");
         keys.MapGet("/{id}", (HttpContext c, string id, KeysHandler h) => h.GetAsync(c, id)).WithSummary("Read a virtual key").Produces<KeyView>();
         keys.MapPatch("/{id}", (HttpContext c, string id, KeysHandler h) => h.UpdateAsync(c, id))
             .WithSummary("Change a virtual key's limits, budget, expiry or state (null removes a limit)").Produces<KeyView>();
