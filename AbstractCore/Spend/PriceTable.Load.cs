@@ -11,8 +11,10 @@ public sealed partial class PriceTable
     /// <summary>The config file's section holding operator prices (<c>{"models": {…}}</c>, as in the price file).</summary>
     public const string FileSection = "prices";
 
+    private static readonly Lazy<PriceTable> BuiltIn = new(() => new(PriceFile.Defaults.Models));
+
     /// <summary>The built-in list prices alone.</summary>
-    public static PriceTable Defaults => new(PriceFile.Defaults.Models);
+    public static PriceTable Defaults => BuiltIn.Value;
 
     /// <summary>
     /// The built-in list prices overlaid, entry by entry, by the config file's <c>prices</c> section, then by the file
@@ -25,6 +27,7 @@ public sealed partial class PriceTable
         ArgumentNullException.ThrowIfNull(configuration);
         string? Setting(string name) => configuration[name] ?? Environment.GetEnvironmentVariable(name);
 
+        // In the order they apply: a setting wins over the config file everywhere else too.
         PriceFile?[] overlays = [FromConfigFile(configuration, Setting), FromPriceFile(configuration[FileSetting], Setting)];
         var entries = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
         if (overlays.All(o => o?.KeepDefaults != false))
