@@ -123,7 +123,12 @@ internal sealed partial class ChatCalls(
         var aborted = context.RequestAborted;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(plan.FirstByteTimeout);
-        using var recorder = telemetry.Start(plan, model);
+        using var recorder = telemetry.Start(plan, model, Spend.RequestBill.Of(context));
+        if (recorder is not null)
+        {
+            recorder.EstimatedInputTokens = AbstractCore.Messages.TokenEstimate.OfChars(context.Request.ContentLength ?? 0);
+        }
+
         try
         {
             await unloads.RunAsync(plan.Backend, plan.Endpoint, model.Model, plan.UnloadAfter, () => run(deadline, recorder));

@@ -12,7 +12,7 @@ namespace AbstractCore.Api.Logging;
 /// <c>api_key, api-key, apikey, authorization, password, secret</c> or <c>token</c> (any case); its value becomes
 /// <c>[REDACTED]</c>. URLs lose their userinfo (<c>user:pass@</c>) and their secret query parameters.
 /// </summary>
-internal static class Redactor
+internal static partial class Redactor
 {
     public const string Mask = "[REDACTED]";
 
@@ -175,10 +175,12 @@ internal static class Redactor
         }
     }
 
-    /// <summary>A logged value: URLs cleaned, long text cut. Returns the same instance when nothing changed.</summary>
+    /// <summary>A logged value: virtual keys masked wherever they appear, URLs cleaned, long text cut. Returns the same
+    /// instance when nothing changed.</summary>
     private static string Value(string value)
     {
-        var clean = value.Contains("://", StringComparison.Ordinal) ? Url(value) : value;
+        var clean = value.Contains(Keys.KeySecrets.Prefix, StringComparison.Ordinal) ? VirtualKey().Replace(value, Mask) : value;
+        clean = clean.Contains("://", StringComparison.Ordinal) ? Url(clean) : clean;
         if (clean.Length > MaxLoggedString)
         {
             clean = string.Concat(clean.AsSpan(0, MaxLoggedString), $"…[{clean.Length - MaxLoggedString} more characters]");
@@ -186,4 +188,8 @@ internal static class Redactor
 
         return clean == value ? value : clean;
     }
+
+    /// <summary>A virtual key's secret (<c>ack-</c> and its base64url), under any field name, in any text.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("ack-[A-Za-z0-9_-]{8,}")]
+    private static partial System.Text.RegularExpressions.Regex VirtualKey();
 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using AbstractCore.Chat.Forwarding;
 using AbstractCore.Pipeline;
 using AbstractCore.Routing;
+using AbstractCore.Spend;
+using RequestBill = AbstractCore.Api.Spend.RequestBill;
 using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Api.Telemetry;
@@ -10,7 +12,8 @@ namespace AbstractCore.Api.Telemetry;
 /// <summary>
 /// One upstream chat call as telemetry: the <c>chat {model}</c> client span (parent of the HTTP call to the upstream)
 /// and, when it ends, <c>gen_ai.client.operation.duration</c>, <c>gen_ai.client.token.usage</c> (input and output) and,
-/// for streams, <c>gen_ai.client.operation.time_to_first_chunk</c>. Made only while something listens
+/// for streams, <c>gen_ai.client.operation.time_to_first_chunk</c>; and the call's line on the request's bill
+/// (<see cref="RequestBill"/>). Made only while something listens or the request is billed
 /// (<see cref="GatewayTelemetry.Start"/>); the handlers feed it the answer or each streamed update.
 /// </summary>
 internal sealed class ChatCallTelemetry : GenAiCallTelemetry
@@ -29,13 +32,19 @@ internal sealed class ChatCallTelemetry : GenAiCallTelemetry
     private long? _outputTokens;
     private long? _cachedInputTokens;
     private string? _errorType;
+    private readonly RequestBill? _bill;
+    private readonly string? _alias;
+    private long _chunks;
+    private bool _charged;
 
-    internal ChatCallTelemetry(GatewayTelemetry owner, Activity? activity, ChatPlan plan, ModelRef model)
+    internal ChatCallTelemetry(GatewayTelemetry owner, Activity? activity, ChatPlan plan, ModelRef model, RequestBill? bill)
     {
         _owner = owner;
         _activity = activity;
         _provider = model.Provider;
         _requestModel = model.Model;
+        _bill = bill;
+        _alias = plan.Alias?.Name;
         if (activity is null)
         {
             return;
@@ -72,6 +81,10 @@ internal sealed class ChatCallTelemetry : GenAiCallTelemetry
     /// <summary>The span, when one is recorded (tests and enrichers read it).</summary>
     public Activity? Activity => _activity;
 
+    /// <summary>The prompt's size in tokens as guessed from the request, billed only if the upstream never says (a
+    /// client that left before the usage came).</summary>
+    public long EstimatedInputTokens { get; set; }
+
     /// <summary>A whole (non-streamed) answer.</summary>
     public void Response(ChatResponse response)
     {
@@ -79,6 +92,7 @@ internal sealed class ChatCallTelemetry : GenAiCallTelemetry
         _responseId ??= response.ResponseId;
         AddFinishReason(response.FinishReason);
         AddUsage(response.Usage);
+        Charge();
     }
 
     /// <summary>One streamed update, in order; the first one stops the time-to-first-chunk clock.</summary>
@@ -93,22 +107,43 @@ internal sealed class ChatCallTelemetry : GenAiCallTelemetry
         _responseId ??= update.ResponseId;
         AddFinishReason(update.FinishReason);
         var contents = update.Contents;
+        var generated = false;
         for (var i = 0; i < contents.Count; i++)
         {
             if (contents[i] is UsageContent usage)
             {
                 AddUsage(usage.Details);
             }
+            else
+            {
+                generated = true;
+            }
+        }
+
+        if (generated)
+        {
+            _chunks++; // about a token each, should the usage never come
         }
     }
 
     /// <summary>A relayed stream's chunk arrived (the first stops the time-to-first-chunk clock).</summary>
-    public void FirstChunk()
+    public void Chunk()
     {
         if (_firstChunk == 0)
         {
             _firstChunk = Stopwatch.GetTimestamp();
         }
+
+        _chunks++;
+    }
+
+    /// <summary>A relayed whole answer's usage, read before its body is written, so its cost goes out as a header.</summary>
+    public void Usage(long? input, long? output, long? cachedInput)
+    {
+        _inputTokens = input ?? _inputTokens;
+        _outputTokens = output ?? _outputTokens;
+        _cachedInputTokens = cachedInput ?? _cachedInputTokens;
+        Charge();
     }
 
     /// <summary>What a relayed answer (whole or streamed) said about itself.</summary>
@@ -124,6 +159,32 @@ internal sealed class ChatCallTelemetry : GenAiCallTelemetry
         _inputTokens = facts.InputTokens ?? _inputTokens;
         _outputTokens = facts.OutputTokens ?? _outputTokens;
         _cachedInputTokens = facts.CachedInputTokens ?? _cachedInputTokens;
+        Charge();
+    }
+
+    /// <summary>Puts the upstream's usage on the bill, once, as soon as it is known.</summary>
+    private void Charge()
+    {
+        if (_bill is null || _charged || (_inputTokens is null && _outputTokens is null))
+        {
+            return;
+        }
+
+        _charged = true;
+        _bill.Charge(_provider, _requestModel, new Usage
+        {
+            InputTokens = _inputTokens ?? 0, OutputTokens = _outputTokens ?? 0, CachedInputTokens = _cachedInputTokens ?? 0,
+        }, _alias);
+    }
+
+    /// <summary>No usage came (the client left, the stream broke, the upstream sends none): what arrived is billed,
+    /// as counted, about a token a chunk.</summary>
+    private void ChargeWhatArrived()
+    {
+        if (_bill is not null && !_charged)
+        {
+            _bill.Progress(_provider, _requestModel, new Usage { InputTokens = EstimatedInputTokens, OutputTokens = _chunks }, _alias);
+        }
     }
 
     /// <summary>The call failed (before or after a stream started): <c>error.type</c> is the answer's status
@@ -139,6 +200,8 @@ internal sealed class ChatCallTelemetry : GenAiCallTelemetry
 
     protected override void Finish()
     {
+        Charge(); // a stream's usage, which came with its last chunks
+        ChargeWhatArrived();
         var elapsed = Stopwatch.GetElapsedTime(_started).TotalSeconds;
         var tags = new TagList
         {

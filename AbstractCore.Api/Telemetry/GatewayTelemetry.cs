@@ -49,17 +49,18 @@ internal sealed class GatewayTelemetry
 
     /// <summary>
     /// Starts the telemetry of one upstream chat call (chat completions or Responses): a <c>chat {model}</c> span when
-    /// the source is listened to, timings when an instrument is. Null (nothing allocated) when neither is.
+    /// the source is listened to, timings when an instrument is, the bill's line when the request is billed. Null
+    /// (nothing allocated) when none is.
     /// </summary>
-    public ChatCallTelemetry? Start(ChatPlan plan, ModelRef model)
+    public ChatCallTelemetry? Start(ChatPlan plan, ModelRef model, Spend.RequestBill? bill)
     {
         var activity = Source.HasListeners() ? Source.CreateActivity(GenAiConventions.ChatOperation, ActivityKind.Client) : null;
-        if (activity is null && !TokenUsage.Enabled && !OperationDuration.Enabled && !TimeToFirstChunk.Enabled)
+        if (activity is null && bill is null && !TokenUsage.Enabled && !OperationDuration.Enabled && !TimeToFirstChunk.Enabled)
         {
             return null;
         }
 
-        return new ChatCallTelemetry(this, activity, plan, model);
+        return new ChatCallTelemetry(this, activity, plan, model, bill);
     }
 
     /// <summary>Tells the request counter which provider a model route went to (only when the counter is on).</summary>

@@ -66,6 +66,11 @@ internal sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> lo
         var (buffer, length) = await ReadAnswerAsync(response.Content, deadline.Token);
         try
         {
+            if (telemetry is not null && CompletionUsage.Read(buffer.AsSpan(0, length)) is { } usage)
+            {
+                telemetry.Usage(usage.Input, usage.Output, usage.CachedInput); // before the body: its cost is a header
+            }
+
             context.Response.ContentType = "application/json";
             CompletionAnswer.Write(buffer.AsSpan(0, length), rewriter, context.Response.BodyWriter);
         }
@@ -154,7 +159,7 @@ internal sealed partial class ChatRelay(UpstreamHttp http, ILogger<ChatRelay> lo
                     return; // the upstream's error went out as it came; no [DONE] after it
                 }
 
-                telemetry?.FirstChunk();
+                telemetry?.Chunk();
                 idle.Touch();
 
                 if (!await EventStream.NextAsync(frames, pipe, aborted))

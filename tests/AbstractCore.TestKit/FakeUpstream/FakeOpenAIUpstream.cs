@@ -72,6 +72,11 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     /// <summary>How many chat requests were aborted by the client before the fake had finished answering them.</summary>
     public int CancelledRequests => Server.CancelledRequests;
 
+    private int _contentChunksSent;
+
+    /// <summary>Streamed text chunks written (and flushed) so far, over every stream: what a billed client was sent.</summary>
+    public int ContentChunksSent => Volatile.Read(ref _contentChunksSent);
+
     /// <summary>Replies served in order to the next chat completion requests.</summary>
     public void Enqueue(params FakeReply[] replies) => _replies.Enqueue(replies);
 
@@ -480,6 +485,8 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
                         {
                             return;
                         }
+
+                        Interlocked.Increment(ref _contentChunksSent);
                     }
 
                     if (!await sse.WriteAsync(ChunkKind.Finish, text: text.FinishReason).ConfigureAwait(false))

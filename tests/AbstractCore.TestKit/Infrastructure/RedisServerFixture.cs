@@ -13,7 +13,16 @@ public sealed class RedisServerFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
+    private readonly bool _persistent;
     private Process? _process;
+
+    public RedisServerFixture()
+    {
+    }
+
+    /// <param name="persistent">Write every change to an append-only file (fsync each), so a server killed and started
+    /// again keeps what it acknowledged, as a production Redis with persistence does.</param>
+    public RedisServerFixture(bool persistent) => _persistent = persistent;
     private string? _directory;
     private string? _executable;
 
@@ -36,7 +45,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
         {
             var port = ServerProcess.GetFreePort();
             var output = new OutputTail();
-            var process = Start(executable, port, _directory, output);
+            var process = Start(executable, port, _directory, output, _persistent);
             if (await WaitUntilReadyAsync(process, port).ConfigureAwait(false))
             {
                 _process = process;
@@ -64,7 +73,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
         _process = null;
     }
 
-    /// <summary>Starts the server again on the same port (empty: nothing is persisted); a no-op while it runs.</summary>
+    /// <summary>Starts the server again on the same port (empty, unless persistent); a no-op while it runs.</summary>
     public async Task RestartAsync()
     {
         if (_process is not null)
@@ -73,7 +82,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
         }
 
         var output = new OutputTail();
-        var process = Start(_executable!, Port, _directory!, output);
+        var process = Start(_executable!, Port, _directory!, output, _persistent);
         if (!await WaitUntilReadyAsync(process, Port).ConfigureAwait(false))
         {
             await ServerProcess.KillAsync(process).ConfigureAwait(false);
@@ -90,7 +99,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
         ServerProcess.DeleteDirectory(_directory);
     }
 
-    private static Process Start(string executable, int port, string directory, OutputTail output)
+    private static Process Start(string executable, int port, string directory, OutputTail output, bool persistent)
     {
         var info = new ProcessStartInfo(executable)
         {
@@ -105,7 +114,8 @@ public sealed class RedisServerFixture : IAsyncLifetime
                      "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--bind", "127.0.0.1",
                      "--save", "",
-                     "--appendonly", "no",
+                     "--appendonly", persistent ? "yes" : "no",
+                     "--appendfsync", "always",
                      "--dir", directory,
                      "--daemonize", "no",
                  })
