@@ -1,13 +1,14 @@
 using AbstractCore.Api.Auth;
 using AbstractCore.Api.Blocs;
 using AbstractCore.Api.Hosting;
+using AbstractCore.Api.Spend;
 
 namespace AbstractCore.Api.ControlPlane;
 
 internal static class ControlPlaneEndpoints
 {
     /// <summary>
-    /// <c>/acore/*</c>, AbstractCore's own control plane: the docs' token check, model residency, the prompt cache and the memory blocs.
+    /// <c>/acore/*</c>, AbstractCore's own control plane: the docs' token check, model residency, the prompt cache, the memory blocs and the spend ledger.
     /// Every route needs the server token, as its endpoint declares nothing open.
     /// </summary>
     public static IEndpointRouteBuilder MapControlPlane(this IEndpointRouteBuilder endpoints)
@@ -35,6 +36,7 @@ internal static class ControlPlaneEndpoints
         }
 
         acore.MapBlocs();
+        acore.MapSpend();
         return endpoints;
     }
 }
