@@ -2,13 +2,15 @@ using AbstractCore.Api.Auth;
 using AbstractCore.Api.Blocs;
 using AbstractCore.Api.Hosting;
 using AbstractCore.Api.Keys;
+using AbstractCore.Api.Spend;
 
 namespace AbstractCore.Api.ControlPlane;
 
 internal static class ControlPlaneEndpoints
 {
     /// <summary>
-    /// <c>/acore/*</c>, AbstractCore's own control plane: the docs' token check, model residency, the prompt cache, the memory blocs and the virtual keys.
+    /// <c>/acore/*</c>, AbstractCore's own control plane: the docs' token check, model residency, the prompt cache, the memory blocs,
+    /// the virtual keys and their spend.
     /// Every route needs the server token, as its endpoint declares nothing open.
     /// </summary>
     public static IEndpointRouteBuilder MapControlPlane(this IEndpointRouteBuilder endpoints)
@@ -37,6 +39,7 @@ internal static class ControlPlaneEndpoints
 
         acore.MapBlocs();
         acore.MapKeys();
+        acore.MapSpend();
         return endpoints;
     }
 }

@@ -57,6 +57,7 @@ internal static class GatewayServices
         services.AddImages();
         services.AddVideos();
         builder.AddJobs(); // after AddGatewayRedis: every store uses the one Redis client
+        AbstractCore.Api.Spend.SpendEndpoints.AddSpend(services);
         services.AddOpenApi(AbstractCore.Api.Docs.OpenApiSetup.Configure);
     }
 }

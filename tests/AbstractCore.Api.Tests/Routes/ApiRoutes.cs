@@ -124,6 +124,7 @@ public static class ApiRoutes
         new("POST", "/acore/blocs/kv/load", BodyKind.Json),
         new("POST", "/acore/blocs/kv/delete", BodyKind.Json),
         new("POST", "/acore/blocs/kv/prune", BodyKind.Json),
+        new("GET", "/acore/spend", BodyKind.None),
     ];
 
     public static IEnumerable<ApiRoute> WithBody => All.Where(r => r.Body != BodyKind.None);

@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace AbstractCore.Api.Spend;
+
+/// <summary>
+/// Flushes the <see cref="SpendLedger"/> every <see cref="IntervalSetting"/> (1 s by default) and writes the standalone
+/// ledger's file every few seconds; at shutdown, one last flush and write, so a restart loses nothing.
+/// </summary>
+internal sealed class SpendFlusher(SpendLedger ledger, IConfiguration configuration) : BackgroundService
+{
+    /// <summary>Milliseconds between two flushes (internal: tests shorten it).</summary>
+    public const string IntervalSetting = "ABSTRACTCORE_SPEND_FLUSH_MS";
+
+    /// <summary>How long the last flush at shutdown may wait for Redis: past it, what is left is lost with the process.</summary>
+    private static readonly TimeSpan LastFlushTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(5);
+
+    public TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(
+        int.TryParse(configuration[IntervalSetting], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms >= 10 ? ms : 1000);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Off the startup path: the first call to Redis waits up to its connect timeout when it is down.
+        await Task.Yield();
+        using var timer = new PeriodicTimer(Interval);
+        var persisted = DateTime.UtcNow;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await ledger.FlushAsync(stoppingToken);
+                if (DateTime.UtcNow - persisted >= PersistInterval)
+                {
+                    await ledger.PersistAsync(stoppingToken);
+                    persisted = DateTime.UtcNow;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(LastFlushTimeout);
+        try
+        {
+            await ledger.FlushAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Redis did not answer in time; the file below still gets what the local store holds.
+        }
+
+        await ledger.PersistAsync(CancellationToken.None);
+    }
+}
