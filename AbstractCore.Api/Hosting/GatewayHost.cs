@@ -1,6 +1,7 @@
 using AbstractCore.Api.Auth;
 using AbstractCore.Api.Errors;
 using AbstractCore.Api.Logging;
+using AbstractCore.Api.Spend;
 using AbstractCore.Api.Telemetry;
 
 namespace AbstractCore.Api.Hosting;
@@ -29,6 +30,7 @@ internal static class GatewayHost
         app.UseRequestLogging();
         app.UseGatewayErrors();
         app.UseServerAuth();
+        app.UseMetering();
         app.UseQueryApiKeyRule();
         return app;
     }

@@ -15,8 +15,6 @@ namespace AbstractCore.Api.Spend;
 /// </summary>
 internal static class Metering
 {
-    public const string ServerKeyId = "server";
-
     public static void UseMetering(this WebApplication app)
     {
         var prices = app.Services.GetRequiredService<PriceTable>();
@@ -47,7 +45,7 @@ internal static class Metering
         }
         finally
         {
-            Record(bill, ServerKeyId, null, ledger, time);
+            Record(bill, SpendEntry.ServerKeyId, null, ledger, time);
         }
     }
 
@@ -77,12 +75,13 @@ internal static class Metering
         }
 
         var admission = await limiter.AdmitAsync(key, context.RequestAborted);
-        admission.WriteHeaders(context.Response.Headers);
         if (!admission.Admitted)
         {
-            await ErrorResponses.WriteAsync(context, admission.Refusal(key));
+            await ErrorResponses.WriteAsync(context, admission.ToError());
             return;
         }
+
+        admission.WriteHeaders(context.Response);
 
         try
         {

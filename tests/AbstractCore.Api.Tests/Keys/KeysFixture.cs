@@ -30,7 +30,6 @@ public sealed class KeysFixture : IAsyncLifetime
             ["OPENAI_COMPATIBLE_BASE_URL"] = Upstream.BaseUrl.AbsoluteUri,
             ["ABSTRACTCORE_KEYS_FILE"] = KeysFile,
             ["ABSTRACTCORE_PRICES_FILE"] = prices,
-            ["ABSTRACTCORE_SPEND_FILE"] = Path.Combine(_home, "spend.json"),
         });
         _ = Gateway.Server;
     }
