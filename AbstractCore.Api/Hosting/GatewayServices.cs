@@ -1,4 +1,5 @@
 using AbstractCore.Api.Aliases;
+using AbstractCore.Api.Caching;
 using AbstractCore.Api.Chat;
 using AbstractCore.Api.Images;
 using AbstractCore.Api.Jobs;
@@ -49,6 +50,7 @@ internal static class GatewayServices
         services.AddSingleton<AbstractCore.Attachments.MessageAttachments>();
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AbstractCore.Security.MediaLimits.MaxRequestBodyBytes);
         builder.AddGatewayRedis(); // before the stores that use it
+        builder.AddResponseCache();
         builder.AddResponses();
         AbstractCore.Api.Messages.MessagesEndpoints.AddMessages(services, builder.Configuration);
         AbstractCore.Api.Blocs.BlocsEndpoints.AddBlocs(builder);
