@@ -18,6 +18,8 @@ internal static class ResponseCacheServices
             .AddSerializer<CachedAnswer, CachedAnswerSerializer>();
         if (GatewayRedis.IsConfigured(builder.Configuration))
         {
+            // RedisCache closes the client it was given when the container disposes it, at shutdown; the other Redis users
+            // already take a closed client then (ObjectDisposedException) as they take an outage.
             services.AddStackExchangeRedisCache(o => o.InstanceName = "acore:");
             services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((o, sp) =>
                 o.ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using AbstractCore.Api.Caching;
 using AbstractCore.Api.Hosting;
 using AbstractCore.OpenAI.Chat;
@@ -26,10 +25,9 @@ internal static class ChatEndpoints
         api.MapBoth(g => g.MapPost("/chat/completions", Create).WithTags("Chat").WithMetadata(Example).Produces<ChatCompletion>(),
             "Create a chat completion (plain or streamed)", "Create a chat completion with the provider chosen by the path");
 
-    /// <summary>The response cache sees the body first; a request that does not opt in goes on to the handler as it is
-    /// (the pooled builder keeps this step free of allocations).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask Create(HttpContext context, ChatCompletionsHandler handler, ResponseCache cache)
+    /// <summary>The response cache sees the body first (<see cref="ResponseCache.ForChat"/>: a header read and a byte search
+    /// for a request that does not opt in); such a request goes on to the handler as it is.</summary>
+    private static async Task Create(HttpContext context, ChatCompletionsHandler handler, ResponseCache cache)
     {
         var pathProvider = OpenAIApi.PathProvider(context);
         using var body = await Requests.JsonBody.ReadAsync(context.Request, context.RequestAborted);

@@ -238,6 +238,27 @@ public sealed class ResponseCacheTests(GatewayFixture fx) : IClassFixture<Gatewa
         Assert.Equal(scopedBody, plainBody);
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions")]
+    [InlineData("/{provider}/v1/chat/completions")]
+    [InlineData("/v1/embeddings")]
+    public async Task The_OpenAPI_document_shows_the_cache_field(string path)
+    {
+        using var http = fx.Gateway.CreateClient();
+        var doc = JsonNode.Parse(await http.GetStringAsync("/openapi.json"))!;
+
+        var schema = doc["paths"]![path]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        if ((string?)schema["$ref"] is { } reference)
+        {
+            schema = doc["components"]!["schemas"]![reference[(reference.LastIndexOf('/') + 1)..]]!;
+        }
+
+        var cache = schema["properties"]!["cache"]!;
+        Assert.Contains("Cache-Control: no-store", (string?)cache["description"], StringComparison.Ordinal);
+        Assert.NotNull(cache["properties"]!["ttl_s"]!["description"]);
+        Assert.NotNull(cache["properties"]!["force"]!["description"]);
+    }
+
     [Fact]
     public async Task A_request_that_does_not_opt_in_gets_no_cache_header()
     {
