@@ -27,9 +27,13 @@ internal sealed partial class ChatCompletionsHandler(
 {
     public async Task HandleAsync(HttpContext context, string? pathProvider)
     {
-        var aborted = context.RequestAborted;
-        using var body = await Requests.JsonBody.ReadAsync(context.Request, aborted);
+        using var body = await Requests.JsonBody.ReadAsync(context.Request, context.RequestAborted);
+        await HandleAsync(context, pathProvider, body);
+    }
 
+    /// <summary>The request with its body already read (the chat route shows it to the response cache first).</summary>
+    public async Task HandleAsync(HttpContext context, string? pathProvider, Requests.JsonBody body)
+    {
         // The body's head, when its messages could be relayed as bytes (ChatRequestHead); else the whole request, bound.
         var head = ChatRequestHead.TryRead(body.Utf8, attachments, out var toolsOffered);
         Translation? translation = null;

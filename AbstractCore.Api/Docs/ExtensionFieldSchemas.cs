@@ -1,4 +1,5 @@
 using AbstractCore.OpenAI.Chat;
+using AbstractCore.OpenAI.Embeddings;
 using AbstractCore.OpenAI.Responses;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -14,6 +15,11 @@ internal static class ExtensionFieldSchemas
     public static Task ApplyAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = context.JsonTypeInfo.Type;
+        if (type == typeof(ChatCompletionRequest) || type == typeof(EmbeddingRequestBody))
+        {
+            (schema.Properties ??= new Dictionary<string, IOpenApiSchema>())["cache"] = Cache;
+        }
+
         if (type != typeof(ChatCompletionRequest) && type != typeof(ResponsesRequest))
         {
             return Task.CompletedTask;
@@ -59,4 +65,28 @@ internal static class ExtensionFieldSchemas
         };
         return Task.CompletedTask;
     }
+
+    /// <summary>The exact response cache's opt-in (Caching/CacheDirective.cs).</summary>
+    private static OpenApiSchema Cache => new()
+    {
+        Type = JsonSchemaType.Object | JsonSchemaType.Null,
+        Description = "AbstractCore extension: the exact response cache for this request. A repeated identical request (same model " +
+            "as routed, messages or input, tools, sampling fields, stream) is answered from the cache for ttl_s seconds, with the " +
+            "header X-AbstractCore-Cache: hit, and costs nothing. Also set by the request header Cache-Control: max-age=N or by " +
+            "the virtual key; Cache-Control: no-store (or no-cache) bypasses it. A chat request that samples without a seed " +
+            "(temperature above 0; absent counts as 1.0) is not cached unless force is true. Never forwarded to the provider.",
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["ttl_s"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Number,
+                Description = "Seconds an answer is kept and served (at most 30 days); 0: do not cache this request.",
+            },
+            ["force"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Boolean,
+                Description = "Cache even a sampled answer (temperature above 0 without a seed).",
+            },
+        },
+    };
 }

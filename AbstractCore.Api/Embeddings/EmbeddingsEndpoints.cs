@@ -16,6 +16,7 @@ internal static class EmbeddingsEndpoints
     public static void MapEmbeddings(this OpenAIApi api)
     {
         api.V1.MapPost("/embeddings", EmbeddingsHandler.HandleAsync)
+            .AddEndpointFilter(Caching.EmbeddingsCacheFilter.InvokeAsync)
             .WithTags("Embeddings").WithSummary("Create embedding vectors (OpenAI-compatible providers and Ollama)")
             .WithMetadata(Example)
             .Produces<EmbeddingList>();

@@ -1,4 +1,5 @@
 using AbstractCore.Api.Aliases;
+using AbstractCore.Api.Caching;
 using AbstractCore.Api.Chat;
 using AbstractCore.Api.Images;
 using AbstractCore.Api.Jobs;
@@ -50,6 +51,7 @@ internal static class GatewayServices
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AbstractCore.Security.MediaLimits.MaxRequestBodyBytes);
         builder.AddGatewayRedis(); // before the stores that use it
         AbstractCore.Api.Keys.KeysEndpoints.AddKeys(builder);
+        builder.AddResponseCache();
         builder.AddResponses();
         AbstractCore.Api.Messages.MessagesEndpoints.AddMessages(services, builder.Configuration);
         AbstractCore.Api.Blocs.BlocsEndpoints.AddBlocs(builder);

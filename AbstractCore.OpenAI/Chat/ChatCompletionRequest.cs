@@ -44,6 +44,10 @@ public sealed class ChatCompletionRequest
     /// <summary>AbstractCore extension: an upstream base URL for this request only.</summary>
     [JsonPropertyName("base_url")] public string? BaseUrl { get; set; }
 
+    /// <summary>AbstractCore extension: the exact response cache (<c>{"ttl_s": 300, "force": true}</c>), read by the gateway
+    /// from the raw body before this binds. A property of its own, so it is never forwarded with <see cref="Extra"/>.</summary>
+    [JsonPropertyName("cache")] public JsonElement? Cache { get; set; }
+
     /// <summary>Every other field: tolerated, and forwarded to OpenAI-compatible upstreams.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -13,7 +13,7 @@ public static class UpstreamChatBody
 {
     /// <summary>AbstractCore's extensions and fields the thinking mapping writes itself: consumed here, never forwarded.</summary>
     private static readonly string[] GatewayOnly =
-        ["api_key", "base_url", "agent_format", "thinking", "timeout_s", "unload_after", "prompt_cache_binding", "reasoning_effort"];
+        ["api_key", "base_url", "agent_format", "thinking", "timeout_s", "unload_after", "prompt_cache_binding", "reasoning_effort", "cache"];
 
     private static readonly byte[] IncludeUsage = """{"include_usage":true}"""u8.ToArray();
     private static readonly byte[] StreamOptions = "\"stream_options\":{\"include_usage\":true}"u8.ToArray();

@@ -43,7 +43,7 @@ public sealed class SharedKeysFixture : IAsyncLifetime
         File.Delete(_prices);
     }
 
-    public HttpClient Http(GatewayFactory replica, string token)
+    public static HttpClient Http(GatewayFactory replica, string token)
     {
         var http = replica.Http(token);
         http.Timeout = TimeSpan.FromSeconds(30); // a replica that waits on a dead Redis fails the test
@@ -62,10 +62,10 @@ public sealed class SharedKeysTests(SharedKeysFixture fx) : IClassFixture<Shared
     [Fact]
     public async Task An_rpm_limit_admits_exactly_its_requests_across_two_replicas()
     {
-        using var admin = fx.Http(fx.A, GatewayFixture.Token);
+        using var admin = SharedKeysFixture.Http(fx.A, GatewayFixture.Token);
         var (id, secret) = await KeyAdmin.CreateAsync(admin, "\"rpm\":100");
-        using var a = fx.Http(fx.A, secret);
-        using var b = fx.Http(fx.B, secret);
+        using var a = SharedKeysFixture.Http(fx.A, secret);
+        using var b = SharedKeysFixture.Http(fx.B, secret);
 
         var calls = Enumerable.Range(0, 200).Select(async i =>
         {
@@ -90,9 +90,9 @@ public sealed class SharedKeysTests(SharedKeysFixture fx) : IClassFixture<Shared
     [Fact]
     public async Task Tpm_counts_the_upstreams_real_usage()
     {
-        using var admin = fx.Http(fx.A, GatewayFixture.Token);
+        using var admin = SharedKeysFixture.Http(fx.A, GatewayFixture.Token);
         var (_, secret) = await KeyAdmin.CreateAsync(admin, "\"tpm\":40"); // the fake's answer uses 11 + 7 = 18 tokens
-        using var a = fx.Http(fx.A, secret);
+        using var a = SharedKeysFixture.Http(fx.A, secret);
 
         using var first = await a.PostAsync("/v1/chat/completions", Wire.Json(Chat));
         using var second = await a.PostAsync("/v1/chat/completions", Wire.Json(Chat));
@@ -111,10 +111,10 @@ public sealed class SharedKeysTests(SharedKeysFixture fx) : IClassFixture<Shared
     [Fact]
     public async Task Redis_killed_mid_test_requests_keep_flowing_and_spend_is_counted_once_when_it_returns()
     {
-        using var admin = fx.Http(fx.A, GatewayFixture.Token);
+        using var admin = SharedKeysFixture.Http(fx.A, GatewayFixture.Token);
         var (id, secret) = await KeyAdmin.CreateAsync(admin, "\"rpm\":1000,\"budget_usd\":100");
-        using var a = fx.Http(fx.A, secret);
-        using var b = fx.Http(fx.B, secret);
+        using var a = SharedKeysFixture.Http(fx.A, secret);
+        using var b = SharedKeysFixture.Http(fx.B, secret);
         for (var i = 0; i < 10; i++)
         {
             using var response = await (i % 2 == 0 ? a : b).PostAsync("/v1/chat/completions", Wire.Json(Chat));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AbstractCore.Api.Tests.Infrastructure;
 
 namespace AbstractCore.Api.Tests.Keys;
 

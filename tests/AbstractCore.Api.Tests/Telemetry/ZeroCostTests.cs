@@ -22,11 +22,11 @@ public sealed class ZeroCostTests
         var model = new ModelRef("openai", "gpt-4o-mini");
 
         // The call is not even looked at when nothing listens.
-        Assert.Null(telemetry.Start(null!, model));
+        Assert.Null(telemetry.Start(null!, model, bill: null));
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)
         {
-            _ = telemetry.Start(null!, model);
+            _ = telemetry.Start(null!, model, bill: null);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
