@@ -34,6 +34,8 @@ public static class JobsRegistration
         services.AddSingleton(settings);
         services.AddSingleton<JobWorkerIdentity>();
         services.AddSingleton<JobSubmitter>();
+        // Billing off until a spend ledger registers its own (TryAdd: whichever order the two registrations run in).
+        services.TryAddSingleton<Spend.IJobSpend>(Spend.NoJobSpend.Instance);
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.JobsTelemetry>();
         if (consume)

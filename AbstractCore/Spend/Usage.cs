@@ -3,7 +3,7 @@ namespace AbstractCore.Spend;
 /// <summary>
 /// What one request consumed, as the upstream reported it (or, for a stream the client abandoned, as counted from what
 /// arrived: <see cref="Estimated"/>). One shape for every route that costs money: tokens for chat, Responses, messages
-/// and embeddings; images; audio seconds.
+/// and embeddings; images; audio seconds; speech characters.
 /// </summary>
 public sealed record Usage
 {
@@ -17,6 +17,9 @@ public sealed record Usage
     public int Images { get; init; }
 
     public double AudioSeconds { get; init; }
+
+    /// <summary>Input characters of text-to-speech.</summary>
+    public long Characters { get; init; }
 
     /// <summary>Counted by the gateway from what arrived, not reported by the upstream.</summary>
     public bool Estimated { get; init; }
