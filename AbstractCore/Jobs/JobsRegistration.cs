@@ -1,3 +1,4 @@
+using AbstractCore.Spend;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,7 +36,7 @@ public static class JobsRegistration
         services.AddSingleton<JobWorkerIdentity>();
         services.AddSingleton<JobSubmitter>();
         // Billing off until a spend ledger registers its own (TryAdd: whichever order the two registrations run in).
-        services.TryAddSingleton<Spend.IJobSpend>(Spend.NoJobSpend.Instance);
+        services.TryAddSingleton<IJobSpend>(NoJobSpend.Instance);
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.JobsTelemetry>();
         if (consume)

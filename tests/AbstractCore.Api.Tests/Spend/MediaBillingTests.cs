@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Tests.Media;
-using AbstractCore.TestKit.FakeMedia;
 
 namespace AbstractCore.Api.Tests.Spend;
 
@@ -10,9 +9,9 @@ namespace AbstractCore.Api.Tests.Spend;
 /// count, plus tokens when reported), transcriptions (seconds), speech (characters), and async jobs, booked once to the
 /// key that submitted them when they complete. A failed upstream call charges nothing.
 /// </summary>
-public sealed class MediaBillingTests(MediaBillingTests.Fixture fx) : IClassFixture<MediaBillingTests.Fixture>
+public sealed class MediaBillingTests(BillingFixture fx) : IClassFixture<BillingFixture>
 {
-    private const string Token = "test-server-token";
+    private const string Token = BillingFixture.Token;
 
     [Fact]
     public async Task Embeddings_charge_the_prompt_tokens_the_upstream_reports()
@@ -134,7 +133,13 @@ public sealed class MediaBillingTests(MediaBillingTests.Fixture fx) : IClassFixt
     }
 
     [Fact]
-    public async Task A_job_is_charged_once_when_it_completes_to_the_key_that_submitted_it()
+    public Task A_job_is_charged_once_when_it_completes_to_the_key_that_submitted_it() => JobIsChargedOnceAsync(fx);
+
+    [Fact]
+    public Task A_job_consumed_on_its_first_successful_poll_is_charged_and_a_failed_job_is_not() => ConsumedAndFailedJobsAsync(fx);
+
+    /// <summary>Polled many times, by another key too, and consumed: one charge, to the submitting key, with what it made.</summary>
+    internal static async Task JobIsChargedOnceAsync(BillingFixture fx)
     {
         var submit = NewBill();
         using var submitter = fx.Gateway.Http(Token, submit, key: "key-jobs");
@@ -152,8 +157,8 @@ public sealed class MediaBillingTests(MediaBillingTests.Fixture fx) : IClassFixt
         Assert.DoesNotContain(fx.Gateway.Jobs.Charges, c => c.KeyId == "key-poller");
     }
 
-    [Fact]
-    public async Task A_job_consumed_on_its_first_successful_poll_is_charged_and_a_failed_job_is_not()
+    /// <summary>A consume that deletes the job on the poll that first sees it succeeded still charges it; a failed job never.</summary>
+    internal static async Task ConsumedAndFailedJobsAsync(BillingFixture fx)
     {
         using var http = fx.Gateway.Http(Token, NewBill(), key: "key-consume");
         var id = await JobPolling.SubmitAsync(http, "/v1/vision/jobs/images/generations", """{"model":"vllm/gpt-image-1","prompt":"a cat"}""");
@@ -164,7 +169,6 @@ public sealed class MediaBillingTests(MediaBillingTests.Fixture fx) : IClassFixt
         }
 
         Assert.Equal("succeeded", (string?)job["state"]);
-
         var charge = Assert.Single(fx.Gateway.Jobs.Charges, c => c.KeyId == "key-consume");
         Assert.Equal(1, charge.Usage.Images);
 
@@ -207,40 +211,5 @@ public sealed class MediaBillingTests(MediaBillingTests.Fixture fx) : IClassFixt
         "data"u8.CopyTo(s[(36 + list.Length)..]);
         BinaryPrimitives.WriteInt32LittleEndian(s[(40 + list.Length)..], data);
         return wav;
-    }
-
-    /// <summary>Fake media servers on real Kestrel: <c>openai-compatible</c> (embeddings, audio) and <c>vllm</c> (images,
-    /// jobs); jobs run in the gateway's process (no Redis, no RabbitMQ).</summary>
-    public sealed class Fixture : IAsyncLifetime
-    {
-        private readonly string _configDir = Directory.CreateTempSubdirectory("acore-billing-").FullName;
-
-        public FakeMediaUpstream Media { get; private set; } = null!;
-        public FakeVisionUpstream Vision { get; private set; } = null!;
-        public BillingGateway Gateway { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            Media = await FakeMediaUpstream.StartAsync();
-            Vision = await FakeVisionUpstream.StartAsync();
-            Gateway = new BillingGateway(new Dictionary<string, string?>
-            {
-                ["ABSTRACTCORE_AUTH_TOKEN"] = Token,
-                ["OPENAI_COMPATIBLE_BASE_URL"] = Media.BaseUrl.AbsoluteUri,
-                ["OPENAI_COMPATIBLE_API_KEY"] = "upstream-key",
-                ["VLLM_BASE_URL"] = Vision.BaseUrl.AbsoluteUri,
-                ["ABSTRACTCORE_JOBS_RETRIES"] = "0",
-                ["ABSTRACTCORE_CONFIG_FILE"] = Path.Combine(_configDir, "abstractcore.json"),
-            });
-            _ = Gateway.Server;
-        }
-
-        public async Task DisposeAsync()
-        {
-            await Gateway.DisposeAsync();
-            await Vision.DisposeAsync();
-            await Media.DisposeAsync();
-            Directory.Delete(_configDir, recursive: true);
-        }
     }
 }
