@@ -31,12 +31,13 @@ internal sealed class TranscriptionHandler(MediaRouter router, MediaUpstream ups
         var provider = AudioProviders.Require(providers, target.Provider, MediaRoute.Transcription);
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
         var bill = RequestBill.Of(context);
-        var wavSeconds = bill is null ? null : WavDuration.Seconds(upload.File!.Content);
+        var audio = upload.File!.Content;
+        var wavSeconds = bill is null ? null : WavDuration.Seconds(audio);
 
         // A JSON answer is read before it is sent on, so the bill has the duration it states; text answers stream.
         await upstream.RelayAsync(context, endpoint, "/audio/transcriptions",
             () => UpstreamForms.Build(upload, "file", target.Ref.Model, GatewayFields),
             response => context.Response.ContentType = AudioFormats.TranscriptionContentType(format),
-            bill is null ? null : answer => bill.Charge(provider.Name, target.Ref.Model, TranscriptionUsage.Of(answer, wavSeconds, upload.File!.Content.Length)));
+            bill is null ? null : answer => bill.Charge(provider.Name, target.Ref.Model, TranscriptionUsage.Of(answer, wavSeconds, audio.Length)));
     }
 }

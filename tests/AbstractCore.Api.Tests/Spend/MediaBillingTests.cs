@@ -176,7 +176,8 @@ public sealed class MediaBillingTests(BillingFixture fx) : IClassFixture<Billing
         fx.Vision.AlwaysFailWith = 400;
         try
         {
-            var failed = await JobPolling.SubmitAsync(failing, "/v1/vision/jobs/images/generations", """{"model":"vllm/gpt-image-1","prompt":"no"}""");
+            var failed = await JobPolling.SubmitAsync(failing, "/v1/vision/jobs/images/generations",
+                """{"model":"vllm/gpt-image-1","prompt":"no"}""");
             Assert.Equal("failed", (string?)(await JobPolling.WaitForTerminalAsync(failing, failed))["state"]);
         }
         finally
