@@ -2,8 +2,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Media;
+using AbstractCore.Api.Spend;
 using AbstractCore.Media;
 using AbstractCore.Providers;
+using AbstractCore.Spend;
 
 namespace AbstractCore.Api.Audio;
 
@@ -58,7 +60,12 @@ internal sealed class MusicHandler(MediaRouter router, MediaUpstream upstream, P
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
         await upstream.RelayAsync(context, endpoint, "/audio/music",
             () => new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json"),
-            response => AudioFormats.SetFileHeaders(context.Response, "abstractcore-music", format));
+            response =>
+            {
+                // The audio streams through unread, so nothing states its length: a zero line counts the call.
+                RequestBill.Of(context)?.Charge(provider.Name, target.Ref.Model, Usage.None);
+                AudioFormats.SetFileHeaders(context.Response, "abstractcore-music", format);
+            });
     }
 
     private ProviderDescriptor Provider(string name, string? baseUrl)

@@ -3,8 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Media;
+using AbstractCore.Api.Spend;
 using AbstractCore.Media;
 using AbstractCore.Providers;
+using AbstractCore.Spend;
 
 namespace AbstractCore.Api.Audio;
 
@@ -50,7 +52,12 @@ internal sealed class SpeechHandler(MediaRouter router, MediaUpstream upstream, 
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
         await upstream.RelayAsync(context, endpoint, "/audio/speech",
             () => new StringContent(upstreamBody.ToJsonString(), Encoding.UTF8, "application/json"),
-            response => AudioFormats.SetFileHeaders(context.Response, "abstractcore-speech", format));
+            response =>
+            {
+                // The upstream accepted the text: its characters are what text-to-speech is priced by.
+                RequestBill.Of(context)?.Charge(provider.Name, target.Ref.Model, new Usage { Characters = input.EnumerateRunes().LongCount() });
+                AudioFormats.SetFileHeaders(context.Response, "abstractcore-speech", format);
+            });
     }
 
     private static void CopyNumber(JsonObject from, JsonObject to, string name)

@@ -1,5 +1,6 @@
 using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Media;
+using AbstractCore.Api.Spend;
 using AbstractCore.Media;
 using AbstractCore.Providers;
 
@@ -29,9 +30,14 @@ internal sealed class TranscriptionHandler(MediaRouter router, MediaUpstream ups
         var target = await router.ResolveAsync(MediaRoute.Transcription, MediaHead.Read(upload.Field), pathProvider, aborted);
         var provider = AudioProviders.Require(providers, target.Provider, MediaRoute.Transcription);
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
+        var bill = RequestBill.Of(context);
+        var audio = upload.File!.Content;
+        var wavSeconds = bill is null ? null : WavDuration.Seconds(audio);
 
+        // A JSON answer is read before it is sent on, so the bill has the duration it states; text answers stream.
         await upstream.RelayAsync(context, endpoint, "/audio/transcriptions",
             () => UpstreamForms.Build(upload, "file", target.Ref.Model, GatewayFields),
-            response => context.Response.ContentType = AudioFormats.TranscriptionContentType(format));
+            response => context.Response.ContentType = AudioFormats.TranscriptionContentType(format),
+            bill is null ? null : answer => bill.Charge(provider.Name, target.Ref.Model, TranscriptionUsage.Of(answer, wavSeconds, audio.Length)));
     }
 }

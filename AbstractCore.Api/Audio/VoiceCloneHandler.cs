@@ -1,8 +1,10 @@
 using System.Text.RegularExpressions;
 using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Media;
+using AbstractCore.Api.Spend;
 using AbstractCore.Media;
 using AbstractCore.Providers;
+using AbstractCore.Spend;
 
 namespace AbstractCore.Api.Audio;
 
@@ -40,7 +42,11 @@ internal sealed partial class VoiceCloneHandler(MediaRouter router, MediaUpstrea
         var model = target.Ref.Model == "default" ? null : target.Ref.Model;
         var endpoint = await upstream.ResolveAsync(context, provider, target.BaseUrl);
         await upstream.RelayAsync(context, endpoint, path, () => UpstreamForms.Build(upload, fileField, model, GatewayFields),
-            response => context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json");
+            response =>
+            {
+                RequestBill.Of(context)?.Charge(provider.Name, target.Ref.Model, Usage.None); // priced per call, if at all
+                context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
+            });
     }
 
     [GeneratedRegex("^/[A-Za-z0-9._~/-]{1,200}$")]

@@ -61,13 +61,34 @@ internal sealed partial class MediaUpstream(ProviderResolver providers, Upstream
     /// POSTs <paramref name="content"/> to <c>{base}{path}</c> under <see cref="RunAsync"/> and copies the answer to the
     /// client as it arrives (audio is not buffered), after <paramref name="head"/> has set the response's headers.
     /// </summary>
-    public Task RelayAsync(HttpContext context, ProviderEndpoint endpoint, string path, Func<HttpContent> content, Action<HttpResponseMessage> head) =>
+    /// <param name="read">When given, a JSON answer is read whole first (a transcript is small) and handed to it before
+    /// the client's body is written, so the route can bill from what the answer says; any other answer streams through
+    /// as always, and it gets null.</param>
+    public Task RelayAsync(
+        HttpContext context, ProviderEndpoint endpoint, string path, Func<HttpContent> content, Action<HttpResponseMessage> head,
+        Action<byte[]?>? read = null) =>
         RunAsync(context, endpoint.Provider.Name, async token =>
         {
             using var request = UpstreamRequests.Create(endpoint, HttpMethod.Post, path);
             request.Content = content();
             using var response = await UpstreamRequests.SendAsync(http.For(endpoint), request, token);
             head(response);
+            if (read is not null)
+            {
+                if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true)
+                {
+                    read(null);
+                }
+                else
+                {
+                    var answer = await response.Content.ReadAsByteArrayAsync(token);
+                    read(answer);
+                    context.Response.ContentLength = answer.Length;
+                    await context.Response.Body.WriteAsync(answer, token);
+                    return;
+                }
+            }
+
             if (response.Content.Headers.ContentLength is { } length)
             {
                 context.Response.ContentLength = length;

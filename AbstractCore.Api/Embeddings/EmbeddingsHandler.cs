@@ -2,6 +2,7 @@ using AbstractCore.Api.Aliases;
 using AbstractCore.Api.Auth;
 using AbstractCore.Api.Capabilities;
 using AbstractCore.Api.Media;
+using AbstractCore.Api.Spend;
 using AbstractCore.Embeddings;
 using AbstractCore.Providers;
 
@@ -9,7 +10,7 @@ namespace AbstractCore.Api.Embeddings;
 
 /// <summary><c>POST /v1/embeddings</c>: validate (section 8.4's messages), pick the provider, call it, answer OpenAI's
 /// shape. It writes the upstream's JSON bytes through, so it takes the context rather than returning a result. A model
-/// alias tries its deployments in turn (<see cref="AliasAttempts"/>).</summary>
+/// alias tries its deployments in turn (<see cref="AliasAttempts"/>); the one that answers is charged, before the body.</summary>
 internal static class EmbeddingsHandler
 {
     public static async Task HandleAsync(
@@ -39,6 +40,7 @@ internal static class EmbeddingsHandler
         upstream.RunAsync(context, endpoint.Provider.Name, async token =>
         {
             var json = await client.CreateAsync(endpoint, request, model, token);
+            RequestBill.Of(context)?.Charge(model.Provider, model.Model, EmbeddingsUsage.Of(json, request));
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = json.Length;
             await context.Response.Body.WriteAsync(json, context.RequestAborted);

@@ -58,7 +58,7 @@ internal static class JobsEndpoints
     private static void MapSubmit(IEndpointRouteBuilder app, string kind, string summary, RequestExample example, Func<HttpContext, IServiceProvider, Task<MediaCall>> build)
     {
         var route = app.MapPost("/vision/jobs/" + kind, async (HttpContext context, JobSubmitter submitter) =>
-                JobsHandler.Created(await submitter.SubmitAsync(await build(context, context.RequestServices), context.RequestAborted)))
+                JobsHandler.Created(await JobsHandler.SubmitAsync(context, submitter, await build(context, context.RequestServices))))
             .WithTags("Vision Jobs").WithSummary(summary).WithMetadata(example).Produces<JobCreated>();
         if (example.ContentType != "application/json")
         {

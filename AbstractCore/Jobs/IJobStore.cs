@@ -38,6 +38,13 @@ public interface IJobStore
 
     /// <summary>Returns the job and deletes it when it is terminal (succeeded or failed); an unfinished job is kept.</summary>
     Task<JobRecord?> ConsumeAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks a succeeded job charged (<see cref="JobRecord.Charged"/>) in one atomic step, so that however many replicas
+    /// poll it at once its cost is booked once: true for the first caller only; false when it is not succeeded, is gone
+    /// (a consume that deleted it saw it uncharged, and books it itself), or was charged already.
+    /// </summary>
+    Task<bool> ClaimChargeAsync(string id, CancellationToken cancellationToken);
 }
 
 public enum JobClaimOutcome

@@ -151,6 +151,20 @@ internal sealed class InMemoryJobStore(JobSettings settings, TimeProvider time) 
         }
     }
 
+    public Task<bool> ClaimChargeAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_jobs.TryGetValue(id, out var entry) || entry.Job.State != JobStates.Succeeded || entry.Job.Charged)
+            {
+                return Task.FromResult(false);
+            }
+
+            entry.Job = entry.Job with { Charged = true };
+            return Task.FromResult(true);
+        }
+    }
+
     private void Sweep()
     {
         var now = Seconds(time.GetUtcNow());

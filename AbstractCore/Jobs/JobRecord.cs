@@ -28,6 +28,17 @@ public sealed record JobRecord
 
     /// <summary>How many times a worker claimed the job (1 unless it was retried or its worker died).</summary>
     public int Attempts { get; init; }
+
+    /// <summary>The virtual key that submitted the job, which its cost is booked to; null for the server token.</summary>
+    public string? KeyId { get; init; }
+
+    /// <summary>The provider and model the job calls, as its bill names them (the call itself is deleted once it finishes).</summary>
+    public string? Provider { get; init; }
+
+    public string? Model { get; init; }
+
+    /// <summary>Whether the job's cost has been booked (see <see cref="IJobStore.ClaimChargeAsync"/>).</summary>
+    public bool Charged { get; init; }
 }
 
 /// <summary>Progress as the original reports it: steps, a message, a phase, a 0–1 fraction and whether it is final.</summary>

@@ -16,13 +16,16 @@ public sealed partial class JobSubmitter(IJobStore store, IBus bus, JobSettings 
 {
     private static readonly Uri Queue = new("queue:" + JobSettings.QueueName);
 
-    public async Task<string> SubmitAsync(MediaCall call, CancellationToken cancellationToken)
+    /// <param name="model">The model the call asks for, as the job's bill names it.</param>
+    /// <param name="keyId">The virtual key submitting the job: its cost is booked to it when it completes.</param>
+    public async Task<string> SubmitAsync(MediaCall call, string model, string? keyId, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N");
         var now = InMemoryJobStore.Seconds(time.GetUtcNow());
         await store.CreateAsync(new JobRecord
         {
             Id = id, Kind = call.Kind, State = JobStates.Queued, CreatedAt = now, UpdatedAt = now, Progress = JobProgress.Queued,
+            KeyId = keyId, Provider = call.Provider, Model = model,
         }, call, cancellationToken);
 
         // MassTransit waits for a broker connection without limit (it reconnects in the background): bound the wait.

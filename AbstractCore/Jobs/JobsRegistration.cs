@@ -1,3 +1,4 @@
+using AbstractCore.Spend;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,8 @@ public static class JobsRegistration
         services.AddSingleton(settings);
         services.AddSingleton<JobWorkerIdentity>();
         services.AddSingleton<JobSubmitter>();
+        // Billing off until a spend ledger registers its own (TryAdd: whichever order the two registrations run in).
+        services.TryAddSingleton<IJobSpend>(NoJobSpend.Instance);
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.JobsTelemetry>();
         if (consume)

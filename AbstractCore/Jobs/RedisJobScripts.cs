@@ -57,6 +57,13 @@ internal static class RedisJobScripts
         return h
         """;
 
+    /// <summary>Returns 1 when a succeeded job was not charged yet and now is. The state is checked first, so a job
+    /// deleted meanwhile is not recreated by HSETNX.</summary>
+    public const string ClaimCharge = """
+        if redis.call('HGET', KEYS[1], 'state') ~= 'succeeded' then return 0 end
+        return redis.call('HSETNX', KEYS[1], 'charged', '1')
+        """;
+
     private const string FailedFields = "'state', 'failed', 'error', ARGV[1], 'updated', ARGV[2], 'progress', ARGV[3]";
 
     /// <summary>The move to a terminal state once the script's guard allows it: <paramref name="fields"/> (HSET pairs) set,

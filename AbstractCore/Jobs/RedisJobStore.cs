@@ -25,7 +25,7 @@ internal sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings se
         var keys = Keys(job.Id);
         var created = Now.ToString(CultureInfo.InvariantCulture);
         var transaction = Db.CreateTransaction();
-        _ = transaction.HashSetAsync(keys[0],
+        List<HashEntry> fields =
         [
             new("kind", job.Kind),
             new("state", job.State),
@@ -33,7 +33,16 @@ internal sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings se
             new("updated", created),
             new("progress", Json(job.Progress)),
             new("attempts", 0),
-        ]);
+        ];
+        foreach (var (name, value) in (ReadOnlySpan<(string, string?)>)[("key", job.KeyId), ("provider", job.Provider), ("model", job.Model)])
+        {
+            if (value is not null)
+            {
+                fields.Add(new(name, value));
+            }
+        }
+
+        _ = transaction.HashSetAsync(keys[0], [.. fields]);
         _ = transaction.KeyExpireAsync(keys[0], JobSettings.InFlightTtl);
         _ = transaction.StringSetAsync(keys[1], JsonSerializer.SerializeToUtf8Bytes(media, JobsJsonContext.Default.MediaCall), JobSettings.InFlightTtl);
         await transaction.ExecuteAsync();
@@ -77,6 +86,9 @@ internal sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings se
     private async Task<bool> FailAsync(string script, string id, string reason) =>
         (int)await Db.ScriptEvaluateAsync(script, Keys(id), [reason, Now, Json(JobProgress.Failed(reason)), (long)settings.Ttl.TotalSeconds]) == 1;
 
+    public async Task<bool> ClaimChargeAsync(string id, CancellationToken cancellationToken) =>
+        (int)await Db.ScriptEvaluateAsync(RedisJobScripts.ClaimCharge, Keys(id)) == 1;
+
     public async Task<JobRecord?> ConsumeAsync(string id, CancellationToken cancellationToken)
     {
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(RedisJobScripts.Consume, Keys(id)))!;
@@ -118,6 +130,10 @@ internal sealed class RedisJobStore(IConnectionMultiplexer redis, JobSettings se
             Result = Field("result") is { IsNullOrEmpty: false } r ? (byte[])r! : null,
             Error = (string?)Field("error"),
             Attempts = Field("attempts").TryParse(out int attempts) ? attempts : 0,
+            KeyId = (string?)Field("key"),
+            Provider = (string?)Field("provider"),
+            Model = (string?)Field("model"),
+            Charged = !Field("charged").IsNullOrEmpty,
         };
     }
 

@@ -46,6 +46,9 @@ public sealed class FakeMediaUpstream : IAsyncDisposable
     /// <summary>How many bytes <c>/audio/speech</c> and <c>/audio/music</c> answer with.</summary>
     public int AudioBytes { get; set; } = 256 * 1024;
 
+    /// <summary>Whether <c>/embeddings</c> answers with <c>usage</c> (as OpenAI does); some compatible servers leave it out.</summary>
+    public bool EmbeddingUsage { get; set; } = true;
+
     /// <summary>What <c>/audio/transcriptions</c> transcribes every file to.</summary>
     public string Transcript { get; set; } = "Hello from the fake transcriber.";
 
@@ -122,7 +125,7 @@ public sealed class FakeMediaUpstream : IAsyncDisposable
         switch (path)
         {
             case "/v1/embeddings" when post && json is not null:
-                await EmbeddingsAsync(context.Response, json).ConfigureAwait(false);
+                await EmbeddingsAsync(context.Response, json, EmbeddingUsage).ConfigureAwait(false);
                 break;
             case "/v1/audio/speech" or "/v1/audio/music" when post && json is not null:
                 await AudioAsync(context, json, path.EndsWith("music", StringComparison.Ordinal)).ConfigureAwait(false);
@@ -139,7 +142,7 @@ public sealed class FakeMediaUpstream : IAsyncDisposable
         }
     }
 
-    private static async Task EmbeddingsAsync(HttpResponse response, JsonObject request)
+    private static async Task EmbeddingsAsync(HttpResponse response, JsonObject request, bool withUsage)
     {
         string[] inputs = request["input"] switch
         {
@@ -166,13 +169,13 @@ public sealed class FakeMediaUpstream : IAsyncDisposable
         }
 
         var tokens = inputs.Sum(t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
-        await JsonAsync(response, new JsonObject
+        var answer = new JsonObject { ["object"] = "list", ["data"] = data, ["model"] = (string?)request["model"] };
+        if (withUsage)
         {
-            ["object"] = "list",
-            ["data"] = data,
-            ["model"] = (string?)request["model"],
-            ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
-        }).ConfigureAwait(false);
+            answer["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens };
+        }
+
+        await JsonAsync(response, answer).ConfigureAwait(false);
     }
 
     private async Task AudioAsync(HttpContext context, JsonObject request, bool music)

@@ -11,7 +11,7 @@ namespace AbstractCore.TestKit;
 /// An OpenAI-compatible media upstream on real Kestrel: <c>POST /v1/images/generations</c> (JSON),
 /// <c>/v1/images/edits</c> (multipart), <c>/v1/videos/generations</c> (JSON), <c>/v1/videos/edits</c> (multipart)
 /// and <c>/v1/audio/music</c> (JSON → raw audio). It counts what it generates, can fail the next N calls or every
-/// call, can answer slowly, and can answer image <c>url</c>s instead of <c>b64_json</c>.
+/// call, can answer slowly, can answer image <c>url</c>s instead of <c>b64_json</c>, and can report image usage.
 /// Like a real upstream it honours <c>Idempotency-Key</c>: a repeated key joins the first generation or replays its
 /// answer, and a generation runs to the end even when its client disconnects.
 /// </summary>
@@ -75,6 +75,9 @@ public sealed class FakeVisionUpstream : IAsyncDisposable
 
     /// <summary>Answer image <c>url</c>s (served by this fake under <c>/files/</c>) instead of <c>b64_json</c>.</summary>
     public bool AnswerWithUrls { get; set; }
+
+    /// <summary>When set, image answers carry it as their <c>usage</c> (gpt-image-1 reports input and output tokens).</summary>
+    public JsonObject? ImageUsage { get; set; }
 
     /// <summary>Generations waiting at the gate (see <see cref="HoldAfter"/>).</summary>
     public int Held => Volatile.Read(ref _held);
@@ -219,6 +222,11 @@ public sealed class FakeVisionUpstream : IAsyncDisposable
         }
 
         var answer = new JsonObject { ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["data"] = data };
+        if (kind == "image" && ImageUsage is { } usage)
+        {
+            answer["usage"] = usage.DeepClone();
+        }
+
         return new Answer("application/json", Encoding.UTF8.GetBytes(answer.ToJsonString()));
     }
 
