@@ -60,7 +60,6 @@ internal static class GatewayServices
         services.AddVideos();
         builder.AddJobs(); // after AddGatewayRedis: every store uses the one Redis client
         AbstractCore.Api.Spend.SpendEndpoints.AddSpend(services);
-        services.AddSingleton(AbstractCore.Spend.PriceTable.Load(builder.Configuration)); // a bad price file stops startup, naming it
         AbstractCore.Api.Keys.Limits.KeyLimitServices.AddKeyLimits(services);
         services.AddOpenApi(AbstractCore.Api.Docs.OpenApiSetup.Configure);
     }

@@ -19,6 +19,8 @@ internal static class SpendEndpoints
         services.AddSingleton(sp => new SpendLedger(sp.GetRequiredService<ISpendStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<SpendMetrics>(), sp.GetRequiredService<ILogger<SpendLedger>>()));
         services.AddHostedService<SpendFlusher>();
+        services.AddSingleton<AbstractCore.Spend.IJobSpend, LedgerJobSpend>(); // wins over the jobs' no-op default
+        services.AddSingleton(sp => AbstractCore.Spend.PriceTable.Load(sp.GetRequiredService<IConfiguration>()));
         return services;
     }
 

@@ -47,7 +47,7 @@ public sealed class KeyedGatewayFixture : IAsyncLifetime
 
     public HttpClient Http() => Gateway.Http(GatewayFixture.Token);
 
-    /// <summary>The gateway with the bill and the key put in front of it.</summary>
+    /// <summary>The gateway with a key put in front of it, and each request's bill kept.</summary>
     public sealed class KeyedGateway(IReadOnlyDictionary<string, string?> settings, KeyedGatewayFixture fixture) : ConfiguredAppFactory<Program>(settings)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -63,9 +63,12 @@ public sealed class KeyedGatewayFixture : IAsyncLifetime
         {
             app.Use((context, nextMiddleware) =>
             {
-                var bill = new RequestBill();
-                context.Features.Set(bill);
-                bills[context.Request.Headers[CallHeader].ToString()] = bill;
+                // The gateway's own bill, put on the request after auth: kept once the answer starts.
+                context.Response.OnStarting(() =>
+                {
+                    bills[context.Request.Headers[CallHeader].ToString()] = RequestBill.Of(context)!;
+                    return Task.CompletedTask;
+                });
                 if (context.Request.Headers[KeyTtlHeader] is [{ } ttl])
                 {
                     context.Features.Set(new KeyContext(new VirtualKey

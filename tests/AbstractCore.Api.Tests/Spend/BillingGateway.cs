@@ -55,11 +55,14 @@ public sealed class BillingGateway(IReadOnlyDictionary<string, string?> settings
         {
             app.Use((context, inner) =>
             {
-                var bill = new RequestBill();
-                context.Features.Set(bill);
+                // The gateway's own bill, put on the request after auth: kept once the answer starts.
                 if (context.Request.Headers[BillHeader].ToString() is { Length: > 0 } id)
                 {
-                    bills[id] = bill;
+                    context.Response.OnStarting(() =>
+                    {
+                        bills[id] = RequestBill.Of(context)!;
+                        return Task.CompletedTask;
+                    });
                 }
 
                 if (context.Request.Headers[KeyHeader].ToString() is { Length: > 0 } key)
