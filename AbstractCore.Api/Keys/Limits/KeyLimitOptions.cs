@@ -11,6 +11,9 @@ internal sealed record KeyLimitOptions
     /// <summary>Milliseconds between two pushes of the counts made here to Redis (internal: tests shorten it).</summary>
     public const string SyncSetting = "ABSTRACTCORE_KEY_LIMITS_SYNC_MS";
 
+    /// <summary>Milliseconds a request may wait for a lease before local limits decide (a slow Redis, a loaded machine).</summary>
+    public const string FetchWaitSetting = "ABSTRACTCORE_KEY_LIMITS_FETCH_WAIT_MS";
+
     public const string RedisPrefix = "abstractcore:limits:";
 
     /// <summary>RPM and TPM count over this window, anchored at its first request.</summary>
@@ -33,6 +36,7 @@ internal sealed record KeyLimitOptions
     {
         Window = Milliseconds(configuration?[WindowSetting]) ?? TimeSpan.FromMinutes(1),
         SyncInterval = Milliseconds(configuration?[SyncSetting]) ?? TimeSpan.FromSeconds(1),
+        FetchWait = Milliseconds(configuration?[FetchWaitSetting]) ?? TimeSpan.FromMilliseconds(250),
     };
 
     private static TimeSpan? Milliseconds(string? value) =>

@@ -25,8 +25,8 @@ public sealed class MediaBillingTests(BillingFixture fx) : IClassFixture<Billing
         Assert.Equal(200, (int)response.StatusCode);
         var line = Assert.Single(fx.Gateway.Lines(bill));
         Assert.Equal(("openai-compatible", "fake-embed"), (line.Provider, line.Model));
-        Assert.Equal(4, line.Usage.InputTokens); // the fake counts words
-        Assert.False(line.Usage.Estimated);
+        Assert.Equal(4, line.Priced.Usage.InputTokens); // the fake counts words
+        Assert.False(line.Priced.Usage.Estimated);
         Assert.True(line.Final);
     }
 
@@ -49,8 +49,8 @@ public sealed class MediaBillingTests(BillingFixture fx) : IClassFixture<Billing
         }
 
         var line = Assert.Single(fx.Gateway.Lines(bill));
-        Assert.Equal(4, line.Usage.InputTokens); // 13 characters
-        Assert.True(line.Usage.Estimated);
+        Assert.Equal(4, line.Priced.Usage.InputTokens); // 13 characters
+        Assert.True(line.Priced.Usage.Estimated);
     }
 
     [Theory]
@@ -75,8 +75,8 @@ public sealed class MediaBillingTests(BillingFixture fx) : IClassFixture<Billing
 
         var line = Assert.Single(fx.Gateway.Lines(bill));
         Assert.Equal(("vllm", "gpt-image-1"), (line.Provider, line.Model));
-        Assert.Equal(n, line.Usage.Images);
-        Assert.Equal((50, 200), (line.Usage.InputTokens, line.Usage.OutputTokens));
+        Assert.Equal(n, line.Priced.Usage.Images);
+        Assert.Equal((50, 200), (line.Priced.Usage.InputTokens, line.Priced.Usage.OutputTokens));
     }
 
     [Fact]
@@ -110,8 +110,8 @@ public sealed class MediaBillingTests(BillingFixture fx) : IClassFixture<Billing
         Assert.Contains(fx.Media.Transcript, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var line = Assert.Single(fx.Gateway.Lines(bill));
         Assert.Equal(("openai-compatible", "whisper-1"), (line.Provider, line.Model));
-        Assert.Equal(seconds, line.Usage.AudioSeconds, precision: 6);
-        Assert.Equal(estimated, line.Usage.Estimated);
+        Assert.Equal(seconds, line.Priced.Usage.AudioSeconds, precision: 6);
+        Assert.Equal(estimated, line.Priced.Usage.Estimated);
     }
 
     [Theory]
@@ -129,7 +129,7 @@ public sealed class MediaBillingTests(BillingFixture fx) : IClassFixture<Billing
         Assert.Equal(fx.Media.AudioBytes, (await response.Content.ReadAsByteArrayAsync()).Length);
         var line = Assert.Single(fx.Gateway.Lines(bill));
         Assert.Equal(("openai-compatible", "tts-1"), (line.Provider, line.Model));
-        Assert.Equal(14, line.Usage.Characters); // the emoji is one character
+        Assert.Equal(14, line.Priced.Usage.Characters); // the emoji is one character
     }
 
     [Fact]
