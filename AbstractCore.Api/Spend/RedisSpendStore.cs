@@ -20,6 +20,10 @@ internal sealed class RedisSpendStore(Func<IConnectionMultiplexer> redis) : ISpe
     /// <summary>How long Redis remembers a replica's last applied batch: far longer than any retry of it.</summary>
     private static readonly TimeSpan AppliedTtl = TimeSpan.FromDays(7);
 
+    /// <summary>Seconds a day's, a week's, a month's total is kept after its last write: past its period, with room for a
+    /// batch that arrives late (after an outage).</summary>
+    private const int DayTtl = 3 * 86_400, WeekTtl = 15 * 86_400, MonthTtl = 63 * 86_400;
+
     /// <summary>Per row: day, day number, week's Monday, month, key id, key name, row id, then the counters.</summary>
     private const int RowHead = 7;
 
@@ -30,6 +34,7 @@ internal sealed class RedisSpendStore(Func<IConnectionMultiplexer> redis) : ISpe
         if seq <= tonumber(redis.call('GET', applied) or '0') then return 0 end
         redis.call('SET', applied, ARGV[3], 'EX', ARGV[4])
         local fields = { {{string.Join(", ", SpendCounts.Fields.Select(f => $"'{f}'"))}} }
+        local ttl = { d = {{DayTtl}}, w = {{WeekTtl}}, m = {{MonthTtl}} }
         local stride = {{RowHead}} + #fields
         for i = 5, #ARGV - stride + 1, stride do
           local day, key, name, row = ARGV[i], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
@@ -42,9 +47,9 @@ internal sealed class RedisSpendStore(Func<IConnectionMultiplexer> redis) : ISpe
           local cost = ARGV[i + {{RowHead + SpendCounts.CostField}}]
           if cost ~= '0' then
             local k = prefix .. 'key:' .. key .. ':'
-            for _, p in ipairs({ { 'd:' .. day, {{(int)TimeSpan.FromDays(3).TotalSeconds}} }, { 'w:' .. ARGV[i + 2], {{(int)TimeSpan.FromDays(15).TotalSeconds}} }, { 'm:' .. ARGV[i + 3], {{(int)TimeSpan.FromDays(63).TotalSeconds}} } }) do
-              redis.call('INCRBY', k .. p[1], cost)
-              redis.call('EXPIRE', k .. p[1], p[2])
+            for p, id in pairs({ d = day, w = ARGV[i + 2], m = ARGV[i + 3] }) do
+              redis.call('INCRBY', k .. p .. ':' .. id, cost)
+              redis.call('EXPIRE', k .. p .. ':' .. id, ttl[p])
             end
             redis.call('INCRBY', k .. 'total', cost)
           end

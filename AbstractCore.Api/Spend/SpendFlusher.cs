@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace AbstractCore.Api.Spend;
@@ -6,7 +7,7 @@ namespace AbstractCore.Api.Spend;
 /// Flushes the <see cref="SpendLedger"/> every <see cref="IntervalSetting"/> (1 s by default) and writes the standalone
 /// ledger's file every few seconds; at shutdown, one last flush and write, so a restart loses nothing.
 /// </summary>
-internal sealed class SpendFlusher(SpendLedger ledger, IConfiguration configuration) : BackgroundService
+internal sealed partial class SpendFlusher(SpendLedger ledger, IConfiguration configuration, ILogger<SpendFlusher> logger) : BackgroundService
 {
     /// <summary>Milliseconds between two flushes (internal: tests shorten it).</summary>
     public const string IntervalSetting = "ABSTRACTCORE_SPEND_FLUSH_MS";
@@ -19,6 +20,7 @@ internal sealed class SpendFlusher(SpendLedger ledger, IConfiguration configurat
     public TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(
         int.TryParse(configuration[IntervalSetting], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms >= 10 ? ms : 1000);
 
+    [SuppressMessage("Design", "CA1031", Justification = "A bug in a flush must not stop the gateway (a background service's failure stops the host); the spend stays pending.")]
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Off the startup path: the first call to Redis waits up to its connect timeout when it is down.
@@ -27,13 +29,28 @@ internal sealed class SpendFlusher(SpendLedger ledger, IConfiguration configurat
         var persisted = DateTime.UtcNow;
         try
         {
+            var failing = false;
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await ledger.FlushAsync(stoppingToken);
-                if (DateTime.UtcNow - persisted >= PersistInterval)
+                try
                 {
-                    await ledger.PersistAsync(stoppingToken);
-                    persisted = DateTime.UtcNow;
+                    await ledger.FlushAsync(stoppingToken);
+                    if (DateTime.UtcNow - persisted >= PersistInterval)
+                    {
+                        await ledger.PersistAsync(stoppingToken);
+                        persisted = DateTime.UtcNow;
+                    }
+
+                    failing = false;
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // A bug, not an outage (the ledger keeps those pending itself): logged once, until a flush succeeds.
+                    if (!failing)
+                    {
+                        failing = true;
+                        LogFailed(logger, e);
+                    }
                 }
             }
         }
@@ -58,4 +75,7 @@ internal sealed class SpendFlusher(SpendLedger ledger, IConfiguration configurat
 
         await ledger.PersistAsync(CancellationToken.None);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Spend: a flush failed; this is a gateway bug, please report it. Spend is kept in memory and the flush is tried again every interval")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -43,8 +43,6 @@ internal sealed partial class SpendLedger : IDisposable
     /// <summary>This process's id in the store's record of applied batches.</summary>
     public string Replica { get; } = Guid.NewGuid().ToString("N");
 
-    internal ISpendStore Store => _store;
-
     /// <summary>Counts one request's priced usage of one model; cheap, in memory, and never fails for the store.</summary>
     public void Record(SpendEntry entry)
     {
@@ -174,7 +172,7 @@ internal sealed partial class SpendLedger : IDisposable
     {
         if (Interlocked.Exchange(ref _away, 1) == 0)
         {
-            LogAway(_logger, what, e.GetType().Name, e.Message);
+            LogAway(_logger, what, e.GetType().Name, AbstractCore.Storage.StoreUnavailable.Describe(e));
         }
     }
 

@@ -65,9 +65,7 @@ internal sealed record SpendQuery(string? KeyId, string? Model, string? Provider
     private bool Matches(SpendRowKey row) =>
         (KeyId is null || row.KeyId == KeyId)
         && (Provider is null || row.Provider == Provider)
-        && (Model is null || row.Model == Model || (Model.Length == row.Provider.Length + 1 + row.Model.Length
-            && Model.StartsWith(row.Provider, StringComparison.Ordinal) && Model[row.Provider.Length] == '/'
-            && Model.EndsWith(row.Model, StringComparison.Ordinal)));
+        && (Model is null || row.Model == Model || $"{row.Provider}/{row.Model}" == Model);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -1,5 +1,7 @@
 using AbstractCore.Api.Hosting;
 using AbstractCore.Api.Spend;
+using AbstractCore.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using static AbstractCore.Api.Tests.Spend.SpendTestKit;
 
@@ -58,6 +60,35 @@ public sealed class RedisSpendTests(RedisSpendFixture fx) : IClassFixture<RedisS
         Assert.True(await b.FlushAsync());
 
         Assert.Equal(4m, b.SpentInPeriod(key));
+    }
+
+    [Fact]
+    public async Task Two_gateways_on_one_redis_share_a_keys_budget()
+    {
+        GatewayFactory Replica() => new(new Dictionary<string, string?>
+        {
+            ["ABSTRACTCORE_AUTH_TOKEN"] = GatewayFixture.Token,
+            ["ConnectionStrings:cache"] = fx.Redis.ConnectionString,
+            [SpendFlusher.IntervalSetting] = "50",
+        });
+        await using var a = Replica();
+        await using var b = Replica();
+        var key = Key(NewKeyId(), "daily");
+        var ledgerB = b.Services.GetRequiredService<SpendLedger>();
+        Assert.Equal(0m, ledgerB.SpentInPeriod(key));
+
+        a.Services.GetRequiredService<SpendLedger>().Record(Entry(key.Id, 2.5m, at: DateTimeOffset.UtcNow));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (ledgerB.SpentInPeriod(key) != 2.5m)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Replica b never saw a's spend (it reads {ledgerB.SpentInPeriod(key)}).");
+            await Task.Delay(20);
+        }
+
+        using var http = b.Http(GatewayFixture.Token);
+        var (_, body) = await Wire.GetAsync(http, "/acore/spend?group_by=key&key_id=" + key.Id);
+        Assert.Equal(2.5m, (decimal)body!["total_cost_usd"]!);
     }
 
     [Fact]

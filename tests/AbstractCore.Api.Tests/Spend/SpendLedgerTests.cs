@@ -102,29 +102,29 @@ public sealed class SpendLedgerTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Each_budget_period_starts_empty_at_its_UTC_boundary(bool flushed)
+    public async Task Each_budget_period_starts_empty_at_its_UTC_boundary(bool flushed)
     {
         var time = new ManualTime(Sunday); // Sunday 6 December: the last day of ISO week 49
         using var ledger = Ledger(time: time);
         var (daily, weekly, monthly, total) = (Key("k", "daily"), Key("k", "weekly"), Key("k", "monthly"), Key("k", "total"));
         decimal[] Spent() => [ledger.SpentInPeriod(daily), ledger.SpentInPeriod(weekly), ledger.SpentInPeriod(monthly), ledger.SpentInPeriod(total)];
-        void Flush()
+        async Task FlushAsync()
         {
             if (flushed)
             {
-                Assert.True(ledger.FlushAsync().GetAwaiter().GetResult());
+                Assert.True(await ledger.FlushAsync());
             }
         }
 
         ledger.Record(Entry("k", 1m, at: time.Now));
-        Flush();
+        await FlushAsync();
         Assert.Equal([1m, 1m, 1m, 1m], Spent());
 
         time.Now = new DateTimeOffset(2026, 12, 7, 0, 0, 1, TimeSpan.Zero); // Monday: a new day and a new week
         Assert.Equal([0m, 0m, 1m, 1m], Spent());
 
         ledger.Record(Entry("k", 2m, at: time.Now));
-        Flush();
+        await FlushAsync();
         Assert.Equal([2m, 2m, 3m, 3m], Spent());
 
         time.Now = new DateTimeOffset(2026, 12, 9, 12, 0, 0, TimeSpan.Zero); // Wednesday, same week
@@ -145,6 +145,26 @@ public sealed class SpendLedgerTests
         Assert.Equal(3m, ledger.SpentInPeriod(Key("k", "TOTAL")));
         Assert.Equal(2m, ledger.SpentInPeriod(Key("k", "Daily")));
         Assert.Equal(0m, ledger.SpentInPeriod(Key("someone-else", "daily")));
+    }
+
+    [Fact]
+    public async Task Reading_a_keys_spend_allocates_nothing()
+    {
+        using var ledger = Ledger();
+        var key = Key("k", "weekly");
+        ledger.Record(Entry("k", 1m));
+        Assert.True(await ledger.FlushAsync());
+        ledger.Record(Entry("k", 2m));
+        var spent = ledger.SpentInPeriod(key); // first sight and first call done
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            spent = ledger.SpentInPeriod(key);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(3m, spent);
     }
 
     [Fact]
