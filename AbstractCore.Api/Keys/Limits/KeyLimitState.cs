@@ -22,7 +22,11 @@ internal sealed class KeyLimitState(RedisKey redisKey)
     /// <summary>When the window ends here; 0 while none is open.</summary>
     public long WindowEnd;
 
-    /// <summary>Requests this replica may still admit without asking Redis: already counted in the shared window.</summary>
+    /// <summary>
+    /// Requests this replica may still admit without asking Redis: already counted in the shared window. It ends with
+    /// that window (so does the record it came from), so there is nothing to hand back; <see cref="Block"/> keeps small
+    /// what an idle replica holds unused meanwhile.
+    /// </summary>
     public int Lease;
 
     /// <summary>The shared window's requests (leased or admitted, every replica) and tokens, as Redis last answered.</summary>

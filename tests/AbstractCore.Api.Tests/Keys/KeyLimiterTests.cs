@@ -85,6 +85,29 @@ public sealed partial class KeyLimiterTests(RedisServerFixture redis) : IClassFi
     }
 
     [Fact]
+    public async Task Admitting_allocates_nothing()
+    {
+        using var limiter = new KeyLimiter(null, TimeProvider.System, NullLogger<KeyLimiter>.Instance);
+        var key = Key(rpm: 1_000_000, tpm: 1_000_000_000, parallel: 10);
+        await limiter.AdmitAsync(key, default); // the key's state is made once
+        limiter.Release(key);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var admitted = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            // Decided synchronously: awaiting a completed ValueTask allocates nothing either.
+            admitted += (await limiter.AdmitAsync(key, default)).Admitted ? 1 : 0;
+            limiter.AddTokens(key, 10);
+            limiter.Release(key);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(1000, admitted);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public async Task The_window_ends_a_minute_after_its_first_request()
     {
         var time = new ManualTime();
