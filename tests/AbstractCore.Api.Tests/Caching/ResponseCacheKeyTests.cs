@@ -103,7 +103,8 @@ public sealed class ResponseCacheKeyTests(KeyedGatewayFixture fx) : IClassFixtur
         Assert.Equal(calls + 1, fx.Upstream.ChatRequestCount);
         Assert.False(fx.Bills["key-miss"].CacheHit);
         Assert.True(fx.Bills["key-hit"].CacheHit);
-        Assert.Empty(fx.Bills["key-hit"].Lines); // nothing was called, nothing is charged
+        var line = Assert.Single(fx.Bills["key-hit"].Lines); // nothing was called: a hit, at no cost
+        Assert.Equal(("openai-compatible", "fake-model", 0m, 0L), (line.Provider, line.Model, line.Priced.CostUsd, line.Priced.Usage.TotalTokens));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace AbstractCore.Api.Tests.Keys;
 /// <summary>Two gateway replicas sharing one real Redis (keys, limits and spend), before one fake upstream.</summary>
 public sealed class SharedKeysFixture : IAsyncLifetime
 {
-    public RedisServerFixture Redis { get; } = new(persistent: true); // an outage must not wipe the keys
+    public RedisServerFixture Redis { get; } = RedisServerFixture.Persistent(); // an outage must not wipe the keys
     public FakeOpenAIUpstream Upstream { get; private set; } = null!;
     public GatewayFactory A { get; private set; } = null!;
     public GatewayFactory B { get; private set; } = null!;

@@ -20,9 +20,11 @@ public sealed class RedisServerFixture : IAsyncLifetime
     {
     }
 
-    /// <param name="persistent">Write every change to an append-only file (fsync each), so a server killed and started
-    /// again keeps what it acknowledged, as a production Redis with persistence does.</param>
-    public RedisServerFixture(bool persistent) => _persistent = persistent;
+    private RedisServerFixture(bool persistent) => _persistent = persistent;
+
+    /// <summary>A server that writes every change to an append-only file (fsync each), so one killed and started again
+    /// keeps what it acknowledged, as a production Redis with persistence does.</summary>
+    public static RedisServerFixture Persistent() => new(persistent: true);
     private string? _directory;
     private string? _executable;
 
