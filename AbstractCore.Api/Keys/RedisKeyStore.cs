@@ -18,7 +18,7 @@ internal sealed class RedisKeyStore : IKeyStore
     public RedisKeyStore(IConnectionMultiplexer redis)
     {
         _redis = redis;
-        _redis.GetSubscriber().Subscribe(ChangedChannel, (_, _) => Changed?.Invoke());
+        _ = ListenAsync();
     }
 
     public event Action? Changed;
@@ -58,6 +58,20 @@ internal sealed class RedisKeyStore : IKeyStore
         await transaction.ExecuteAsync();
         await _redis.GetSubscriber().PublishAsync(ChangedChannel, id);
         return true;
+    }
+
+    /// <summary>The client keeps the subscription and renews it when it reconnects; while Redis is away at start, the
+    /// ring's periodic reload keeps the keys current instead. Never fails the gateway's start.</summary>
+    private async Task ListenAsync()
+    {
+        try
+        {
+            await _redis.GetSubscriber().SubscribeAsync(ChangedChannel, (_, _) => Changed?.Invoke());
+        }
+        catch (RedisException)
+        {
+            // Redis is away: KeyRing reloads every few seconds until it answers.
+        }
     }
 
     private static VirtualKey? Parse(RedisValue value) =>

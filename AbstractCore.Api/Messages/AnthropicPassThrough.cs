@@ -19,7 +19,8 @@ internal sealed class AnthropicPassThrough(UpstreamHttp http)
     private static readonly string[] AnswerHeaders = ["request-id", "anthropic-organization-id", "retry-after"];
 
     /// <summary>Sends <paramref name="body"/> to <c>{base}/v1{path}</c> and relays the answer; a refusal throws before anything is written.</summary>
-    public async Task SendAsync(HttpContext context, ChatPlan plan, byte[] body, string path, CancellationToken cancellationToken)
+    public async Task SendAsync(
+        HttpContext context, ChatPlan plan, byte[] body, string path, Telemetry.ChatCallTelemetry? telemetry, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, AnthropicApi.Base(plan.Endpoint.BaseUrl) + path)
         {
@@ -66,6 +67,16 @@ internal sealed class AnthropicPassThrough(UpstreamHttp http)
         }
 
         // Kestrel sends each write as it is made: events leave as they arrive.
+        var usage = telemetry is null ? null : new AnthropicUsage(telemetry);
+        if (!stream && usage is not null)
+        {
+            // A message is small: read whole, so its usage (and cost header) comes before its body.
+            var message = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            usage.Message(message);
+            await context.Response.Body.WriteAsync(message, cancellationToken);
+            return;
+        }
+
         await using var answer = await response.Content.ReadAsStreamAsync(cancellationToken);
         if (!stream)
         {
@@ -75,7 +86,7 @@ internal sealed class AnthropicPassThrough(UpstreamHttp http)
 
         try
         {
-            await RelayEventsAsync(answer, context.Response.Body, cancellationToken);
+            await RelayEventsAsync(answer, context.Response.Body, usage, cancellationToken);
         }
         catch (Exception e) when (e is IOException or HttpRequestException && !context.RequestAborted.IsCancellationRequested)
         {
@@ -86,7 +97,7 @@ internal sealed class AnthropicPassThrough(UpstreamHttp http)
     }
 
     /// <summary>Copies whole events only (up to the last blank line read), so a cut leaves no half event for the client to parse.</summary>
-    private static async Task RelayEventsAsync(Stream answer, Stream client, CancellationToken cancellationToken)
+    private static async Task RelayEventsAsync(Stream answer, Stream client, AnthropicUsage? usage, CancellationToken cancellationToken)
     {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
@@ -117,6 +128,7 @@ internal sealed class AnthropicPassThrough(UpstreamHttp http)
                 var cut = WholeEvents(buffer.AsSpan(0, kept));
                 if (cut > 0)
                 {
+                    usage?.Events(buffer.AsSpan(0, cut));
                     await client.WriteAsync(buffer.AsMemory(0, cut), cancellationToken);
                     buffer.AsSpan(cut, kept - cut).CopyTo(buffer);
                     kept -= cut;

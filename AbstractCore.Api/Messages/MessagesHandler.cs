@@ -123,7 +123,7 @@ internal sealed partial class MessagesHandler(
     {
         var plan = await calls.PlanPassThroughAsync(context, route, MessagesTranslator.ForChecks(request, route.Model.Model));
         var upstreamBody = UpstreamChatBody.ForAnthropic(body, route.Model.Model);
-        await calls.RunAsync(context, plan, (deadline, _) => anthropic.SendAsync(context, plan, upstreamBody, path, deadline.Token));
+        await calls.RunAsync(context, plan, (deadline, telemetry) => anthropic.SendAsync(context, plan, upstreamBody, path, telemetry, deadline.Token));
     }
 
     private async Task StreamAsync(

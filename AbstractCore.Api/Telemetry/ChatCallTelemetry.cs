@@ -177,11 +177,11 @@ internal sealed class ChatCallTelemetry : GenAiCallTelemetry
         }, _alias);
     }
 
-    /// <summary>No usage came (the client left, the stream broke, the upstream sends none): what arrived is billed,
-    /// as counted, about a token a chunk.</summary>
+    /// <summary>A stream whose usage never came (the client left, the stream broke, the upstream sends none): what
+    /// arrived is billed, as counted, about a token a chunk. A call that failed before its first chunk costs nothing.</summary>
     private void ChargeWhatArrived()
     {
-        if (_bill is not null && !_charged)
+        if (_bill is not null && !_charged && _chunks > 0)
         {
             _bill.Progress(_provider, _requestModel, new Usage { InputTokens = EstimatedInputTokens, OutputTokens = _chunks }, _alias);
         }

@@ -159,6 +159,7 @@ public sealed class VirtualKeyTests(KeysFixture fx) : IClassFixture<KeysFixture>
     [InlineData("chat")]
     [InlineData("stream")]
     [InlineData("responses")]
+    [InlineData("messages")]
     public async Task A_budget_stops_the_key_after_the_request_that_crossed_it(string route)
     {
         var (id, secret) = await fx.CreateKeyAsync("\"budget_usd\":0.01");
@@ -170,8 +171,16 @@ public sealed class VirtualKeyTests(KeysFixture fx) : IClassFixture<KeysFixture>
         var (second, error) = await CallAsync(http, route);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
-        Assert.Equal("insufficient_quota", (string?)error!["error"]!["code"]);
-        Assert.Equal("insufficient_quota", (string?)error["error"]!["type"]);
+        if (route == "messages")
+        {
+            Assert.Contains("budget", (string?)error!["error"]!["message"], StringComparison.Ordinal); // Anthropic's envelope
+        }
+        else
+        {
+            Assert.Equal("insufficient_quota", (string?)error!["error"]!["code"]);
+            Assert.Equal("insufficient_quota", (string?)error["error"]!["type"]);
+        }
+
         Assert.Equal(before, fx.Upstream.ChatRequestCount); // refused before any upstream call
         using var admin = fx.Admin();
         var spend = await KeyAdmin.SpendAsync(admin, id);
@@ -231,12 +240,13 @@ public sealed class VirtualKeyTests(KeysFixture fx) : IClassFixture<KeysFixture>
         Assert.True((decimal)spend["cost_usd"]! > 0);
     }
 
-    /// <summary>One billed call on <paramref name="route"/>: chat, streamed chat (read to its end) or the Responses API.</summary>
+    /// <summary>One billed call on <paramref name="route"/>: chat, streamed chat (read to its end), Responses or Messages.</summary>
     private static async Task<(HttpResponseMessage Response, JsonNode? Body)> CallAsync(HttpClient http, string route)
     {
         var (path, body) = route switch
         {
             "responses" => ("/v1/responses", """{"model":"openai-compatible/fake-model","input":"hi","store":false}"""),
+            "messages" => ("/v1/messages", """{"model":"openai-compatible/fake-model","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}"""),
             "stream" => ("/v1/chat/completions", """{"model":"openai-compatible/fake-model","stream":true,"messages":[{"role":"user","content":"hi"}]}"""),
             _ => ("/v1/chat/completions", Chat),
         };
