@@ -119,6 +119,22 @@ public sealed partial class ReadmeQuickStartTests(ReadmeGatewayFixture fx) : ICl
     }
 
     [Fact]
+    public async Task The_virtual_keys_commands_make_a_key_call_with_it_and_show_its_spend()
+    {
+        var block = ReadmeQuickStart.SectionBlocks("### Virtual keys, budgets, rate limits and spend").Single(b => b.Language == "bash").Code;
+        Assert.Contains("Bearer " + Readme.Environment["ABSTRACTCORE_AUTH_TOKEN"], block, StringComparison.Ordinal);
+
+        var run = await CommandRun.RunAsync("bash", ["-c", "set -e\n" + Local(block)], TimeSpan.FromMinutes(1));
+
+        Assert.True(run.ExitCode == 0, run.All);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(Reply, lines[0], StringComparison.Ordinal);
+        var spend = JsonNode.Parse(lines[^1])!["data"]!.AsArray();
+        Assert.Contains(spend, row => (string?)row!["key_name"] == "billing-app" && (int)row["requests"]! == 1);
+        Assert.DoesNotContain(fx.Upstream.LastChatRequest.Headers, h => h.Value.Contains("ack-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_csharp_program_prints_the_upstreams_answer()
     {
         var project = Path.Combine(fx.Home, "csharp-snippet");
