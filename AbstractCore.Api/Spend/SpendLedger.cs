@@ -41,6 +41,8 @@ internal sealed partial class SpendLedger : IDisposable
     }
 
     /// <summary>This process's id in the store's record of applied batches.</summary>
+    private volatile bool _disposed;
+
     public string Replica { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>Counts one request's priced usage of one model; cheap, in memory, and never fails for the store.</summary>
@@ -66,6 +68,11 @@ internal sealed partial class SpendLedger : IDisposable
     /// </summary>
     public async Task<bool> FlushAsync(CancellationToken cancellationToken = default)
     {
+        if (_disposed)
+        {
+            return false; // a host stopped a second time, after its services went
+        }
+
         await _flushing.WaitAsync(cancellationToken);
         try
         {
@@ -125,7 +132,11 @@ internal sealed partial class SpendLedger : IDisposable
     /// <summary>Writes the local store's file (nothing to do with Redis).</summary>
     public Task PersistAsync(CancellationToken cancellationToken) => _store.PersistAsync(cancellationToken);
 
-    public void Dispose() => _flushing.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _flushing.Dispose();
+    }
 
     private DateOnly Today() => DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
 

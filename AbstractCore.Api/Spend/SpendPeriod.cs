@@ -13,9 +13,9 @@ internal static class SpendPeriods
 {
     /// <summary><c>daily</c>, <c>weekly</c>, <c>monthly</c>; anything else (<c>total</c>, none) is all time.</summary>
     public static SpendPeriod Parse(string? text) =>
-        string.Equals(text, "daily", StringComparison.OrdinalIgnoreCase) ? SpendPeriod.Daily
-        : string.Equals(text, "weekly", StringComparison.OrdinalIgnoreCase) ? SpendPeriod.Weekly
-        : string.Equals(text, "monthly", StringComparison.OrdinalIgnoreCase) ? SpendPeriod.Monthly
+        string.Equals(text, Keys.BudgetPeriods.Daily, StringComparison.OrdinalIgnoreCase) ? SpendPeriod.Daily
+        : string.Equals(text, Keys.BudgetPeriods.Weekly, StringComparison.OrdinalIgnoreCase) ? SpendPeriod.Weekly
+        : string.Equals(text, Keys.BudgetPeriods.Monthly, StringComparison.OrdinalIgnoreCase) ? SpendPeriod.Monthly
         : SpendPeriod.Total;
 
     /// <summary>The first day of the period that holds <paramref name="day"/>.</summary>

@@ -191,6 +191,26 @@ public sealed class DebugLoggingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_virtual_key_never_appears_in_the_logs_wherever_it_is_sent()
+    {
+        using var admin = Http();
+        var (made, created) = await Wire.PostAsync(admin, "/acore/keys", """{"name":"logged-key"}""");
+        Assert.Equal(HttpStatusCode.Created, made.StatusCode);
+        var secret = (string)created!["key"]!;
+        using var http = _gw.CreateClient();
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + secret);
+
+        var (ok, _) = await Wire.PostAsync(http, "/v1/chat/completions", $$"""
+            {"model":"openai-compatible/fake-model","messages":[{"role":"user","content":"my key is {{secret}}"}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.DoesNotContain(secret, _gw.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret[4..], _gw.Logs.All, StringComparison.Ordinal);
+        Assert.Contains(RequestLines, l => l.Contains("my key is [REDACTED]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Refused_requests_are_logged_redacted_too()
     {
         using var http = _gw.CreateClient();

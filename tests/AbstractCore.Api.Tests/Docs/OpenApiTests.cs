@@ -39,9 +39,9 @@ public sealed class OpenApiTests(GatewayFixture fx) : IClassFixture<GatewayFixtu
             Assert.True(mediaType is "application/json" or "multipart/form-data", $"{method} {path}: {mediaType}");
             var example = media!["example"];
             Assert.True(example is JsonObject, $"{method} {path} has no request example");
-            // Executable as is: it names a model (multipart forms list their fields the same way); the bloc records are
-            // the gateway's own store, which no model serves.
-            if (path is not ("/acore/blocs/upsert_text" or "/acore/blocs/delete"))
+            // Executable as is: it names a model (multipart forms list their fields the same way); the bloc records and the
+            // virtual keys are the gateway's own stores, which no model serves.
+            if (path is not ("/acore/blocs/upsert_text" or "/acore/blocs/delete" or "/acore/keys" or "/acore/keys/{id}"))
             {
                 Assert.False(string.IsNullOrEmpty((string?)example!["model"]), $"{method} {path}: the example names no model");
             }
