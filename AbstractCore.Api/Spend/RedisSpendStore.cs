@@ -69,7 +69,7 @@ internal sealed class RedisSpendStore(Func<IConnectionMultiplexer> redis) : ISpe
         // One round trip: the script, then the totals it has just added to, read on the same connection after it.
         var pipe = db.CreateBatch();
         var applied = batch is null ? null : pipe.ScriptEvaluateAsync(Apply, values: Arguments(batch));
-        var totals = ids.Length == 0 ? null : pipe.StringGetAsync([.. ids.SelectMany(id => TotalKeys(id, today))]);
+        var totals = ids.Length == 0 ? null : pipe.StringGetAsync(TotalKeys(ids, today));
         pipe.Execute();
         await Task.WhenAll(((Task?[])[applied, totals]).OfType<Task>()).WaitAsync(cancellationToken);
 
@@ -150,13 +150,18 @@ internal sealed class RedisSpendStore(Func<IConnectionMultiplexer> redis) : ISpe
         return [.. values];
     }
 
-    private static IEnumerable<RedisKey> TotalKeys(string keyId, DateOnly today)
+    /// <summary>Each key's day, week, month and total figures, in that order; the period names formatted once for all.</summary>
+    private static RedisKey[] TotalKeys(string[] ids, DateOnly today)
     {
-        var key = Prefix + "key:" + keyId + ":";
-        yield return key + "d:" + Day(today);
-        yield return key + "w:" + Day(SpendPeriods.Start(SpendPeriod.Weekly, today));
-        yield return key + "m:" + Month(today);
-        yield return key + "total";
+        var (day, week, month) = (":d:" + Day(today), ":w:" + Day(SpendPeriods.Start(SpendPeriod.Weekly, today)), ":m:" + Month(today));
+        var keys = new RedisKey[ids.Length * 4];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var key = Prefix + "key:" + ids[i];
+            (keys[4 * i], keys[4 * i + 1], keys[4 * i + 2], keys[4 * i + 3]) = (key + day, key + week, key + month, key + ":total");
+        }
+
+        return keys;
     }
 
     private static long Nanos(RedisValue value) => value.IsNull ? 0 : (long)value;

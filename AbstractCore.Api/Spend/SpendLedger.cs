@@ -99,7 +99,9 @@ internal sealed partial class SpendLedger : IDisposable
                 Dictionary<string, PeriodTotals> totals;
                 try
                 {
-                    totals = await _store.ApplyAsync(batch, [.. _keys.Keys], today, cancellationToken);
+                    // Each batch reads back the totals of the keys it carried; the last reads every key's, once a flush.
+                    string[] keys = _pending.Count == 0 || batch is null ? [.. _keys.Keys] : [.. batch.Rows.Select(r => r.Key.KeyId).Distinct()];
+                    totals = await _store.ApplyAsync(batch, keys, today, cancellationToken);
                 }
                 catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
                 {

@@ -47,9 +47,12 @@ internal static class RateLimitHeaders
             return string.Create(CultureInfo.InvariantCulture, $"{ms}ms");
         }
 
-        var (hours, minutes, seconds) = (ms / 3_600_000, ms / 60_000 % 60, ms % 60_000 / 1000m);
-        return hours > 0 ? string.Create(CultureInfo.InvariantCulture, $"{hours}h{minutes}m{seconds:0.###}s")
-            : minutes > 0 ? string.Create(CultureInfo.InvariantCulture, $"{minutes}m{seconds:0.###}s")
-            : string.Create(CultureInfo.InvariantCulture, $"{seconds:0.###}s");
+        // Integer formatting: this runs on every admitted request of a limited key.
+        var (hours, minutes, whole, fraction) = (ms / 3_600_000, ms / 60_000 % 60, ms % 60_000 / 1000, ms % 1000);
+        var seconds = fraction == 0 ? whole.ToString(CultureInfo.InvariantCulture)
+            : string.Create(CultureInfo.InvariantCulture, $"{whole}.{fraction:000}").TrimEnd('0');
+        return hours > 0 ? string.Create(CultureInfo.InvariantCulture, $"{hours}h{minutes}m{seconds}s")
+            : minutes > 0 ? string.Create(CultureInfo.InvariantCulture, $"{minutes}m{seconds}s")
+            : seconds + "s";
     }
 }
