@@ -89,12 +89,7 @@ internal static class Metering
         }
         finally
         {
-            limiter.Release(key);
-            var tokens = Record(bill, key.Id, key.Name, ledger, time);
-            if (tokens > 0)
-            {
-                limiter.AddTokens(key, tokens);
-            }
+            limiter.End(key, Record(bill, key.Id, key.Name, ledger, time));
         }
     }
 

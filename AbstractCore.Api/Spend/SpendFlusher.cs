@@ -4,7 +4,8 @@ using System.Globalization;
 namespace AbstractCore.Api.Spend;
 
 /// <summary>
-/// Flushes the <see cref="SpendLedger"/> every <see cref="IntervalSetting"/> (1 s by default) and writes the standalone
+/// Flushes the <see cref="SpendLedger"/> every <see cref="IntervalSetting"/> (2 s by default: a replica's spend reaches the others' budgets
+/// that much later; rows are per key and day, so a longer interval sends fewer of them) and writes the standalone
 /// ledger's file every few seconds; at shutdown, one last flush and write, so a restart loses nothing.
 /// </summary>
 internal sealed partial class SpendFlusher(SpendLedger ledger, IConfiguration configuration, ILogger<SpendFlusher> logger) : BackgroundService
@@ -18,7 +19,7 @@ internal sealed partial class SpendFlusher(SpendLedger ledger, IConfiguration co
     private static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(5);
 
     public TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(
-        int.TryParse(configuration[IntervalSetting], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms >= 10 ? ms : 1000);
+        int.TryParse(configuration[IntervalSetting], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms >= 10 ? ms : 2000);
 
     [SuppressMessage("Design", "CA1031", Justification = "A bug in a flush must not stop the gateway (a background service's failure stops the host); the spend stays pending.")]
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -71,19 +71,51 @@ internal sealed partial class KeyLimiter : IDisposable
         return call is null ? new(admission) : WaitAsync(key, state, call, ct);
     }
 
-    /// <summary>The request ended: frees its parallel slot. Only for an admitted request.</summary>
-    public void Release(VirtualKey key)
+    /// <summary>The request ended: frees its parallel slot (only for an admitted request).</summary>
+    public void Release(VirtualKey key) => End(key, 0);
+
+    /// <summary>An admitted request ended, having used <paramref name="tokens"/>: its parallel slot freed and its tokens
+    /// counted (<see cref="AddTokens"/>) under one lock, as the request path's last step.</summary>
+    public void End(VirtualKey key, long tokens)
     {
-        if (key.MaxParallel is null || !_states.TryGetValue(key.Id, out var state))
+        var parallel = key.MaxParallel is not null;
+        tokens = key.Tpm is null ? 0 : Math.Max(0, tokens);
+        if (!parallel && tokens == 0)
         {
             return;
         }
 
         var now = _time.GetTimestamp();
-        lock (state.Gate)
+        while (true)
         {
-            state.Parallel = Math.Max(0, state.Parallel - 1);
-            state.LastUsed = now;
+            var state = tokens > 0 ? StateOf(key.Id) : _states.GetValueOrDefault(key.Id);
+            if (state is null)
+            {
+                return;
+            }
+
+            lock (state.Gate)
+            {
+                if (state.Evicted)
+                {
+                    continue;
+                }
+
+                if (parallel)
+                {
+                    state.Parallel = Math.Max(0, state.Parallel - 1);
+                }
+
+                state.LastUsed = now;
+                if (tokens > 0)
+                {
+                    state.Touch(key, now);
+                    state.Roll(now, _windowTicks);
+                    state.Tokens += tokens;
+                }
+
+                return;
+            }
         }
     }
 
