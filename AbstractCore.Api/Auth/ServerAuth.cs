@@ -66,24 +66,32 @@ internal static class ServerAuth
         });
     }
 
-    /// <summary>A virtual key authenticates like the server token, within what the key allows (<see cref="KeyGate"/>).</summary>
-    private static async Task VirtualKeyAsync(HttpContext context, RequestDelegate next, string presented, KeyRing ring, TimeProvider time)
+    /// <summary>A virtual key authenticates like the server token, within what the key allows (<see cref="KeyGate"/>).
+    /// A key the ring holds is found without awaiting, so the request path adds no asynchronous frame.</summary>
+    private static Task VirtualKeyAsync(HttpContext context, RequestDelegate next, string presented, KeyRing ring, TimeProvider time)
     {
-        if (await ring.FindAsync(KeySecrets.Hash(presented), context.RequestAborted) is not { } key)
+        var found = ring.FindAsync(KeySecrets.Hash(presented), context.RequestAborted);
+        return found.IsCompletedSuccessfully ? Admit(context, next, found.Result, time) : LookedUpAsync(context, next, found, time);
+
+        static async Task LookedUpAsync(HttpContext context, RequestDelegate next, ValueTask<VirtualKey?> found, TimeProvider time) =>
+            await Admit(context, next, await found, time);
+    }
+
+    private static Task Admit(HttpContext context, RequestDelegate next, VirtualKey? key, TimeProvider time)
+    {
+        if (key is null)
         {
-            await Unauthorized(context, "Invalid virtual key");
-            return;
+            return Unauthorized(context, "Invalid virtual key");
         }
 
         if (KeyGate.Refusal(key, context.GetEndpoint(), time.GetUtcNow()) is { } refusal)
         {
-            await ErrorResponses.WriteAsync(context, refusal);
-            return;
+            return ErrorResponses.WriteAsync(context, refusal);
         }
 
         context.Items[AuthenticatedKey] = true;
         context.Features.Set(new KeyContext(key));
-        await next(context);
+        return next(context);
     }
 
     private static Task NotConfigured(HttpContext context)
