@@ -134,11 +134,9 @@ internal sealed partial class SpendLedger : IDisposable
     /// <summary>Writes the local store's file (nothing to do with Redis).</summary>
     public Task PersistAsync(CancellationToken cancellationToken) => _store.PersistAsync(cancellationToken);
 
-    public void Dispose()
-    {
-        _disposed = true;
-        _flushing.Dispose();
-    }
+    /// <summary>Ends flushing. The semaphore itself is left to the collector (it holds no handle unless asked for one):
+    /// a last flush still waiting on a dead Redis when the host gives up must be able to release it.</summary>
+    public void Dispose() => _disposed = true;
 
     private DateOnly Today() => DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
 
