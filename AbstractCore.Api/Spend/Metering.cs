@@ -60,20 +60,7 @@ internal static class Metering
             return;
         }
 
-        if (!key.HasLimits)
-        {
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                Record(bill, key.Id, key.Name, ledger, time);
-            }
-
-            return;
-        }
-
+        // A key without limits is admitted at once, gets no headers, and its end counts nothing (KeyLimiter).
         var admission = await limiter.AdmitAsync(key, context.RequestAborted);
         if (!admission.Admitted)
         {

@@ -76,11 +76,13 @@ internal sealed partial class KeyLimiter : IDisposable
 
     /// <summary>An admitted request ended, having used <paramref name="tokens"/>: its parallel slot freed and its tokens
     /// counted (<see cref="AddTokens"/>) under one lock, as the request path's last step.</summary>
-    public void End(VirtualKey key, long tokens)
+    public void End(VirtualKey key, long tokens) => Count(key, tokens, freeSlot: key.MaxParallel is not null);
+
+    /// <summary>The one place a request's end changes a key's state: a parallel slot freed, tokens counted, or both.</summary>
+    private void Count(VirtualKey key, long tokens, bool freeSlot)
     {
-        var parallel = key.MaxParallel is not null;
         tokens = key.Tpm is null ? 0 : Math.Max(0, tokens);
-        if (!parallel && tokens == 0)
+        if (!freeSlot && tokens == 0)
         {
             return;
         }
@@ -101,7 +103,7 @@ internal sealed partial class KeyLimiter : IDisposable
                     continue;
                 }
 
-                if (parallel)
+                if (freeSlot)
                 {
                     state.Parallel = Math.Max(0, state.Parallel - 1);
                 }
@@ -124,31 +126,7 @@ internal sealed partial class KeyLimiter : IDisposable
     /// (batched). Tokens are known only after an answer, so replicas admit on a figure up to a sync old and together
     /// can pass the limit by what they used meanwhile: the token limit is not exact across replicas, and cannot be.
     /// </summary>
-    public void AddTokens(VirtualKey key, long tokens)
-    {
-        if (tokens <= 0 || key.Tpm is null)
-        {
-            return;
-        }
-
-        var now = _time.GetTimestamp();
-        while (true)
-        {
-            var state = StateOf(key.Id);
-            lock (state.Gate)
-            {
-                if (state.Evicted)
-                {
-                    continue;
-                }
-
-                state.Touch(key, now);
-                state.Roll(now, _windowTicks);
-                state.Tokens += tokens;
-                return;
-            }
-        }
-    }
+    public void AddTokens(VirtualKey key, long tokens) => Count(key, tokens, freeSlot: false);
 
     public void Dispose()
     {
