@@ -8,8 +8,8 @@ namespace AbstractCore.Api.Spend;
 /// What every key spent. <see cref="Record"/> and <see cref="SpentInPeriod"/> are on the request path and touch memory
 /// only: an entry goes on a queue and onto its key's running figure. <see cref="FlushAsync"/> (every second, from
 /// <see cref="SpendFlusher"/>) sums the queue into rows, sends them to the store in batches and reads back the period
-/// totals of every key this replica has seen, so a key's figure is every replica's spend as of the last flush plus what
-/// this one recorded since. A batch that fails stays pending, unchanged, and is sent again until the store answers it.
+/// totals of every key whose budget this replica checks, so its figure is every replica's spend as of the last flush
+/// plus what this one recorded since. A batch that fails stays pending, unchanged, and is sent again until the store answers it.
 /// </summary>
 internal sealed partial class SpendLedger : IDisposable
 {
@@ -87,10 +87,14 @@ internal sealed partial class SpendLedger : IDisposable
                 counts.Add(entry);
             }
 
+            HashSet<string> read = new(StringComparer.Ordinal);
             do
             {
                 var batch = _unanswered ??= NextBatch();
-                if (batch is null && _keys.IsEmpty)
+
+                // Each batch reads back the totals of the budgeted keys it carried; the last, those of every other budgeted key.
+                var keys = BudgetedKeys(batch, last: _pending.Count == 0, read);
+                if (batch is null && keys.Length == 0)
                 {
                     return true;
                 }
@@ -99,8 +103,6 @@ internal sealed partial class SpendLedger : IDisposable
                 Dictionary<string, PeriodTotals> totals;
                 try
                 {
-                    // Each batch reads back the totals of the keys it carried; the last reads every key's, once a flush.
-                    string[] keys = _pending.Count == 0 || batch is null ? [.. _keys.Keys] : [.. batch.Rows.Select(r => r.Key.KeyId).Distinct()];
                     totals = await _store.ApplyAsync(batch, keys, today, cancellationToken);
                 }
                 catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
@@ -110,6 +112,7 @@ internal sealed partial class SpendLedger : IDisposable
                 }
 
                 _unanswered = null;
+                read.UnionWith(keys);
                 Stored(batch, totals);
                 Answered();
             }
@@ -156,7 +159,21 @@ internal sealed partial class SpendLedger : IDisposable
         return new SpendBatch(Replica, ++_sequence, rows);
     }
 
-    /// <summary>The batch is in the store: each key's figure takes the store's totals and drops what the batch carried.</summary>
+    /// <summary>The ids of the budgeted keys <paramref name="batch"/> carried (their totals changed), and for the
+    /// <paramref name="last"/> batch of a flush those of every budgeted key not <paramref name="read"/> yet.</summary>
+    private string[] BudgetedKeys(SpendBatch? batch, bool last, HashSet<string> read)
+    {
+        var ids = batch?.Rows.Select(r => r.Key.KeyId) ?? [];
+        if (last)
+        {
+            ids = ids.Concat(_keys.Keys.Where(id => !read.Contains(id)));
+        }
+
+        return [.. ids.Distinct().Where(id => _keys.TryGetValue(id, out var key) && key.Budgeted)];
+    }
+
+    /// <summary>The batch is in the store: each key's figure drops what the batch carried and takes the store's totals,
+    /// when they were read.</summary>
     private void Stored(SpendBatch? batch, Dictionary<string, PeriodTotals> totals)
     {
         var sent = new Dictionary<string, List<(DateOnly, long)>>(StringComparer.Ordinal);
@@ -170,11 +187,11 @@ internal sealed partial class SpendLedger : IDisposable
             days.Add((row.Day, counts.CostNanos));
         }
 
-        foreach (var (id, stored) in totals)
+        foreach (var id in sent.Keys.Union(totals.Keys))
         {
             if (_keys.TryGetValue(id, out var key))
             {
-                key.Stored(stored, sent.GetValueOrDefault(id));
+                key.Stored(totals.TryGetValue(id, out var stored) ? stored : null, sent.GetValueOrDefault(id));
             }
         }
     }

@@ -47,12 +47,40 @@ internal static class RateLimitHeaders
             return string.Create(CultureInfo.InvariantCulture, $"{ms}ms");
         }
 
-        // Integer formatting: this runs on every admitted request of a limited key.
-        var (hours, minutes, whole, fraction) = (ms / 3_600_000, ms / 60_000 % 60, ms % 60_000 / 1000, ms % 1000);
-        var seconds = fraction == 0 ? whole.ToString(CultureInfo.InvariantCulture)
-            : string.Create(CultureInfo.InvariantCulture, $"{whole}.{fraction:000}").TrimEnd('0');
-        return hours > 0 ? string.Create(CultureInfo.InvariantCulture, $"{hours}h{minutes}m{seconds}s")
-            : minutes > 0 ? string.Create(CultureInfo.InvariantCulture, $"{minutes}m{seconds}s")
-            : seconds + "s";
+        // Formatted into one buffer with no format strings: this runs twice on every admitted request of a limited key.
+        Span<char> text = stackalloc char[40];
+        var (hours, minutes, whole, fraction) = (ms / 3_600_000, ms / 60_000 % 60, ms % 60_000 / 1000, (int)(ms % 1000));
+        var n = 0;
+        if (hours > 0)
+        {
+            n += Digits(hours, text) + 1;
+            text[n - 1] = 'h';
+        }
+
+        if (hours > 0 || minutes > 0)
+        {
+            n += Digits(minutes, text[n..]) + 1;
+            text[n - 1] = 'm';
+        }
+
+        n += Digits(whole, text[n..]);
+        if (fraction > 0)
+        {
+            text[n++] = '.';
+            for (var unit = 100; fraction > 0; unit /= 10)
+            {
+                text[n++] = (char)('0' + fraction / unit);
+                fraction %= unit;
+            }
+        }
+
+        text[n++] = 's';
+        return new string(text[..n]);
+    }
+
+    private static int Digits(long value, Span<char> into)
+    {
+        value.TryFormat(into, out var written, provider: CultureInfo.InvariantCulture);
+        return written;
     }
 }

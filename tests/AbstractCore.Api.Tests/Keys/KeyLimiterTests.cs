@@ -218,10 +218,13 @@ public sealed partial class KeyLimiterTests(RedisServerFixture redis) : IClassFi
     [InlineData(120, "120ms")]
     [InlineData(1000, "1s")]
     [InlineData(1500, "1.5s")]
+    [InlineData(1005, "1.005s")]
+    [InlineData(1050, "1.05s")]
     [InlineData(59_880, "59.88s")]
     [InlineData(90_000, "1m30s")]
     [InlineData(360_000, "6m0s")]
     [InlineData(7_200_000, "2h0m0s")]
+    [InlineData(3_723_004, "1h2m3.004s")]
     public void Resets_are_in_openai_duration_form(int milliseconds, string expected) =>
         Assert.Equal(expected, RateLimitHeaders.Duration(TimeSpan.FromMilliseconds(milliseconds)));
 

@@ -148,6 +148,26 @@ public sealed class SpendLedgerTests
     }
 
     [Fact]
+    public async Task Only_keys_whose_budget_is_checked_have_their_totals_read_back_and_the_others_keep_their_figure()
+    {
+        var store = new ReadBackRecorder(Local());
+        using var ledger = Ledger(store);
+        ledger.Record(Entry("budgeted", 1m));
+        ledger.Record(Entry("server", 2m));
+        Assert.Equal(1m, ledger.SpentInPeriod(Key("budgeted")));
+
+        Assert.True(await ledger.FlushAsync());
+        Assert.Equal(["budgeted"], store.ReadBack.Distinct());
+
+        // Sent but never read back: still counted, and once, when its budget is first checked; read back from then on.
+        ledger.Record(Entry("server", 4m));
+        Assert.Equal(6m, ledger.SpentInPeriod(Key("server")));
+        Assert.True(await ledger.FlushAsync());
+        Assert.Contains("server", store.ReadBack);
+        Assert.Equal(6m, ledger.SpentInPeriod(Key("server")));
+    }
+
+    [Fact]
     public async Task Reading_a_keys_spend_allocates_nothing()
     {
         using var ledger = Ledger();
@@ -185,5 +205,25 @@ public sealed class SpendLedgerTests
         Assert.Equal([("input", 100.0), ("output", 20.0), ("input", 100.0), ("output", 20.0)],
             collector.Of(SpendMetrics.TokensInstrument).Select(m => ((string)m[GenAiConventions.TokenType]!, m.Value)));
         Assert.Equal(["miss", "hit"], collector.Of(SpendMetrics.RequestsInstrument).Select(m => (string)m[SpendMetrics.CacheTag]!));
+    }
+
+    /// <summary>The local store, recording whose totals the ledger asks for.</summary>
+    private sealed class ReadBackRecorder(ISpendStore inner) : ISpendStore
+    {
+        public List<string> ReadBack { get; } = [];
+
+        public Task<Dictionary<string, PeriodTotals>> ApplyAsync(SpendBatch? batch, IReadOnlyCollection<string> keyIds, DateOnly today,
+            CancellationToken cancellationToken)
+        {
+            ReadBack.AddRange(keyIds);
+            return inner.ApplyAsync(batch, keyIds, today, cancellationToken);
+        }
+
+        public PeriodTotals? Peek(string keyId, DateOnly today) => inner.Peek(keyId, today);
+
+        public Task<IReadOnlyList<KeyValuePair<SpendRowKey, SpendCounts>>> ReadAsync(DateOnly? from, DateOnly? to, CancellationToken cancellationToken) =>
+            inner.ReadAsync(from, to, cancellationToken);
+
+        public Task PersistAsync(CancellationToken cancellationToken) => inner.PersistAsync(cancellationToken);
     }
 }
