@@ -1,30 +1,34 @@
 #!/usr/bin/env bash
-# Virtual keys (issue 20): what 1,000 keys with limits cost per request, against the server token, in the same run.
+# Virtual keys (issue 20): what the limits of 1,000 keys cost per request, against the same keys without limits (or
+# against the server token), in the same run.
 #
 # A private redis-server (a free port, no persistence), the fake upstream (`AbstractCore.Bench upstream`, TestKit's
 # zero-latency fake) and two identical Release gateways, both with ConnectionStrings__cache to that Redis (keys, limits
 # and spend in Redis, as a production deployment), the same ABSTRACTCORE_AUTH_TOKEN and OPENAI_COMPATIBLE_BASE_URL to
 # the fake. BENCH_KEYS (1,000) keys are made through `POST /acore/keys` on gateway 1, every one with limits that never
 # refuse during the run (KEYS_RPM, KEYS_TPM, KEYS_MAX_PARALLEL, KEYS_BUDGET_USD): the limiter, the budget check and the
-# billing all run, nothing is refused.
+# billing all run, nothing is refused. With BENCH_OFF=keys, as many keys again are made without any limit or budget.
 #
 # Two routes, the same body (bench/keys.lua: chat.lua's, to openai-compatible/fake-model):
-#   off: every request with the server token (no limits; billed under "server");
-#   on:  every request with the next of the keys (round robin), so every key is in use.
+#   on:  every request with the next of the keys with limits (round robin), so every key is in use;
+#   off: BENCH_OFF=keys (the default): the same with the keys without limits: key lookup and billing as on, no limiter,
+#        no budget check, no rate-limit headers; BENCH_OFF=token: every request with the server token (no key at all;
+#        billed under "server").
 # As bench/routing.sh stage 1: both routes at the same time, one per gateway, swapping gateways every window (what the
 # shared host does meanwhile falls on both alike); for each connection count and mode (non-streamed, streamed),
 # BENCH_REPS rounds of two windows with wrk, paced at BENCH_RATE requests/s over both gateways: requests/s, p50/p99,
 # each gateway's CPU time per request (/proc/<pid>/stat), on ÷ off. Target: on ÷ off CPU per request ≤ 1.10 at every
 # point (exit code 3 otherwise). Any answer other than 200 (a 429 or 401 above all: a limit refused, a key unknown)
 # stops the measurement and fails the run. At the end, `GET /acore/spend?group_by=key` must show a row for every key,
-# and the keys' billed requests must match the requests sent with them: the path measured is the billed one.
+# and each route's billed requests must match the requests sent on it: the path measured is the billed one.
 #
-# Writes bench/results/<UTC date>-keys.md and .json (`--trial`: <date>-keys-trial.*, marked as a trial).
+# Writes bench/results/<UTC date>-keys.md and .json (BENCH_OFF=token: <date>-keys-token.*; `--trial`: …-trial.*, marked
+# as a trial).
 #
 #   bench/keys.sh              # ~11 min on a quiet 2-core machine
 #   bench/keys.sh --trial      # ~1.5 min: 1 round of 1+3 s windows at 16 connections, 6 s pre-warm; proves the harness, not the figures
 #
-# Knobs: BENCH_RATE (6400 requests/s over both gateways; 0: closed loop), BENCH_REPS (6), BENCH_DURATION (s, 8),
+# Knobs: BENCH_OFF (keys; or token), BENCH_RATE (6400 requests/s over both gateways; 0: closed loop), BENCH_REPS (6), BENCH_DURATION (s, 8),
 # BENCH_WARMUP (s, 2), BENCH_CONNECTIONS ("16 64"), BENCH_MODES ("plain stream"), BENCH_PREWARM (s per route, 30),
 # BENCH_QUIET_WAIT (s, 10: before each window, wait up to that long for a second with the machine under 0.15 cores
 # busy), BENCH_KEYS (1000), KEYS_RPM (1000000), KEYS_TPM (1000000000000), KEYS_MAX_PARALLEL (1000), KEYS_BUDGET_USD
@@ -41,14 +45,16 @@ for arg in "$@"; do
         *) echo "usage: bench/keys.sh [--trial]" >&2; exit 2 ;;
     esac
 done
+off_route=${BENCH_OFF:-keys}
+case $off_route in keys) suffix= ;; token) suffix=-token ;; *) echo "BENCH_OFF takes keys or token; got '$off_route'" >&2; exit 2 ;; esac
 if [ $trial = 1 ]; then
     reps=${BENCH_REPS:-1} duration=${BENCH_DURATION:-3} warmup=${BENCH_WARMUP:-1} prewarm=${BENCH_PREWARM:-6}
     quiet_wait=${BENCH_QUIET_WAIT:-3} connections=${BENCH_CONNECTIONS:-16}
-    name=${BENCH_NAME:-$(date -u +%F)-keys-trial}
+    name=${BENCH_NAME:-$(date -u +%F)-keys$suffix-trial}
 else
     reps=${BENCH_REPS:-6} duration=${BENCH_DURATION:-8} warmup=${BENCH_WARMUP:-2} prewarm=${BENCH_PREWARM:-30}
     quiet_wait=${BENCH_QUIET_WAIT:-10} connections=${BENCH_CONNECTIONS:-"16 64"}
-    name=${BENCH_NAME:-$(date -u +%F)-keys}
+    name=${BENCH_NAME:-$(date -u +%F)-keys$suffix}
 fi
 modes=${BENCH_MODES:-"plain stream"}
 rate=${BENCH_RATE:-6400}
@@ -138,43 +144,51 @@ start_gateway() {
     wait_for "the gateway ($label)" 60 curl -sf "$gw/health" || { tail -50 "$work/$label.log" >&2; exit 1; }
 }
 
-# check_route URL CREDENTIAL WHAT: one non-streamed and one streamed answer, or a message saying what came back;
-# a key's answer must carry the limiter's x-ratelimit-* headers (the key's limits are on).
+# check_route URL CREDENTIAL WHAT (token, on or off: a key with limits or without): one non-streamed and one streamed
+# answer, or a message saying what came back; a key's answer carries the limiter's x-ratelimit-* headers when its limits
+# are on, and only then.
 check_route() {
     local url=$1 credential=$2 what=$3 answer
     answer=$(curl -sS -m 20 -D "$work/headers" "$url/v1/chat/completions" -H 'content-type: application/json' \
         -H "authorization: Bearer $credential" \
         -d '{"model":"openai-compatible/fake-model","messages":[{"role":"user","content":"Say hello in five words."}],"max_tokens":16}' 2>&1 || true)
     case $answer in *'"choices"'*) ;; *) echo "$url did not answer a chat request with $what: ${answer:0:400}" >&2; exit 1 ;; esac
-    if [ "$what" = key ] && ! grep -qi '^x-ratelimit-limit-requests:' "$work/headers"; then
+    if [ "$what" = on ] && ! grep -qi '^x-ratelimit-limit-requests:' "$work/headers"; then
         echo "$url answered a key's request without x-ratelimit-limit-requests: are the key's limits applied?" >&2
+        cat "$work/headers" >&2
+        exit 1
+    fi
+    if [ "$what" = off ] && grep -qi '^x-ratelimit-' "$work/headers"; then
+        echo "$url answered a request of a key without limits with x-ratelimit-* headers" >&2
         cat "$work/headers" >&2
         exit 1
     fi
     answer=$(curl -sS -m 20 "$url/v1/chat/completions" -H 'content-type: application/json' -H "authorization: Bearer $credential" \
         -d '{"model":"openai-compatible/fake-model","messages":[{"role":"user","content":"Say hello in five words."}],"max_tokens":16,"stream":true}' 2>&1 || true)
     case $answer in *'[DONE]'*) ;; *) echo "$url did not stream an answer with $what: ${answer:0:400}" >&2; exit 1 ;; esac
-    [ "$what" = key ] && echo "{\"label\":\"on\",\"phase\":\"check\",\"connections\":0,\"requests\":2}" >>"$work/sent.jsonl"
-    [ "$what" = token ] && echo "{\"label\":\"off\",\"phase\":\"check\",\"connections\":0,\"requests\":2}" >>"$work/sent.jsonl"
+    echo "{\"label\":\"$([ "$what" = token ] && echo off || echo "$what")\",\"phase\":\"check\",\"connections\":0,\"requests\":2}" >>"$work/sent.jsonl"
     return 0
 }
 
 start_gateway gateway1; gw1=$gw gw1_pid=$gw_pid
 start_gateway gateway2; gw2=$gw gw2_pid=$gw_pid
 
-# --- the keys, made on gateway 1 over one kept-alive connection; secrets to keys.txt (for keys.lua), ids to key-ids.txt.
-echo "== making $nkeys keys on gateway 1 (rpm $keys_rpm, tpm $keys_tpm, max_parallel $keys_parallel, budget_usd $keys_budget)" >&2
-keys_started=$SECONDS
-python3 - "$gw1" "$token" "$nkeys" "$keys_rpm" "$keys_tpm" "$keys_parallel" "$keys_budget" "$work" <<'EOF'
+# --- the keys, made on gateway 1 over one kept-alive connection. make_keys PREFIX LIMITS: the secrets to PREFIX.txt
+# (for keys.lua), the ids to PREFIX-ids.txt; LIMITS 1: every limit and the budget set, 0: none.
+make_keys() {
+    python3 - "$gw1" "$token" "$nkeys" "$keys_rpm" "$keys_tpm" "$keys_parallel" "$keys_budget" "$work/$1" "$2" <<'EOF'
 import http.client, json, sys, urllib.parse
-url, token, n, rpm, tpm, parallel, budget, work = sys.argv[1:]
+url, token, n, rpm, tpm, parallel, budget, out, limits = sys.argv[1:]
 u = urllib.parse.urlparse(url)
 conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-with open(f"{work}/keys.txt", "w") as secrets, open(f"{work}/key-ids.txt", "w") as ids:
+name = out.rsplit("/", 1)[-1]
+with open(f"{out}.txt", "w") as secrets, open(f"{out}-ids.txt", "w") as ids:
     for i in range(int(n)):
-        body = json.dumps({"name": f"bench-key-{i:04d}", "rpm": int(rpm), "tpm": int(tpm), "max_parallel": int(parallel),
-                           "budget_usd": float(budget) if "." in budget else int(budget)})
-        conn.request("POST", "/acore/keys", body, {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        fields = {"name": f"bench-{name}-{i:04d}"}
+        if limits == "1":
+            fields |= {"rpm": int(rpm), "tpm": int(tpm), "max_parallel": int(parallel),
+                       "budget_usd": float(budget) if "." in budget else int(budget)}
+        conn.request("POST", "/acore/keys", json.dumps(fields), {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         r = conn.getresponse()
         answer = r.read()
         if r.status != 201:
@@ -185,26 +199,34 @@ with open(f"{work}/keys.txt", "w") as secrets, open(f"{work}/key-ids.txt", "w") 
         secrets.write(made["key"] + "\n")
         ids.write(made["id"] + "\n")
 EOF
+}
+echo "== making $nkeys keys on gateway 1 (rpm $keys_rpm, tpm $keys_tpm, max_parallel $keys_parallel, budget_usd $keys_budget)" \
+    "$([ "$off_route" = keys ] && echo "and $nkeys without limits")" >&2
+keys_started=$SECONDS
+make_keys keys 1
+[ "$off_route" = keys ] && make_keys keys-off 0
 keys_seconds=$((SECONDS - keys_started))
-echo "   $(wc -l <"$work/keys.txt") keys in ${keys_seconds}s; Redis holds $(redis-cli -p "$redis_port" hlen acore:keys) key records" >&2
-first_key=$(head -1 "$work/keys.txt") last_key=$(tail -1 "$work/keys.txt")
+echo "   $(cat "$work"/keys*.txt | grep -c ack-) keys in ${keys_seconds}s; Redis holds $(redis-cli -p "$redis_port" hlen acore:keys) key records" >&2
 for url in "$gw1" "$gw2"; do
-    check_route "$url" "$token" token
-    check_route "$url" "$first_key" key
-    check_route "$url" "$last_key" key
+    if [ "$off_route" = keys ]; then
+        check_route "$url" "$(head -1 "$work/keys-off.txt")" off
+        check_route "$url" "$(tail -1 "$work/keys-off.txt")" off
+    else
+        check_route "$url" "$token" token
+    fi
+    check_route "$url" "$(head -1 "$work/keys.txt")" on
+    check_route "$url" "$(tail -1 "$work/keys.txt")" on
 done
 
 # load LABEL MODE CONNECTIONS SECONDS URL PAUSE: wrk on one route of one gateway (keys.lua).
 load() {
     local stream=0
     [ "$2" = stream ] && stream=1
-    if [ "$1" = on ]; then
-        BENCH_STREAM=$stream BENCH_DELAY_MS=$6 BENCH_LABEL=$1 BENCH_KEYS_FILE="$work/keys.txt" \
-            wrk -t1 -c"$3" -d"$4s" --timeout 5s -s bench/keys.lua "$5/v1/chat/completions"
-    else
-        BENCH_STREAM=$stream BENCH_DELAY_MS=$6 BENCH_LABEL=$1 BENCH_AUTH="$token" \
-            wrk -t1 -c"$3" -d"$4s" --timeout 5s -s bench/keys.lua "$5/v1/chat/completions"
-    fi
+    local credential=(BENCH_AUTH="$token")
+    [ "$1" = on ] && credential=(BENCH_KEYS_FILE="$work/keys.txt")
+    [ "$1" = off ] && [ "$off_route" = keys ] && credential=(BENCH_KEYS_FILE="$work/keys-off.txt")
+    env BENCH_STREAM=$stream BENCH_DELAY_MS="$6" BENCH_LABEL="$1" "${credential[@]}" \
+        wrk -t1 -c"$3" -d"$4s" --timeout 5s -s bench/keys.lua "$5/v1/chat/completions"
 }
 # tally FILE PHASE CONNECTIONS: the wrk JSON line of FILE into sent.jsonl (every request sent, measured or not, and how
 # many connections could have had one in flight when wrk stopped: for the spend check).
@@ -298,13 +320,13 @@ echo "$refusal" >"$work/refusal.txt"
     echo "gateway extra env: ${GATEWAY_ENV:-none}; image settings: $(image_env)"
     dirty=$(git -C "$root" status --porcelain -- AbstractCore AbstractCore.Api AbstractCore.OpenAI bench/AbstractCore.Bench 2>/dev/null | wc -l)
     echo "commit: $(git -C "$root" rev-parse --short HEAD)$([ "$dirty" -gt 0 ] && echo " (work tree: $dirty uncommitted file(s))")"
-    echo "keys: $nkeys made in ${keys_seconds}s through POST /acore/keys, each rpm $keys_rpm, tpm $keys_tpm, max_parallel $keys_parallel, budget_usd $keys_budget"
+    echo "keys: $nkeys made through POST /acore/keys, each rpm $keys_rpm, tpm $keys_tpm, max_parallel $keys_parallel, budget_usd $keys_budget$([ "$off_route" = keys ] && echo ", and $nkeys without limits"), in ${keys_seconds}s"
     echo "load average (1/5/15 min) at start: $load_start; before the windows: $measure_load_before; after: $measure_load_after"
     echo "measured: $(date -u '+%Y-%m-%d') $measure_started–$measure_ended UTC; $reps round(s) × 2 windows per point (each route on one gateway, then on the other), ${warmup}s warm-up + ${duration}s each, ${prewarm}s pre-warm per route"
 } >"$work/machine.txt"
 
 set +e
-python3 "$root/bench/keys_report.py" --work "$work" --out "$results/$name" --trial "$trial" --keys "$nkeys"
+python3 "$root/bench/keys_report.py" --work "$work" --out "$results/$name" --trial "$trial" --keys "$nkeys" --off "$off_route"
 status=$?
 set -e
 echo "== wrote $results/$name.md and $results/$name.json" >&2

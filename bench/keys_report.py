@@ -2,9 +2,9 @@
 """bench/keys.sh's report: turns the run's raw files into <name>.md and <name>.json; exit code 3 when a target is missed.
 
 Inputs in --work: points.jsonl (one wrk point a line, with the gateway's CPU ticks of the window), sent.jsonl (every wrk
-run and check, measured or not: what was sent with keys and with the server token), spend.json (GET
-/acore/spend?group_by=key at the end), key-ids.txt (the ids of the keys made), refusal.txt (non-empty when the
-measurement stopped on an answer other than 200), machine.txt.
+run and check, measured or not: what was sent on each route), spend.json (GET /acore/spend?group_by=key at the end),
+keys-ids.txt and keys-off-ids.txt (the ids of the keys made with limits and, for --off keys, without), refusal.txt
+(non-empty when the measurement stopped on an answer other than 200), machine.txt.
 """
 import argparse
 import json
@@ -18,6 +18,7 @@ ap.add_argument("--work", required=True)
 ap.add_argument("--out", required=True)
 ap.add_argument("--trial", default="0")
 ap.add_argument("--keys", default="1000")
+ap.add_argument("--off", default="keys", choices=["keys", "token"])
 a = ap.parse_args()
 
 TICK_US = 1e6 / os.sysconf("SC_CLK_TCK")
@@ -36,7 +37,13 @@ try:
     spend = json.load(open(f"{a.work}/spend.json"))
 except (OSError, ValueError):
     spend = {}
-key_ids = {x.strip() for x in open(f"{a.work}/key-ids.txt") if x.strip()} if os.path.exists(f"{a.work}/key-ids.txt") else set()
+def ids(name):
+    path = f"{a.work}/{name}"
+    return {x.strip() for x in open(path) if x.strip()} if os.path.exists(path) else set()
+
+
+key_ids, off_ids = ids("keys-ids.txt"), ids("keys-off-ids.txt")
+OFF = "the same number of keys without limits" if a.off == "keys" else "the server token"
 refusal = open(f"{a.work}/refusal.txt").read().strip() if os.path.exists(f"{a.work}/refusal.txt") else ""
 machine = [x.rstrip("\n") for x in open(f"{a.work}/machine.txt")]
 sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -131,23 +138,28 @@ def sent_by(label):
 rows_spend = spend.get("data") or []
 key_rows = [r for r in rows_spend if r.get("key_id") in key_ids]
 billed_keys = sum(r.get("requests", 0) for r in key_rows)
-server_rows = [r for r in rows_spend if r.get("key_id") not in key_ids]
-billed_server = sum(r.get("requests", 0) for r in server_rows)
+# The off route's rows: its keys', or the server token's (every row but the keys').
+off_rows = [r for r in rows_spend if (r.get("key_id") in off_ids if a.off == "keys" else r.get("key_id") not in key_ids)]
+billed_off = sum(r.get("requests", 0) for r in off_rows)
+other_rows = [r for r in rows_spend if r.get("key_id") not in key_ids and r not in off_rows]
 sent_on, inflight_on = sent_by("on")
 sent_off, inflight_off = sent_by("off")
 per_key = sorted(r.get("requests", 0) for r in key_rows)
 nkeys = int(a.keys)
-verdicts.append(("keys with a row in GET /acore/spend?group_by=key", f"{nkeys:,}", f"{len(key_rows):,}", len(key_rows) == nkeys == len(key_ids)))
+verdicts.append(("keys with limits with a row in GET /acore/spend?group_by=key", f"{nkeys:,}", f"{len(key_rows):,}", len(key_rows) == nkeys == len(key_ids)))
+if a.off == "keys":
+    verdicts.append(("keys without limits with a row", f"{nkeys:,}", f"{len(off_rows):,}", len(off_rows) == nkeys == len(off_ids)))
 # wrk counts the answers it read; a request in flight when wrk stopped may still have been answered and billed: at most
 # one per connection of each run.
-verdicts.append(("requests billed to the keys vs 200 answers read with keys (+ at most one in flight per connection per wrk run)",
+verdicts.append(("requests billed to the keys with limits vs 200 answers read with them (+ at most one in flight per connection per wrk run)",
                  f"{sent_on:,} – {sent_on + inflight_on:,}", f"{billed_keys:,}", sent_on > 0 and sent_on <= billed_keys <= sent_on + inflight_on))
-verdicts.append(("requests billed to the server token vs 200 answers read with it (+ in flight, as above)",
-                 f"{sent_off:,} – {sent_off + inflight_off:,}", f"{billed_server:,}" + (f" (rows: {', '.join(str(r.get('key_id')) for r in server_rows)})" if server_rows else ""),
-                 sent_off > 0 and sent_off <= billed_server <= sent_off + inflight_off))
+verdicts.append((f"requests billed to {OFF} vs 200 answers read with {'them' if a.off == 'keys' else 'it'} (+ in flight, as above)",
+                 f"{sent_off:,} – {sent_off + inflight_off:,}", f"{billed_off:,}" + (f" (rows: {', '.join(str(r.get('key_id')) for r in off_rows)})" if a.off == "token" and off_rows else ""),
+                 sent_off > 0 and sent_off <= billed_off <= sent_off + inflight_off))
+verdicts.append(("rows of anything else", "0", f"{len(other_rows):,}", not other_rows))
 
 status = 0 if all(v[3] for v in verdicts) else 3
-lines_md = [f"# Virtual keys: 1,000 keys with limits on vs the server token ({sha})", ""]
+lines_md = [f"# Virtual keys: {nkeys:,} keys with limits on vs {OFF} ({sha})", ""]
 if trial:
     lines_md += ["> **TRIAL RUN** (`bench/keys.sh --trial`): short windows, one round. It shows that the harness works end "
                  "to end; its figures are not the measurement.", ""]
@@ -160,9 +172,12 @@ lines_md += [
     "identical gateway processes (Release, the container image's runtime settings), both with `ConnectionStrings__cache` "
     "to that Redis (keys, limits and spend in Redis), the same server token and `OPENAI_COMPATIBLE_BASE_URL` to the fake. "
     f"{nkeys:,} keys made through `POST /acore/keys`, each with rpm, tpm, max_parallel and budget_usd set, high enough never "
-    "to refuse. Route **off**: every request with the server token (no limits, billed under `server`). Route **on**: each "
-    f"request with the next of the {nkeys:,} keys (round robin): key lookup, the lease limiter (rpm, tpm, parallel), the "
-    "budget check, the key's rate-limit headers, its billing. Both routes run at the same time, one per gateway, and swap "
+    f"to refuse. Route **on**: each request with the next of the {nkeys:,} keys (round robin): key lookup, the lease limiter "
+    "(rpm, tpm, parallel), the budget check, the key's rate-limit headers, its billing. Route **off**: "
+    + (f"the same with {nkeys:,} more keys made without any limit or budget: key lookup and billing alike, no limiter, no "
+       "budget check, no rate-limit headers. " if a.off == "keys" else
+       "every request with the server token (no key at all, billed under `server`). ")
+    + "Both routes run at the same time, one per gateway, and swap "
     "gateways every window, so what the host does meanwhile falls on both alike; wrk (`bench/keys.lua`), one thread per "
     f"gateway, {pacing}, the same body (non-streamed or streamed chat to `openai-compatible/fake-model`); a round is two "
     "windows (off on gateway 1 and on on gateway 2, then the other way round).", "",
@@ -171,7 +186,7 @@ lines_md += [
 ]
 if rows:
     lines_md += [
-        "## Limits on (1,000 keys) vs off (server token), at the same time on twin gateways", "",
+        f"## Limits on ({nkeys:,} keys) vs off ({OFF}), at the same time on twin gateways", "",
         "CPU µs/req: the gateway process's user+system time (/proc/<pid>/stat) over the measured window ÷ requests, pooled "
         "over the rounds; \"per round\" gives the range of the on ÷ off ratio of each round. p50/p99: medians over the "
         "windows, whole response (streamed: to the end of the stream). Errors / non-2xx: wrk's socket errors and answers "
@@ -186,26 +201,27 @@ if rows:
     ]
 lines_md += [
     "## Spend recorded (`GET /acore/spend?group_by=key` on gateway 1, after the run)", "",
-    f"- keys with a row: **{len(key_rows):,}** of {len(key_ids):,}; their requests billed: **{billed_keys:,}** "
+    f"- keys with limits with a row: **{len(key_rows):,}** of {len(key_ids):,}; their requests billed: **{billed_keys:,}** "
     f"(per key: min {per_key[0] if per_key else 0:,}, median {statistics.median(per_key) if per_key else 0:,.0f}, "
     f"max {per_key[-1] if per_key else 0:,}); cost ${sum(r.get('cost_usd', 0) for r in key_rows):,.6f}, "
     f"unpriced requests {sum(r.get('unpriced_requests', 0) for r in key_rows):,}",
     f"- requests sent with keys, every wrk run and check (pre-warm, warm-ups, windows): {sent_on:,} answered 200 (wrk and "
     f"curl); at most {inflight_on:,} more in flight when a run stopped",
-    f"- other rows (the server token): " + (", ".join(f"`{r.get('key_id')}` {r.get('requests', 0):,} requests" for r in server_rows) or "none")
-    + f"; sent with the server token: {sent_off:,} (+ at most {inflight_off:,} in flight)",
+    f"- the off route ({OFF}): {len(off_rows):,} rows, {billed_off:,} requests billed; {sent_off:,} answered 200 "
+    f"(+ at most {inflight_off:,} in flight)",
+    f"- other rows: " + (", ".join(f"`{r.get('key_id')}` {r.get('requests', 0):,} requests" for r in other_rows) or "none"),
     f"- total cost of all rows: ${spend.get('total_cost_usd', 0)}", "",
 ]
 lines_md += ["## Machine", "", *[f"- {m}" for m in machine], ""]
 
 open(a.out + ".md", "w").write("\n".join(lines_md))
-json.dump(dict(commit=sha, trial=trial, keys=nkeys, verdicts=[dict(target=t, wanted=w, measured=m, ok=ok) for t, w, m, ok in verdicts],
+json.dump(dict(commit=sha, trial=trial, keys=nkeys, off=a.off, verdicts=[dict(target=t, wanted=w, measured=m, ok=ok) for t, w, m, ok in verdicts],
                points_table=table_json, points=points, sent=sent, statuses=statuses,
                spend=dict(keys_with_rows=len(key_rows), key_requests_billed=billed_keys, key_requests_sent=sent_on,
-                          key_requests_in_flight_max=inflight_on, server_requests_billed=billed_server,
-                          server_requests_sent=sent_off, server_requests_in_flight_max=inflight_off,
+                          key_requests_in_flight_max=inflight_on, off_rows=len(off_rows), off_requests_billed=billed_off,
+                          off_requests_sent=sent_off, off_requests_in_flight_max=inflight_off,
                           per_key_requests=dict(min=per_key[0], median=statistics.median(per_key), max=per_key[-1]) if per_key else None,
-                          other_rows=server_rows, total_cost_usd=spend.get("total_cost_usd")),
+                          other_rows=other_rows, total_cost_usd=spend.get("total_cost_usd")),
                refusal=refusal, machine=machine),
           open(a.out + ".json", "w"), indent=1, default=str)
 print("\n".join(lines_md))
