@@ -1,3 +1,4 @@
+using System.Globalization;
 using StackExchange.Redis;
 
 namespace AbstractCore.Api.Keys.Limits;
@@ -109,6 +110,9 @@ internal sealed class KeyLimitState(RedisKey redisKey)
         return Call = _callDone.Task;
     }
 
+    /// <summary>What the call <see cref="BeginCall"/> reserved carries to Redis for this key.</summary>
+    public WindowCall Sent(string replica) => new(SentRpm, Want, replica + ":" + SentEpoch.ToString(CultureInfo.InvariantCulture), SentAdmitted, SentTokens);
+
     /// <summary>Frees the slot; the caller completes the returned source once out of the lock.</summary>
     public TaskCompletionSource EndCall()
     {
@@ -176,9 +180,11 @@ internal sealed class KeyLimitState(RedisKey redisKey)
         TokensCounted = answer.Tokens;
     }
 
-    /// <summary>Has counts Redis has not confirmed, or a token limit whose shared figure should be read again.</summary>
+    /// <summary>Has counts Redis has not confirmed, or a token limit used here since the last call, whose shared figure
+    /// (the other replicas' tokens) should be read again. A key idle here is not read: its first request after a quiet
+    /// spell is admitted on the figure of its last call, and the next sync refreshes it.</summary>
     public bool NeedsSync(long now) =>
-        WindowEnd != 0 && now < WindowEnd && (Admitted > AdmittedReported || Tokens > TokensReported || Tpm is not null);
+        WindowEnd != 0 && now < WindowEnd && (Admitted > AdmittedReported || Tokens > TokensReported || (Tpm is not null && LastUsed > SentAt));
 
     private void Reset()
     {

@@ -25,6 +25,9 @@ namespace AbstractCore.Api.Keys.Limits;
 /// </summary>
 internal sealed partial class KeyLimiter : IDisposable
 {
+    /// <summary>Keys per script of the sync: Redis runs a script alone, and a hundred keys hold it a fraction of a millisecond.</summary>
+    private const int SyncChunk = 100;
+
     private readonly ConcurrentDictionary<string, KeyLimitState> _states = new(StringComparer.Ordinal);
     private readonly IConnectionMultiplexer? _redis;
     private readonly IDatabase? _db;
@@ -270,7 +273,7 @@ internal sealed partial class KeyLimiter : IDisposable
 
             if (start)
             {
-                _ = RunCallAsync(state, _db!);
+                _ = RunCallsAsync([state], _db!);
             }
 
             return wait;
@@ -287,19 +290,19 @@ internal sealed partial class KeyLimiter : IDisposable
     }
 
     /// <summary>
-    /// Runs the call <see cref="KeyLimitState.BeginCall"/> reserved (on <paramref name="target"/>: the database, or a
-    /// batch the caller executes) and takes in its answer. A failure leaves the counts unconfirmed: the next call
-    /// carries them again, and Redis adds only what it has not seen.
+    /// Runs the calls <see cref="KeyLimitState.BeginCall"/> reserved, one script for all of <paramref name="states"/> (on
+    /// <paramref name="target"/>: the database, or a batch the caller executes), and takes in the answers. A failure
+    /// leaves the counts unconfirmed: the next call carries them again, and Redis adds only what it has not seen.
     /// </summary>
-    private async Task RunCallAsync(KeyLimitState state, IDatabaseAsync target)
+    private async Task RunCallsAsync(KeyLimitState[] states, IDatabaseAsync target)
     {
-        // Set under the lock by BeginCall, unchanged until EndCall.
-        var args = LimitWindowScript.Arguments(_windowMs, state.SentRpm, state.Want,
-            string.Create(CultureInfo.InvariantCulture, $"{_replica}:{state.SentEpoch}"), state.SentAdmitted, state.SentTokens);
-        WindowAnswer? answer = null;
+        // Set under each key's lock by BeginCall, unchanged until EndCall.
+        var keys = Array.ConvertAll(states, s => s.RedisKey);
+        var calls = Array.ConvertAll(states, s => s.Sent(_replica));
+        WindowAnswer[]? answers = null;
         try
         {
-            answer = LimitWindowScript.Read(await target.ScriptEvaluateAsync(LimitWindowScript.Source, [state.RedisKey], args));
+            answers = LimitWindowScript.Read(await target.ScriptEvaluateAsync(LimitWindowScript.Source, keys, LimitWindowScript.Arguments(_windowMs, calls)));
         }
         catch (Exception e) when (IsOutage(e))
         {
@@ -308,23 +311,26 @@ internal sealed partial class KeyLimiter : IDisposable
         finally
         {
             var now = _time.GetTimestamp();
-            TaskCompletionSource done;
-            lock (state.Gate)
+            for (var i = 0; i < states.Length; i++)
             {
-                if (answer is { } a)
+                TaskCompletionSource done;
+                lock (states[i].Gate)
                 {
-                    state.Apply(a, now, _windowMs, _time.TimestampFrequency);
+                    if (answers is not null)
+                    {
+                        states[i].Apply(answers[i], now, _windowMs, _time.TimestampFrequency);
+                    }
+
+                    done = states[i].EndCall();
                 }
 
-                done = state.EndCall();
+                done.SetResult();
             }
 
-            if (answer is not null)
+            if (answers is not null)
             {
                 Back();
             }
-
-            done.SetResult();
         }
     }
 
@@ -389,8 +395,7 @@ internal sealed partial class KeyLimiter : IDisposable
     private async Task PushAsync(IDatabase db)
     {
         var now = _time.GetTimestamp();
-        IBatch? batch = null;
-        List<Task> calls = [];
+        List<KeyLimitState> due = [];
         foreach (var (_, state) in _states)
         {
             lock (state.Gate)
@@ -403,16 +408,19 @@ internal sealed partial class KeyLimiter : IDisposable
                 state.BeginCall(0, state.Rpm, now);
             }
 
-            // One round trip for every key (a batch, not one script over many keys: on a cluster they live on different nodes).
-            batch ??= db.CreateBatch();
-            calls.Add(RunCallAsync(state, batch));
+            due.Add(state);
         }
 
-        if (batch is not null)
+        if (due.Count == 0)
         {
-            batch.Execute();
-            await Task.WhenAll(calls);
+            return;
         }
+
+        // One round trip: a script per SyncChunk keys, in one batch.
+        var batch = db.CreateBatch();
+        var calls = due.Chunk(SyncChunk).Select(chunk => RunCallsAsync(chunk, batch)).ToList();
+        batch.Execute();
+        await Task.WhenAll(calls);
     }
 
     private void Evict()

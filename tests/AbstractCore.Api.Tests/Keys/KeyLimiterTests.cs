@@ -320,7 +320,7 @@ public sealed partial class KeyLimiterTests(RedisServerFixture redis) : IClassFi
         RedisKey window = KeyLimitOptions.RedisPrefix + "vk_" + Guid.NewGuid().ToString("N");
 
         async Task<WindowAnswer> Send(long admitted, long tokens, int want = 0) => LimitWindowScript.Read(
-            await db.ScriptEvaluateAsync(LimitWindowScript.Source, [window], LimitWindowScript.Arguments(60_000, 10, want, "replica:1", admitted, tokens)));
+            await db.ScriptEvaluateAsync(LimitWindowScript.Source, [window], LimitWindowScript.Arguments(60_000, new WindowCall(10, want, "replica:1", admitted, tokens))))[0];
 
         var nothing = await Send(0, 0);
         await Send(5, 100);
