@@ -42,6 +42,7 @@ public sealed class AzureOpenAIClients
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             NetworkTimeout = Timeout.InfiniteTimeSpan,
         };
+        options.AddPolicy(AzureEmbeddingUsage.Instance, PipelinePosition.PerCall);
         if (settings.ApiVersion is { } version)
         {
             options.AddPolicy(new AzureApiVersionPolicy(version), PipelinePosition.PerCall);
