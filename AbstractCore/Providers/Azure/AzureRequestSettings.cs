@@ -105,9 +105,13 @@ internal static class AzureRequestSettings
             return new ChatReasoningEffortLevel(effort);
         }
 
+        if (mode == ThinkingMode.Default)
+        {
+            return null;
+        }
+
         return mode switch
         {
-            ThinkingMode.Default => null,
             ThinkingMode.Off => new ChatReasoningEffortLevel("none"),
             ThinkingMode.Low => ChatReasoningEffortLevel.Low,
             ThinkingMode.On or ThinkingMode.Medium => ChatReasoningEffortLevel.Medium,
