@@ -50,6 +50,19 @@ public sealed class AzureConfigurationTests(AzureFixture fx) : IClassFixture<Azu
     }
 
     [Fact]
+    public async Task Without_a_configured_api_version_the_azure_sdks_own_is_sent()
+    {
+        var settings = AzureFixture.Settings(fx.Azure, withKey: true);
+        settings.Remove("AZURE_OPENAI_API_VERSION");
+        await using var gateway = new GatewayFactory(settings);
+        fx.Azure.Enqueue(AzureReply.Text("ok"));
+
+        await gateway.Chat(AzureFixture.Model, AzureFixture.Token).CompleteChatAsync([new UserChatMessage("hi")]);
+
+        Assert.Equal("/openai/deployments/gpt-4o/chat/completions?api-version=2025-04-01-preview", fx.Azure.LastChatRequest.Path);
+    }
+
+    [Fact]
     public void Without_a_registered_credential_the_chain_is_DefaultAzureCredential()
     {
         var clients = fx.Gateway.Services.GetRequiredService<AzureOpenAIClients>();
