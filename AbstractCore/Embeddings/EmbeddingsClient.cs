@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AbstractCore.OpenAI.Embeddings;
 using AbstractCore.Providers;
-using AbstractCore.Providers.Azure;
 using AbstractCore.Routing;
 
 namespace AbstractCore.Embeddings;

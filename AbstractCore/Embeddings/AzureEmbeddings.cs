@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AbstractCore.Embeddings;
+using AbstractCore.Providers;
+using AbstractCore.Providers.Azure;
 using AbstractCore.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel.Connectors.AzureOpenAI;
 using Microsoft.SemanticKernel.Embeddings;
 
-namespace AbstractCore.Providers.Azure;
+namespace AbstractCore.Embeddings;
 
 /// <summary>
 /// <c>POST /v1/embeddings</c> for <c>azure/&lt;deployment&gt;</c> through the connector's embedding service, used as an
