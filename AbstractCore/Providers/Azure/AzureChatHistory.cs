@@ -39,7 +39,7 @@ internal static class AzureChatHistory
             {
                 foreach (var result in message.Contents.OfType<FunctionResultContent>())
                 {
-                    history.Add(new Sk.ChatMessageContent(AuthorRole.Tool, ResultText(result.Result),
+                    history.Add(new Sk.ChatMessageContent(AuthorRole.Tool, FunctionResults.Text(result.Result) ?? "",
                         metadata: new Dictionary<string, object?> { [OpenAIChatMessageContent.ToolIdProperty] = result.CallId }));
                 }
             }
@@ -99,13 +99,4 @@ internal static class AzureChatHistory
         _ => null,
     };
 #pragma warning restore SKEXP0001
-
-    private static string ResultText(object? result) => result switch
-    {
-        null => "",
-        string s => s,
-        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString()!,
-        JsonElement e => e.GetRawText(),
-        _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(object))),
-    };
 }
