@@ -22,6 +22,7 @@ internal static class ServiceSettings
         "PORTKEY_API_KEY",
         "OPENAI_COMPATIBLE_API_KEY",
         "VLLM_API_KEY",
+        "AZURE_OPENAI_API_KEY",
     ];
 
     /// <summary>The chat providers' base URLs (keyless local servers are configured by these alone).</summary>
@@ -34,6 +35,7 @@ internal static class ServiceSettings
         "LMSTUDIO_BASE_URL",
         "VLLM_BASE_URL",
         "OPENAI_COMPATIBLE_BASE_URL",
+        "AZURE_OPENAI_ENDPOINT", // without a key, Azure is reached with the service's own Entra ID identity
     ];
 
     /// <summary>Passed to the api as secret parameters, each only when set.</summary>
@@ -42,8 +44,8 @@ internal static class ServiceSettings
 
     /// <summary>Passed to the api as plain environment variables, each only when set.</summary>
     public static readonly string[] ApiVariables =
-        ["ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED", .. ChatBaseUrlVariables, "ABSTRACTCORE_VISION_MODEL_ID", "ABSTRACTCORE_MUSIC_BASE_URL",
-            "ABSTRACTCORE_BLOCS_DIR"];
+        ["ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED", .. ChatBaseUrlVariables, "AZURE_OPENAI_API_VERSION", "AZURE_OPENAI_DEPLOYMENTS",
+            "ABSTRACTCORE_VISION_MODEL_ID", "ABSTRACTCORE_MUSIC_BASE_URL", "ABSTRACTCORE_BLOCS_DIR"];
 
     /// <summary>Passed to Inference as plain environment variables, each only when set (the models folder is a parameter).</summary>
     public static readonly string[] InferenceVariables =

@@ -19,6 +19,7 @@ internal static class MediaServices
         services.AddSingleton(sp => AudioLimits.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<MediaUpstream>();
         services.AddSingleton<MediaRouter>();
+        services.AddSingleton<AzureEmbeddings>();
         services.AddSingleton<EmbeddingsClient>();
         services.AddSingleton<SpeechHandler>();
         services.AddSingleton<TranscriptionHandler>();

@@ -33,6 +33,9 @@ internal static class GatewayServices
         services.AddSingleton<IChatBackend, OpenAICompatibleBackend>();
         services.AddSingleton<IChatBackend, AbstractCore.Providers.Ollama.OllamaBackend>();
         services.AddSingleton<IChatBackend, AbstractCore.Providers.Anthropic.AnthropicBackend>();
+        services.AddSingleton(sp => AbstractCore.Providers.Azure.AzureOpenAISettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<AbstractCore.Providers.Azure.AzureOpenAIClients>();
+        services.AddSingleton<IChatBackend, AbstractCore.Providers.Azure.AzureBackend>();
         services.AddSingleton(sp => GatewaySettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddSingleton<Chat.Relay.ChatRelay>();

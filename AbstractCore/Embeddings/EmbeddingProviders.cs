@@ -3,12 +3,12 @@ using AbstractCore.Providers;
 namespace AbstractCore.Embeddings;
 
 /// <summary>Which providers can embed, and how: the OpenAI-compatible ones through their <c>/embeddings</c>,
-/// Ollama through its native <c>/api/embed</c>.</summary>
+/// Ollama through its native <c>/api/embed</c>, Azure through Semantic Kernel's connector.</summary>
 public static class EmbeddingProviders
 {
     public static readonly IReadOnlyList<string> Direct = ["openai", "openrouter", "portkey", "openai-compatible", "lmstudio", "vllm"];
 
-    public static readonly IReadOnlyList<string> All = [.. Direct, "ollama"];
+    public static readonly IReadOnlyList<string> All = [.. Direct, "ollama", "azure"];
 
     public static bool IsDirect(string provider) => Direct.Contains(provider);
 

@@ -10,15 +10,21 @@ namespace AbstractCore.Embeddings;
 /// <summary>
 /// One embeddings call. OpenAI-compatible providers get the OpenAI body at <c>{base}/embeddings</c> and their answer
 /// comes back as is, <c>model</c> rewritten to <c>provider/model</c>; Ollama gets <c>{root}/api/embed</c> and its
-/// answer is mapped to the OpenAI shape. The result is the JSON to send the client.
+/// answer is mapped to the OpenAI shape; Azure goes through its connector (<see cref="AzureEmbeddings"/>). The result is the
+/// JSON to send the client.
 /// </summary>
-public sealed class EmbeddingsClient(UpstreamHttp upstream)
+public sealed class EmbeddingsClient(UpstreamHttp upstream, AzureEmbeddings azure)
 {
     public Task<byte[]> CreateAsync(ProviderEndpoint endpoint, EmbeddingRequest request, ModelRef model, CancellationToken cancellationToken)
     {
         if (EmbeddingProviders.IsDirect(model.Provider))
         {
             return DirectAsync(endpoint, request, model, cancellationToken);
+        }
+
+        if (endpoint.Provider.Protocol == ProviderProtocol.AzureOpenAI)
+        {
+            return azure.CreateAsync(endpoint, request, model, cancellationToken);
         }
 
         return OllamaAsync(endpoint, request, model, cancellationToken);

@@ -4,7 +4,8 @@ using Microsoft.Extensions.AI;
 
 namespace AbstractCore.Providers;
 
-/// <summary>How one wire protocol is spoken: OpenAI-compatible, Anthropic Messages, Ollama's native API.</summary>
+/// <summary>How one wire protocol is spoken: OpenAI-compatible, Anthropic Messages, Ollama's native API, Azure OpenAI
+/// through Semantic Kernel's connector.</summary>
 public interface IChatBackend
 {
     ProviderProtocol Protocol { get; }
@@ -39,4 +40,5 @@ public enum ProviderProtocol
     OpenAICompatible,
     Anthropic,
     Ollama,
+    AzureOpenAI,
 }

@@ -17,6 +17,10 @@ public static class ProviderCatalog
             Protocol: ProviderProtocol.Anthropic),
         new("ollama", ["OLLAMA_BASE_URL", "OLLAMA_HOST"], "http://localhost:11434", [], Protocol: ProviderProtocol.Ollama),
 
+        // Azure OpenAI through Semantic Kernel's connector: the resource endpoint, its key, or else Entra ID (the server's identity).
+        new("azure", ["AZURE_OPENAI_ENDPOINT"], null, ["AZURE_OPENAI_API_KEY"], Protocol: ProviderProtocol.AzureOpenAI,
+            IdentitySetting: "AZURE_OPENAI_ENDPOINT"),
+
         // Reserved for the local ONNX Runtime GenAI service (AbstractCore.Inference), which speaks OpenAI's protocol.
         new("onnx", ["ABSTRACTCORE_INFERENCE_URL"], null, []),
     ];

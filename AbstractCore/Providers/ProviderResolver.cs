@@ -35,6 +35,14 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
     public string? ServerKeySetting(ProviderDescriptor provider) =>
         provider.ApiKeySettings.FirstOrDefault(s => Setting(s) is not null);
 
+    /// <summary>
+    /// What the server-held key guard protects for a provider: its key setting when set, else, for a provider that calls
+    /// with the server's own identity when it has no key (Azure's Entra ID), that identity; null when neither is in use.
+    /// </summary>
+    private string? GuardedSetting(ProviderDescriptor provider) =>
+        ServerKeySetting(provider) ??
+        (provider.IdentitySetting is { } identity && Setting(identity) is not null ? identity + " (the server's own identity)" : null);
+
     /// <summary>The configured base URL (setting or default), or null when the provider has none.</summary>
     public string? ConfiguredBaseUrl(ProviderDescriptor provider) =>
         provider.BaseUrlSettings.Select(Setting).FirstOrDefault(v => v is not null) ?? provider.DefaultBaseUrl;
@@ -55,7 +63,7 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
     /// </summary>
     public Task<ProviderEndpoint> ResolveAsync(ProviderDescriptor provider, ProviderRequest request, CancellationToken cancellationToken)
     {
-        var serverKeySetting = ServerKeySetting(provider);
+        var serverKeySetting = GuardedSetting(provider);
         try
         {
             ServerKeyGuard.RequireAuthForServerKey(provider.Name, serverKeySetting, request);
@@ -109,7 +117,7 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
         {
             if (deployment.KeySetting is null)
             {
-                ServerKeyGuard.RequireAuthForServerKey(provider.Name, ServerKeySetting(provider), request);
+                ServerKeyGuard.RequireAuthForServerKey(provider.Name, GuardedSetting(provider), request);
                 if (request.ExplicitKey is not null)
                 {
                     return Task.FromResult(ResolveDeployment(provider, deployment, request.ExplicitKey));
@@ -214,6 +222,15 @@ public sealed class ProviderResolver(IConfiguration configuration, HostResolver?
             throw new GatewayException(401,
                 $"Provider '{provider.Name}' has {held} set on the server, but a server-held key is never sent to a request-chosen " +
                 "base_url. Send the key for that URL in X-AbstractCore-Provider-API-Key, or omit base_url to use the configured one.",
+                "authentication_error", "base_url", ServerKeyGuard.NotForwardedCode);
+        }
+
+        if (key is null && provider.IdentitySetting is not null && !string.IsNullOrWhiteSpace(requestBaseUrl))
+        {
+            // The server's identity (an Entra ID token) is for the configured endpoint only, as a server-held key is.
+            throw new GatewayException(401,
+                $"Provider '{provider.Name}' calls a request-chosen base_url only with a key sent for it: the server's own identity " +
+                "is never used there. Send the key in X-AbstractCore-Provider-API-Key, or omit base_url to use the configured endpoint.",
                 "authentication_error", "base_url", ServerKeyGuard.NotForwardedCode);
         }
 

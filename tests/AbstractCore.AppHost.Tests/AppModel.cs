@@ -14,11 +14,12 @@ internal static class AppModel
         .. new[]
         {
             "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENROUTER_API_KEY", "PORTKEY_API_KEY", "OPENAI_COMPATIBLE_API_KEY", "VLLM_API_KEY",
+            "AZURE_OPENAI_API_KEY",
         }.SelectMany(key => new[] { $"--{key}=", $"--Parameters:{key.ToLowerInvariant().Replace('_', '-')}=" }),
         .. new[]
         {
             "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OPENROUTER_BASE_URL", "OLLAMA_BASE_URL", "LMSTUDIO_BASE_URL", "VLLM_BASE_URL",
-            "OPENAI_COMPATIBLE_BASE_URL", "ABSTRACTCORE_ONNX_DEMO_MODEL",
+            "OPENAI_COMPATIBLE_BASE_URL", "AZURE_OPENAI_ENDPOINT", "ABSTRACTCORE_ONNX_DEMO_MODEL",
         }.Select(key => $"--{key}="),
     ];
 

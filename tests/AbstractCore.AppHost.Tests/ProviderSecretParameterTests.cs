@@ -23,4 +23,24 @@ public sealed class ProviderSecretParameterTests
         // Unset (here cleared, whatever the machine's environment holds) keys add nothing.
         Assert.DoesNotContain(parameters, p => p.Name == "anthropic-api-key");
     }
+
+    [Fact]
+    public async Task Azure_takes_its_key_as_a_secret_parameter_and_its_endpoint_version_and_deployments_as_plain_settings()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await using var builder = await AppModel.CreateAsync(timeout.Token,
+        [
+            .. AppModel.NoChatProvider, "--AZURE_OPENAI_API_KEY=azure-test-key", "--AZURE_OPENAI_ENDPOINT=https://example.openai.azure.com",
+            "--AZURE_OPENAI_API_VERSION=2024-10-21", "--AZURE_OPENAI_DEPLOYMENTS=gpt-4o,text-embedding-3-small",
+        ]);
+
+        var key = Assert.Single(builder.Resources.OfType<ParameterResource>(), p => p.Name == "azure-openai-api-key");
+        Assert.True(key.Secret);
+        Assert.Equal("azure-test-key", await key.GetValueAsync(timeout.Token));
+        var environment = await AppModel.EnvironmentAsync(builder, "api");
+        Assert.Same(key, environment["AZURE_OPENAI_API_KEY"]);
+        Assert.Equal("https://example.openai.azure.com", environment["AZURE_OPENAI_ENDPOINT"]);
+        Assert.Equal("2024-10-21", environment["AZURE_OPENAI_API_VERSION"]);
+        Assert.Equal("gpt-4o,text-embedding-3-small", environment["AZURE_OPENAI_DEPLOYMENTS"]);
+    }
 }

@@ -29,6 +29,7 @@ public sealed class CliWriteTests : IDisposable
         { ["--set-api-key", "openai-compatible", "local-key"], "api_keys", "openai_compatible", "\"local-key\"" },
         { ["--set-api-key", "openai_compatible", "local-key"], "api_keys", "openai_compatible", "\"local-key\"" },
         { ["--set-api-key", "vllm", "  vllm-key  "], "api_keys", "vllm", "\"vllm-key\"" },
+        { ["--set-api-key", "azure", "azure-key-0123456789"], "api_keys", "azure", "\"azure-key-0123456789\"" },
         { ["--set-server-auth-token", "acore-server-secret"], "server", "auth_token", "\"acore-server-secret\"" },
         { ["--set-server-base-url-allowlist", " https://example.com/v1 , *.example.org,,"], "server", "base_url_allowlist", "\"https://example.com/v1,*.example.org\"" },
         { ["--set-server-url-fetch-allowlist", "https://files.example.com"], "server", "url_fetch_allowlist", "\"https://files.example.com\"" },

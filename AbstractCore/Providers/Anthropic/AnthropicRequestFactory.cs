@@ -267,7 +267,7 @@ internal static class AnthropicRequestFactory
                     {
                         Type = "tool_result",
                         ToolUseId = result.CallId,
-                        Content = ResultText(result.Result) is { Length: > 0 } output ? output : null,
+                        Content = AbstractCore.Chat.FunctionResults.Text(result.Result) is { Length: > 0 } output ? output : null,
                     });
                     break;
                 case DataContent data when !assistant:
@@ -389,15 +389,6 @@ internal static class AnthropicRequestFactory
 
         return JsonDocument.Parse(stream.ToArray()).RootElement;
     }
-
-    private static string? ResultText(object? result) => result switch
-    {
-        null => null,
-        string s => s,
-        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
-        JsonElement e => e.GetRawText(),
-        _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions.GetTypeInfo(result.GetType())),
-    };
 
     private static string Describe(AIContent content) => content switch
     {

@@ -59,7 +59,7 @@ internal static class OllamaRequests
                         result.Add(new OllamaMessage
                         {
                             Role = "tool",
-                            Content = ResultText(r.Result),
+                            Content = FunctionResults.Text(r.Result) ?? "",
                             ToolName = toolNames.GetValueOrDefault(r.CallId),
                             ToolCallId = r.CallId,
                         });
@@ -164,15 +164,6 @@ internal static class OllamaRequests
     }
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
-
-    private static string ResultText(object? result) => result switch
-    {
-        null => "",
-        string s => s,
-        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString()!,
-        JsonElement e => e.GetRawText(),
-        _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(object))),
-    };
 
     private static List<OllamaTool>? Tools(ChatOptions options)
     {

@@ -17,7 +17,7 @@ internal static class OpenAIRequestOptions
     /// AbstractCore's own extensions: consumed by the gateway, never forwarded. <c>prompt_cache_binding</c> is forwarded:
     /// the plan refuses it for every provider but the runtime that verifies it, and normalises it first.
     /// </summary>
-    private static readonly HashSet<string> GatewayOnly = new(StringComparer.Ordinal)
+    internal static readonly HashSet<string> GatewayOnly = new(StringComparer.Ordinal)
     {
         "api_key", "base_url", "agent_format", "thinking", "timeout_s", "unload_after",
     };
