@@ -13,7 +13,7 @@ public static class EncoderVocabulary
     public const string Mask = "[MASK]";
 
     private static readonly string[] Words =
-        ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "hello", "world", "embed", "##ding", "##s", ".", ",", "!", "?"];
+        ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "hello", "world", "embed", "##ding", ".", ",", "!", "?"];
 
     public static IReadOnlyList<string> Tokens { get; } =
     [
