@@ -20,16 +20,18 @@ internal sealed record Capability(string Name, IReadOnlyList<string> Tasks, IRea
 }
 
 /// <summary>
-/// What this gateway can serve, from configuration only (no upstream is called): a provider is available for a
-/// capability when the server has its key or base URL setting, or a capability default names it. Models are the
-/// well-known ids of OpenAI's own audio, embedding and image models plus the models the defaults name.
+/// What this gateway can serve, from configuration: a provider is available for a capability when the server has its
+/// key or base URL setting, or a capability default names it. Models are the well-known ids of OpenAI's own audio,
+/// embedding and image models, the models the defaults name, and the local Inference service's embedding models (the
+/// one upstream asked, through the cached model discovery: it is ours, and its list says which models embed).
 /// </summary>
-internal sealed class CapabilityCatalog(ProviderResolver providers, ICapabilityDefaultsStore defaults)
+internal sealed class CapabilityCatalog(ProviderResolver providers, ICapabilityDefaultsStore defaults, Models.ModelDiscovery discovery)
 {
     public static readonly IReadOnlyList<Capability> All =
     [
         new("embedding", ["embedding"], ["/v1/embeddings"],
-            "set OPENAI_API_KEY, OPENROUTER_API_KEY, PORTKEY_API_KEY, OPENAI_COMPATIBLE_BASE_URL, LMSTUDIO_BASE_URL, VLLM_BASE_URL or OLLAMA_BASE_URL"),
+            "set OPENAI_API_KEY, OPENROUTER_API_KEY, PORTKEY_API_KEY, OPENAI_COMPATIBLE_BASE_URL, LMSTUDIO_BASE_URL, VLLM_BASE_URL, OLLAMA_BASE_URL " +
+            "or ABSTRACTCORE_INFERENCE_URL (local embedding models)"),
         new("voice", ["tts", "stt", "voice_clone"], ["/v1/audio/speech", "/v1/audio/transcriptions", "/v1/voice/clone"],
             "set OPENAI_API_KEY, OPENROUTER_API_KEY, PORTKEY_API_KEY or OPENAI_COMPATIBLE_BASE_URL (an OpenAI-compatible audio server)"),
         new("music", ["text_to_music"], ["/v1/audio/music"],
@@ -98,6 +100,11 @@ internal sealed class CapabilityCatalog(ProviderResolver providers, ICapabilityD
             {
                 models.AddRange(KnownModels.GetValueOrDefault((detail.Provider, task), []).Select(m => new ProviderModel($"{detail.Provider}/{m}", detail.Provider, m, task)));
             }
+
+            if (detail.Provider == EmbeddingProviders.Local && tasks.Contains("embedding"))
+            {
+                models.AddRange(await LocalEmbeddingModelsAsync(cancellationToken));
+            }
         }
 
         foreach (var route in await defaults.ListAsync(cancellationToken))
@@ -113,6 +120,14 @@ internal sealed class CapabilityCatalog(ProviderResolver providers, ICapabilityD
         }
 
         return models;
+    }
+
+    /// <summary>The Inference service's embedding models; none when it does not answer (its absence is reported by /v1/models).</summary>
+    private async Task<IEnumerable<ProviderModel>> LocalEmbeddingModelsAsync(CancellationToken cancellationToken)
+    {
+        var outcome = await discovery.ListAsync(ProviderCatalog.Get(EmbeddingProviders.Local), ProviderRequest.Anonymous, cancellationToken);
+        return outcome.Models.Where(m => m.Type == AbstractCore.OpenAI.Models.ModelInfo.EmbeddingsType)
+            .Select(m => new ProviderModel(m.Id, EmbeddingProviders.Local, m.Id[(EmbeddingProviders.Local.Length + 1)..], "embedding"));
     }
 
     private static bool Serves(CapabilityDefault route, string task) =>

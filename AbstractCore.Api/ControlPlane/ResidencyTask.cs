@@ -63,7 +63,8 @@ internal static class ResidencyTask
             if (task != TextGeneration)
             {
                 throw GatewayException.BadRequest(
-                    $"Local ONNX models only serve text generation (task '{task}').", "task", "unsupported_task");
+                    $"Residency of local ONNX models covers text generation only (task '{task}'); local embedding models load on their first request.",
+                    "task", "unsupported_task");
             }
 
             return;

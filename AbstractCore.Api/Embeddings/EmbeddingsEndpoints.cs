@@ -17,7 +17,7 @@ internal static class EmbeddingsEndpoints
     {
         api.V1.MapPost("/embeddings", EmbeddingsHandler.HandleAsync)
             .AddEndpointFilter(Caching.EmbeddingsCacheFilter.InvokeAsync)
-            .WithTags("Embeddings").WithSummary("Create embedding vectors (OpenAI-compatible providers, Ollama and Azure)")
+            .WithTags("Embeddings").WithSummary("Create embedding vectors (OpenAI-compatible providers, Ollama, Azure, local ONNX models)")
             .WithMetadata(Example)
             .Produces<EmbeddingList>();
     }

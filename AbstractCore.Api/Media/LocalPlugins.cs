@@ -1,4 +1,5 @@
 using AbstractCore.Api.Capabilities;
+using AbstractCore.Embeddings;
 
 namespace AbstractCore.Api.Media;
 
@@ -15,7 +16,8 @@ internal static class LocalPlugins
 
     public static void Refuse(MediaRoute route, MediaTarget target)
     {
-        if (!Names.Contains(target.Provider))
+        // huggingface/<id> embeddings are served: by the local Inference service (EmbeddingProviders.LocalAlias).
+        if (!Names.Contains(target.Provider) || (route == MediaRoute.Embeddings && target.Provider == EmbeddingProviders.LocalAlias))
         {
             return;
         }

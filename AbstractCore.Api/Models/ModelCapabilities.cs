@@ -1,9 +1,9 @@
 namespace AbstractCore.Api.Models;
 
 /// <summary>
-/// The <c>input_type</c> / <c>output_type</c> filters. Providers' model lists carry no capabilities, so these
+/// The <c>input_type</c> / <c>output_type</c> filters. Most providers' model lists carry no capabilities, so these
 /// are read from well-known model-family names (embedding models, vision families); a model not recognised
-/// counts as text-in, text-out.
+/// counts as text-in, text-out. A list that says (the local Inference service's <c>type</c>) is believed.
 /// </summary>
 internal static class ModelCapabilities
 {
@@ -32,10 +32,13 @@ internal static class ModelCapabilities
         }
     }
 
-    public static bool Matches(string id, string? inputType, string? outputType)
+    public static bool Matches(OpenAI.Models.ModelInfo model, string? inputType, string? outputType) =>
+        Matches(model.Id, inputType, outputType, model.Type is null ? null : model.Type == OpenAI.Models.ModelInfo.EmbeddingsType);
+
+    public static bool Matches(string id, string? inputType, string? outputType, bool? isEmbedding = null)
     {
         var name = id.ToLowerInvariant();
-        var embedding = Has(name, Embedding);
+        var embedding = isEmbedding ?? Has(name, Embedding);
         return outputType switch
         {
             "embeddings" when !embedding => false,

@@ -62,7 +62,7 @@ internal static class ModelsHandler
         }
 
         var aliases = provider is null ? AliasModels(services.GetRequiredService<AbstractCore.Aliases.ModelAliases>(), inputType, outputType) : [];
-        var models = aliases.Concat(outcomes.SelectMany(o => o.Models).Where(m => ModelCapabilities.Matches(m.Id, inputType, outputType))).ToList();
+        var models = aliases.Concat(outcomes.SelectMany(o => o.Models).Where(m => ModelCapabilities.Matches(m, inputType, outputType))).ToList();
         if (context.Request.Headers.ContainsKey(AbstractCore.Messages.AnthropicModelList.VersionHeader))
         {
             // An Anthropic client (Claude Code, the Anthropic SDKs) lists models in its own shape.

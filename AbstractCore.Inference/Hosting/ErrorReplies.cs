@@ -23,6 +23,7 @@ internal static partial class ErrorReplies
                 QueueFullException q => (429, ErrorEnvelope.Create(q.Message, "rate_limit_error", null, "model_busy")),
                 BadHttpRequestException b => (b.StatusCode, ErrorEnvelope.Create(b.Message, "invalid_request_error")),
                 OnnxRuntimeGenAIException g => (500, ErrorEnvelope.Create($"The model failed: {g.Message}", "server_error", null, "model_error")),
+                Microsoft.ML.OnnxRuntime.OnnxRuntimeException o => (500, ErrorEnvelope.Create($"The model failed: {o.Message}", "server_error", null, "model_error")),
                 _ => (500, ErrorEnvelope.Create("Internal server error", "server_error")),
             };
 

@@ -1,4 +1,5 @@
 using AbstractCore.Inference.Blocs;
+using AbstractCore.Inference.Embeddings;
 using AbstractCore.Inference.Generation;
 using AbstractCore.Inference.Models;
 using AbstractCore.Inference.PromptCache;
@@ -23,6 +24,7 @@ internal static class InferenceApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => InferenceSettings.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<EmbeddingModels>();
         builder.Services.AddSingleton<ModelResidency>();
         builder.Services.AddHostedService<IdleUnloader>();
         builder.Services.AddSingleton<Scheduler>();
@@ -39,6 +41,7 @@ internal static class InferenceApp
         app.MapServiceHealth();
         app.MapModels();
         app.MapChatCompletions();
+        app.MapEmbeddings();
         app.MapResidency();
         app.MapPromptCache();
         app.MapBlocs();

@@ -40,6 +40,10 @@ public sealed class EmbeddingRequestBody
     [JsonPropertyName("dimensions")] public int? Dimensions { get; init; }
     [JsonPropertyName("user")] public string? User { get; init; }
     [JsonPropertyName("base_url")] public string? BaseUrl { get; init; }
+
+    /// <summary>AbstractCore extension: cut inputs longer than the model takes (special tokens kept) instead of a 400;
+    /// local models (<c>onnx/*</c>, <c>huggingface/*</c>) and Ollama only.</summary>
+    [JsonPropertyName("truncate")] public bool? Truncate { get; init; }
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]

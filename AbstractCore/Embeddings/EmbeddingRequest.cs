@@ -5,9 +5,9 @@ using AbstractCore.Media;
 namespace AbstractCore.Embeddings;
 
 /// <summary>A validated <c>POST /v1/embeddings</c> body. <see cref="Input"/> keeps its shape (string or array) so a
-/// string is forwarded as a string.</summary>
+/// string is forwarded as a string. <see cref="Truncate"/>: cut inputs longer than the model takes (local models, Ollama).</summary>
 public sealed record EmbeddingRequest(
-    string? Model, JsonNode Input, int Count, int? Dimensions, string? EncodingFormat, string? User, string? BaseUrl)
+    string? Model, JsonNode Input, int Count, int? Dimensions, string? EncodingFormat, string? User, string? BaseUrl, bool? Truncate = null)
 {
     public bool WantsBase64 => EncodingFormat == "base64";
 
@@ -33,8 +33,15 @@ public sealed record EmbeddingRequest(
             throw GatewayException.BadRequest($"'encoding_format' must be 'float' or 'base64', not '{format}'.", "encoding_format");
         }
 
+        bool? truncate = body["truncate"] switch
+        {
+            null => null,
+            JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
+            _ => throw GatewayException.BadRequest("'truncate' must be true or false.", "truncate"),
+        };
+
         return new EmbeddingRequest(model, input, count, dimensions, format,
-            BodyRules.OptionalString(body, "user"), BodyRules.OptionalString(body, "base_url"));
+            BodyRules.OptionalString(body, "user"), BodyRules.OptionalString(body, "base_url"), truncate);
     }
 
     private static (JsonNode Input, int Count) ReadInput(JsonNode? input)

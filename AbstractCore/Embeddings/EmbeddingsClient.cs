@@ -11,13 +11,15 @@ namespace AbstractCore.Embeddings;
 /// One embeddings call. OpenAI-compatible providers get the OpenAI body at <c>{base}/embeddings</c> and their answer
 /// comes back as is, <c>model</c> rewritten to <c>provider/model</c>; Ollama gets <c>{root}/api/embed</c> and its
 /// answer is mapped to the OpenAI shape; Azure goes through its connector (<see cref="AzureEmbeddings"/>). The result is the
-/// JSON to send the client.
+/// JSON to send the client. <c>truncate</c> goes to the local service and to Ollama, whose field it is; the hosted APIs
+/// have no such field and refuse what is too long.
 /// </summary>
 public sealed class EmbeddingsClient(UpstreamHttp upstream, AzureEmbeddings azure)
 {
     public Task<byte[]> CreateAsync(ProviderEndpoint endpoint, EmbeddingRequest request, ModelRef model, CancellationToken cancellationToken)
     {
-        if (EmbeddingProviders.IsDirect(model.Provider))
+        // The endpoint's provider, not the model's: huggingface/<id> is answered by the onnx endpoint.
+        if (EmbeddingProviders.IsDirect(endpoint.Provider.Name))
         {
             return DirectAsync(endpoint, request, model, cancellationToken);
         }
@@ -48,6 +50,11 @@ public sealed class EmbeddingsClient(UpstreamHttp upstream, AzureEmbeddings azur
             body["user"] = user;
         }
 
+        if (request.Truncate is { } truncate && endpoint.Provider.Name == EmbeddingProviders.Local)
+        {
+            body["truncate"] = truncate;
+        }
+
         var answer = await PostAsync(endpoint, "/embeddings", body, cancellationToken).ConfigureAwait(false);
         var result = answer as JsonObject ?? throw new InvalidDataException("the embeddings answer is not a JSON object");
         result["model"] = model.ToString();
@@ -60,6 +67,11 @@ public sealed class EmbeddingsClient(UpstreamHttp upstream, AzureEmbeddings azur
         if (request.Dimensions is { } dimensions)
         {
             body["dimensions"] = dimensions;
+        }
+
+        if (request.Truncate is { } truncate)
+        {
+            body["truncate"] = truncate;
         }
 
         // Ollama lives at the server root: a configured ".../v1" (its OpenAI layer) is stepped over.

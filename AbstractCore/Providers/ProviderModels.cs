@@ -27,6 +27,7 @@ public sealed class ProviderModels(UpstreamHttp http)
                         Id = $"{endpoint.Provider.Name}/{id.GetString()}",
                         OwnedBy = endpoint.Provider.Name,
                         Created = item.TryGetProperty("created", out var c) && c.TryGetInt64(out var created) ? created : 0,
+                        Type = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null,
                     });
                 }
             }

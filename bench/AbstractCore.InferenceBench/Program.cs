@@ -7,10 +7,16 @@ using AbstractCore.TinyModels;
 // Tokens/s on a generated model: the raw engine loop, Inference alone over HTTP, and the full gateway path.
 //   dotnet run -c Release --project bench/AbstractCore.InferenceBench -- [--model bench|tiny] [--tokens 512] [--requests 2] [--rounds 5] [--out file.md]
 //   … -- --mode blocs [--rounds 30] [--restarts 5] [--bloc-tokens 1000] [--out file.md]   (bloc KV artifacts: BlocsBench)
+//   … -- --mode embeddings [--trial true] [--requests 40] [--rounds 5] [--format base64|float] [--out file.md]   (EmbeddingsBench)
 var options = Args(args);
 if (options.GetValueOrDefault("mode") == "blocs")
 {
     return await BlocsBench.RunAsync(options, RepoRoot());
+}
+
+if (options.GetValueOrDefault("mode") == "embeddings")
+{
+    return await EmbeddingsBench.RunAsync(options, RepoRoot());
 }
 
 var spec = options.GetValueOrDefault("model", "bench") == "tiny" ? TinyModelSpec.Tiny : TinyModelSpec.Bench;

@@ -149,7 +149,7 @@ public sealed partial class DocsBrowserTests : IClassFixture<Chromium>, IAsyncLi
 
         await page.Locator("a", new() { HasText = "/v1/embeddings" }).First.ClickAsync();
         await page.WaitForURLAsync(Url("/docs/#tag/embeddings/POST/v1/embeddings"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create embedding vectors (OpenAI-compatible providers, Ollama and Azure)" }))
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create embedding vectors (OpenAI-compatible providers, Ollama, Azure, local ONNX models)" }))
             .ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "docs-lite-link-to-docs", fullPage: false);
         AssertOnlyGatewayRequests(requests);

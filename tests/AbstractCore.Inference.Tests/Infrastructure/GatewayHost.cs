@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using OpenAI;
 using OpenAI.Chat;
+using OpenAI.Embeddings;
 
 namespace AbstractCore.Inference.Tests.Infrastructure;
 
@@ -36,11 +37,16 @@ internal sealed class GatewayHost(string inferenceV1, IReadOnlyDictionary<string
     }
 
     /// <summary>The official OpenAI .NET SDK pointed at the gateway, without retries so tests see every failure.</summary>
-    public ChatClient Chat(string model) => new(model, new ApiKeyCredential(Token), new OpenAIClientOptions
+    public ChatClient Chat(string model) => new(model, new ApiKeyCredential(Token), SdkOptions());
+
+    /// <summary>The official SDK's embeddings client, pointed at the gateway like <see cref="Chat"/>.</summary>
+    public EmbeddingClient Embeddings(string model) => new(model, new ApiKeyCredential(Token), SdkOptions());
+
+    private OpenAIClientOptions SdkOptions() => new()
     {
         Endpoint = new Uri(Server.BaseAddress, "v1"),
         Transport = new HttpClientPipelineTransport(CreateClient()),
         RetryPolicy = new ClientRetryPolicy(0),
         NetworkTimeout = TimeSpan.FromMinutes(5),
-    });
+    };
 }
