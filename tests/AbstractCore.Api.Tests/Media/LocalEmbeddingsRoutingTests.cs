@@ -64,7 +64,7 @@ public sealed class LocalEmbeddingsRoutingTests : IAsyncLifetime
     [Theory]
     [InlineData("""{"model":"onnx/tiny-embed","input":"a","truncate":"yes"}""", "'truncate' must be true or false.")]
     [InlineData("""{"model":"huggingface/x","input":""}""", "Embedding input must not be empty.")]
-    [InlineData("""{"model":"anthropic/x","input":"a"}""", "Supported providers: openai, openrouter, portkey, openai-compatible, lmstudio, vllm, onnx, ollama (huggingface is onnx).")]
+    [InlineData("""{"model":"anthropic/x","input":"a"}""", "Supported providers: openai, openrouter, portkey, openai-compatible, lmstudio, vllm, onnx, ollama, azure (huggingface is onnx).")]
     public async Task Bad_requests_are_refused_before_the_service(string json, string message)
     {
         using var http = Gateway.Http(Token);
