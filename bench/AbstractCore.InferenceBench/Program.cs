@@ -25,6 +25,9 @@ var requests = int.Parse(options.GetValueOrDefault("requests", "2"), CultureInfo
 var rounds = int.Parse(options.GetValueOrDefault("rounds", "5"), CultureInfo.InvariantCulture);
 int? intraOp = options.GetValueOrDefault("intra-op") is { Length: > 0 } t ? int.Parse(t, CultureInfo.InvariantCulture) : null;
 var prewarmRequests = int.Parse(options.GetValueOrDefault("prewarm", "600"), CultureInfo.InvariantCulture);
+// Extra environment for one service ("NAME=value NAME2=value2"): runtime settings to compare without a rebuild.
+var inferenceEnv = EnvList(options.GetValueOrDefault("inference-env"));
+var apiEnv = EnvList(options.GetValueOrDefault("api-env"));
 int[] streamCounts = [1, 4];
 var root = RepoRoot();
 
@@ -49,7 +52,7 @@ try
             ["ABSTRACTCORE_ONNX_MODELS_DIR"] = models,
             ["ABSTRACTCORE_ONNX_MAX_CONCURRENCY"] = streamCounts.Max().ToString(CultureInfo.InvariantCulture),
             ["ABSTRACTCORE_ONNX_INTRA_OP_THREADS"] = intraOp?.ToString(CultureInfo.InvariantCulture) ?? "",
-        });
+        }.Concat(inferenceEnv));
     await using var api = await ServiceProcess.StartAsync(
         Path.Combine(root, "AbstractCore.Api/bin/Release/net10.0/AbstractCore.Api.dll"),
         new Dictionary<string, string>
@@ -57,7 +60,7 @@ try
             ["ABSTRACTCORE_INFERENCE_URL"] = new Uri(inference.Root, "v1").AbsoluteUri,
             ["ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED"] = "1",
             ["ABSTRACTCORE_SERVER_DISABLE_CENTRALIZED_CONFIG"] = "1",
-        });
+        }.Concat(apiEnv));
 
     // A fresh service JIT-compiles its hot paths (about 13,000 methods for the Api, steady only after some 300 requests:
     // tier 0, instrumented, tier 1), and tiered compilation's background worker took more CPU than the requests themselves
@@ -111,10 +114,22 @@ finally
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"# Local inference tokens/s ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
 report.AppendLine();
-report.AppendLine(CultureInfo.InvariantCulture, $"Model: generated `{modelName}` ({spec.Layers} layers, hidden {spec.Hidden}, {spec.Heads} heads, GQA, fp32, context {spec.ContextLength}), CPU, {Environment.ProcessorCount} cores. " +
+report.Append(CultureInfo.InvariantCulture, $"Model: generated `{modelName}` ({spec.Layers} layers, hidden {spec.Hidden}, {spec.Heads} heads, GQA, fp32, context {spec.ContextLength}), CPU, {Environment.ProcessorCount} cores. " +
     $"Each measurement: every stream runs {requests} requests of {tokens} generated tokens (greedy) after one warm-up request; " +
     $"{rounds} rounds interleave the three paths and the median is shown, after {prewarmRequests} pre-warm requests through each service (JIT). Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}; " +
-    $"ONNX Runtime intra-op threads (raw loop and Inference alike): {(intraOp is null ? "runtime default" : intraOp.ToString())}.");
+    $"ONNX Runtime intra-op threads (raw loop and Inference alike): {(intraOp is null ? "runtime default" : intraOp.ToString())}");
+if (Environment.GetEnvironmentVariable("ABSTRACTCORE_ONNX_ALLOW_SPINNING") is { Length: > 0 } spin)
+{
+    report.Append(CultureInfo.InvariantCulture, $", ABSTRACTCORE_ONNX_ALLOW_SPINNING={spin}");
+}
+
+report.Append('.');
+if (inferenceEnv.Count + apiEnv.Count > 0)
+{
+    report.Append(CultureInfo.InvariantCulture, $" Extra environment: Inference `{EnvText(inferenceEnv)}`, Api `{EnvText(apiEnv)}`.");
+}
+
+report.AppendLine();
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Machine load average (1 min) before / after: {loadBefore} / {LoadAverage()} (other processes share the cores: compare rows of one run, not runs).");
 report.AppendLine();
@@ -144,6 +159,11 @@ if (options.GetValueOrDefault("out") is { } outFile)
 
 var gatewayRatio = rows.First(r => r.Path.StartsWith("full", StringComparison.Ordinal) && r.Streams == 1).TokensPerSecond / rows.First(r => r.Streams == 1).TokensPerSecond;
 return gatewayRatio >= 0.9 ? 0 : 3;
+
+static Dictionary<string, string> EnvList(string? list) =>
+    (list ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(pair => pair.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+
+static string EnvText(Dictionary<string, string> env) => string.Join(' ', env.Select(e => $"{e.Key}={e.Value}"));
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
