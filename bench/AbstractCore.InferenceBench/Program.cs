@@ -81,10 +81,11 @@ try
         var samples = new Dictionary<string, List<double>> { [Raw] = [], [Direct] = [], [Full] = [] };
         var cpu = new Dictionary<string, List<(double Client, double Inference, double Api)>> { [Raw] = [], [Direct] = [], [Full] = [] };
         var generated = (double)streams * requests * tokens;
-        async Task MeasureAsync(string path, Func<Task<double>> run)
+        // CPU is counted from the timed part's start (after each path's warm-up request) to its end.
+        async Task MeasureAsync(string path, Func<Action, Task<double>> run)
         {
-            var before = (Client: Environment.CpuUsage.TotalTime, Inference: inference.Cpu, Api: api.Cpu);
-            samples[path].Add(await run());
+            var before = (Client: TimeSpan.Zero, Inference: TimeSpan.Zero, Api: TimeSpan.Zero);
+            samples[path].Add(await run(() => before = (Environment.CpuUsage.TotalTime, inference.Cpu, api.Cpu)));
             double PerToken(TimeSpan start, TimeSpan end) => (end - start).TotalMicroseconds / generated;
             cpu[path].Add((PerToken(before.Client, Environment.CpuUsage.TotalTime), PerToken(before.Inference, inference.Cpu), PerToken(before.Api, api.Cpu)));
         }
@@ -92,9 +93,9 @@ try
         for (var round = 0; round < rounds; round++)
         {
             await ServiceProcess.WaitQuietAsync(inference, api); // background JIT of the previous requests done
-            await MeasureAsync(Raw, () => Task.FromResult(RawLoop.TokensPerSecond(modelDir, streams, requests, tokens, intraOp)));
-            await MeasureAsync(Direct, () => GatewayPath.TokensPerSecondAsync(inference.Root, modelName, streams, requests, tokens));
-            await MeasureAsync(Full, () => GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, streams, requests, tokens));
+            await MeasureAsync(Raw, started => Task.FromResult(RawLoop.TokensPerSecond(modelDir, streams, requests, tokens, intraOp, started)));
+            await MeasureAsync(Direct, started => GatewayPath.TokensPerSecondAsync(inference.Root, modelName, streams, requests, tokens, started));
+            await MeasureAsync(Full, started => GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, streams, requests, tokens, started));
             Console.Error.WriteLine($"streams {streams}, round {round + 1}: " + string.Join(", ", samples.Select(p => $"{p.Key.Split(' ')[0]} {p.Value[^1]:F0}")));
         }
 
@@ -142,7 +143,7 @@ foreach (var (path, streams, tps) in rows)
 }
 
 report.AppendLine();
-report.AppendLine("CPU time per generated token (µs, median of the rounds; the raw loop runs in the bench process, which loads its own model):");
+report.AppendLine("CPU time per generated token (µs, over the timed requests, each path's warm-up request left out; median of the rounds; the raw loop runs in the bench process, which loads its own model):");
 report.AppendLine();
 report.AppendLine("| path | streams | bench client | Inference | Api | total |");
 report.AppendLine("|---|---:|---:|---:|---:|---:|");

@@ -11,7 +11,7 @@ internal static class RawLoop
 {
     private static LoadedModel? _model;
 
-    public static double TokensPerSecond(string modelDir, int streams, int requests, int tokens, int? intraOpThreads)
+    public static double TokensPerSecond(string modelDir, int streams, int requests, int tokens, int? intraOpThreads, Action started)
     {
         // Loaded once and kept, like the service keeps its model: a fresh load runs its first requests slower. The service's
         // runtime settings come from the same environment Inference inherits (ABSTRACTCORE_ONNX_ALLOW_SPINNING).
@@ -25,6 +25,7 @@ internal static class RawLoop
         TokenLoop.Run(model, null, plan, null, CancellationToken.None);
 
         var total = 0L;
+        started();
         var clock = Stopwatch.StartNew();
         Parallel.For(0, streams, new ParallelOptions { MaxDegreeOfParallelism = streams }, _ =>
         {
