@@ -17,7 +17,6 @@ internal static class ChatStream
 
     /// <summary>Stands for a token's text in the content chunk serialized once per stream (<see cref="SseTemplate"/>).</summary>
     private static readonly string ContentMarker = "acore-content-" + Guid.NewGuid().ToString("N");
-    private static readonly bool NoTemplate = Environment.GetEnvironmentVariable("ACORE_EXPERIMENT_NO_TEMPLATE") == "1"; // TEMP A/B
 
     /// <summary>Waits for room (the client is slow); returns quietly on cancellation, which the loop then sees.</summary>
     private static void Emit(ChannelWriter<string> writer, string piece, CancellationToken aborted)
@@ -93,20 +92,15 @@ internal static class ChatStream
             {
                 while (pieces.Reader.TryRead(out var piece))
                 {
-                    if (NoTemplate)
-                    {
-                        sse.Write(Chunk(new ChunkDelta { Content = piece }), OpenAIJsonContext.Wire.ChatCompletionChunk);
-                    }
-                    else
-                    {
-                        sse.Write(content, piece);
-                    }
+                    sse.Write(content, piece);
                 }
 
                 await sse.FlushAsync(aborted);
-                if (interval > TimeSpan.Zero && !pieces.Reader.Completion.IsCompleted)
+                if (interval > TimeSpan.Zero && !generation.IsCompleted)
                 {
-                    await Task.Delay(interval, aborted);
+                    // The answer's end does not wait out the interval: its last tokens and the finish leave at once, and
+                    // the next request (the model idle until then) can start.
+                    await Task.WhenAny(Task.Delay(interval, aborted), generation);
                 }
             }
         }

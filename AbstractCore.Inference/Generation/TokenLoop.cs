@@ -13,13 +13,11 @@ namespace AbstractCore.Inference.Generation;
 /// </summary>
 internal static class TokenLoop
 {
-    private static readonly bool PoolThread = Environment.GetEnvironmentVariable("ACORE_EXPERIMENT_POOL_THREAD") == "1"; // TEMP A/B
-
     /// <summary>
     /// Runs the loop on a thread of its own: a generation holds its thread for its whole length, and on the thread pool a
     /// few of them would take the threads Kestrel needs to write their tokens (the pool injects more only after a delay).
     /// </summary>
-    public static Task<GenerationResult> Start(Func<GenerationResult> loop) => PoolThread ? Task.Run(loop, CancellationToken.None) :
+    public static Task<GenerationResult> Start(Func<GenerationResult> loop) =>
         Task.Factory.StartNew(loop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     public static GenerationResult Run(LoadedModel model, PromptCacheStore? cache, GenerationPlan plan, Action<string>? emit, CancellationToken cancellationToken)

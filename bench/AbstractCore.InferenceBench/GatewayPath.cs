@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.ServerSentEvents;
 using System.Text;
 
 namespace AbstractCore.InferenceBench;
@@ -31,45 +30,23 @@ internal static class GatewayPath
         return total / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>
-    /// Reads a whole SSE answer; returns the number of content chunks (one per token). Events are parsed over bytes
-    /// (System.Net.ServerSentEvents, as the gateway reads its upstreams), not as a string per line: the client shares the
-    /// cores with the model, so its own cost should stay small beside the path it measures.
-    /// </summary>
+    /// <summary>Reads a whole SSE answer; returns the number of content chunks (one per token).</summary>
     private static async Task<int> StreamAsync(HttpClient http, string body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
-        await using var stream = await response.Content.ReadAsStreamAsync();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var chunks = 0;
-        if (Environment.GetEnvironmentVariable("ACORE_EXPERIMENT_LINE_CLIENT") == "1") // TEMP A/B
+        while (await reader.ReadLineAsync() is { } line)
         {
-            using var reader = new StreamReader(stream);
-            while (await reader.ReadLineAsync() is { } line)
+            if (line.StartsWith("data: {", StringComparison.Ordinal) && line.Contains("\"content\":\"", StringComparison.Ordinal) &&
+                !line.Contains("\"content\":\"\"", StringComparison.Ordinal))
             {
-                if (line.StartsWith("data: {", StringComparison.Ordinal) && line.Contains("\"content\":\"", StringComparison.Ordinal) &&
-                    !line.Contains("\"content\":\"\"", StringComparison.Ordinal))
-                {
-                    chunks++;
-                }
+                chunks++;
             }
-
-            return chunks;
-        }
-
-        await foreach (var item in SseParser.Create(stream, static (_, data) => IsContent(data)).EnumerateAsync())
-        {
-            chunks += item.Data ? 1 : 0;
         }
 
         return chunks;
-    }
-
-    /// <summary>A chunk whose delta carries non-empty content.</summary>
-    private static bool IsContent(ReadOnlySpan<byte> data)
-    {
-        var at = data.IndexOf("\"content\":\""u8);
-        return data.StartsWith("{"u8) && at >= 0 && at + 11 < data.Length && data[at + 11] != (byte)'"';
     }
 }

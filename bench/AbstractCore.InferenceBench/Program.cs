@@ -109,12 +109,23 @@ try
             cpu[path].Add((PerToken(before.Client, Environment.CpuUsage.TotalTime), PerToken(before.Inference, inference.Cpu), PerToken(before.Api, api.Cpu)));
         }
 
+        var paths = new (string Path, Func<Action, Task<double>> Run)[]
+        {
+            (Raw, started => Task.FromResult(RawLoop.TokensPerSecond(modelDir, streams, requests, tokens, intraOp, started))),
+            (Direct, started => GatewayPath.TokensPerSecondAsync(inference.Root, modelName, streams, requests, tokens, started)),
+            (Full, started => GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, streams, requests, tokens, started)),
+        };
         for (var round = 0; round < rounds; round++)
         {
             await ServiceProcess.WaitQuietAsync(inference, api); // background JIT of the previous requests done
-            await MeasureAsync(Raw, started => Task.FromResult(RawLoop.TokensPerSecond(modelDir, streams, requests, tokens, intraOp, started)));
-            await MeasureAsync(Direct, started => GatewayPath.TokensPerSecondAsync(inference.Root, modelName, streams, requests, tokens, started));
-            await MeasureAsync(Full, started => GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, streams, requests, tokens, started));
+            // Each round starts with another path: the one measured right after the idle second (a machine whose cores
+            // run faster after a pause, a host whose other guests come and go) is not always the same one.
+            for (var i = 0; i < paths.Length; i++)
+            {
+                var (path, run) = paths[(round + i) % paths.Length];
+                await MeasureAsync(path, run);
+            }
+
             Console.Error.WriteLine($"streams {streams}, round {round + 1}: " + string.Join(", ", samples.Select(p => $"{p.Key.Split(' ')[0]} {p.Value[^1]:F0}")));
         }
 
@@ -136,7 +147,7 @@ report.AppendLine(CultureInfo.InvariantCulture, $"# Local inference tokens/s ({D
 report.AppendLine();
 report.Append(CultureInfo.InvariantCulture, $"Model: generated `{modelName}` ({spec.Layers} layers, hidden {spec.Hidden}, {spec.Heads} heads, GQA, fp32, context {spec.ContextLength}), CPU, {Environment.ProcessorCount} cores. " +
     $"Each measurement: every stream runs {requests} requests of {tokens} generated tokens (greedy) after one warm-up request; " +
-    $"{rounds} rounds interleave the three paths and the median is shown, after {prewarmRequests} pre-warm requests through each service (JIT). Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}; " +
+    $"{rounds} rounds interleave the three paths (each round starting with the next one) and the median is shown, after {prewarmRequests} pre-warm requests through each service (JIT). Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}; " +
     $"ONNX Runtime intra-op threads (raw loop and Inference alike): {(intraOp is null ? "runtime default" : intraOp.ToString())}");
 if (Environment.GetEnvironmentVariable("ABSTRACTCORE_ONNX_ALLOW_SPINNING") is { Length: > 0 } spin)
 {
