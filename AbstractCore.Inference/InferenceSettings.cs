@@ -14,6 +14,7 @@ internal sealed class InferenceSettings
     public const string PromptCacheTtlVariable = "ABSTRACTCORE_ONNX_PROMPT_CACHE_TTL_S";
     public const string ProvidersVariable = "ABSTRACTCORE_ONNX_PROVIDERS";
     public const string IntraOpThreadsVariable = "ABSTRACTCORE_ONNX_INTRA_OP_THREADS";
+    public const string AllowSpinningVariable = "ABSTRACTCORE_ONNX_ALLOW_SPINNING";
     public const string StreamIntervalVariable = "ABSTRACTCORE_ONNX_STREAM_INTERVAL_MS";
     public const string DemoModelVariable = "ABSTRACTCORE_ONNX_DEMO_MODEL";
     public const string BlocArtifactsDirVariable = "ABSTRACTCORE_ONNX_BLOC_ARTIFACTS_DIR";
@@ -49,6 +50,12 @@ internal sealed class InferenceSettings
 
     /// <summary>ONNX Runtime threads per generation step (null: the runtime's default, every core). Fewer leave cores for HTTP.</summary>
     public int? IntraOpThreads { get; init; }
+
+    /// <summary>
+    /// Whether ONNX Runtime's threads spin between a chat model's steps instead of sleeping. Spinning saves a wake-up per
+    /// operator when the cores are the model's alone; beside HTTP threads on a small machine it burns the cores they need.
+    /// </summary>
+    public bool AllowSpinning { get; init; } = true;
 
     /// <summary>
     /// How long a stream lets tokens gather between two writes (each token still its own chunk). Every write wakes a
@@ -99,6 +106,7 @@ internal sealed class InferenceSettings
             PromptCacheTtl = TimeSpan.FromSeconds(Number(PromptCacheTtlVariable, defaults.PromptCacheTtl.TotalSeconds)),
             StreamInterval = TimeSpan.FromMilliseconds(Int(StreamIntervalVariable, (int)defaults.StreamInterval.TotalMilliseconds, 0)),
             IntraOpThreads = string.IsNullOrWhiteSpace(configuration[IntraOpThreadsVariable]) ? null : Int(IntraOpThreadsVariable, 0, 1),
+            AllowSpinning = Bool(AllowSpinningVariable, defaults.AllowSpinning),
             Providers = providers is null
                 ? defaults.Providers
                 : providers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

@@ -141,7 +141,7 @@ fi
 if has_stage inference; then
     echo "== stage inference: bench/inference.sh" >&2
     rm -f "$out/inference.md"
-    recorded=$root/bench/results/$(date -u +%F)-inference-${BENCH_MODEL:-bench}${BENCH_INTRA_OP:+-intra-op-$BENCH_INTRA_OP}.md
+    recorded=$root/bench/results/$(date -u +%F)-inference-${BENCH_MODEL:-bench}${BENCH_INTRA_OP:+-intra-op-$BENCH_INTRA_OP}${BENCH_NAME:+-$BENCH_NAME}.md
     # A trial must not replace a recorded result of the same day: keep it aside and put it back.
     if [ $trial = 1 ] && [ -f "$recorded" ]; then cp "$recorded" "$work/recorded-inference.md"; fi
     marker=$work/inference-start

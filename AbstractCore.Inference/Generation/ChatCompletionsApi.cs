@@ -75,7 +75,7 @@ internal static class ChatCompletionsApi
             return;
         }
 
-        var result = await Task.Run(() => TokenLoop.Run(resident.Model, resident.PromptCache, plan, null, aborted), CancellationToken.None);
+        var result = await TokenLoop.Start(() => TokenLoop.Run(resident.Model, resident.PromptCache, plan, null, aborted));
         generation?.Result(result, id, model);
         aborted.ThrowIfCancellationRequested();
         var completion = new ChatCompletion

@@ -7,13 +7,16 @@ using AbstractCore.OpenAI.Sse;
 namespace AbstractCore.Inference.Generation;
 
 /// <summary>
-/// A streamed answer: the token loop runs on its own thread and hands each decoded piece over a channel, so
+/// A streamed answer: the token loop runs on its own thread (<see cref="TokenLoop.Start"/>) and hands each decoded piece over a channel, so
 /// the next token is computed while the previous one is written. One chunk per piece, then the finish chunk,
 /// the usage chunk when asked for, and <c>[DONE]</c>. A client that goes away stops the loop before its next token.
 /// </summary>
 internal static class ChatStream
 {
     private const int Backlog = 256; // tokens a stream interval can gather before the loop waits for the writer
+
+    /// <summary>Stands for a token's text in the content chunk serialized once per stream (<see cref="SseTemplate"/>).</summary>
+    private static readonly string ContentMarker = "acore-content-" + Guid.NewGuid().ToString("N");
 
     /// <summary>Waits for room (the client is slow); returns quietly on cancellation, which the loop then sees.</summary>
     private static void Emit(ChannelWriter<string> writer, string piece, CancellationToken aborted)
@@ -40,7 +43,7 @@ internal static class ChatStream
         var aborted = context.RequestAborted;
         // Bounded: a client that stops reading holds the loop (and its slot) without piling up memory.
         var pieces = Channel.CreateBounded<string>(new BoundedChannelOptions(Backlog) { SingleReader = true, SingleWriter = true });
-        var generation = Task.Run(() =>
+        var generation = TokenLoop.Start(() =>
         {
             try
             {
@@ -50,7 +53,7 @@ internal static class ChatStream
             {
                 pieces.Writer.TryComplete();
             }
-        }, CancellationToken.None);
+        });
 
         // Headers wait for the first token (or the end): a model that fails in prefill still gets an error status.
         try
@@ -79,6 +82,7 @@ internal static class ChatStream
             Choices = [new ChunkChoice { Index = 0, Delta = delta, FinishReason = finish }],
         };
 
+        var content = SseTemplate.For(Chunk(new ChunkDelta { Content = ContentMarker }), OpenAIJsonContext.Wire.ChatCompletionChunk, ContentMarker);
         try
         {
             await sse.WriteAsync(Chunk(new ChunkDelta { Role = "assistant", Content = "" }), OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
@@ -88,13 +92,15 @@ internal static class ChatStream
             {
                 while (pieces.Reader.TryRead(out var piece))
                 {
-                    sse.Write(Chunk(new ChunkDelta { Content = piece }), OpenAIJsonContext.Wire.ChatCompletionChunk);
+                    sse.Write(content, piece);
                 }
 
                 await sse.FlushAsync(aborted);
-                if (interval > TimeSpan.Zero && !pieces.Reader.Completion.IsCompleted)
+                if (interval > TimeSpan.Zero && !generation.IsCompleted)
                 {
-                    await Task.Delay(interval, aborted);
+                    // The answer's end does not wait out the interval: its last tokens and the finish leave at once, and
+                    // the next request (the model idle until then) can start.
+                    await Task.WhenAny(Task.Delay(interval, aborted), generation);
                 }
             }
         }

@@ -9,10 +9,17 @@ namespace AbstractCore.Inference.Generation;
 /// The generation loop: one Generator per request (or the live one of a prompt-cache key), one token per step,
 /// decoded through a TokenizerStream. Cancellation is checked between tokens (never through terminate_session,
 /// which can abort the process); EOS ends with "stop", max_tokens or the context with "length".
-/// Runs synchronously: call it off the request thread.
+/// Runs synchronously: call it off the request thread (<see cref="Start"/>).
 /// </summary>
 internal static class TokenLoop
 {
+    /// <summary>
+    /// Runs the loop on a thread of its own: a generation holds its thread for its whole length, and on the thread pool a
+    /// few of them would take the threads Kestrel needs to write their tokens (the pool injects more only after a delay).
+    /// </summary>
+    public static Task<GenerationResult> Start(Func<GenerationResult> loop) =>
+        Task.Factory.StartNew(loop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
     public static GenerationResult Run(LoadedModel model, PromptCacheStore? cache, GenerationPlan plan, Action<string>? emit, CancellationToken cancellationToken)
     {
         var needed = Math.Min(plan.Prompt.Length + plan.MaxTokens, model.Folder.ContextLength);

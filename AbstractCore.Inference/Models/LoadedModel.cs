@@ -25,14 +25,32 @@ internal sealed class LoadedModel : IDisposable
     /// <summary>Whether the chat template renders offered tools (read once, at load).</summary>
     public bool TemplateRendersTools { get; }
 
-    /// <summary>Loads the folder with the configured execution providers (none: CPU) and, if set, ONNX Runtime's thread count.</summary>
-    public static LoadedModel Load(ModelFolder folder, IReadOnlyList<string> providers, int? intraOpThreads = null)
+    /// <summary>
+    /// Loads the folder with the configured execution providers (none: CPU) and, if set, ONNX Runtime's thread count;
+    /// without <paramref name="allowSpinning"/> its threads sleep between steps instead of spinning.
+    /// </summary>
+    public static LoadedModel Load(ModelFolder folder, IReadOnlyList<string> providers, int? intraOpThreads = null, bool allowSpinning = true)
     {
         using var config = new Config(folder.Path);
+        var sessionOptions = new System.Text.Json.Nodes.JsonObject();
         if (intraOpThreads is { } threads)
         {
-            config.Overlay("""{"model":{"decoder":{"session_options":{"intra_op_num_threads":""" +
-                threads.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}}}");
+            sessionOptions["intra_op_num_threads"] = threads;
+        }
+
+        if (!allowSpinning)
+        {
+            // Unknown session_options names are passed to ONNX Runtime as session config entries.
+            sessionOptions["session.intra_op.allow_spinning"] = "0";
+            sessionOptions["session.inter_op.allow_spinning"] = "0";
+        }
+
+        if (sessionOptions.Count > 0)
+        {
+            config.Overlay(new System.Text.Json.Nodes.JsonObject
+            {
+                ["model"] = new System.Text.Json.Nodes.JsonObject { ["decoder"] = new System.Text.Json.Nodes.JsonObject { ["session_options"] = sessionOptions } },
+            }.ToJsonString());
         }
 
         config.ClearProviders();

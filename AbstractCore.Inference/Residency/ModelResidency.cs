@@ -76,7 +76,7 @@ internal sealed class ModelResidency(InferenceSettings settings, TimeProvider ti
 
             // The fingerprint is taken with the load: bloc KV artifacts must match the files these weights came from.
             var fingerprint = await Task.Run(() => ModelFingerprint.Of(folder.Path), CancellationToken.None);
-            var model = await Task.Run(() => LoadedModel.Load(folder, settings.Providers, settings.IntraOpThreads), CancellationToken.None);
+            var model = await Task.Run(() => LoadedModel.Load(folder, settings.Providers, settings.IntraOpThreads, settings.AllowSpinning), CancellationToken.None);
             var cache = new PromptCacheStore(folder.KvBytesPerToken, settings.PromptCacheBudgetBytes, settings.PromptCacheTtl, time);
             var resident = options.ApplyTo(new ResidentModel(RuntimeId(folder.Name), model, cache, options.Pin, time) { Fingerprint = fingerprint });
             lock (_lock)

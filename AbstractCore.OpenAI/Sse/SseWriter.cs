@@ -15,11 +15,13 @@ public sealed class SseWriter(PipeWriter pipe) : IDisposable
     private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
     private static ReadOnlySpan<byte> Done => "data: [DONE]\n\n"u8;
 
-    private readonly Utf8JsonWriter _json = new(pipe, new JsonWriterOptions
+    internal static readonly JsonWriterOptions JsonOptions = new()
     {
         SkipValidation = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    };
+
+    private readonly Utf8JsonWriter _json = new(pipe, JsonOptions);
 
     public ValueTask<FlushResult> WriteAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
@@ -35,6 +37,18 @@ public sealed class SseWriter(PipeWriter pipe) : IDisposable
         _json.Reset(pipe);
         JsonSerializer.Serialize(_json, value, typeInfo);
         _json.Flush();
+        pipe.Write(EventEnd);
+    }
+
+    /// <summary>Writes one event of <paramref name="template"/> with <paramref name="value"/> in its place, without flushing.</summary>
+    public void Write(SseTemplate template, string value)
+    {
+        pipe.Write(DataPrefix);
+        pipe.Write(template.Head);
+        _json.Reset(pipe);
+        _json.WriteStringValue(value);
+        _json.Flush();
+        pipe.Write(template.Tail);
         pipe.Write(EventEnd);
     }
 

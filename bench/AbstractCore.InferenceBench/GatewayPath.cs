@@ -6,7 +6,7 @@ namespace AbstractCore.InferenceBench;
 /// <summary>The full path: an HTTP client streaming <c>onnx/&lt;model&gt;</c> through the Api, which streams it from Inference.</summary>
 internal static class GatewayPath
 {
-    public static async Task<double> TokensPerSecondAsync(Uri root, string model, int streams, int requests, int tokens)
+    public static async Task<double> TokensPerSecondAsync(Uri root, string model, int streams, int requests, int tokens, Action? started = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = streams }) { BaseAddress = root, Timeout = TimeSpan.FromMinutes(10) };
         var body = $$"""{"model":"{{model}}","stream":true,"max_tokens":{{tokens}},"messages":[{"role":"user","content":"go"},{"role":"assistant","content":"a"}]}""";
@@ -18,6 +18,7 @@ internal static class GatewayPath
         }
 
         var total = 0L;
+        started?.Invoke();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, streams).Select(async _ =>
         {

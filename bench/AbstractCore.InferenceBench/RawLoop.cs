@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using AbstractCore.Inference.Generation;
+using AbstractCore.Inference;
 using AbstractCore.Inference.Models;
+using Microsoft.Extensions.Configuration;
 
 namespace AbstractCore.InferenceBench;
 
@@ -9,10 +11,13 @@ internal static class RawLoop
 {
     private static LoadedModel? _model;
 
-    public static double TokensPerSecond(string modelDir, int streams, int requests, int tokens, int? intraOpThreads)
+    public static double TokensPerSecond(string modelDir, int streams, int requests, int tokens, int? intraOpThreads, Action started)
     {
-        // Loaded once and kept, like the service keeps its model: a fresh load runs its first requests slower.
-        var model = _model ??= LoadedModel.Load(ModelFolder.TryRead(modelDir) ?? throw new InvalidOperationException($"No model in {modelDir}"), [], intraOpThreads);
+        // Loaded once and kept, like the service keeps its model: a fresh load runs its first requests slower. The service's
+        // runtime settings come from the same environment Inference inherits (ABSTRACTCORE_ONNX_ALLOW_SPINNING).
+        var settings = InferenceSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        var model = _model ??= LoadedModel.Load(
+            ModelFolder.TryRead(modelDir) ?? throw new InvalidOperationException($"No model in {modelDir}"), [], intraOpThreads, settings.AllowSpinning);
         var prompt = model.Encode(model.Tokenizer.ApplyChatTemplate(null, """[{"role":"user","content":"go"},{"role":"assistant","content":"a"}]""", null, true));
         var plan = new GenerationPlan(prompt, tokens, [], SamplingOptions.Default, null);
 
@@ -20,6 +25,7 @@ internal static class RawLoop
         TokenLoop.Run(model, null, plan, null, CancellationToken.None);
 
         var total = 0L;
+        started();
         var clock = Stopwatch.StartNew();
         Parallel.For(0, streams, new ParallelOptions { MaxDegreeOfParallelism = streams }, _ =>
         {

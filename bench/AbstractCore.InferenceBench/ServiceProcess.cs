@@ -47,7 +47,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         Console.Error.WriteLine("services still busy after 2 minutes idle; measuring anyway");
     }
 
-    public static async Task<ServiceProcess> StartAsync(string dll, IReadOnlyDictionary<string, string> environment)
+    public static async Task<ServiceProcess> StartAsync(string dll, IEnumerable<KeyValuePair<string, string>> environment)
     {
         if (!File.Exists(dll))
         {

@@ -43,6 +43,20 @@ public sealed class StreamIntervalTests
         Assert.Equal("[DONE]", events[^1]);
     }
 
+    [Fact]
+    public async Task A_stream_ends_when_its_generation_ends_not_when_the_interval_does()
+    {
+        // Ten minutes between writes: the answer (a few milliseconds of generation) must still end at once.
+        await using var host = await InferenceHost.StartAsync(new Dictionary<string, string?> { [InferenceSettings.StreamIntervalVariable] = "600000" });
+
+        var (_, events) = await Wire.StreamAsync(host.Http, "v1/chat/completions",
+            Wire.Chat("tiny", new JsonObject { ["stream"] = true }, ("user", "Hi"))).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal("[DONE]", events[^1]);
+        Assert.Equal(string.Concat(TinyVocabulary.ChatAnswer), string.Concat(events.SkipLast(1)
+            .Select(e => (string?)JsonNode.Parse(e)!["choices"]!.AsArray().FirstOrDefault()?["delta"]?["content"])));
+    }
+
     private static IConfiguration Configuration(string? intervalMs) => new ConfigurationBuilder()
         .AddInMemoryCollection(new Dictionary<string, string?> { [InferenceSettings.StreamIntervalVariable] = intervalMs })
         .Build();
