@@ -7,23 +7,11 @@ namespace AbstractCore.Providers.Azure;
 /// Semantic Kernel's settings fewer still), while Azure adds versions, previews included, faster than either ships, so the
 /// configured string is written into the query as given.
 /// </summary>
-internal sealed class AzureApiVersionPolicy(string version) : PipelinePolicy
+internal sealed class AzureApiVersionPolicy(string version) : RequestPolicy
 {
     private const string Parameter = "api-version";
 
-    public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-    {
-        Apply(message.Request);
-        ProcessNext(message, pipeline, currentIndex);
-    }
-
-    public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-    {
-        Apply(message.Request);
-        return ProcessNextAsync(message, pipeline, currentIndex);
-    }
-
-    private void Apply(PipelineRequest request)
+    protected override void Apply(PipelineRequest request)
     {
         if (request.Uri is not { } uri)
         {

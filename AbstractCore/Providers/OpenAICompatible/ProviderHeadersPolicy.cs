@@ -4,23 +4,11 @@ namespace AbstractCore.Providers.OpenAICompatible;
 
 /// <summary>Last policy before the socket: replaces the credential the SDK insists on with
 /// <see cref="ProviderHeaders"/>' rule, worked out once per cached client so a request allocates nothing for it.</summary>
-internal sealed class ProviderHeadersPolicy(ProviderEndpoint endpoint) : PipelinePolicy
+internal sealed class ProviderHeadersPolicy(ProviderEndpoint endpoint) : RequestPolicy
 {
     private readonly KeyValuePair<string, string>? _key = ProviderHeaders.Key(endpoint);
 
-    public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-    {
-        Apply(message.Request);
-        ProcessNext(message, pipeline, currentIndex);
-    }
-
-    public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-    {
-        Apply(message.Request);
-        return ProcessNextAsync(message, pipeline, currentIndex);
-    }
-
-    private void Apply(PipelineRequest request)
+    protected override void Apply(PipelineRequest request)
     {
         // The SDK already sent the key as a bearer credential: only another rule (no key, Portkey's header) replaces it.
         if (_key is not { Key: "Authorization" })
