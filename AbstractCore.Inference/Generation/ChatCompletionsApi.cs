@@ -21,13 +21,14 @@ internal static class ChatCompletionsApi
     }
 
     private static async Task HandleAsync(
-        HttpContext context, ModelCatalog catalog, ModelResidency residency, Scheduler scheduler, InferenceSettings settings, InferenceTelemetry telemetry)
+        HttpContext context, ModelCatalog catalog, ModelResidency residency, Scheduler scheduler, InferenceSettings settings, StreamClock clock,
+        InferenceTelemetry telemetry)
     {
         var request = await ReadAsync(context.Request, context.RequestAborted);
         using var generation = telemetry.Start(request);
         try
         {
-            await GenerateAsync(context, request, catalog, residency, scheduler, settings, generation);
+            await GenerateAsync(context, request, catalog, residency, scheduler, settings, clock, generation);
         }
         catch (Exception e) when (GenerationTelemetry.Record(generation, e))
         {
@@ -37,7 +38,7 @@ internal static class ChatCompletionsApi
 
     private static async Task GenerateAsync(
         HttpContext context, ChatCompletionRequest request, ModelCatalog catalog, ModelResidency residency, Scheduler scheduler,
-        InferenceSettings settings, GenerationTelemetry? generation)
+        InferenceSettings settings, StreamClock clock, GenerationTelemetry? generation)
     {
         var aborted = context.RequestAborted;
         var folder = catalog.Find(request.Model) ?? throw InferenceException.ModelNotFound(request.Model);
@@ -71,7 +72,7 @@ internal static class ChatCompletionsApi
         var model = ModelCatalog.Normalize(request.Model)!;
         if (input.Stream)
         {
-            await ChatStream.WriteAsync(context, resident, plan, input.IncludeUsage, id, created, model, settings.StreamInterval, generation);
+            await ChatStream.WriteAsync(context, resident, plan, input.IncludeUsage, id, created, model, clock, generation);
             return;
         }
 

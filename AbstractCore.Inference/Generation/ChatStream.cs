@@ -13,7 +13,7 @@ namespace AbstractCore.Inference.Generation;
 /// </summary>
 internal static class ChatStream
 {
-    private const int Backlog = 256; // tokens a stream interval can gather before the loop waits for the writer
+    private const int Backlog = 256; // tokens a tick can gather before the loop waits for the writer
 
     /// <summary>Stands for a token's text in the content chunk serialized once per stream (<see cref="SseTemplate"/>).</summary>
     private static readonly string ContentMarker = "acore-content-" + Guid.NewGuid().ToString("N");
@@ -38,7 +38,7 @@ internal static class ChatStream
 
     public static async Task WriteAsync(
         HttpContext context, ResidentModel resident, GenerationPlan plan, bool includeUsage, string id, long created, string model,
-        TimeSpan interval, Telemetry.GenerationTelemetry? telemetry = null)
+        StreamClock clock, Telemetry.GenerationTelemetry? telemetry = null)
     {
         var aborted = context.RequestAborted;
         // Bounded: a client that stops reading holds the loop (and its slot) without piling up memory.
@@ -86,8 +86,8 @@ internal static class ChatStream
         try
         {
             await sse.WriteAsync(Chunk(new ChunkDelta { Role = "assistant", Content = "" }), OpenAIJsonContext.Wire.ChatCompletionChunk, aborted);
-            // One chunk per token; tokens already waiting leave together in one flush, then the stream interval lets
-            // the next ones gather (the loop keeps generating meanwhile).
+            // One chunk per token; tokens already waiting leave together in one flush, then the next ones gather until
+            // the clock's next tick (the loop keeps generating meanwhile).
             while (await pieces.Reader.WaitToReadAsync(aborted))
             {
                 while (pieces.Reader.TryRead(out var piece))
@@ -96,11 +96,11 @@ internal static class ChatStream
                 }
 
                 await sse.FlushAsync(aborted);
-                if (interval > TimeSpan.Zero && !generation.IsCompleted)
+                if (!generation.IsCompleted)
                 {
-                    // The answer's end does not wait out the interval: its last tokens and the finish leave at once, and
-                    // the next request (the model idle until then) can start.
-                    await Task.WhenAny(Task.Delay(interval, aborted), generation);
+                    // The answer's end does not wait for the tick: its last tokens and the finish leave at once, and the
+                    // next request (the model idle until then) can start. A client that leaves stops the loop, which ends this wait.
+                    await Task.WhenAny(clock.NextTickAsync(), generation);
                 }
             }
         }

@@ -28,6 +28,7 @@ internal static class InferenceApp
         builder.Services.AddSingleton<ModelResidency>();
         builder.Services.AddHostedService<IdleUnloader>();
         builder.Services.AddSingleton<Scheduler>();
+        builder.Services.AddSingleton<StreamClock>();
         builder.Services.AddSingleton<InferenceTelemetry>();
         builder.Services.AddSingleton<PromptCacheContext>();
         builder.Services.AddSingleton<KvArtifactStore>();

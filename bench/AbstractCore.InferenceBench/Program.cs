@@ -5,7 +5,7 @@ using AbstractCore.InferenceBench;
 using AbstractCore.TinyModels;
 
 // Tokens/s on a generated model: the raw engine loop, Inference alone over HTTP, and the full gateway path.
-//   dotnet run -c Release --project bench/AbstractCore.InferenceBench -- [--model bench|tiny] [--tokens 512] [--requests 2] [--rounds 5] [--out file.md]
+//   dotnet run -c Release --project bench/AbstractCore.InferenceBench -- [--model bench|tiny] [--tokens 512] [--requests 6] [--rounds 5] [--out file.md]
 //   … -- --mode blocs [--rounds 30] [--restarts 5] [--bloc-tokens 1000] [--out file.md]   (bloc KV artifacts: BlocsBench)
 //   … -- --mode raw [--rounds 5]   (the raw engine loop alone, tokens/s per round at 1 and 4 streams)
 //   … -- --mode embeddings [--trial true] [--requests 40] [--rounds 5] [--format base64|float] [--out file.md]   (EmbeddingsBench)
@@ -22,7 +22,7 @@ if (options.GetValueOrDefault("mode") == "embeddings")
 
 var spec = options.GetValueOrDefault("model", "bench") == "tiny" ? TinyModelSpec.Tiny : TinyModelSpec.Bench;
 var tokens = int.Parse(options.GetValueOrDefault("tokens", "512"), CultureInfo.InvariantCulture);
-var requests = int.Parse(options.GetValueOrDefault("requests", "2"), CultureInfo.InvariantCulture);
+var requests = int.Parse(options.GetValueOrDefault("requests", "6"), CultureInfo.InvariantCulture); // passes a round, a request per stream each
 var rounds = int.Parse(options.GetValueOrDefault("rounds", "5"), CultureInfo.InvariantCulture);
 int? intraOp = options.GetValueOrDefault("intra-op") is { Length: > 0 } t ? int.Parse(t, CultureInfo.InvariantCulture) : null;
 var prewarmRequests = int.Parse(options.GetValueOrDefault("prewarm", "600"), CultureInfo.InvariantCulture);
@@ -35,7 +35,7 @@ var root = RepoRoot();
 var models = Path.Combine(Path.GetTempPath(), "acore-inference-bench-" + Environment.ProcessId);
 var modelName = options.GetValueOrDefault("model", "bench") + "-model";
 var modelDir = TinyModelWriter.Write(Path.Combine(models, modelName), spec);
-Console.Error.WriteLine($"model: {modelName} ({spec.Layers} layers × hidden {spec.Hidden}, context {spec.ContextLength}); {tokens} tokens a request, {requests} requests a stream");
+Console.Error.WriteLine($"model: {modelName} ({spec.Layers} layers × hidden {spec.Hidden}, context {spec.ContextLength}); {tokens} tokens a request, {requests} passes a round, {rounds} rounds");
 
 if (options.GetValueOrDefault("mode") == "raw")
 {
@@ -44,7 +44,21 @@ if (options.GetValueOrDefault("mode") == "raw")
     {
         for (var round = 0; round < rounds; round++)
         {
-            Console.WriteLine(string.Join(", ", streamCounts.Select(n => $"{n} streams {RawLoop.TokensPerSecond(modelDir, n, requests, tokens, intraOp, () => { }):F0} tok/s")));
+            var raw = new RawLoop(modelDir, tokens, intraOp);
+            await raw.WarmAsync();
+            foreach (var n in streamCounts)
+            {
+                var clock = Stopwatch.StartNew();
+                var generated = 0L;
+                for (var r = 0; r < requests; r++)
+                {
+                    generated += await raw.RunAsync(n);
+                }
+
+                Console.Write($"{(n == streamCounts[0] ? "" : ", ")}{n} streams {generated / clock.Elapsed.TotalSeconds:F0} tok/s");
+            }
+
+            Console.WriteLine();
         }
     }
     finally
@@ -85,45 +99,58 @@ try
     // tier 0, instrumented, tier 1), and tiered compilation's background worker took more CPU than the requests themselves
     // in a cold run, stealing cores from the engine. Warm both services with short requests first.
     var prewarm = Stopwatch.StartNew();
-    for (var sent = 0; sent < prewarmRequests; sent += 100)
+    using var full = new GatewayPath(api.Root, "onnx/" + modelName, tokens);
+    using var direct = new GatewayPath(inference.Root, modelName, tokens);
+    using (var shortFull = new GatewayPath(api.Root, "onnx/" + modelName, 16))
+    using (var shortDirect = new GatewayPath(inference.Root, modelName, 16))
     {
-        await GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, 4, 25, 16);
-        await GatewayPath.TokensPerSecondAsync(inference.Root, modelName, 4, 25, 16);
+        for (var sent = 0; sent < prewarmRequests; sent += 4)
+        {
+            await shortFull.RunAsync(4);
+            await shortDirect.RunAsync(4);
+        }
     }
 
     Console.Error.WriteLine($"pre-warmed with {prewarmRequests} requests a service in {prewarm.Elapsed.TotalSeconds:F0} s");
     await ServiceProcess.WaitQuietAsync(inference, api);
 
-    // Rounds interleave the three paths, so load from other processes falls on all of them alike; the median is kept.
+    // Rounds interleave the three paths request by request (each pass: every stream runs one request on one path), so the
+    // machine's speed, which swings by a fifth within seconds here, falls on all of them alike; the median round is kept.
+    var paths = new (string Name, ITokenPath Path)[] { (Raw, new RawLoop(modelDir, tokens, intraOp)), (Direct, direct), (Full, full) };
     foreach (var streams in streamCounts)
     {
-        var samples = new Dictionary<string, List<double>> { [Raw] = [], [Direct] = [], [Full] = [] };
-        var cpu = new Dictionary<string, List<(double Client, double Inference, double Api)>> { [Raw] = [], [Direct] = [], [Full] = [] };
-        var generated = (double)streams * requests * tokens;
-        // CPU is counted from the timed part's start (after each path's warm-up request) to its end.
-        async Task MeasureAsync(string path, Func<Action, Task<double>> run)
-        {
-            var before = (Client: TimeSpan.Zero, Inference: TimeSpan.Zero, Api: TimeSpan.Zero);
-            samples[path].Add(await run(() => before = (Environment.CpuUsage.TotalTime, inference.Cpu, api.Cpu)));
-            double PerToken(TimeSpan start, TimeSpan end) => (end - start).TotalMicroseconds / generated;
-            cpu[path].Add((PerToken(before.Client, Environment.CpuUsage.TotalTime), PerToken(before.Inference, inference.Cpu), PerToken(before.Api, api.Cpu)));
-        }
-
-        var paths = new (string Path, Func<Action, Task<double>> Run)[]
-        {
-            (Raw, started => Task.FromResult(RawLoop.TokensPerSecond(modelDir, streams, requests, tokens, intraOp, started))),
-            (Direct, started => GatewayPath.TokensPerSecondAsync(inference.Root, modelName, streams, requests, tokens, started)),
-            (Full, started => GatewayPath.TokensPerSecondAsync(api.Root, "onnx/" + modelName, streams, requests, tokens, started)),
-        };
+        var samples = paths.ToDictionary(p => p.Name, _ => new List<double>());
+        var cpu = paths.ToDictionary(p => p.Name, _ => new List<(double Client, double Inference, double Api)>());
         for (var round = 0; round < rounds; round++)
         {
             await ServiceProcess.WaitQuietAsync(inference, api); // background JIT of the previous requests done
-            // Each round starts with another path: the one measured right after the idle second (a machine whose cores
-            // run faster after a pause, a host whose other guests come and go) is not always the same one.
-            for (var i = 0; i < paths.Length; i++)
+            var timed = paths.ToDictionary(p => p.Name, _ => (Elapsed: TimeSpan.Zero, Tokens: 0L, Client: TimeSpan.Zero, Inference: TimeSpan.Zero, Api: TimeSpan.Zero));
+            foreach (var (_, path) in paths)
             {
-                var (path, run) = paths[(round + i) % paths.Length];
-                await MeasureAsync(path, run);
+                await path.WarmAsync(); // untimed: each path's first request after the idle wait
+            }
+
+            // Each pass starts with another path: the one measured right after a pause (a machine whose cores run faster
+            // after idling, a host whose other guests come and go) is not always the same one.
+            for (var pass = 0; pass < requests; pass++)
+            {
+                for (var i = 0; i < paths.Length; i++)
+                {
+                    var (name, path) = paths[(round + pass + i) % paths.Length];
+                    var (client, inf, gw) = (Environment.CpuUsage.TotalTime, inference.Cpu, api.Cpu);
+                    var clock = Stopwatch.StartNew();
+                    var generated = await path.RunAsync(streams);
+                    var elapsed = clock.Elapsed;
+                    var sum = timed[name];
+                    timed[name] = (sum.Elapsed + elapsed, sum.Tokens + generated, sum.Client + (Environment.CpuUsage.TotalTime - client),
+                        sum.Inference + (inference.Cpu - inf), sum.Api + (api.Cpu - gw));
+                }
+            }
+
+            foreach (var (name, sum) in timed)
+            {
+                samples[name].Add(sum.Tokens / sum.Elapsed.TotalSeconds);
+                cpu[name].Add((sum.Client.TotalMicroseconds / sum.Tokens, sum.Inference.TotalMicroseconds / sum.Tokens, sum.Api.TotalMicroseconds / sum.Tokens));
             }
 
             Console.Error.WriteLine($"streams {streams}, round {round + 1}: " + string.Join(", ", samples.Select(p => $"{p.Key.Split(' ')[0]} {p.Value[^1]:F0}")));
@@ -146,8 +173,8 @@ var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"# Local inference tokens/s ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
 report.AppendLine();
 report.Append(CultureInfo.InvariantCulture, $"Model: generated `{modelName}` ({spec.Layers} layers, hidden {spec.Hidden}, {spec.Heads} heads, GQA, fp32, context {spec.ContextLength}), CPU, {Environment.ProcessorCount} cores. " +
-    $"Each measurement: every stream runs {requests} requests of {tokens} generated tokens (greedy) after one warm-up request; " +
-    $"{rounds} rounds interleave the three paths (each round starting with the next one) and the median is shown, after {prewarmRequests} pre-warm requests through each service (JIT). Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}; " +
+    $"Each round: one untimed warm-up request per path, then {requests} passes, each pass running every stream's request of {tokens} generated tokens (greedy) on one path after the other, " +
+    $"in turns (each pass starting with the next path); a path's figure for the round is its tokens over its own passes' time. {rounds} rounds, the median shown, after {prewarmRequests} pre-warm requests through each service (JIT). Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}; " +
     $"ONNX Runtime intra-op threads (raw loop and Inference alike): {(intraOp is null ? "runtime default" : intraOp.ToString())}");
 if (Environment.GetEnvironmentVariable("ABSTRACTCORE_ONNX_ALLOW_SPINNING") is { Length: > 0 } spin)
 {
@@ -173,7 +200,7 @@ foreach (var (path, streams, tps) in rows)
 }
 
 report.AppendLine();
-report.AppendLine("CPU time per generated token (µs, over the timed requests, each path's warm-up request left out; median of the rounds; the raw loop runs in the bench process, which loads its own model):");
+report.AppendLine("CPU time per generated token (µs, over each path's timed passes; median of the rounds; the raw loop runs in the bench process, which loads its own model):");
 report.AppendLine();
 report.AppendLine("| path | streams | bench client | Inference | Api | total |");
 report.AppendLine("|---|---:|---:|---:|---:|---:|");
