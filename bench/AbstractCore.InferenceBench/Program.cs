@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using AbstractCore.InferenceBench;
 using AbstractCore.TinyModels;
@@ -44,7 +45,7 @@ if (options.GetValueOrDefault("mode") == "raw")
     {
         for (var round = 0; round < rounds; round++)
         {
-            var raw = new RawLoop(modelDir, tokens, intraOp);
+            using var raw = new RawLoop(modelDir, tokens, intraOp);
             await raw.WarmAsync();
             foreach (var n in streamCounts)
             {
@@ -76,7 +77,25 @@ var cpuRows = new List<(string Path, int Streams, double Client, double Inferenc
 const string Raw = "raw engine loop (in-process)";
 const string Direct = "Inference over HTTP (no gateway)";
 const string Full = "full gateway path (client → Api → Inference)";
+// Every round runs on fresh processes and a fresh copy of the model in each: how fast a process runs the model
+// stays with it for its life (its copy of the weights, where its threads and pages landed), by up to a tenth here, so
+// one set of processes for the whole run made the run's figures a draw of that luck; a round each gives five draws.
+var samples = new Dictionary<(string Path, int Streams), List<double>>();
+var cpu = new Dictionary<(string Path, int Streams), List<(double Client, double Inference, double Api)>>();
+var prewarmTime = TimeSpan.Zero;
 try
+{
+    for (var round = 0; round < rounds; round++)
+    {
+        await RoundAsync(round);
+    }
+}
+finally
+{
+    Directory.Delete(models, true);
+}
+
+async Task RoundAsync(int round)
 {
     await using var inference = await ServiceProcess.StartAsync(
         Path.Combine(root, "AbstractCore.Inference/bin/Release/net10.0/linux-x64/AbstractCore.Inference.dll"),
@@ -94,13 +113,14 @@ try
             ["ABSTRACTCORE_SERVER_ALLOW_UNAUTHENTICATED"] = "1",
             ["ABSTRACTCORE_SERVER_DISABLE_CENTRALIZED_CONFIG"] = "1",
         }.Concat(apiEnv));
+    using var raw = new RawLoop(modelDir, tokens, intraOp);
+    using var full = new GatewayPath(api.Root, "onnx/" + modelName, tokens);
+    using var direct = new GatewayPath(inference.Root, modelName, tokens);
 
     // A fresh service JIT-compiles its hot paths (about 13,000 methods for the Api, steady only after some 300 requests:
     // tier 0, instrumented, tier 1), and tiered compilation's background worker took more CPU than the requests themselves
     // in a cold run, stealing cores from the engine. Warm both services with short requests first.
     var prewarm = Stopwatch.StartNew();
-    using var full = new GatewayPath(api.Root, "onnx/" + modelName, tokens);
-    using var direct = new GatewayPath(inference.Root, modelName, tokens);
     using (var shortFull = new GatewayPath(api.Root, "onnx/" + modelName, 16))
     using (var shortDirect = new GatewayPath(inference.Root, modelName, 16))
     {
@@ -111,62 +131,57 @@ try
         }
     }
 
-    Console.Error.WriteLine($"pre-warmed with {prewarmRequests} requests a service in {prewarm.Elapsed.TotalSeconds:F0} s");
-    await ServiceProcess.WaitQuietAsync(inference, api);
+    prewarmTime += prewarm.Elapsed;
 
-    // Rounds interleave the three paths request by request (each pass: every stream runs one request on one path), so the
-    // machine's speed, which swings by a fifth within seconds here, falls on all of them alike; the median round is kept.
-    var paths = new (string Name, ITokenPath Path)[] { (Raw, new RawLoop(modelDir, tokens, intraOp)), (Direct, direct), (Full, full) };
+    // Within a round the three paths take turns pass by pass (each pass: every stream runs one request on one path),
+    // so the machine's speed, which swings by a fifth within seconds here, falls on all of them alike.
+    var paths = new (string Name, ITokenPath Path)[] { (Raw, raw), (Direct, direct), (Full, full) };
     foreach (var streams in streamCounts)
     {
-        var samples = paths.ToDictionary(p => p.Name, _ => new List<double>());
-        var cpu = paths.ToDictionary(p => p.Name, _ => new List<(double Client, double Inference, double Api)>());
-        for (var round = 0; round < rounds; round++)
+        await ServiceProcess.WaitQuietAsync(inference, api); // background JIT of the previous requests done
+        var timed = paths.ToDictionary(p => p.Name, _ => (Elapsed: TimeSpan.Zero, Tokens: 0L, Client: TimeSpan.Zero, Inference: TimeSpan.Zero, Api: TimeSpan.Zero));
+        foreach (var (_, path) in paths)
         {
-            await ServiceProcess.WaitQuietAsync(inference, api); // background JIT of the previous requests done
-            var timed = paths.ToDictionary(p => p.Name, _ => (Elapsed: TimeSpan.Zero, Tokens: 0L, Client: TimeSpan.Zero, Inference: TimeSpan.Zero, Api: TimeSpan.Zero));
-            foreach (var (_, path) in paths)
-            {
-                await path.WarmAsync(); // untimed: each path's first request after the idle wait
-            }
-
-            // Each pass starts with another path: the one measured right after a pause (a machine whose cores run faster
-            // after idling, a host whose other guests come and go) is not always the same one.
-            for (var pass = 0; pass < requests; pass++)
-            {
-                for (var i = 0; i < paths.Length; i++)
-                {
-                    var (name, path) = paths[(round + pass + i) % paths.Length];
-                    var (client, inf, gw) = (Environment.CpuUsage.TotalTime, inference.Cpu, api.Cpu);
-                    var clock = Stopwatch.StartNew();
-                    var generated = await path.RunAsync(streams);
-                    var elapsed = clock.Elapsed;
-                    var sum = timed[name];
-                    timed[name] = (sum.Elapsed + elapsed, sum.Tokens + generated, sum.Client + (Environment.CpuUsage.TotalTime - client),
-                        sum.Inference + (inference.Cpu - inf), sum.Api + (api.Cpu - gw));
-                }
-            }
-
-            foreach (var (name, sum) in timed)
-            {
-                samples[name].Add(sum.Tokens / sum.Elapsed.TotalSeconds);
-                cpu[name].Add((sum.Client.TotalMicroseconds / sum.Tokens, sum.Inference.TotalMicroseconds / sum.Tokens, sum.Api.TotalMicroseconds / sum.Tokens));
-            }
-
-            Console.Error.WriteLine($"streams {streams}, round {round + 1}: " + string.Join(", ", samples.Select(p => $"{p.Key.Split(' ')[0]} {p.Value[^1]:F0}")));
+            await path.WarmAsync(); // untimed: each path's first request after the idle wait
         }
 
-        static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
-        foreach (var (path, values) in samples)
+        // Each pass starts with another path: the one measured right after a pause (a machine whose cores run faster
+        // after idling, a host whose other guests come and go) is not always the same one.
+        for (var pass = 0; pass < requests; pass++)
         {
-            rows.Add((path, streams, Median(values)));
-            cpuRows.Add((path, streams, Median(cpu[path].Select(c => c.Client)), Median(cpu[path].Select(c => c.Inference)), Median(cpu[path].Select(c => c.Api))));
+            for (var i = 0; i < paths.Length; i++)
+            {
+                var (name, path) = paths[(round + pass + i) % paths.Length];
+                var (client, inf, gw) = (Environment.CpuUsage.TotalTime, inference.Cpu, api.Cpu);
+                var clock = Stopwatch.StartNew();
+                var generated = await path.RunAsync(streams);
+                var elapsed = clock.Elapsed;
+                var sum = timed[name];
+                timed[name] = (sum.Elapsed + elapsed, sum.Tokens + generated, sum.Client + (Environment.CpuUsage.TotalTime - client),
+                    sum.Inference + (inference.Cpu - inf), sum.Api + (api.Cpu - gw));
+            }
         }
+
+        foreach (var (name, sum) in timed)
+        {
+            (CollectionsMarshal.GetValueRefOrAddDefault(samples, (name, streams), out _) ??= []).Add(sum.Tokens / sum.Elapsed.TotalSeconds);
+            (CollectionsMarshal.GetValueRefOrAddDefault(cpu, (name, streams), out _) ??= [])
+                .Add((sum.Client.TotalMicroseconds / sum.Tokens, sum.Inference.TotalMicroseconds / sum.Tokens, sum.Api.TotalMicroseconds / sum.Tokens));
+        }
+
+        Console.Error.WriteLine($"round {round + 1}, streams {streams}: " + string.Join(", ", paths.Select(p => $"{p.Name.Split(' ')[0]} {samples[(p.Name, streams)][^1]:F0}")));
     }
 }
-finally
+
+static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
+foreach (var streams in streamCounts)
 {
-    Directory.Delete(models, true);
+    foreach (var path in (string[])[Raw, Direct, Full])
+    {
+        var c = cpu[(path, streams)];
+        rows.Add((path, streams, Median(samples[(path, streams)])));
+        cpuRows.Add((path, streams, Median(c.Select(x => x.Client)), Median(c.Select(x => x.Inference)), Median(c.Select(x => x.Api))));
+    }
 }
 
 var report = new StringBuilder();
@@ -174,7 +189,7 @@ report.AppendLine(CultureInfo.InvariantCulture, $"# Local inference tokens/s ({D
 report.AppendLine();
 report.Append(CultureInfo.InvariantCulture, $"Model: generated `{modelName}` ({spec.Layers} layers, hidden {spec.Hidden}, {spec.Heads} heads, GQA, fp32, context {spec.ContextLength}), CPU, {Environment.ProcessorCount} cores. " +
     $"Each round: one untimed warm-up request per path, then {requests} passes, each pass running every stream's request of {tokens} generated tokens (greedy) on one path after the other, " +
-    $"in turns (each pass starting with the next path); a path's figure for the round is its tokens over its own passes' time. {rounds} rounds, the median shown, after {prewarmRequests} pre-warm requests through each service (JIT). Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}; " +
+    $"in turns (each pass starting with the next path); a path's figure for the round is its tokens over its own passes' time. {rounds} rounds, each on fresh processes (Inference, Api) and a fresh model copy for the raw loop, after {prewarmRequests} pre-warm requests through each service (JIT; {prewarmTime.TotalSeconds / rounds:F0} s a round); the median round is shown. Inference runs with ABSTRACTCORE_ONNX_MAX_CONCURRENCY={streamCounts.Max()}; " +
     $"ONNX Runtime intra-op threads (raw loop and Inference alike): {(intraOp is null ? "runtime default" : intraOp.ToString())}");
 if (Environment.GetEnvironmentVariable("ABSTRACTCORE_ONNX_ALLOW_SPINNING") is { Length: > 0 } spin)
 {
