@@ -58,9 +58,9 @@ internal sealed class InferenceSettings
     public bool AllowSpinning { get; init; } = true;
 
     /// <summary>
-    /// How long a stream lets tokens gather between two writes (each token still its own chunk). Every write wakes a
-    /// thread in Inference, the gateway and the client, which on a small machine takes cores from the model; 0 writes
-    /// each token at once. The first token always leaves at once.
+    /// How long streams let tokens gather between two writes (each token still its own chunk), all on one beat
+    /// (<see cref="Generation.StreamClock"/>). Every write wakes a thread in Inference, the gateway and the client, which
+    /// on a small machine takes cores from the model; 0 writes each token at once. The first token always leaves at once.
     /// </summary>
     public TimeSpan StreamInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 

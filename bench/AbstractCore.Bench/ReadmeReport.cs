@@ -236,12 +236,11 @@ internal static partial class ReadmeReport
         md.AppendLine("| ---: | ---: | ---: | ---: |");
         foreach (var streams in inference.Rows.Select(r => r.Streams).Distinct().Order())
         {
-            double Tps(string path) =>
-                inference.Rows.Where(r => r.Streams == streams && r.Path == path).Select(r => r.TokensPerSecond).DefaultIfEmpty(double.NaN).First();
-            var raw = Tps("raw");
-            var gateway = Tps("gateway") / raw;
+            (double TokensPerSecond, double VsRaw) Row(string path) =>
+                inference.Rows.Where(r => r.Streams == streams && r.Path == path).Select(r => (r.TokensPerSecond, r.VsRaw)).DefaultIfEmpty((double.NaN, double.NaN)).First();
+            var gateway = Row("gateway").VsRaw;
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {streams} | **{Pct(gateway)}** | {Pct(Tps("http") / raw)} | {raw:0} → {Tps("http"):0} → {Tps("gateway"):0} |");
+                $"| {streams} | **{Pct(gateway)}** | {Pct(Row("http").VsRaw)} | {Row("raw").TokensPerSecond:0} → {Row("http").TokensPerSecond:0} → {Row("gateway").TokensPerSecond:0} |");
             bars.Add(new Bar("throughput", $"inference tokens/s, {streams} stream{(streams > 1 ? "s" : "")}", gateway));
         }
 
@@ -261,12 +260,13 @@ internal static partial class ReadmeReport
 
     private static string Ms(double ms) => ms.ToString(ms < 10 ? "0.###" : "0", CultureInfo.InvariantCulture);
 
-    /// <summary>The rows of inference.sh's table: path (raw / http / gateway), streams, tokens/s.</summary>
-    internal sealed partial record Inference(string Setup, List<(string Path, int Streams, double TokensPerSecond)> Rows)
+    /// <summary>The rows of inference.sh's table: path (raw / http / gateway), streams, tokens/s (the median round), and the
+    /// path's share of the raw loop (the median of the rounds' own ratios).</summary>
+    internal sealed partial record Inference(string Setup, List<(string Path, int Streams, double TokensPerSecond, double VsRaw)> Rows)
     {
         public static Inference Parse(string markdown)
         {
-            var rows = new List<(string, int, double)>();
+            var rows = new List<(string, int, double, double)>();
             var setup = "";
             foreach (var line in markdown.Split('\n'))
             {
@@ -293,7 +293,7 @@ internal static partial class ReadmeReport
                 if (path is not null)
                 {
                     rows.Add((path, int.Parse(m.Groups["streams"].Value, CultureInfo.InvariantCulture),
-                        double.Parse(m.Groups["tps"].Value, CultureInfo.InvariantCulture)));
+                        double.Parse(m.Groups["tps"].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups["vs"].Value, CultureInfo.InvariantCulture) / 100));
                 }
             }
 
@@ -305,7 +305,7 @@ internal static partial class ReadmeReport
             return new Inference(setup, rows);
         }
 
-        [GeneratedRegex(@"^\|\s*(?<path>[^|]+?)\s*\|\s*(?<streams>\d+)\s*\|\s*(?<tps>[\d.]+)\s*\|")]
+        [GeneratedRegex(@"^\|\s*(?<path>[^|]+?)\s*\|\s*(?<streams>\d+)\s*\|\s*(?<tps>[\d.]+)\s*\|\s*(?<vs>[\d.]+)\s*%\s*\|")]
         private static partial Regex Row();
     }
 }

@@ -44,6 +44,23 @@ public sealed class StreamIntervalTests
     }
 
     [Fact]
+    public async Task Concurrent_streams_on_one_clock_each_get_every_token_in_order()
+    {
+        await using var host = await InferenceHost.StartAsync(new Dictionary<string, string?> { [InferenceSettings.StreamIntervalVariable] = "50" });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Wire.StreamAsync(host.Http, "v1/chat/completions",
+            Wire.Chat("tiny", new JsonObject { ["stream"] = true }, ("user", "Hi")))));
+
+        foreach (var (_, events) in answers)
+        {
+            var pieces = events.SkipLast(1).Select(e => (string?)JsonNode.Parse(e)!["choices"]!.AsArray().FirstOrDefault()?["delta"]?["content"])
+                .Where(c => !string.IsNullOrEmpty(c)).ToList();
+            Assert.Equal(TinyVocabulary.ChatAnswer.Select(c => c.ToString()), pieces);
+            Assert.Equal("[DONE]", events[^1]);
+        }
+    }
+
+    [Fact]
     public async Task A_stream_ends_when_its_generation_ends_not_when_the_interval_does()
     {
         // Ten minutes between writes: the answer (a few milliseconds of generation) must still end at once.
