@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntimeGenAI;
 
 namespace AbstractCore.Inference.Models;
@@ -32,7 +33,7 @@ internal sealed class LoadedModel : IDisposable
     public static LoadedModel Load(ModelFolder folder, IReadOnlyList<string> providers, int? intraOpThreads = null, bool allowSpinning = true)
     {
         using var config = new Config(folder.Path);
-        var sessionOptions = new System.Text.Json.Nodes.JsonObject();
+        var sessionOptions = new JsonObject();
         if (intraOpThreads is { } threads)
         {
             sessionOptions["intra_op_num_threads"] = threads;
@@ -47,10 +48,7 @@ internal sealed class LoadedModel : IDisposable
 
         if (sessionOptions.Count > 0)
         {
-            config.Overlay(new System.Text.Json.Nodes.JsonObject
-            {
-                ["model"] = new System.Text.Json.Nodes.JsonObject { ["decoder"] = new System.Text.Json.Nodes.JsonObject { ["session_options"] = sessionOptions } },
-            }.ToJsonString());
+            config.Overlay(new JsonObject { ["model"] = new JsonObject { ["decoder"] = new JsonObject { ["session_options"] = sessionOptions } } }.ToJsonString());
         }
 
         config.ClearProviders();
